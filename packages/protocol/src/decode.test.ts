@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { encodeMessage } from "./codec.js";
+import { decodeAgentFrame, decodeHubFrame } from "./decode.js";
+import { encodeAgentMessage, sealHubMessage } from "./encode.js";
+import { MAX_AGENT_FRAME_BYTES } from "./limits.js";
+import { generateKeyPair, importPublicKey, loadPrivateKey } from "./signing.js";
+
+const pong = { type: "pong", id: "p1" } as const;
+
+describe("decodeAgentFrame", () => {
+  it("round-trips a valid message", () => {
+    const result = decodeAgentFrame(encodeAgentMessage(pong));
+    expect(result).toEqual({ ok: true, message: pong });
+  });
+
+  it("accepts Buffers and ArrayBuffers as text frames", () => {
+    const bytes = Buffer.from(encodeAgentMessage(pong));
+    expect(decodeAgentFrame(bytes).ok).toBe(true);
+    expect(decodeAgentFrame(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)).ok).toBe(true);
+  });
+
+  it("rejects a frame that is not JSON with a fatal bad_encoding error", () => {
+    const result = decodeAgentFrame("{nope");
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe("bad_encoding");
+      expect(result.error.fatal).toBe(true);
+    }
+  });
+
+  it("rejects JSON that is not a superjson envelope", () => {
+    const result = decodeAgentFrame(JSON.stringify({ type: "pong", id: "x" }));
+    expect(!result.ok && result.error.code).toBe("bad_encoding");
+  });
+
+  it("rejects binary agent frames", () => {
+    const result = decodeAgentFrame(Buffer.from(encodeAgentMessage(pong)), true);
+    expect(!result.ok && result.error.code).toBe("bad_encoding");
+  });
+
+  it("rejects an oversize frame before parsing it", () => {
+    const huge = "x".repeat(MAX_AGENT_FRAME_BYTES + 1);
+    const result = decodeAgentFrame(huge);
+    expect(!result.ok && result.error.code).toBe("frame_too_large");
+  });
+
+  it("reports an unknown type as non-fatal, with the request id as ref", () => {
+    const result = decodeAgentFrame(encodeMessage({ type: "telepathy.send", id: "r7" }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe("unknown_type");
+      expect(result.error.fatal).toBe(false);
+      expect(result.error.ref).toBe("r7");
+    }
+  });
+
+  it("says which field is wrong in a known message", () => {
+    const result = decodeAgentFrame(encodeMessage({ type: "hello", agentId: "agt_12345678", signature: "short" }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe("invalid_message");
+      expect(result.error.message).toMatch(/signature/);
+      expect(result.error.fatal).toBe(true);
+    }
+  });
+
+  it("drops fields a message does not define (identity never rides in the payload)", () => {
+    const result = decodeAgentFrame(encodeMessage({ ...pong, tenantId: "ten_someoneelse" }));
+    expect(result).toEqual({ ok: true, message: pong });
+  });
+});
+
+describe("decodeHubFrame", () => {
+  const hub = generateKeyPair();
+  const hubPrivate = loadPrivateKey(hub.privateKeyPem);
+  const hubPublic = importPublicKey(hub.publicKey);
+  const ping = { type: "ping", id: "q", sentAt: 1 } as const;
+
+  it("opens a frame sealed by the pinned hub key for this connection", () => {
+    const frame = sealHubMessage(hubPrivate, "nonce-a", ping);
+    expect(decodeHubFrame(frame, hubPublic, "nonce-a")).toEqual({ ok: true, message: ping });
+  });
+
+  it("refuses a frame signed by another key", () => {
+    const other = loadPrivateKey(generateKeyPair().privateKeyPem);
+    const result = decodeHubFrame(sealHubMessage(other, "n", ping), hubPublic, "n");
+    expect(!result.ok && result.error.code).toBe("bad_signature");
+  });
+
+  it("refuses a frame replayed from another connection", () => {
+    const result = decodeHubFrame(sealHubMessage(hubPrivate, "conn-1", ping), hubPublic, "conn-2");
+    expect(!result.ok && result.error.code).toBe("bad_signature");
+  });
+
+  it("refuses a tampered payload", () => {
+    const frame = sealHubMessage(hubPrivate, "n", ping);
+    frame[frame.length - 3] ^= 1;
+    const result = decodeHubFrame(frame, hubPublic, "n");
+    expect(!result.ok && result.error.code).toBe("bad_signature");
+  });
+
+  it("refuses unsigned text frames", () => {
+    const result = decodeHubFrame(encodeMessage(ping), hubPublic, "n");
+    expect(!result.ok && result.error.code).toBe("bad_signature");
+  });
+});

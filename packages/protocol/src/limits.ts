@@ -1,0 +1,23 @@
+/** The wire protocol version. A hub refuses an agent that speaks another major version. */
+export const PROTOCOL_VERSION = 1 as const;
+
+/** Largest frame the hub accepts from an agent (ws `maxPayload` on the hub side). */
+export const MAX_AGENT_FRAME_BYTES = 4 * 1024 * 1024;
+
+/** Largest frame an agent accepts from the hub: content pushes are batched below this. */
+export const MAX_HUB_FRAME_BYTES = 16 * 1024 * 1024;
+
+/** How long an agent has to answer `hello.challenge` before the hub closes the socket. */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** Default WebSocket-level heartbeat; a connection that misses one pong is terminated. */
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+
+/** Default time an `rpc.req` or app-level `ping` waits for its answer. */
+export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
+
+/** The path agents dial on the hub. */
+export const AGENT_CONNECT_PATH = "/agent/v1/connect";
+
+/** The HTTP route agents use to exchange a pairing code for credentials. */
+export const AGENT_PAIR_PATH = "/api/v1/agent/pair";

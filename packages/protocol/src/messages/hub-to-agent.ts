@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { ErrorCode } from "../errors.js";
+import { Id, Nonce, RequestId } from "../ids.js";
+import { PROTOCOL_VERSION } from "../limits.js";
+
+/** First frame on every connection: the agent proves its key by signing `nonce`. */
+export const HelloChallenge = z.object({
+  type: z.literal("hello.challenge"),
+  nonce: Nonce,
+  protocolVersion: z.literal(PROTOCOL_VERSION),
+  hubTime: z.number(),
+});
+
+/** The handshake succeeded; the session settings. */
+export const Welcome = z.object({
+  type: z.literal("welcome"),
+  sessionId: z.string().min(1).max(64),
+  agentId: Id,
+  tenantId: Id,
+  tenantName: z.string(),
+  heartbeatMs: z.number().int().positive(),
+});
+
+/** Why a frame or the handshake was refused. `ref` names the offending request, if any. */
+export const HubError = z.object({
+  type: z.literal("error"),
+  code: ErrorCode,
+  message: z.string().max(1024),
+  ref: RequestId.optional(),
+});
+
+/** App-level ping for the Ping action; the agent answers `pong` with the same id. */
+export const Ping = z.object({
+  type: z.literal("ping"),
+  id: RequestId,
+  sentAt: z.number(),
+});
+
+/** A request the agent answers with `rpc.res` (method table in `rpc.ts`). */
+export const RpcRequest = z.object({
+  type: z.literal("rpc.req"),
+  id: RequestId,
+  method: z.string().min(1).max(128),
+  params: z.unknown(),
+});
+
+/** The hub revoked this agent: wipe the credentials and stop. */
+export const UnpairNotice = z.object({
+  type: z.literal("unpair"),
+  reason: z.string().max(512),
+});
+
+export const HubToAgent = z.discriminatedUnion("type", [
+  HelloChallenge,
+  Welcome,
+  HubError,
+  Ping,
+  RpcRequest,
+  UnpairNotice,
+]);
+export type HubToAgent = z.infer<typeof HubToAgent>;
+export type HubToAgentType = HubToAgent["type"];
+export type HubMessage<T extends HubToAgentType> = Extract<HubToAgent, { type: T }>;

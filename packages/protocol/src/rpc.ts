@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+/** An item the agent holds, as reported in manifests and the Connect view. */
+export const HeldItem = z.object({
+  kind: z.string().min(1).max(64),
+  name: z.string().min(1).max(512),
+  revision: z.number().int().nonnegative(),
+  hash: z.string().min(1).max(128),
+});
+export type HeldItem = z.infer<typeof HeldItem>;
+
+/** `system.info`: what the Connect view shows about a tenant, fetched live from its agent. */
+export const SystemInfo = z.object({
+  hostname: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  osRelease: z.string(),
+  agentVersion: z.string(),
+  nodeVersion: z.string(),
+  pid: z.number().int(),
+  startedAt: z.date(),
+  uptimeSec: z.number().nonnegative(),
+  connectedSince: z.date().nullable(),
+  memoryRssBytes: z.number().nonnegative(),
+  holds: z.object({
+    content: z.array(HeldItem),
+    insights: z.object({ count: z.number().int().nonnegative() }),
+  }),
+});
+export type SystemInfo = z.infer<typeof SystemInfo>;
+
+/**
+ * Every method the hub may call on an agent with `rpc.req`, with its params and result schemas.
+ * Both sides validate against this table, so adding a method here is the whole contract.
+ */
+export const rpcMethods = {
+  "system.info": { params: z.object({}).default({}), result: SystemInfo },
+} as const;
+
+export type RpcMethod = keyof typeof rpcMethods;
+export type RpcParams<M extends RpcMethod> = z.input<(typeof rpcMethods)[M]["params"]>;
+export type RpcResult<M extends RpcMethod> = z.infer<(typeof rpcMethods)[M]["result"]>;
+
+export function isRpcMethod(name: string): name is RpcMethod {
+  return Object.hasOwn(rpcMethods, name);
+}

@@ -1,0 +1,3 @@
+export type { Collection, Doc, Store, StoreStats } from "./store.js";
+export { createMemoryStore } from "./memory-store.js";
+export { createLowdbStore, type LowdbStoreOptions } from "./lowdb-store.js";
