@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+export interface Server {
+  url: string;
+  child: ChildProcess;
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `node script args` and waits for its `listening on URL` line. */
+export function startServer(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Server> {
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, CANOPY_LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (url) {
+        child.removeAllListeners("exit");
+        resolve({
+          url,
+          child,
+          rssBytes: () => rssOf(child.pid!),
+          stop: () =>
+            new Promise((done) => {
+              child.once("exit", () => done());
+              child.kill("SIGTERM");
+            }),
+        });
+      }
+    });
+  });
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+  return kb * 1024;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

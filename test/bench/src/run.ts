@@ -1,0 +1,132 @@
+// `npm run bench [-- --agents N]`: the hub with N real agents against a bare-`ws` echo server with
+// N bare clients, in the same run on the same machine. Prints figures and ratios; asserts nothing.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createAgent, pairAgent } from "@canopy/agent";
+import WebSocket from "ws";
+import { mib, percentile, startServer } from "./processes.js";
+
+const { values } = parseArgs({ options: { agents: { type: "string", default: "100" }, pings: { type: "string", default: "200" } } });
+const AGENTS = Number(values.agents);
+const PINGS = Number(values.pings);
+const PASSWORD = "bench-password-123";
+const hubBin = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
+const baselineScript = fileURLToPath(new URL("./baseline-server.js", import.meta.url));
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function baseline() {
+  const server = await startServer(baselineScript, []);
+  await settle(500);
+  const idle = server.rssBytes();
+  const wsUrl = server.url.replace("http", "ws");
+  const clients = await Promise.all(
+    Array.from({ length: AGENTS }, () => new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(wsUrl);
+      ws.once("open", () => resolve(ws));
+      ws.once("error", reject);
+    })),
+  );
+  const rtts: number[] = [];
+  for (let i = 0; i < PINGS; i++) {
+    const ws = clients[i % clients.length]!;
+    const t0 = performance.now();
+    await new Promise<void>((resolve) => {
+      ws.once("message", () => resolve());
+      ws.send(JSON.stringify({ type: "ping", id: String(i), sentAt: Date.now() }));
+    });
+    rtts.push(performance.now() - t0);
+  }
+  await settle(1000);
+  const loaded = server.rssBytes();
+  for (const ws of clients) ws.terminate();
+  await server.stop();
+  return { idle, loaded, rtts };
+}
+
+async function canopy() {
+  const dir = await mkdtemp(join(tmpdir(), "canopy-bench-"));
+  const hub = await startServer(hubBin, ["start", "--port", "0", "--host", "127.0.0.1", "--data-dir", join(dir, "hub")], {
+    CANOPY_ADMIN_EMAIL: "bench@canopy.local",
+    CANOPY_ADMIN_PASSWORD: PASSWORD,
+  });
+  await settle(500);
+  const idle = hub.rssBytes();
+  const login = await fetch(new URL("/api/v1/auth/login", hub.url), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "bench@canopy.local", password: PASSWORD }),
+  });
+  const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(new URL(`/api/v1${path}`, hub.url), {
+      method,
+      headers: { cookie, origin: hub.url.replace(/\/$/, ""), "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+
+  const agents: ReturnType<typeof createAgent>[] = [];
+  const tenantIds: string[] = [];
+  const pairOne = async (i: number) => {
+    const tenant = await api<{ id: string }>("POST", "/tenants", { name: `Bench tenant ${i}` });
+    const { code } = await api<{ code: string }>("POST", `/tenants/${tenant.id}/pairing-codes`, {});
+    const dataDir = join(dir, `agent-${i}`);
+    await pairAgent({ hubUrl: hub.url, code, dataDir });
+    const agent = createAgent({ dataDir, reconnectMaxMs: 2000 });
+    await agent.start();
+    await agent.waitFor("online", 30_000);
+    agents.push(agent);
+    tenantIds.push(tenant.id);
+  };
+
+  const t20 = performance.now();
+  await Promise.all(Array.from({ length: Math.min(20, AGENTS) }, (_, i) => pairOne(i)));
+  const pair20Ms = performance.now() - t20;
+  for (let start = 20; start < AGENTS; start += 20) {
+    await Promise.all(Array.from({ length: Math.min(20, AGENTS - start) }, (_, i) => pairOne(start + i)));
+  }
+  const listed = await api<{ items: { status: string }[] }>("GET", `/tenants?limit=${Math.min(AGENTS, 100)}`);
+  const online = listed.items.filter((t) => t.status === "online").length;
+
+  const agentRtts: number[] = [];
+  const apiRtts: number[] = [];
+  for (let i = 0; i < PINGS; i++) {
+    const t0 = performance.now();
+    const { rttMs } = await api<{ rttMs: number }>("POST", `/tenants/${tenantIds[i % tenantIds.length]}/ping`, {});
+    apiRtts.push(performance.now() - t0);
+    agentRtts.push(rttMs);
+  }
+  await settle(1000);
+  const loaded = hub.rssBytes();
+  await Promise.all(agents.map((a) => a.stop()));
+  await hub.stop();
+  await rm(dir, { recursive: true, force: true });
+  return { idle, loaded, pair20Ms, online, agentRtts, apiRtts };
+}
+
+const base = await baseline();
+const hub = await canopy();
+const p50 = (v: number[]) => percentile(v, 50);
+const p95 = (v: number[]) => percentile(v, 95);
+const perConn = (loaded: number, idle: number) => (loaded - idle) / AGENTS;
+
+console.log(`\nCanopy benchmark: ${AGENTS} agents, ${PINGS} pings (node ${process.version})\n`);
+console.log(`pair 20 agents (tenant + code + pair + connect, concurrently): ${hub.pair20Ms.toFixed(0)} ms`);
+console.log(`agents online after pairing: ${hub.online}/${Math.min(AGENTS, 100)} listed\n`);
+const rows = [
+  ["figure", "canopy hub", "bare ws", "ratio"],
+  ["ping RTT p50 (hub→agent→hub)", `${p50(hub.agentRtts).toFixed(3)} ms`, `${p50(base.rtts).toFixed(3)} ms`, (p50(hub.agentRtts) / p50(base.rtts)).toFixed(2)],
+  ["ping RTT p95", `${p95(hub.agentRtts).toFixed(3)} ms`, `${p95(base.rtts).toFixed(3)} ms`, (p95(hub.agentRtts) / p95(base.rtts)).toFixed(2)],
+  ["POST /ping via HTTP p50", `${p50(hub.apiRtts).toFixed(3)} ms`, "-", "-"],
+  ["RSS idle", mib(hub.idle), mib(base.idle), (hub.idle / base.idle).toFixed(2)],
+  [`RSS with ${AGENTS} connected`, mib(hub.loaded), mib(base.loaded), (hub.loaded / base.loaded).toFixed(2)],
+  ["RSS per connection", `${(perConn(hub.loaded, hub.idle) / 1024).toFixed(1)} KiB`, `${(perConn(base.loaded, base.idle) / 1024).toFixed(1)} KiB`, (perConn(hub.loaded, hub.idle) / Math.max(1, perConn(base.loaded, base.idle))).toFixed(2)],
+];
+const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join("  "));
+process.exit(0);

@@ -1,0 +1,119 @@
+// `npm start`: one hub and three demo agents, all real. Thin entry: read env, start, print, wait.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readAgentStatus } from "@canopy/agent";
+import { createHub } from "@canopy/hub";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const agentBin = join(repoRoot, "apps/agent/bin/canopy-agent");
+const demoDir = join(repoRoot, ".canopy/demo");
+const TENANTS = [
+  { name: "Acme Corp", tags: ["finance", "eu"], description: "Demo tenant: retail banking" },
+  { name: "Globex", tags: ["manufacturing", "us"], description: "Demo tenant: industrial OT" },
+  { name: "Initech", tags: ["saas", "us"], description: "Demo tenant: software company" },
+];
+
+async function adminPassword(): Promise<string> {
+  if (process.env.CANOPY_ADMIN_PASSWORD) return process.env.CANOPY_ADMIN_PASSWORD;
+  const file = join(demoDir, "admin-password");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const password = randomBytes(12).toString("base64url");
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+async function api<T>(base: string, cookie: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(new URL(`/api/v1${path}`, base), {
+    method,
+    headers: { cookie, origin: base, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+function run(args: string[], logFile?: string): ChildProcess {
+  const child = spawn(process.execPath, [agentBin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  if (logFile) {
+    const log = createWriteStream(logFile, { flags: "a" });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
+  return child;
+}
+
+async function pairWithCli(hubUrl: string, code: string, dataDir: string): Promise<void> {
+  const child = run(["pair", "--hub", hubUrl, "--code", code, "--data-dir", dataDir, "--force"]);
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  const exitCode = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (exitCode !== 0) throw new Error(`canopy-agent pair failed: ${stderr.trim()}`);
+}
+
+async function main(): Promise<void> {
+  await mkdir(join(demoDir, "agents"), { recursive: true });
+  const email = process.env.CANOPY_ADMIN_EMAIL ?? "admin@canopy.local";
+  const password = await adminPassword();
+  const hub = await createHub({ dataDir: join(demoDir, "hub"), adminEmail: email, adminPassword: password });
+  const port = Number(process.env.CANOPY_PORT ?? 8080);
+  const host = process.env.CANOPY_HOST ?? "127.0.0.1";
+  let listening;
+  try {
+    listening = await hub.listen({ port, host });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || process.env.CANOPY_PORT) throw error;
+    console.error(`port ${port} is taken; picking a free one`);
+    listening = await hub.listen({ port: 0, host });
+  }
+  const url = listening.url;
+
+  const login = await fetch(new URL("/api/v1/auth/login", url), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!login.ok) throw new Error(`demo login failed (HTTP ${login.status}); was the hub data made with another password?`);
+  const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
+
+  type Tenant = { id: string; name: string; status: string };
+  const existing = (await api<{ items: Tenant[] }>(url, cookie, "GET", "/tenants?limit=100")).items;
+  const agents: ChildProcess[] = [];
+  for (const spec of TENANTS) {
+    const tenant = existing.find((t) => t.name === spec.name) ?? (await api<Tenant>(url, cookie, "POST", "/tenants", spec));
+    const dataDir = join(demoDir, "agents", spec.name.toLowerCase().replace(/\W+/g, "-"));
+    const local = await readAgentStatus({ dataDir });
+    if (tenant.status === "unpaired" || !local.paired || local.tenantId !== tenant.id || local.hubUrl !== url) {
+      const { code } = await api<{ code: string }>(url, cookie, "POST", `/tenants/${tenant.id}/pairing-codes`, {});
+      await pairWithCli(url, code, dataDir);
+    }
+    agents.push(run(["run", "--data-dir", dataDir], join(demoDir, "agents", `${spec.name.replace(/\W+/g, "-")}.log`)));
+  }
+
+  console.log("");
+  console.log(`  Canopy is running at ${url}`);
+  console.log(`  login: ${email} / ${password}`);
+  console.log(`  demo tenants: ${TENANTS.map((t) => t.name).join(", ")} (agents paired with canopy-agent)`);
+  console.log(`  data: ${demoDir}   stop: Ctrl-C`);
+  console.log("");
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of agents) child.kill("SIGTERM");
+    await Promise.all(agents.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+    await hub.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`canopy demo: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// The README's two commands land here: `npm start` and `npm test` on a fresh machine that has
+// only Node 20 and npm. Plain Node with no dependencies, because it runs before anything is
+// installed: it brings pnpm, the workspace's dependencies, the builds and (for tests) Debian's
+// Chromium, then hands over to the workspace.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const PNPM_VERSION = "12.21.0";
+
+function log(message) {
+  process.stderr.write(`\x1b[36m[canopy]\x1b[0m ${message}\n`);
+}
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", ...options });
+  if (result.error) return { ok: false, status: -1, error: result.error };
+  return { ok: result.status === 0, status: result.status ?? 1 };
+}
+
+function works(cmd, args) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: "ignore" });
+  return !result.error && result.status === 0;
+}
+
+function must(cmd, args, what, options) {
+  const result = run(cmd, args, options);
+  if (!result.ok) {
+    log(`${what} failed (${cmd} ${args.join(" ")} → ${result.error?.message ?? `exit ${result.status}`})`);
+    process.exit(1);
+  }
+}
+
+/** pnpm from PATH, else a global npm install, else a private copy under .cache/ (no root needed). */
+function ensurePnpm() {
+  const local = join(root, ".cache/pnpm/node_modules/.bin/pnpm");
+  if (works("pnpm", ["--version"])) return "pnpm";
+  if (existsSync(local) && works(local, ["--version"])) return local;
+  log(`installing pnpm ${PNPM_VERSION}`);
+  if (run("npm", ["install", "--global", "--silent", `pnpm@${PNPM_VERSION}`]).ok && works("pnpm", ["--version"])) return "pnpm";
+  must("npm", ["install", "--silent", "--prefix", join(root, ".cache/pnpm"), `pnpm@${PNPM_VERSION}`], "installing pnpm locally");
+  return local;
+}
+
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (existsSync(path)) return;
+  if (typeof process.getuid === "function" && process.getuid() === 0) {
+    log("installing Debian's chromium for the browser tests (apt-get)");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    must("apt-get", ["update", "-qq"], "apt-get update", { env });
+    must("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium", "poppler-utils"], "installing chromium", { env });
+    return;
+  }
+  log(`no Chromium at ${path} and not running as root: install Debian's chromium (sudo apt-get install chromium) or set CHROMIUM_PATH`);
+  process.exit(1);
+}
+
+function setup() {
+  const pnpm = ensurePnpm();
+  log("installing dependencies");
+  must(pnpm, ["install", "--frozen-lockfile", "--reporter=append-only"], "pnpm install");
+  log("building");
+  must(pnpm, ["exec", "turbo", "run", "build", "--output-logs=errors-only"], "build");
+  return pnpm;
+}
+
+/** Vitest writes JSON reports beside each suite; add them up for one closing line. */
+function countResults() {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === "node_modules" || entry.name.startsWith(".git")) continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === ".vitest-report.json") {
+        const report = JSON.parse(readFileSync(full, "utf8"));
+        passed += report.numPassedTests ?? 0;
+        // A file that fails to load has no failed tests of its own: count it once.
+        failed += report.numFailedTests || report.numFailedTestSuites || 0;
+        skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+      }
+    }
+  };
+  for (const top of ["packages", "apps", "test"]) if (existsSync(join(root, top))) walk(join(root, top));
+  return { passed, failed, skipped };
+}
+
+function clearReports(dir = root) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".git")) continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) clearReports(full);
+    else if (entry.name === ".vitest-report.json") rmSync(full);
+  }
+}
+
+function test() {
+  ensureChromium();
+  const pnpm = setup();
+  clearReports();
+  const stages = [
+    ["lint and typecheck", ["exec", "turbo", "run", "lint", "typecheck", "--output-logs=errors-only"]],
+    ["unit tests", ["exec", "turbo", "run", "test", "--filter=./packages/*", "--filter=./apps/*", "--concurrency=2"]],
+    ["end-to-end tests", ["--filter", "@canopy/test-e2e", "test"]],
+    ["browser tests", ["--filter", "@canopy/test-browser", "test"]],
+  ];
+  const failedStages = [];
+  for (const [name, args] of stages) {
+    log(`${name}`);
+    if (!run(pnpm, args).ok) failedStages.push(name);
+  }
+  const { passed, failed, skipped } = countResults();
+  if (failedStages.length > 0) log(`failed: ${failedStages.join(", ")}`);
+  // The plain closing line CI reads.
+  process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+  process.exit(failedStages.length > 0 || failed > 0 ? 1 : 0);
+}
+
+function start() {
+  const pnpm = setup();
+  const result = run(pnpm, ["--filter", "@canopy/demo", "start"]);
+  process.exit(result.status);
+}
+
+function bench() {
+  const pnpm = setup();
+  const result = run(pnpm, ["--filter", "@canopy/test-bench", "bench", ...process.argv.slice(3)]);
+  process.exit(result.status);
+}
+
+const command = process.argv[2];
+if (command === "start") start();
+else if (command === "test") test();
+else if (command === "bench") bench();
+else {
+  process.stderr.write("usage: node tooling/scripts/canopy.mjs start|test|bench\n");
+  process.exit(2);
+}
