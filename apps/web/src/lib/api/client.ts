@@ -1,0 +1,66 @@
+import { ApiError } from "./api-error";
+import { parseProblem } from "./problem";
+
+/** Every call goes to the hub that served the UI: same origin, session cookie included. */
+export const API_BASE = "/api/v1";
+
+type UnauthorizedHandler = () => void;
+let onUnauthorized: UnauthorizedHandler | null = null;
+
+/** Called when a signed-in call answers 401 (session expired or revoked), e.g. to go to /login. */
+export function setUnauthorizedHandler(handler: UnauthorizedHandler | null): void {
+  onUnauthorized = handler;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Do not run the 401 handler (login and the initial session probe expect 401). */
+  expectUnauthorized?: boolean;
+}
+
+function retryAfter(response: Response): number | null {
+  const header = response.headers.get("retry-after");
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const raw = await response.text();
+  if (raw === "") return null;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return { detail: response.ok ? null : raw.slice(0, 200) };
+  }
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const init: RequestInit = {
+    method,
+    credentials: "same-origin",
+    headers: { accept: "application/json, application/problem+json" },
+    signal: options.signal ?? null,
+  };
+  if (options.body !== undefined) {
+    init.headers = { ...init.headers, "content-type": "application/json" };
+    init.body = JSON.stringify(options.body);
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(`${API_BASE}${path}`, init);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError(0, parseProblem(null));
+  }
+
+  const body = await readBody(response);
+  if (response.ok) return body as T;
+
+  if (response.status === 401 && !options.expectUnauthorized) onUnauthorized?.();
+  throw new ApiError(response.status, parseProblem(body), retryAfter(response));
+}

@@ -1,0 +1,6 @@
+export { ApiError, errorMessage } from "./api-error";
+export { setUnauthorizedHandler } from "./client";
+export * as auth from "./auth";
+export * as tenantsApi from "./tenants";
+export { openLiveFeed, type FeedStatus, type LiveFeed } from "./live-feed";
+export type * from "./types";

@@ -1,0 +1,96 @@
+import { API_BASE } from "./client";
+import type { Tenant } from "./types";
+
+export type FeedStatus = "connecting" | "live" | "reconnecting" | "closed";
+
+export interface LiveFeedHandlers {
+  /** The stream is (re)established: events may have been missed, so resynchronise. */
+  onOpen(): void;
+  onStatus(status: FeedStatus): void;
+  onTenantUpdated(tenant: Tenant): void;
+  onTenantDeleted(id: string): void;
+}
+
+export interface LiveFeed {
+  close(): void;
+}
+
+const MIN_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 30_000;
+
+function parse<T>(event: MessageEvent): T | null {
+  try {
+    return JSON.parse(event.data as string) as T;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Subscribes to `GET /api/v1/events`. The browser's own EventSource retry covers dropped
+ * connections, but it gives up for good when the hub answers with an error status (restarting,
+ * 401, 502 from a proxy), so a closed source is replaced here with backoff and jitter.
+ */
+export function openLiveFeed(handlers: LiveFeedHandlers): LiveFeed {
+  let source: EventSource | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let failures = 0;
+  let stopped = false;
+
+  const connect = () => {
+    retryTimer = null;
+    if (stopped) return;
+    handlers.onStatus(failures === 0 ? "connecting" : "reconnecting");
+    const current = new EventSource(`${API_BASE}/events`, { withCredentials: true });
+    source = current;
+
+    current.addEventListener("open", () => {
+      failures = 0;
+      handlers.onStatus("live");
+      handlers.onOpen();
+    });
+    current.addEventListener("tenant.updated", (event) => {
+      const tenant = parse<Tenant>(event as MessageEvent);
+      if (tenant?.id) handlers.onTenantUpdated(tenant);
+    });
+    current.addEventListener("tenant.deleted", (event) => {
+      const deleted = parse<{ id: string }>(event as MessageEvent);
+      if (deleted?.id) handlers.onTenantDeleted(deleted.id);
+    });
+    current.addEventListener("error", () => {
+      if (stopped || source !== current) return;
+      handlers.onStatus("reconnecting");
+      if (current.readyState !== EventSource.CLOSED) return; // the browser retries by itself
+      current.close();
+      scheduleReconnect();
+    });
+  };
+
+  const scheduleReconnect = () => {
+    if (stopped || retryTimer) return;
+    failures += 1;
+    const ceiling = Math.min(MAX_RETRY_MS, MIN_RETRY_MS * 2 ** (failures - 1));
+    retryTimer = setTimeout(connect, MIN_RETRY_MS / 2 + Math.random() * ceiling);
+  };
+
+  // Coming back online: do not wait for the backoff timer.
+  const onBrowserOnline = () => {
+    if (stopped || source?.readyState !== EventSource.CLOSED) return;
+    if (retryTimer) clearTimeout(retryTimer);
+    connect();
+  };
+  window.addEventListener("online", onBrowserOnline);
+
+  connect();
+
+  return {
+    close() {
+      stopped = true;
+      window.removeEventListener("online", onBrowserOnline);
+      if (retryTimer) clearTimeout(retryTimer);
+      source?.close();
+      source = null;
+      handlers.onStatus("closed");
+    },
+  };
+}

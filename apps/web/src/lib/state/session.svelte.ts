@@ -1,0 +1,29 @@
+import { auth, type User } from "$lib/api";
+
+/** Who is signed in. Checked once per page load with `GET /me`, then kept up to date by login/logout. */
+class Session {
+  user = $state<User | null>(null);
+  checked = $state(false);
+  /** Viewers read only; admins and operators may change tenants. */
+  readonly canMutate = $derived(this.user?.role === "admin" || this.user?.role === "operator");
+
+  async ensure(): Promise<User | null> {
+    if (!this.checked) {
+      this.user = await auth.currentUser();
+      this.checked = true;
+    }
+    return this.user;
+  }
+
+  signedIn(user: User): void {
+    this.user = user;
+    this.checked = true;
+  }
+
+  signedOut(): void {
+    this.user = null;
+    this.checked = true;
+  }
+}
+
+export const session = new Session();

@@ -1,0 +1,16 @@
+import { redirect } from "@sveltejs/kit";
+import { loginPath, safeNextPath } from "$lib/navigation/next-path";
+import { session } from "$lib/state/session.svelte";
+import type { LayoutLoad } from "./$types";
+
+// A single-page app served by the hub: nothing is rendered or prerendered on a server.
+export const ssr = false;
+export const prerender = false;
+
+export const load: LayoutLoad = async ({ url }) => {
+  const user = await session.ensure();
+  const onLoginPage = url.pathname === "/login";
+  if (!user && !onLoginPage) redirect(307, loginPath(url));
+  if (user && onLoginPage) redirect(307, safeNextPath(url.searchParams.get("next")));
+  return {};
+};
