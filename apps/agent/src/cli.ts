@@ -1,0 +1,222 @@
+import { Command, CommanderError, Option } from "commander";
+import { pino } from "pino";
+import { createAgent } from "./agent.js";
+import { readEnv, resolveDataDir, type AgentEnv } from "./env.js";
+import { listContent, listInsights } from "./local-data.js";
+import { pairAgent } from "./pair.js";
+import { readAgentStatus, type AgentStatus } from "./status.js";
+import { unpairAgent } from "./unpair.js";
+import { AGENT_VERSION } from "./version.js";
+
+/** Exit codes of `canopy-agent run` (and 0/1 for every command). */
+export const ExitCode = { ok: 0, error: 1, unpaired: 3, replaced: 4 } as const;
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const complain = (line: string): void => void process.stderr.write(`error: ${line}\n`);
+const printJson = (value: unknown): void => say(JSON.stringify(value, null, 2));
+
+const dataDirOption = () =>
+  new Option("--data-dir <dir>", "where the agent keeps its key and state (default: $CANOPY_DATA_DIR or ~/.canopy/agent)");
+
+function createLogger(env: AgentEnv, defaultLevel: "info" | "error") {
+  // Logs go to stderr so stdout stays for the lines a person (or a script) reads.
+  return pino({ name: "canopy-agent", level: env.logLevel ?? defaultLevel }, pino.destination({ dest: 2, sync: true }));
+}
+
+async function pairCommand(options: { hub: string; code: string; dataDir?: string; force?: boolean }): Promise<number> {
+  const env = readEnv();
+  const result = await pairAgent({ hubUrl: options.hub, code: options.code, dataDir: resolveDataDir(options.dataDir, env), force: options.force ?? false });
+  say(`paired with tenant ${result.tenantName} at ${result.hubUrl}`);
+  say(`agent id ${result.agentId}, key fingerprint ${result.keyFingerprint}`);
+  say("start it with: canopy-agent run");
+  return ExitCode.ok;
+}
+
+async function runCommand(options: { dataDir?: string }): Promise<number> {
+  const env = readEnv();
+  const logger = createLogger(env, "info");
+  const agent = createAgent({ dataDir: resolveDataDir(options.dataDir, env), reconnectMaxMs: env.reconnectMaxMs, logger });
+  let reportedUnreachable = false;
+  agent.on("online", ({ hubUrl, tenantName }) => {
+    reportedUnreachable = false;
+    say(`connected to ${hubUrl} as tenant ${tenantName}`);
+  });
+  agent.on("offline", ({ wasOnline, code, reason, error }) => {
+    if (wasOnline) say(`disconnected from the hub (${reason || error || `code ${code}`}); reconnecting`);
+    else if (!reportedUnreachable) say(`cannot reach the hub (${error ?? `closed with ${code}${reason ? ` ${reason}` : ""}`}); retrying`);
+    reportedUnreachable ||= !wasOnline;
+  });
+  const finished = new Promise<number>((resolve) => {
+    agent.on("unpaired", ({ reason }) => {
+      say(`unpaired by the hub (${reason}); the credentials were removed`);
+      resolve(ExitCode.unpaired);
+    });
+    agent.on("replaced", () => {
+      say("replaced by another connection with the same key; stopping");
+      resolve(ExitCode.replaced);
+    });
+    agent.on("stopped", ({ reason, message }) => {
+      if (reason === "requested") {
+        say("stopped");
+        resolve(ExitCode.ok);
+      } else {
+        complain(message);
+        resolve(ExitCode.error);
+      }
+    });
+  });
+  await agent.start();
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal means "now": do not wait for the polite close.
+    if (stopping) process.exit(ExitCode.error);
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    void agent.stop();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  return finished;
+}
+
+function printStatus(status: AgentStatus): void {
+  if (!status.paired) {
+    say(`not paired (data dir ${status.dataDir})`);
+    say("pair with: canopy-agent pair --hub URL --code CODE");
+    return;
+  }
+  const connection = status.connected
+    ? `yes, since ${status.since} (pid ${status.pid})`
+    : status.running
+      ? `no, ${status.state} since ${status.since} (pid ${status.pid})`
+      : "no (canopy-agent run is not running)";
+  say(`paired with tenant ${status.tenantName} (${status.tenantId})`);
+  const rows: [string, string | null][] = [
+    ["hub", status.hubUrl],
+    ["connected", connection],
+    ["agent id", status.agentId],
+    ["key", status.keyFingerprint],
+    ["hub key", status.hubKeyFingerprint],
+    ["paired at", status.pairedAt],
+    ["data dir", status.dataDir],
+  ];
+  for (const [label, value] of rows) say(`  ${`${label}:`.padEnd(11)} ${value ?? "-"}`);
+}
+
+async function statusCommand(options: { json?: boolean; dataDir?: string }): Promise<number> {
+  const status = await readAgentStatus({ dataDir: resolveDataDir(options.dataDir, readEnv()) });
+  if (options.json) printJson(status);
+  else printStatus(status);
+  return ExitCode.ok;
+}
+
+async function unpairCommand(options: { dataDir?: string; force?: boolean }): Promise<number> {
+  const env = readEnv();
+  const result = await unpairAgent({ dataDir: resolveDataDir(options.dataDir, env), force: options.force ?? false, logger: createLogger(env, "error") });
+  if (result.confirmedByHub) say(`unpaired from tenant ${result.tenantName} at ${result.hubUrl}; the credentials were removed`);
+  else say(`${result.hubProblem}; forgot the credentials locally (staff should unpair this tenant on the hub too)`);
+  return ExitCode.ok;
+}
+
+async function contentListCommand(options: { json?: boolean; dataDir?: string }): Promise<number> {
+  const items = await listContent({ dataDir: resolveDataDir(options.dataDir, readEnv()) });
+  if (options.json) printJson(items);
+  else if (items.length === 0) say("no content applied");
+  else for (const item of items) say(`${item.kind}\t${item.name}\trevision ${item.revision}\t${item.hash}`);
+  return ExitCode.ok;
+}
+
+async function insightsListCommand(options: { json?: boolean; dataDir?: string }): Promise<number> {
+  const insights = await listInsights({ dataDir: resolveDataDir(options.dataDir, readEnv()) });
+  if (options.json) printJson(insights);
+  else if (insights.length === 0) say("no insights");
+  else for (const insight of insights) say(JSON.stringify(insight));
+  return ExitCode.ok;
+}
+
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command("canopy-agent")
+    .description("The Canopy tenant agent: pairs with an MSSP's hub and keeps an outbound, authenticated link to it.")
+    .version(AGENT_VERSION, "-v, --version")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      "after",
+      "\nFirst time: canopy-agent pair --hub https://hub.example.com --code ABCD-EFGH, then canopy-agent run.\n" +
+        "Environment: CANOPY_DATA_DIR, CANOPY_LOG_LEVEL (info), CANOPY_RECONNECT_MAX_MS (30000).",
+    );
+  const act =
+    <O>(command: (options: O) => Promise<number>) =>
+    async (options: O) =>
+      setExitCode(await command(options));
+
+  program
+    .command("pair")
+    .description("pair this agent with a tenant on the hub, using the one-time code staff created")
+    .requiredOption("--hub <url>", "the hub's address, e.g. https://hub.example.com")
+    .requiredOption("--code <code>", "the pairing code, e.g. ABCD-EFGH")
+    .addOption(dataDirOption())
+    .option("--force", "pair again even if this data dir is already paired (its credentials are replaced)")
+    .addHelpText("after", "\nExit code 0 when paired; 1 with a one-line reason (wrong, expired or used code, hub unreachable).")
+    .action(act(pairCommand));
+
+  program
+    .command("run")
+    .description("run in the foreground: connect to the hub and stay connected, reconnecting by itself")
+    .addOption(dataDirOption())
+    .addHelpText(
+      "after",
+      "\nLogs (JSON) go to stderr; connection changes are printed on stdout.\n" +
+        "Exit codes: 0 stopped by SIGTERM/SIGINT, 1 error or not paired, 3 unpaired by the hub\n" +
+        "(credentials already removed), 4 replaced by another connection with the same key.",
+    )
+    .action(act(runCommand));
+
+  program
+    .command("status")
+    .description("show whether this agent is paired, with which tenant and hub, and whether it is connected")
+    .option("--json", "print the status as JSON")
+    .addOption(dataDirOption())
+    .action(act(statusCommand));
+
+  program
+    .command("unpair")
+    .description("tell the hub to revoke this agent, then forget its key and credentials")
+    .addOption(dataDirOption())
+    .option("--force", "forget the credentials locally even when the hub cannot be reached")
+    .action(act(unpairCommand));
+
+  const content = program.command("content").description("content the hub pushed to this agent");
+  content
+    .command("list")
+    .description("list applied content: kind, name, revision, hash")
+    .option("--json", "print [{kind, name, revision, hash}] as JSON")
+    .addOption(dataDirOption())
+    .action(act(contentListCommand));
+
+  const insights = program.command("insights").description("the tenant's insights held by this agent");
+  insights
+    .command("list")
+    .description("list the insights this agent holds")
+    .option("--json", "print them as a JSON array")
+    .addOption(dataDirOption())
+    .action(act(insightsListCommand));
+
+  return program;
+}
+
+/** Parses argv, runs one command, returns the exit code. Every failure is one `error: …` line. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram((code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    // Commander already printed its own message (or the help / version).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.error;
+    const message = error instanceof Error ? error.message : String(error);
+    complain(message.split("\n")[0] ?? "unknown error");
+    return ExitCode.error;
+  }
+}

@@ -1,0 +1,46 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { DEFAULT_RECONNECT_MAX_MS } from "./backoff.js";
+import { AgentCliError } from "./errors.js";
+
+/** Unset and empty are the same thing for an environment variable. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const EnvSchema = z.object({
+  CANOPY_DATA_DIR: optional(z.string()),
+  CANOPY_RECONNECT_MAX_MS: optional(z.coerce.number().int().positive()),
+  CANOPY_LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
+});
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface AgentEnv {
+  /** CANOPY_DATA_DIR, if set; `--data-dir` wins over it. */
+  dataDir: string | undefined;
+  reconnectMaxMs: number;
+  /** CANOPY_LOG_LEVEL, if set; each command has its own default. */
+  logLevel: LogLevel | undefined;
+}
+
+/** The one place that reads `process.env` (validated; a bad value is a one-line error). */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): AgentEnv {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? "environment");
+    const expected = name === "CANOPY_RECONNECT_MAX_MS" ? "a positive whole number of milliseconds" : name === "CANOPY_LOG_LEVEL" ? "one of fatal, error, warn, info, debug, trace, silent" : "valid";
+    throw new AgentCliError("invalid_environment", `${name} must be ${expected}`);
+  }
+  const env = parsed.data;
+  return {
+    dataDir: env.CANOPY_DATA_DIR,
+    reconnectMaxMs: env.CANOPY_RECONNECT_MAX_MS ?? DEFAULT_RECONNECT_MAX_MS,
+    logLevel: env.CANOPY_LOG_LEVEL,
+  };
+}
+
+/** `--data-dir` > CANOPY_DATA_DIR > `~/.canopy/agent`. */
+export function resolveDataDir(flag: string | undefined, env: AgentEnv): string {
+  return flag ?? env.dataDir ?? join(homedir(), ".canopy", "agent");
+}

@@ -1,0 +1,12 @@
+export { createAgent } from "./agent.js";
+export { pairAgent, type PairOptions, type PairResult } from "./pair.js";
+export { unpairAgent, type UnpairOptions, type UnpairResult } from "./unpair.js";
+export { readAgentStatus, type AgentStatus } from "./status.js";
+export { listContent, listInsights } from "./local-data.js";
+export { AgentCliError, type AgentCliErrorCode } from "./errors.js";
+export { createBackoff, DEFAULT_RECONNECT_MAX_MS, RECONNECT_MIN_MS, type Backoff, type BackoffOptions } from "./backoff.js";
+export type { Credentials } from "./credentials.js";
+export type { AgentLogger } from "./logger.js";
+export { agentPaths, type AgentPaths } from "./paths.js";
+export { AGENT_VERSION } from "./version.js";
+export type { Agent, AgentEventName, AgentEvents, AgentOptions, AgentState, StopReason } from "./types.js";

@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { z } from "zod";
+import type { AgentState } from "./types.js";
+
+/**
+ * What a running agent tells other processes (`canopy-agent status`) about itself. Written only
+ * when the connection comes or goes, never per message.
+ */
+export const RuntimeRecord = z.object({
+  pid: z.number().int().positive(),
+  state: z.enum(["connecting", "online", "offline", "stopped", "unpaired", "replaced"]),
+  since: z.string(),
+  hubUrl: z.string(),
+});
+export type RuntimeRecord = z.infer<typeof RuntimeRecord> & { state: AgentState };
+
+/** Temp file + rename, so a reader never sees half a record. */
+export async function writeRuntimeRecord(path: string, record: RuntimeRecord): Promise<void> {
+  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    await writeFile(temp, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** The last record written, or null when there is none or it is unreadable. */
+export async function readRuntimeRecord(path: string): Promise<RuntimeRecord | null> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    return null;
+  }
+  try {
+    const parsed = RuntimeRecord.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
+export function isProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

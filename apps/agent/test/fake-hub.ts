@@ -1,0 +1,181 @@
+/**
+ * A tiny hub for the agent's unit tests, built only from @canopy/protocol helpers over a real
+ * `ws` server on 127.0.0.1. It does the handshake like the real hub and lets a test drive
+ * everything else by hand. The real hub is covered by the end-to-end suite.
+ */
+import { randomBytes, type KeyObject } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import {
+  AGENT_CONNECT_PATH,
+  decodeAgentFrame,
+  generateKeyPair,
+  importPublicKey,
+  loadPrivateKey,
+  sealHubMessage,
+  verifyHello,
+  type AgentToHub,
+  type AgentToHubType,
+  type AgentMessage,
+  type HubToAgent,
+} from "@canopy/protocol";
+import { WebSocketServer, type WebSocket } from "ws";
+
+export interface FakeHubOptions {
+  /** Sent in `welcome`. */
+  heartbeatMs?: number;
+  /** Send ws pings at this interval once welcomed (0: never, to play a silent hub). */
+  pingEveryMs?: number;
+  tenantName?: string;
+}
+
+export class FakeConnection {
+  readonly nonce = randomBytes(32).toString("base64url");
+  readonly received: AgentToHub[] = [];
+  agentId: string | undefined;
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly #ws: WebSocket;
+  readonly #hubKey: KeyObject;
+  #waiters: (() => void)[] = [];
+
+  constructor(ws: WebSocket, hubKey: KeyObject) {
+    this.#ws = ws;
+    this.#hubKey = hubKey;
+    this.closed = new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  /** A frame sealed with the hub key and this connection's nonce, as the real hub sends it. */
+  send(message: HubToAgent, context: string = this.nonce, key: KeyObject = this.#hubKey): void {
+    this.#ws.send(sealHubMessage(key, context, message));
+  }
+
+  sendRaw(data: Buffer | string): void {
+    this.#ws.send(data);
+  }
+
+  close(code: number, reason = ""): void {
+    this.#ws.close(code, reason);
+  }
+
+  ping(): void {
+    this.#ws.ping();
+  }
+
+  push(message: AgentToHub): void {
+    this.received.push(message);
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  /** The first message received of `type` (matching `predicate`), waiting for it if need be. */
+  async next<T extends AgentToHubType>(type: T, predicate: (m: AgentMessage<T>) => boolean = () => true, timeoutMs = 3000): Promise<AgentMessage<T>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.find((m): m is AgentMessage<T> => m.type === type && predicate(m as AgentMessage<T>));
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${type} from the agent within ${timeoutMs} ms (got ${this.received.map((m) => m.type).join(", ") || "nothing"})`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+export class FakeHub {
+  readonly keyPair = generateKeyPair();
+  readonly hubKey = loadPrivateKey(this.keyPair.privateKeyPem);
+  /** agentId → public key (base64url), as pairing would have stored it. */
+  readonly agents = new Map<string, string>();
+  readonly connections: FakeConnection[] = [];
+  readonly options: Required<FakeHubOptions>;
+  port = 0;
+  #server: WebSocketServer | undefined;
+  #pingTimers = new Set<NodeJS.Timeout>();
+  #connectionWaiters: ((c: FakeConnection) => void)[] = [];
+
+  constructor(options: FakeHubOptions = {}) {
+    this.options = { heartbeatMs: 15_000, pingEveryMs: 0, tenantName: "Acme", ...options };
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Listens on `port` (default: the previous one, or a free one the first time). */
+  async listen(port = this.port): Promise<void> {
+    const server = new WebSocketServer({ host: "127.0.0.1", port, path: AGENT_CONNECT_PATH });
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", resolve);
+      server.once("error", reject);
+    });
+    this.port = (server.address() as AddressInfo).port;
+    server.on("connection", (ws) => this.#accept(ws));
+    this.#server = server;
+  }
+
+  /** Drops every agent (1006 from their side) and stops listening. */
+  async close(): Promise<void> {
+    for (const timer of this.#pingTimers) clearInterval(timer);
+    this.#pingTimers.clear();
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server) return;
+    for (const client of server.clients) client.terminate();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** The next connection that completes (or is refused in) the handshake, or an existing one. */
+  nextConnection(timeoutMs = 3000, after = this.connections.length): Promise<FakeConnection> {
+    const existing = this.connections[after];
+    if (existing) return Promise.resolve(existing);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no agent connected within ${timeoutMs} ms`)), timeoutMs);
+      this.#connectionWaiters.push((c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+  }
+
+  #accept(ws: WebSocket): void {
+    const connection = new FakeConnection(ws, this.hubKey);
+    this.connections.push(connection);
+    for (const wake of this.#connectionWaiters.splice(0)) wake(connection);
+    ws.on("message", (data, isBinary) => {
+      const decoded = decodeAgentFrame(data as Buffer, isBinary);
+      if (!decoded.ok) throw new Error(`agent sent a bad frame: ${decoded.error.message}`);
+      connection.push(decoded.message);
+      if (decoded.message.type === "hello") this.#onHello(connection, decoded.message);
+    });
+    connection.send({ type: "hello.challenge", nonce: connection.nonce, protocolVersion: 1, hubTime: Date.now() }, "");
+  }
+
+  #onHello(connection: FakeConnection, hello: AgentMessage<"hello">): void {
+    const key = this.agents.get(hello.agentId);
+    if (!key || !verifyHello(importPublicKey(key), connection.nonce, hello.agentId, hello.signature)) {
+      connection.send({ type: "error", code: "auth_failed", message: "unknown agent or bad signature" });
+      connection.close(4001, "auth failed");
+      return;
+    }
+    connection.agentId = hello.agentId;
+    connection.send({
+      type: "welcome",
+      sessionId: `s${this.connections.length}`,
+      agentId: hello.agentId,
+      tenantId: "tn_tenant0001",
+      tenantName: this.options.tenantName,
+      heartbeatMs: this.options.heartbeatMs,
+    });
+    if (this.options.pingEveryMs > 0) {
+      const timer = setInterval(() => connection.ping(), this.options.pingEveryMs);
+      this.#pingTimers.add(timer);
+      void connection.closed.then(() => {
+        clearInterval(timer);
+        this.#pingTimers.delete(timer);
+      });
+    }
+  }
+}
