@@ -1,5 +1,5 @@
 import { sveltekit } from "@sveltejs/kit/vite";
-import { defineConfig } from "vite";
+import { defineConfig } from "vitest/config";
 
 // `vite dev` proxies the API and the live feed to a running hub (CANOPY_HUB_URL, default the hub's
 // default address). The hub checks Origin on mutating requests, so the proxy presents the hub's own.
@@ -7,6 +7,7 @@ const hubUrl = process.env.CANOPY_HUB_URL ?? "http://127.0.0.1:8080";
 
 export default defineConfig({
   plugins: [sveltekit()],
+  test: { include: ["src/**/*.test.ts"], environment: "node" },
   server: {
     proxy: {
       "/api": {
