@@ -7,7 +7,11 @@ const hubUrl = process.env.CANOPY_HUB_URL ?? "http://127.0.0.1:8080";
 
 export default defineConfig({
   plugins: [sveltekit()],
-  test: { include: ["src/**/*.test.ts"], environment: "node" },
+  test: {
+    include: ["src/**/*.test.ts"],
+    environment: "node",
+    reporters: ["default", ["json", { outputFile: ".vitest-report.json" }]],
+  },
   server: {
     proxy: {
       "/api": {
