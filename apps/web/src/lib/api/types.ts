@@ -5,7 +5,8 @@ export type Role = "admin" | "operator" | "viewer";
 
 export interface User {
   id: string;
-  email: string;
+  /** null for API keys; a signed-in person always has one. */
+  email: string | null;
   role: Role;
 }
 

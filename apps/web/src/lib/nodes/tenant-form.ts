@@ -3,9 +3,9 @@ import type { FieldErrors } from "$lib/api/problem";
 import { parseTags } from "$lib/format/tags";
 
 export const NAME_MAX = 100;
-export const DESCRIPTION_MAX = 1000;
-export const TAG_MAX = 40;
-export const TAGS_MAX = 20;
+export const DESCRIPTION_MAX = 2000;
+export const TAG_MAX = 64;
+export const TAGS_MAX = 32;
 
 export interface TenantDraft {
   name: string;
