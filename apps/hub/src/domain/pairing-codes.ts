@@ -1,0 +1,78 @@
+import { createHmac, randomInt } from "node:crypto";
+import type { Collection, Store } from "@canopy/store";
+import { PAIRING_ALPHABET, PAIRING_CODE_LENGTH, formatPairingCode, normalizePairingCode, type PairErrorCode } from "@canopy/protocol";
+import { isoAt, type Clock } from "../core/clock.js";
+import { Collections, type PairingCodeRecord } from "./records.js";
+
+export const DEFAULT_PAIRING_TTL_SECONDS = 900;
+export const MAX_PAIRING_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** Used and expired codes are kept this long so a late attempt gets the precise reason. */
+const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
+
+export type RedeemCheck =
+  | { ok: true; record: PairingCodeRecord }
+  | { ok: false; reason: Extract<PairErrorCode, "pairing_code_invalid" | "pairing_code_expired" | "pairing_code_used"> };
+
+/**
+ * One-time pairing codes. Only an HMAC of the code is stored (keyed with a secret that is not in
+ * the store), so the store file alone neither reveals nor lets anyone test codes.
+ */
+export class PairingCodes {
+  readonly #codes: Collection<PairingCodeRecord>;
+  readonly #clock: Clock;
+  readonly #secret: Buffer;
+
+  constructor(store: Store, clock: Clock, secret: Buffer) {
+    this.#codes = store.collection<PairingCodeRecord>(Collections.pairingCodes);
+    this.#clock = clock;
+    this.#secret = secret;
+  }
+
+  create(tenantId: string, ttlSeconds: number, createdBy: string): { code: string; record: PairingCodeRecord } {
+    this.prune();
+    const now = this.#clock();
+    for (;;) {
+      let normalized = "";
+      for (let i = 0; i < PAIRING_CODE_LENGTH; i++) normalized += PAIRING_ALPHABET[randomInt(PAIRING_ALPHABET.length)];
+      const id = this.#hash(normalized);
+      if (this.#codes.get(id)) continue; // 1 in 2^40: draw again rather than reuse
+      const record = this.#codes.put({
+        id,
+        tenantId,
+        createdBy,
+        createdAt: isoAt(now),
+        expiresAt: isoAt(now + ttlSeconds * 1000),
+        usedAt: null,
+        agentId: null,
+      });
+      return { code: formatPairingCode(normalized), record };
+    }
+  }
+
+  check(input: string): RedeemCheck {
+    const normalized = normalizePairingCode(input);
+    if (normalized === null) return { ok: false, reason: "pairing_code_invalid" };
+    const record = this.#codes.get(this.#hash(normalized));
+    if (!record) return { ok: false, reason: "pairing_code_invalid" };
+    if (record.usedAt !== null) return { ok: false, reason: "pairing_code_used" };
+    if (Date.parse(record.expiresAt) <= this.#clock()) return { ok: false, reason: "pairing_code_expired" };
+    return { ok: true, record };
+  }
+
+  markUsed(id: string, agentId: string): void {
+    this.#codes.update(id, { usedAt: isoAt(this.#clock()), agentId });
+  }
+
+  deleteForTenant(tenantId: string): void {
+    for (const record of this.#codes.filter((c) => c.tenantId === tenantId)) this.#codes.delete(record.id);
+  }
+
+  prune(): void {
+    const cutoff = this.#clock() - KEEP_AFTER_EXPIRY_MS;
+    for (const record of this.#codes.filter((c) => Date.parse(c.expiresAt) < cutoff)) this.#codes.delete(record.id);
+  }
+
+  #hash(normalized: string): string {
+    return createHmac("sha256", this.#secret).update(normalized).digest("hex");
+  }
+}

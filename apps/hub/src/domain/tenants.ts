@@ -1,0 +1,96 @@
+import type { Collection, Store } from "@canopy/store";
+import { isoAt, type Clock } from "../core/clock.js";
+import { newId } from "../core/ids.js";
+import { problems } from "../core/problem-error.js";
+import { Collections, type TenantRecord } from "./records.js";
+
+export interface TenantInput {
+  name: string;
+  description?: string | undefined;
+  tags?: string[] | undefined;
+  parentId?: string | null | undefined;
+}
+
+export interface TenantChange {
+  name?: string | undefined;
+  description?: string | undefined;
+  tags?: string[] | undefined;
+}
+
+function normalizeTags(tags: string[]): string[] {
+  return Array.from(new Set(tags.map((t) => t.trim()).filter(Boolean)));
+}
+
+/** The tenants (customers) the MSSP manages. Names are unique, ignoring case. */
+export class Tenants {
+  readonly #tenants: Collection<TenantRecord>;
+  readonly #clock: Clock;
+
+  constructor(store: Store, clock: Clock) {
+    this.#tenants = store.collection<TenantRecord>(Collections.tenants);
+    this.#clock = clock;
+  }
+
+  get(id: string): TenantRecord | undefined {
+    return this.#tenants.get(id);
+  }
+
+  require(id: string): TenantRecord {
+    const tenant = this.#tenants.get(id);
+    if (!tenant) throw problems.notFound(`tenant ${id}`);
+    return tenant;
+  }
+
+  all(): TenantRecord[] {
+    return this.#tenants.all();
+  }
+
+  create(input: TenantInput): TenantRecord {
+    const name = input.name.trim();
+    this.#assertNameFree(name);
+    const parentId = input.parentId ?? null;
+    if (parentId !== null && !this.#tenants.get(parentId)) {
+      throw problems.invalid([{ path: "parentId", message: `no tenant with id ${parentId}` }]);
+    }
+    const now = isoAt(this.#clock());
+    return this.#tenants.put({
+      id: newId("tnt"),
+      name,
+      description: input.description?.trim() ?? "",
+      tags: normalizeTags(input.tags ?? []),
+      parentId,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  update(id: string, change: TenantChange): TenantRecord {
+    const current = this.require(id);
+    const name = change.name?.trim();
+    if (name !== undefined && name.toLowerCase() !== current.name.toLowerCase()) this.#assertNameFree(name);
+    return this.#tenants.put({
+      ...current,
+      name: name ?? current.name,
+      description: change.description?.trim() ?? current.description,
+      tags: change.tags ? normalizeTags(change.tags) : current.tags,
+      updatedAt: isoAt(this.#clock()),
+    });
+  }
+
+  delete(id: string): TenantRecord {
+    const tenant = this.require(id);
+    const child = this.#tenants.find((t) => t.parentId === id);
+    if (child) {
+      throw problems.conflict("tenant_has_children", `tenant "${tenant.name}" has child tenants (e.g. "${child.name}"); delete or move them first`);
+    }
+    this.#tenants.delete(id);
+    return tenant;
+  }
+
+  #assertNameFree(name: string): void {
+    const wanted = name.toLowerCase();
+    if (this.#tenants.find((t) => t.name.toLowerCase() === wanted)) {
+      throw problems.conflict("tenant_name_taken", `a tenant named "${name}" already exists`);
+    }
+  }
+}

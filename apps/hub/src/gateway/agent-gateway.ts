@@ -1,0 +1,84 @@
+import { CloseCode, type RpcMethod, type RpcParams, type RpcResult } from "@canopy/protocol";
+import { AgentSession, type PingResult, type SessionContext } from "./agent-session.js";
+import type { Connection } from "./connection.js";
+import { GatewayError } from "./gateway-error.js";
+import type { LiveAgent } from "./presence.js";
+import { SessionRegistry } from "./session-registry.js";
+
+export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded">;
+
+/**
+ * The hub's side of every agent link: accepts connections (any transport implementing
+ * `Connection`), keeps the registry of authenticated sessions, and lets the rest of the hub
+ * reach a tenant's agent by tenant id.
+ */
+export class AgentGateway {
+  readonly #registry = new SessionRegistry<AgentSession>();
+  readonly #sessions = new Set<AgentSession>();
+  readonly #ctx: SessionContext;
+
+  constructor(options: GatewayOptions) {
+    this.#ctx = {
+      ...options,
+      registry: this.#registry,
+      onSessionEnded: (session) => this.#sessions.delete(session),
+    };
+  }
+
+  /** Starts the handshake on a new connection; feed the session its frames and its close. */
+  accept(connection: Connection): AgentSession {
+    const session = new AgentSession(connection, this.#ctx);
+    this.#sessions.add(session);
+    session.start();
+    return session;
+  }
+
+  isOnline(tenantId: string): boolean {
+    return this.#online(tenantId) !== undefined;
+  }
+
+  live(agentId: string): LiveAgent | undefined {
+    return this.#ctx.presence.get(agentId);
+  }
+
+  async ping(tenantId: string): Promise<PingResult> {
+    return this.#require(tenantId).ping();
+  }
+
+  async call<M extends RpcMethod>(tenantId: string, method: M, params: RpcParams<M>): Promise<RpcResult<M>> {
+    return this.#require(tenantId).call(method, params);
+  }
+
+  /** The agent was revoked: tell it (it wipes its credentials) and close with 4003. */
+  disconnectRevoked(agentId: string, reason: string): void {
+    this.#registry.byAgent(agentId)?.end(CloseCode.revoked, "unpaired", { type: "unpair", reason });
+  }
+
+  /** Hub shutdown: every connection closes with 1001 (agents reconnect to the next hub). */
+  shutdown(): void {
+    for (const session of Array.from(this.#sessions)) {
+      session.end(CloseCode.goingAway, "hub shutting down");
+      // Record the disconnect now: the store is flushed before the sockets finish closing.
+      session.closed(CloseCode.goingAway, "hub shutting down");
+    }
+  }
+
+  get connectionCount(): number {
+    return this.#sessions.size;
+  }
+
+  get onlineCount(): number {
+    return this.#registry.size;
+  }
+
+  #online(tenantId: string): AgentSession | undefined {
+    const session = this.#registry.byTenant(tenantId);
+    return session?.state === "authenticated" ? session : undefined;
+  }
+
+  #require(tenantId: string): AgentSession {
+    const session = this.#online(tenantId);
+    if (!session) throw new GatewayError("not_connected", "the tenant's agent is not connected");
+    return session;
+  }
+}

@@ -1,0 +1,12 @@
+import type { HubToAgent } from "@canopy/protocol";
+
+/**
+ * One agent transport, as the session logic sees it. The WebSocket adapter implements it (and
+ * seals every frame with the hub key); tests implement it in memory.
+ */
+export interface Connection {
+  readonly id: string;
+  readonly remoteAddress: string;
+  send(message: HubToAgent): void;
+  close(code: number, reason: string): void;
+}

@@ -1,0 +1,117 @@
+import type { KeyObject } from "node:crypto";
+import { upgradeWebSocket, type HttpBindings } from "@hono/node-server";
+import { MAX_AGENT_FRAME_BYTES } from "@canopy/protocol";
+import type { Context, MiddlewareHandler } from "hono";
+import type { Logger } from "pino";
+import { WebSocket, WebSocketServer } from "ws";
+import { newId } from "../core/ids.js";
+import type { AgentGateway } from "./agent-gateway.js";
+import type { AgentSession } from "./agent-session.js";
+import { createFrameSealer } from "./frame-sealer.js";
+import { WsConnection } from "./ws-connection.js";
+
+export interface AgentTransportOptions {
+  gateway: AgentGateway;
+  /** The hub's signing key; read when a connection opens (the key is loaded at start-up). */
+  hubKey: () => KeyObject;
+  heartbeatMs: number;
+  logger: Logger;
+}
+
+export interface AgentTransport {
+  /** Pass to `createAdaptorServer({ websocket: { server } })`. */
+  readonly server: WebSocketServer;
+  /** Mount on `AGENT_CONNECT_PATH`. */
+  readonly handler: MiddlewareHandler;
+  /** Stops heartbeats; sockets still open after `graceMs` are terminated. */
+  close(graceMs?: number): Promise<void>;
+}
+
+interface Tracked {
+  session: AgentSession;
+  alive: boolean;
+}
+
+function remoteAddressOf(c: Context): string {
+  const env = c.env as Partial<HttpBindings> | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? "unknown";
+}
+
+/**
+ * The WebSocket side of the gateway: `ws` in noServer mode behind Hono's `upgradeWebSocket`,
+ * frame size capped by `maxPayload`, and ws-level heartbeats (a socket that missed the previous
+ * pong is terminated, which the session sees as a close).
+ */
+export function createAgentTransport(options: AgentTransportOptions): AgentTransport {
+  const { gateway, heartbeatMs, logger } = options;
+  const server = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES });
+  const tracked = new Map<WebSocket, Tracked>();
+
+  const heartbeat = setInterval(() => {
+    for (const [socket, entry] of tracked) {
+      if (!entry.alive) {
+        logger.info({ connectionId: entry.session.connection.id }, "agent missed a heartbeat; terminating");
+        socket.terminate();
+        continue;
+      }
+      entry.alive = false;
+      try {
+        socket.ping();
+      } catch {
+        socket.terminate();
+      }
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  const handler = upgradeWebSocket(
+    (c) => {
+      const remoteAddress = remoteAddressOf(c);
+      let session: AgentSession | undefined;
+      return {
+        onOpen(_event, ws) {
+          const socket = ws.raw as unknown;
+          if (!(socket instanceof WebSocket)) {
+            ws.close(1011, "unsupported transport");
+            return;
+          }
+          const connection = new WsConnection(newId("con"), remoteAddress, socket, createFrameSealer(options.hubKey()));
+          session = gateway.accept(connection);
+          const entry: Tracked = { session, alive: true };
+          tracked.set(socket, entry);
+          socket.on("pong", () => {
+            entry.alive = true;
+            entry.session.touch();
+          });
+          socket.once("close", () => tracked.delete(socket));
+        },
+        onMessage(event) {
+          const data = event.data;
+          if (typeof data === "string") session?.receive(data, false);
+          else if (data instanceof ArrayBuffer) session?.receive(data, true);
+          else session?.receive(new Uint8Array(0), true);
+        },
+        onClose(event) {
+          session?.closed(event.code, event.reason);
+        },
+        onError(event) {
+          logger.warn({ err: (event as Event & { error?: unknown }).error }, "agent socket error");
+        },
+      };
+    },
+    { onError: (error: unknown) => logger.error({ err: error }, "agent socket handler failed") },
+  );
+
+  async function close(graceMs = 1000): Promise<void> {
+    clearInterval(heartbeat);
+    const open = Array.from(tracked.keys()).filter((s) => s.readyState !== WebSocket.CLOSED);
+    await Promise.race([
+      Promise.all(open.map((s) => new Promise<void>((resolve) => (s.readyState === WebSocket.CLOSED ? resolve() : s.once("close", () => resolve()))))),
+      new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+    ]);
+    for (const socket of open) if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
+    server.close();
+  }
+
+  return { server, handler, close };
+}

@@ -1,0 +1,29 @@
+import type { HttpBindings } from "@hono/node-server";
+import type { Context } from "hono";
+import type { Role } from "../domain/records.js";
+import type { HubServices } from "../services.js";
+
+/** Who is calling. `actor` is how the audit log names them. */
+export type Principal =
+  | { kind: "session"; role: Role; actor: string; userId: string; email: string; token: string }
+  | { kind: "apiKey"; role: Role; actor: string; keyId: string; name: string };
+
+export interface HubEnv {
+  Variables: {
+    hub: HubServices;
+    principal: Principal | undefined;
+  };
+}
+
+/** The peer's address. Forwarding headers are not trusted: the hub may face the internet. */
+export function clientAddress(c: Context): string {
+  const env = c.env as Partial<HttpBindings> | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? "unknown";
+}
+
+/** The principal of an authenticated route (the auth middleware guarantees one). */
+export function principalOf(c: Context<HubEnv>): Principal {
+  const principal = c.get("principal");
+  if (!principal) throw new Error("route reached without a principal");
+  return principal;
+}

@@ -1,0 +1,64 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { problems } from "../../core/problem-error.js";
+import type { ApiKeyRecord } from "../../domain/records.js";
+import { requireRole } from "../auth.js";
+import { principalOf, type HubEnv } from "../context.js";
+import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
+import { ApiKeyCreateSchema, ApiKeyCreatedSchema, ApiKeyListSchema, IdParamSchema } from "../schemas.js";
+
+const adminOnly = requireRole("admin");
+
+const create = createRoute({
+  method: "post",
+  path: "/api-keys",
+  tags: ["api-keys"],
+  summary: "Create an API key (the key is shown once)",
+  middleware: adminOnly,
+  request: { body: jsonBody(ApiKeyCreateSchema) },
+  responses: { 201: jsonContent(ApiKeyCreatedSchema, "Created"), ...authProblems, ...problemResponses(422) },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/api-keys",
+  tags: ["api-keys"],
+  summary: "List API keys (never the keys themselves)",
+  middleware: adminOnly,
+  responses: { 200: jsonContent(ApiKeyListSchema, "API keys"), ...authProblems },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/api-keys/{id}",
+  tags: ["api-keys"],
+  summary: "Revoke an API key",
+  middleware: adminOnly,
+  request: { params: IdParamSchema },
+  responses: { 204: { description: "Revoked" }, ...authProblems, ...problemResponses(404) },
+});
+
+function toJson(record: ApiKeyRecord) {
+  return { id: record.id, name: record.name, role: record.role, createdBy: record.createdBy, createdAt: record.createdAt };
+}
+
+export function apiKeyRoutes(api: OpenAPIHono<HubEnv>): void {
+  api.openapi(create, (c) => {
+    const hub = c.get("hub");
+    const actor = principalOf(c).actor;
+    const { name, role = "operator" } = c.req.valid("json");
+    const { key, record } = hub.apiKeys.create(name, role, actor);
+    hub.audit.record({ actor, action: "api-key.create", target: `api-key:${record.id}`, detail: { name, role } });
+    return c.json({ ...toJson(record), key }, 201);
+  });
+
+  api.openapi(list, (c) => c.json({ items: c.get("hub").apiKeys.list().map(toJson), nextCursor: null }, 200));
+
+  api.openapi(remove, (c) => {
+    const hub = c.get("hub");
+    const { id } = c.req.valid("param");
+    const record = hub.apiKeys.get(id);
+    if (!record || !hub.apiKeys.delete(id)) throw problems.notFound(`API key ${id}`);
+    hub.audit.record({ actor: principalOf(c).actor, action: "api-key.delete", target: `api-key:${id}`, detail: { name: record.name } });
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,19 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { requireRole } from "../auth.js";
+import type { HubEnv } from "../context.js";
+import { authProblems, jsonContent, problemResponses } from "../route-helpers.js";
+import { AuditListSchema, AuditQuerySchema } from "../schemas.js";
+
+const list = createRoute({
+  method: "get",
+  path: "/audit",
+  tags: ["audit"],
+  summary: "Who did what, when; newest first",
+  middleware: requireRole("operator"),
+  request: { query: AuditQuerySchema },
+  responses: { 200: jsonContent(AuditListSchema, "A page of audit entries"), ...authProblems, ...problemResponses(422) },
+});
+
+export function auditRoutes(api: OpenAPIHono<HubEnv>): void {
+  api.openapi(list, (c) => c.json(c.get("hub").audit.list(c.req.valid("query")), 200));
+}

@@ -1,0 +1,87 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { deleteCookie, setCookie } from "hono/cookie";
+import { ProblemError, problems } from "../../core/problem-error.js";
+import { SESSION_TTL_MS } from "../../domain/sessions.js";
+import { SESSION_COOKIE, requireRole } from "../auth.js";
+import { clientAddress, principalOf, type HubEnv } from "../context.js";
+import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
+import { LoginBodySchema, MeSchema, UserSchema } from "../schemas.js";
+import { z } from "@hono/zod-openapi";
+
+const login = createRoute({
+  method: "post",
+  path: "/auth/login",
+  tags: ["auth"],
+  summary: "Log in; sets the canopy_session cookie",
+  security: [],
+  request: { body: jsonBody(LoginBodySchema) },
+  responses: {
+    200: jsonContent(z.object({ user: UserSchema }), "Logged in"),
+    ...problemResponses(401, 403, 422, 429),
+  },
+});
+
+const logout = createRoute({
+  method: "post",
+  path: "/auth/logout",
+  tags: ["auth"],
+  summary: "End the session (idempotent)",
+  security: [],
+  responses: { 204: { description: "Logged out" }, ...problemResponses(403) },
+});
+
+const me = createRoute({
+  method: "get",
+  path: "/me",
+  tags: ["auth"],
+  summary: "Who am I",
+  middleware: requireRole("viewer"),
+  responses: { 200: jsonContent(MeSchema, "The caller"), ...authProblems },
+});
+
+export function authRoutes(api: OpenAPIHono<HubEnv>): void {
+  api.openapi(login, async (c) => {
+    const hub = c.get("hub");
+    const address = clientAddress(c);
+    const waitMs = hub.limits.login.retryAfterMs(address);
+    if (waitMs > 0) throw problems.rateLimited("too many failed logins, try again later", waitMs);
+    const { email, password } = c.req.valid("json");
+    const user = await hub.users.authenticate(email, password);
+    if (!user) {
+      hub.limits.login.recordFailure(address);
+      hub.audit.record({ actor: email.toLowerCase(), action: "auth.login_failed", detail: { clientAddress: address } });
+      throw new ProblemError(401, "invalid_credentials", "email or password is not correct");
+    }
+    const { token } = hub.sessions.create(user.id);
+    hub.audit.record({ actor: user.email, action: "auth.login", target: `user:${user.id}`, detail: { clientAddress: address } });
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: "Lax",
+      path: "/",
+      secure: new URL(c.req.url).protocol === "https:",
+      maxAge: Math.floor(SESSION_TTL_MS / 1000),
+    });
+    return c.json({ user: { id: user.id, email: user.email, role: user.role } }, 200);
+  });
+
+  api.openapi(logout, (c) => {
+    const hub = c.get("hub");
+    const principal = c.get("principal");
+    if (principal?.kind === "session") {
+      hub.sessions.revoke(principal.token);
+      hub.audit.record({ actor: principal.actor, action: "auth.logout", target: `user:${principal.userId}` });
+    }
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.body(null, 204);
+  });
+
+  api.openapi(me, (c) => {
+    const principal = principalOf(c);
+    return c.json(
+      principal.kind === "session"
+        ? { id: principal.userId, email: principal.email, role: principal.role, kind: "user" as const }
+        : { id: principal.keyId, email: null, role: principal.role, kind: "apiKey" as const },
+      200,
+    );
+  });
+}

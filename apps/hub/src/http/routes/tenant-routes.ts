@@ -1,0 +1,109 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { deleteTenant } from "../../domain/tenant-lifecycle.js";
+import { requireRole } from "../auth.js";
+import { principalOf, type HubEnv } from "../context.js";
+import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
+import {
+  IdParamSchema,
+  TenantCreateSchema,
+  TenantListQuerySchema,
+  TenantListSchema,
+  TenantPatchSchema,
+  TenantSchema,
+} from "../schemas.js";
+
+const viewer = requireRole("viewer");
+const operator = requireRole("operator");
+
+const list = createRoute({
+  method: "get",
+  path: "/tenants",
+  tags: ["tenants"],
+  summary: "List tenants, sorted by name; page with `cursor`",
+  middleware: viewer,
+  request: { query: TenantListQuerySchema },
+  responses: { 200: jsonContent(TenantListSchema, "A page of tenants"), ...authProblems, ...problemResponses(422) },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/tenants",
+  tags: ["tenants"],
+  summary: "Create a tenant",
+  middleware: operator,
+  request: { body: jsonBody(TenantCreateSchema) },
+  responses: { 201: jsonContent(TenantSchema, "Created"), ...authProblems, ...problemResponses(409, 422) },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/tenants/{id}",
+  tags: ["tenants"],
+  summary: "One tenant with its live status",
+  middleware: viewer,
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(TenantSchema, "The tenant"), ...authProblems, ...problemResponses(404) },
+});
+
+const patch = createRoute({
+  method: "patch",
+  path: "/tenants/{id}",
+  tags: ["tenants"],
+  summary: "Edit name, description or tags",
+  middleware: operator,
+  request: { params: IdParamSchema, body: jsonBody(TenantPatchSchema) },
+  responses: { 200: jsonContent(TenantSchema, "Updated"), ...authProblems, ...problemResponses(404, 409, 422) },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/tenants/{id}",
+  tags: ["tenants"],
+  summary: "Delete a tenant; its agent is revoked and disconnected",
+  middleware: operator,
+  request: { params: IdParamSchema },
+  responses: { 204: { description: "Deleted" }, ...authProblems, ...problemResponses(404, 409) },
+});
+
+export function tenantRoutes(api: OpenAPIHono<HubEnv>): void {
+  api.openapi(list, (c) => c.json(c.get("hub").views.list(c.req.valid("query")), 200));
+
+  api.openapi(create, async (c) => {
+    const hub = c.get("hub");
+    const body = c.req.valid("json");
+    const tenant = hub.tenants.create(body);
+    hub.audit.record({
+      actor: principalOf(c).actor,
+      action: "tenant.create",
+      target: `tenant:${tenant.id}`,
+      detail: { name: tenant.name, tags: tenant.tags, parentId: tenant.parentId },
+    });
+    await hub.store.flush();
+    hub.publishTenant(tenant.id);
+    return c.json(hub.views.get(tenant.id), 201);
+  });
+
+  api.openapi(get, (c) => c.json(c.get("hub").views.get(c.req.valid("param").id), 200));
+
+  api.openapi(patch, async (c) => {
+    const hub = c.get("hub");
+    const { id } = c.req.valid("param");
+    const change = c.req.valid("json");
+    const before = hub.tenants.require(id);
+    const after = hub.tenants.update(id, change);
+    const changed = Object.fromEntries(
+      (["name", "description", "tags"] as const)
+        .filter((field) => change[field] !== undefined && JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+        .map((field) => [field, { from: before[field], to: after[field] }]),
+    );
+    hub.audit.record({ actor: principalOf(c).actor, action: "tenant.update", target: `tenant:${id}`, detail: changed });
+    await hub.store.flush();
+    hub.publishTenant(id);
+    return c.json(hub.views.get(id), 200);
+  });
+
+  api.openapi(remove, async (c) => {
+    await deleteTenant(c.get("hub"), c.req.valid("param").id, principalOf(c).actor);
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,222 @@
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import { createAdaptorServer } from "@hono/node-server";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_RPC_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS } from "@canopy/protocol";
+import { createLowdbStore, type Store } from "@canopy/store";
+import { webRoot as defaultWebRoot } from "@canopy/web";
+import { systemClock, type Clock } from "./core/clock.js";
+import { DEFAULT_PAIRING_TTL_SECONDS, MAX_PAIRING_TTL_SECONDS } from "./domain/pairing-codes.js";
+import { createAgentTransport, type AgentTransport } from "./gateway/ws-transport.js";
+import { ephemeralHubKey, loadOrCreateHubKey } from "./hub-key.js";
+import type { HubEnv } from "./http/context.js";
+import { createHttpApp } from "./http/create-app.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createServices, type HubServices } from "./services.js";
+
+export interface HubOptions {
+  /** Hub key and (unless `store` is given) the lowdb store under `<dataDir>/db`. Default `.canopy/hub`. */
+  dataDir?: string;
+  /** A store to use instead of lowdb (tests: `createMemoryStore()`). Without `dataDir` the hub key is then ephemeral. */
+  store?: Store;
+  /** ws ping interval; a socket that misses one pong is terminated. Default 15000. */
+  heartbeatMs?: number;
+  /** Default lifetime of pairing codes. Default 900. */
+  pairingTtlSeconds?: number;
+  /** First start only: the admin account created when the hub has no users. */
+  adminEmail?: string;
+  /** First start only; generated (and reported once by `ready()`) when absent. */
+  adminPassword?: string;
+  /** Default: pino on stderr at level `warn`. */
+  logger?: Logger;
+  /** Folder of the built UI. Default: `webRoot` of `@canopy/web`. */
+  webRoot?: string;
+  /** Time source (tests move it to expire codes and sessions). Default `Date.now`. */
+  clock?: Clock;
+  /** How long an agent has to answer the challenge. Default 10000. */
+  handshakeTimeoutMs?: number;
+  /** How long ping and rpc wait for the agent. Default 10000. */
+  rpcTimeoutMs?: number;
+}
+
+export interface HubStartInfo {
+  adminEmail: string;
+  /** Set only on the first start when the hub generated the password. Show it once. */
+  generatedAdminPassword: string | null;
+  /** The key agents pin (raw Ed25519, base64url). */
+  hubPublicKey: string;
+  /** Absolute data dir, or null when the hub keeps nothing on disk. */
+  dataDir: string | null;
+}
+
+export interface HubAddress {
+  /** `http://HOST:PORT` */
+  url: string;
+  host: string;
+  port: number;
+}
+
+export interface Hub {
+  /** The whole HTTP surface; `hub.app.request()` works without listening. */
+  readonly app: OpenAPIHono<HubEnv>;
+  /** Resolves once the store, key and first admin are ready (rejects if start-up failed). */
+  ready(): Promise<HubStartInfo>;
+  /** Starts accepting HTTP and agent connections. Default 127.0.0.1:8080; port 0 picks one. */
+  listen(options?: { port?: number; host?: string }): Promise<HubAddress>;
+  /** Agents closed with 1001, live feeds ended, server stopped, store flushed. Idempotent. */
+  close(): Promise<void>;
+  /** The address after `listen()`, else null. */
+  readonly address: HubAddress | null;
+  /** The hub's services, for tests and embedding (resolves with `ready()`). */
+  services(): Promise<HubServices>;
+}
+
+interface Runtime {
+  services: HubServices;
+  transport: AgentTransport;
+  info: HubStartInfo;
+  ownsStore: boolean;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+function positive(name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const result = value ?? fallback;
+  if (!Number.isInteger(result) || result <= 0 || result > max) throw new RangeError(`${name} must be an integer in 1..${max}`);
+  return result;
+}
+
+async function start(options: HubOptions, logger: Logger): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  const dataDir = options.dataDir !== undefined ? resolve(options.dataDir) : options.store ? null : resolve(".canopy/hub");
+  const store =
+    options.store ??
+    (await createLowdbStore({ dir: join(dataDir!, "db"), onError: (error) => logger.error({ err: error }, "store write failed") }));
+  const hubKey = dataDir === null ? ephemeralHubKey() : (await loadOrCreateHubKey(dataDir)).key;
+  const heartbeatMs = positive("heartbeatMs", options.heartbeatMs, DEFAULT_HEARTBEAT_MS);
+  const services = createServices({
+    store,
+    hubKey,
+    clock,
+    logger,
+    heartbeatMs,
+    pairingTtlSeconds: positive("pairingTtlSeconds", options.pairingTtlSeconds, DEFAULT_PAIRING_TTL_SECONDS, MAX_PAIRING_TTL_SECONDS),
+    handshakeTimeoutMs: positive("handshakeTimeoutMs", options.handshakeTimeoutMs, HANDSHAKE_TIMEOUT_MS),
+    rpcTimeoutMs: positive("rpcTimeoutMs", options.rpcTimeoutMs, DEFAULT_RPC_TIMEOUT_MS),
+  });
+  services.sessions.prune();
+  services.pairingCodes.prune();
+  const adminEmail = options.adminEmail ?? "admin@canopy.local";
+  const bootstrap = await services.users.bootstrapAdmin(adminEmail, options.adminPassword);
+  if (bootstrap) {
+    services.audit.record({ actor: "system", action: "user.create", target: `user:${bootstrap.email}`, detail: { role: "admin" } });
+    logger.info({ email: bootstrap.email, generated: bootstrap.generatedPassword !== null }, "created the first admin");
+  }
+  await store.flush();
+  const transport = createAgentTransport({
+    gateway: services.gateway,
+    hubKey: () => hubKey.privateKey,
+    heartbeatMs,
+    logger: logger.child({ component: "agent-transport" }),
+  });
+  return {
+    services,
+    transport,
+    ownsStore: options.store === undefined,
+    info: {
+      adminEmail: bootstrap?.email ?? adminEmail.trim().toLowerCase(),
+      generatedAdminPassword: bootstrap?.generatedPassword ?? null,
+      hubPublicKey: hubKey.publicKey,
+      dataDir,
+    },
+  };
+}
+
+function formatUrl(host: string, port: number): string {
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * The hub in one object: `app` for in-process requests, `listen()` for real sockets, `close()`
+ * to stop. Start-up (store, key, first admin) begins at once and is awaited by whatever needs it.
+ */
+export function createHub(options: HubOptions = {}): Hub {
+  const logger = options.logger ?? createLogger("warn");
+  const runtime = start(options, logger);
+  // Reported by ready()/listen()/requests; never an unhandled rejection.
+  runtime.catch(() => {});
+
+  const app = createHttpApp({
+    services: async () => (await runtime).services,
+    agentUpgrade: async () => (await runtime).transport.handler,
+    webRoot: options.webRoot ?? defaultWebRoot,
+    logger,
+    version: packageVersion(),
+  });
+
+  let server: Server | undefined;
+  let address: HubAddress | null = null;
+  let closing: Promise<void> | undefined;
+
+  async function listen(listenOptions: { port?: number; host?: string } = {}): Promise<HubAddress> {
+    const { transport } = await runtime;
+    if (closing) throw new Error("the hub is closed");
+    if (server) throw new Error("the hub is already listening");
+    const host = listenOptions.host ?? "127.0.0.1";
+    const created = createAdaptorServer({ fetch: app.fetch, websocket: { server: transport.server } }) as Server;
+    server = created;
+    await new Promise<void>((resolveListen, reject) => {
+      created.once("error", reject);
+      created.listen(listenOptions.port ?? 8080, host, () => {
+        created.off("error", reject);
+        resolveListen();
+      });
+    });
+    created.on("error", (error) => logger.error({ err: error }, "http server error"));
+    const port = (created.address() as AddressInfo).port;
+    address = { url: formatUrl(host, port), host, port };
+    logger.info({ url: address.url }, "listening");
+    return address;
+  }
+
+  async function shutdown(): Promise<void> {
+    let current: Runtime;
+    try {
+      current = await runtime;
+    } catch {
+      return;
+    }
+    const { services, transport } = current;
+    services.closing.abort();
+    services.gateway.shutdown();
+    const serverClosed = server
+      ? new Promise<void>((resolveClose) => server!.close(() => resolveClose()))
+      : Promise.resolve();
+    server?.closeAllConnections();
+    await transport.close();
+    await serverClosed;
+    await services.store.flush();
+    if (current.ownsStore) await services.store.close();
+    logger.info("hub closed");
+  }
+
+  return {
+    app,
+    ready: async () => (await runtime).info,
+    services: async () => (await runtime).services,
+    listen,
+    close: () => (closing ??= shutdown()),
+    get address() {
+      return address;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { Command, InvalidArgumentError } from "commander";
+import { EnvError, readEnvironment } from "./env.js";
+import { createHub } from "./hub.js";
+import { createLogger } from "./logger.js";
+
+// The CLI: read argv and env, start, print, stop on a signal. All the work is in createHub.
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError("must be a port number (0 picks a free one)");
+  return port;
+}
+
+interface StartFlags {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+}
+
+async function startHub(flags: StartFlags): Promise<void> {
+  let env;
+  try {
+    env = readEnvironment();
+  } catch (error) {
+    if (error instanceof EnvError) fail(error.message);
+    throw error;
+  }
+  const logger = createLogger(env.logLevel);
+  const hub = createHub({
+    dataDir: flags.dataDir ?? env.dataDir,
+    heartbeatMs: env.heartbeatMs,
+    pairingTtlSeconds: env.pairingTtlSeconds,
+    adminEmail: env.adminEmail,
+    adminPassword: env.adminPassword,
+    logger,
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    hub.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+
+  try {
+    const info = await hub.ready();
+    const address = await hub.listen({ port: flags.port ?? env.port, host: flags.host ?? env.host });
+    if (info.generatedAdminPassword) {
+      print("created the first admin; this password is shown only once:");
+      print(`  email:    ${info.adminEmail}`);
+      print(`  password: ${info.generatedAdminPassword}`);
+    }
+    print(`listening on ${address.url}`);
+  } catch (error) {
+    logger.error({ err: error }, "the hub could not start");
+    await hub.close().catch(() => {});
+    fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const program = new Command()
+  .name("canopy-hub")
+  .description("The Canopy hub: REST API, agent gateway, live feed and web UI on one port.")
+  .showHelpAfterError();
+
+program
+  .command("start")
+  .description("start the hub in the foreground (stop with SIGTERM or Ctrl-C)")
+  .option("--port <port>", "port to listen on; 0 picks a free one (env CANOPY_PORT, default 8080)", parsePort)
+  .option("--host <host>", "address to bind (env CANOPY_HOST, default 127.0.0.1)")
+  .option("--data-dir <dir>", "where the store and hub key live (env CANOPY_DATA_DIR, default .canopy/hub)")
+  .addHelpText(
+    "after",
+    "\nEnvironment: CANOPY_DATA_DIR, CANOPY_PORT, CANOPY_HOST, CANOPY_ADMIN_EMAIL, CANOPY_ADMIN_PASSWORD,\n" +
+      "CANOPY_HEARTBEAT_MS, CANOPY_PAIRING_TTL_SECONDS, CANOPY_LOG_LEVEL (logs go to stderr).",
+  )
+  .action((flags: StartFlags) => startHub(flags));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,95 @@
+import type { Store } from "@canopy/store";
+import type { Logger } from "pino";
+import type { Clock } from "./core/clock.js";
+import { EventBus } from "./core/event-bus.js";
+import { FailureRateLimiter } from "./core/rate-limiter.js";
+import { Agents } from "./domain/agents.js";
+import { ApiKeys } from "./domain/api-keys.js";
+import { AuditLog } from "./domain/audit-log.js";
+import { PairingCodes } from "./domain/pairing-codes.js";
+import { Sessions } from "./domain/sessions.js";
+import { TenantViews, type TenantView } from "./domain/tenant-views.js";
+import { Tenants } from "./domain/tenants.js";
+import { Users } from "./domain/users.js";
+import { AgentGateway } from "./gateway/agent-gateway.js";
+import { Presence } from "./gateway/presence.js";
+import type { HubKey } from "./hub-key.js";
+
+/** What the live feed carries. */
+export interface HubEvents extends Record<string, unknown> {
+  "tenant.updated": TenantView;
+  "tenant.deleted": { id: string };
+}
+
+export interface ServiceOptions {
+  store: Store;
+  hubKey: HubKey;
+  clock: Clock;
+  logger: Logger;
+  heartbeatMs: number;
+  pairingTtlSeconds: number;
+  handshakeTimeoutMs: number;
+  rpcTimeoutMs: number;
+}
+
+const FIVE_MINUTES = 5 * 60 * 1000;
+
+/** The hub's logic, wired together over one store; no HTTP, no sockets. */
+export function createServices(options: ServiceOptions) {
+  const { store, clock, logger } = options;
+  const tenants = new Tenants(store, clock);
+  const agents = new Agents(store, clock);
+  const audit = new AuditLog(store, clock);
+  const presence = new Presence();
+  const views = new TenantViews(tenants, agents, presence);
+  const bus = new EventBus<HubEvents>((error) => logger.error({ err: error }, "live feed listener failed"));
+
+  const publishTenant = (tenantId: string): void => {
+    const view = views.find(tenantId);
+    if (view) bus.publish("tenant.updated", view);
+  };
+
+  const gateway = new AgentGateway({
+    agents,
+    tenants,
+    audit,
+    flush: () => store.flush(),
+    presence,
+    clock,
+    logger: logger.child({ component: "gateway" }),
+    heartbeatMs: options.heartbeatMs,
+    handshakeTimeoutMs: options.handshakeTimeoutMs,
+    rpcTimeoutMs: options.rpcTimeoutMs,
+    onTenantChanged: publishTenant,
+  });
+
+  // Aborted when the hub closes, so long-lived responses (the live feed) end promptly.
+  const closing = new AbortController();
+
+  return {
+    store,
+    closing,
+    clock,
+    logger,
+    hubKey: options.hubKey,
+    settings: { heartbeatMs: options.heartbeatMs, pairingTtlSeconds: options.pairingTtlSeconds },
+    users: new Users(store, clock),
+    sessions: new Sessions(store, clock),
+    apiKeys: new ApiKeys(store, clock),
+    tenants,
+    agents,
+    pairingCodes: new PairingCodes(store, clock, options.hubKey.pairingSecret),
+    audit,
+    presence,
+    views,
+    gateway,
+    bus,
+    publishTenant,
+    limits: {
+      login: new FailureRateLimiter({ maxFailures: 10, windowMs: FIVE_MINUTES, clock }),
+      pairing: new FailureRateLimiter({ maxFailures: 10, windowMs: FIVE_MINUTES, clock }),
+    },
+  };
+}
+
+export type HubServices = ReturnType<typeof createServices>;
