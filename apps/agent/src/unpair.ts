@@ -47,7 +47,7 @@ function hubProblem(outcome: Outcome, hubUrl: string, timeoutMs: number): string
   const { detail } = outcome;
   switch (detail.reason) {
     case "requested":
-      return `the hub at ${hubUrl} did not confirm within ${Math.round(timeoutMs / 1000)} s`;
+      return `the hub at ${hubUrl} did not confirm within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`;
     case "auth_failed":
       return `the hub at ${hubUrl} does not accept this agent's credentials any more`;
     case "unsupported_version":

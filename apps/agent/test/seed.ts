@@ -13,8 +13,13 @@ export async function tempDataDir(): Promise<{ dir: string; cleanup: () => Promi
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Writes what a successful pairing with `hub` would have written, and registers the key with it. */
-export async function seedPairedAgent(dataDir: string, hub: FakeHub, extra: (store: Awaited<ReturnType<typeof openAgentStore>>) => void = () => {}): Promise<{ agentId: string }> {
+type SeedDoc = { id: string } & Record<string, unknown>;
+
+/**
+ * Writes what a successful pairing with `hub` would have written, and registers the key with it.
+ * `collections` adds documents other features would have stored (e.g. `content`).
+ */
+export async function seedPairedAgent(dataDir: string, hub: FakeHub, collections: Record<string, SeedDoc[]> = {}): Promise<{ agentId: string }> {
   const keys = generateKeyPair();
   const agentId = `ag_${randomBytes(8).toString("hex")}`;
   hub.agents.set(agentId, keys.publicKey);
@@ -29,7 +34,7 @@ export async function seedPairedAgent(dataDir: string, hub: FakeHub, extra: (sto
     hubPublicKey: hub.keyPair.publicKey,
     pairedAt: new Date().toISOString(),
   });
-  extra(store);
+  for (const [name, docs] of Object.entries(collections)) for (const doc of docs) store.collection<SeedDoc>(name).put(doc);
   await store.close();
   return { agentId };
 }

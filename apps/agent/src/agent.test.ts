@@ -1,0 +1,268 @@
+import { access, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { generateKeyPair, loadPrivateKey, SystemInfo } from "@canopy/protocol";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FakeHub } from "../test/fake-hub.js";
+import { seedPairedAgent, tempDataDir } from "../test/seed.js";
+import { createAgent } from "./agent.js";
+import { AgentCliError } from "./errors.js";
+import { readAgentStatus } from "./status.js";
+import type { Agent, AgentEvents } from "./types.js";
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** runtime.json is written in the background, right after the state changes: poll briefly. */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 2000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value) || Date.now() > deadline) return value;
+    await sleep(10);
+  }
+}
+
+describe("agent against a hub", () => {
+  let hub: FakeHub;
+  let dataDir: string;
+  let cleanup: () => Promise<void>;
+  let agent: Agent;
+  let agentId: string;
+
+  beforeEach(async () => {
+    hub = new FakeHub();
+    await hub.listen();
+    ({ dir: dataDir, cleanup } = await tempDataDir());
+    ({ agentId } = await seedPairedAgent(dataDir, hub, {
+      content: [{ id: "playbook/Phishing", kind: "playbook", name: "Phishing", revision: 3, hash: "sha256:abc", body: {} }],
+      insights: [{ id: "in_1", title: "t" }],
+    }));
+    agent = createAgent({ dataDir, reconnectMaxMs: 50 });
+  });
+
+  afterEach(async () => {
+    await agent.stop();
+    await hub.close();
+    await cleanup();
+  });
+
+  async function online() {
+    await agent.start();
+    const connection = await hub.nextConnection();
+    await agent.waitFor("online", 3000);
+    return connection;
+  }
+
+  it("answers the challenge with a valid signature and goes online", async () => {
+    const events: AgentEvents["online"][] = [];
+    agent.on("online", (e) => events.push(e));
+    const connection = await online();
+    const hello = await connection.next("hello");
+    expect(hello.agentId).toBe(agentId);
+    expect(connection.agentId).toBe(agentId); // the fake hub verified the signature
+    expect(hello.capabilities).toContain("rpc:system.info");
+    expect(events).toEqual([expect.objectContaining({ hubUrl: hub.url, tenantName: "Acme", tenantId: "tn_tenant0001" })]);
+    const readRuntime = async () => JSON.parse(await readFile(join(dataDir, "runtime.json"), "utf8"));
+    const runtime = await eventually(readRuntime, (r) => r.state === "online");
+    expect(runtime).toEqual({ pid: process.pid, state: "online", since: expect.any(String), hubUrl: hub.url });
+    const status = await readAgentStatus({ dataDir });
+    expect(status).toMatchObject({ paired: true, connected: true, agentId, tenantName: "Acme", hubUrl: hub.url });
+  });
+
+  it("answers an app-level ping with a pong carrying the same id", async () => {
+    const connection = await online();
+    connection.send({ type: "ping", id: "ping-42", sentAt: Date.now() });
+    expect(await connection.next("pong")).toEqual({ type: "pong", id: "ping-42" });
+  });
+
+  it("answers system.info with what it holds, read from its store", async () => {
+    const connection = await online();
+    connection.send({ type: "rpc.req", id: "r1", method: "system.info", params: {} });
+    const response = await connection.next("rpc.res");
+    expect(response.ok).toBe(true);
+    const info = SystemInfo.parse(response.result);
+    expect(info.pid).toBe(process.pid);
+    expect(info.nodeVersion).toBe(process.version);
+    expect(info.connectedSince).toBeInstanceOf(Date);
+    expect(info.holds.content).toEqual([{ kind: "playbook", name: "Phishing", revision: 3, hash: "sha256:abc" }]);
+    expect(info.holds.insights.count).toBe(1);
+  });
+
+  it("answers an unknown rpc method with unknown_method and stays online", async () => {
+    const connection = await online();
+    connection.send({ type: "rpc.req", id: "r2", method: "shell.exec", params: { cmd: "rm -rf /" } });
+    const response = await connection.next("rpc.res");
+    expect(response).toMatchObject({ id: "r2", ok: false, error: { code: "unknown_method" } });
+    expect(agent.state).toBe("online");
+  });
+
+  it("never acts on a frame whose signature does not verify, and says so", async () => {
+    const connection = await online();
+    const impostor = loadPrivateKey(generateKeyPair().privateKeyPem);
+    connection.send({ type: "unpair", reason: "forged" }, connection.nonce, impostor);
+    // Signed by the real hub, but for another connection (replay): also refused.
+    connection.send({ type: "unpair", reason: "replayed" }, "another-nonce");
+    connection.sendRaw("not even binary");
+    // Frames are handled in order: once the pong is back, the three frames above were dealt with.
+    connection.send({ type: "ping", id: "still-there", sentAt: 0 });
+    await connection.next("pong");
+    const codes = connection.received.flatMap((m) => (m.type === "error" ? [m.code] : []));
+    expect(codes).toEqual(["bad_signature", "bad_signature", "bad_signature"]);
+    expect(agent.state).toBe("online");
+    expect((await readAgentStatus({ dataDir })).paired).toBe(true);
+  });
+
+  it("refuses messages out of handshake order", async () => {
+    await agent.start();
+    const connection = await hub.nextConnection();
+    await agent.waitFor("online");
+    connection.send({ type: "hello.challenge", nonce: "x".repeat(43), protocolVersion: 1, hubTime: 0 });
+    const error = await connection.next("error");
+    expect(error.code).toBe("unexpected_message");
+    expect(connection.received.filter((m) => m.type === "hello")).toHaveLength(1);
+  });
+
+  it("wipes its credentials and key when the hub sends an unpair notice", async () => {
+    const unpaired: AgentEvents["unpaired"][] = [];
+    agent.on("unpaired", (e) => unpaired.push(e));
+    const connection = await online();
+    connection.send({ type: "unpair", reason: "unpaired by staff" });
+    await agent.waitFor("unpaired", 3000);
+    expect(unpaired).toEqual([{ reason: "unpaired by staff" }]);
+    expect(await exists(join(dataDir, "agent-key.pem"))).toBe(false);
+    const status = await readAgentStatus({ dataDir });
+    expect(status).toMatchObject({ paired: false, running: false, connected: false });
+    // It does not come back, and refuses to start again.
+    await sleep(150);
+    expect(hub.connections).toHaveLength(1);
+    await expect(agent.start()).rejects.toMatchObject({ code: "not_paired" });
+  });
+
+  it("wipes its credentials when the hub closes with 4003 (revoked)", async () => {
+    const connection = await online();
+    connection.close(4003, "revoked");
+    await agent.waitFor("unpaired", 3000);
+    expect(await exists(join(dataDir, "agent-key.pem"))).toBe(false);
+    expect((await readAgentStatus({ dataDir })).paired).toBe(false);
+  });
+
+  it("stops without reconnecting when replaced by another connection (4004)", async () => {
+    const replaced: AgentEvents["replaced"][] = [];
+    agent.on("replaced", (e) => replaced.push(e));
+    const connection = await online();
+    connection.close(4004, "replaced");
+    await agent.waitFor("replaced", 3000);
+    expect(replaced).toEqual([{ code: 4004, reason: "replaced" }]);
+    await sleep(300); // reconnectMaxMs is 50: a retry would have happened by now
+    expect(hub.connections).toHaveLength(1);
+    expect((await readAgentStatus({ dataDir })).paired).toBe(true);
+  });
+
+  it("stops but keeps its credentials when the hub does not know its key (4001)", async () => {
+    hub.agents.clear();
+    const stopped: AgentEvents["stopped"][] = [];
+    agent.on("stopped", (e) => stopped.push(e));
+    await agent.start();
+    await agent.waitFor("stopped", 3000);
+    expect(stopped).toEqual([expect.objectContaining({ reason: "auth_failed", code: 4001 })]);
+    expect(stopped[0]!.message).toMatch(/refused this agent's credentials/);
+    await sleep(200);
+    expect(hub.connections).toHaveLength(1);
+    expect((await readAgentStatus({ dataDir })).paired).toBe(true);
+  });
+
+  it("reconnects by itself after the hub restarts on the same port", async () => {
+    const offline: AgentEvents["offline"][] = [];
+    agent.on("offline", (e) => offline.push(e));
+    await online();
+    const port = hub.port;
+    await hub.close();
+    await agent.waitFor("offline", 3000);
+    expect(offline[0]).toMatchObject({ wasOnline: true, retryInMs: 0 });
+    expect((await eventually(() => readAgentStatus({ dataDir }), (st) => !st.connected)).connected).toBe(false);
+    await sleep(100); // a few failed attempts while the hub is down
+    await hub.listen(port);
+    await agent.waitFor("online", 3000);
+    expect(hub.connections.at(-1)!.agentId).toBe(agentId);
+    expect((await eventually(() => readAgentStatus({ dataDir }), (st) => st.connected)).connected).toBe(true);
+  });
+
+  it("stop() closes the link politely and records that it is not running", async () => {
+    const connection = await online();
+    await agent.stop();
+    expect(agent.state).toBe("stopped");
+    expect((await connection.closed).code).toBe(1000);
+    const status = await readAgentStatus({ dataDir });
+    expect(status).toMatchObject({ paired: true, running: false, connected: false });
+    await agent.stop(); // idempotent
+  });
+
+  it("waitFor rejects at once when the agent ends in another state", async () => {
+    hub.agents.clear();
+    await agent.start();
+    await expect(agent.waitFor("online", 3000)).rejects.toThrow(/agent is stopped; it will not become online/);
+  });
+});
+
+describe("agent watching the hub's heartbeat", () => {
+  async function withHub(options: { heartbeatMs: number; pingEveryMs: number }) {
+    const hub = new FakeHub(options);
+    await hub.listen();
+    const { dir, cleanup } = await tempDataDir();
+    await seedPairedAgent(dir, hub);
+    const agent = createAgent({ dataDir: dir, reconnectMaxMs: 50 });
+    return {
+      hub,
+      agent,
+      async dispose() {
+        await agent.stop();
+        await hub.close();
+        await cleanup();
+      },
+    };
+  }
+
+  it("drops a hub that went silent and dials again", async () => {
+    const { hub, agent, dispose } = await withHub({ heartbeatMs: 40, pingEveryMs: 0 });
+    try {
+      await agent.start();
+      await agent.waitFor("online", 3000);
+      // 2.5 heartbeats of silence (100 ms) and the agent cuts the link and dials again.
+      await hub.connections[0]!.closed;
+      await hub.nextConnection(3000, 1);
+      await agent.waitFor("online", 3000);
+    } finally {
+      await dispose();
+    }
+  });
+
+  it("keeps the link to a hub that pings", async () => {
+    const { hub, agent, dispose } = await withHub({ heartbeatMs: 40, pingEveryMs: 15 });
+    try {
+      await agent.start();
+      await agent.waitFor("online", 3000);
+      await sleep(400);
+      expect(hub.connections).toHaveLength(1);
+      expect(agent.state).toBe("online");
+    } finally {
+      await dispose();
+    }
+  });
+});
+
+describe("agent without credentials", () => {
+  it("refuses to start with a not_paired error", async () => {
+    const { dir, cleanup } = await tempDataDir();
+    const agent = createAgent({ dataDir: dir });
+    const error = await agent.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgentCliError);
+    expect(error).toMatchObject({ code: "not_paired", message: expect.stringMatching(/not paired; run canopy-agent pair/) });
+    expect(agent.state).toBe("stopped");
+    await cleanup();
+  });
+});
+
