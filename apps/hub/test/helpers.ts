@@ -1,0 +1,95 @@
+import { createMemoryStore, type Store } from "@canopy/store";
+import { pino } from "pino";
+import { createHub, type Hub, type HubOptions } from "../src/hub.js";
+import type { Role } from "../src/domain/records.js";
+
+export const ADMIN = { email: "admin@test.local", password: "admin password 1" };
+export const ORIGIN = "http://localhost";
+
+export const silentLogger = pino({ level: "silent" });
+
+/** A clock tests can move. */
+export function manualClock(start = Date.parse("2030-01-15T12:00:00Z")) {
+  let now = start;
+  const clock = () => now;
+  clock.advance = (ms: number) => {
+    now += ms;
+  };
+  return clock;
+}
+
+export interface TestHub {
+  hub: Hub;
+  store: Store;
+}
+
+/** A hub on the memory store with a known admin; nothing listens. */
+export async function createTestHub(options: HubOptions = {}): Promise<TestHub> {
+  const store = options.store ?? createMemoryStore();
+  const hub = createHub({
+    store,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+    logger: silentLogger,
+    webRoot: "/nonexistent/canopy-web-build",
+    ...options,
+  });
+  await hub.ready();
+  return { hub, store };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** One caller of `hub.app`: a session cookie or a bearer key, JSON both ways. */
+export class Caller {
+  constructor(
+    readonly hub: Hub,
+    readonly auth: { cookie?: string; bearer?: string } = {},
+  ) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const res = await this.hub.app.request(path.startsWith("/api/") ? path : `/api/v1${path}`, {
+      method,
+      headers: {
+        ...(this.auth.cookie ? { cookie: this.auth.cookie } : {}),
+        ...(this.auth.bearer ? { authorization: `Bearer ${this.auth.bearer}` } : {}),
+        ...(method !== "GET" ? { origin: ORIGIN } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // leave as text
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  get = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>("GET", path, undefined, headers);
+  post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>("POST", path, body, headers);
+  patch = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>("PATCH", path, body, headers);
+  delete = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>("DELETE", path, undefined, headers);
+}
+
+/** Logs in through the API and returns a caller holding the session cookie. */
+export async function login(hub: Hub, email = ADMIN.email, password = ADMIN.password): Promise<Caller> {
+  const res = await new Caller(hub).post("/api/v1/auth/login", { email, password });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+  return new Caller(hub, { cookie });
+}
+
+/** Adds a staff user with `role` (there is no user-management API yet) and logs them in. */
+export async function loginAs(hub: Hub, role: Role): Promise<Caller> {
+  const email = `${role}-${Math.random().toString(36).slice(2)}@test.local`;
+  await (await hub.services()).users.create(email, "role password", role);
+  return login(hub, email, "role password");
+}
