@@ -201,6 +201,17 @@ describe("agent against a hub", () => {
     await agent.stop(); // idempotent
   });
 
+  it("stop() called while start() is still opening the state stops it all the same", async () => {
+    const starting = agent.start();
+    await expect(agent.start()).rejects.toThrow(/already running/);
+    await agent.stop();
+    await starting;
+    expect(agent.state).toBe("stopped");
+    await sleep(100);
+    expect(agent.state).toBe("stopped");
+    for (const connection of hub.connections) expect((await connection.closed).code).toBeGreaterThan(0);
+  });
+
   it("waitFor rejects at once when the agent ends in another state", async () => {
     hub.agents.clear();
     await agent.start();

@@ -65,7 +65,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
   const stateListeners = new Set<(state: AgentState) => void>();
   let state: AgentState = "stopped";
   let current: Run | undefined;
-  let starting = false;
+  let starting: Promise<void> | undefined;
 
   function setState(next: AgentState): void {
     if (state === next) return;
@@ -182,55 +182,58 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
     };
   }
 
-  async function start(): Promise<void> {
-    if (current || starting) throw new Error("agent is already running");
-    starting = true;
+  function start(): Promise<void> {
+    if (current || starting) return Promise.reject(new Error("agent is already running"));
+    starting = open().finally(() => (starting = undefined));
+    return starting;
+  }
+
+  async function open(): Promise<void> {
+    const { store, credentials, privateKey } = await loadIdentity(paths);
+    let hubKey: KeyObject;
     try {
-      const { store, credentials, privateKey } = await loadIdentity(paths);
-      let hubKey: KeyObject;
-      try {
-        hubKey = importPublicKey(credentials.hubPublicKey);
-      } catch (error) {
-        await store.close();
-        throw new AgentCliError("damaged_state", "the stored hub key is not valid; pair again with canopy-agent pair --force", { cause: error });
-      }
-      const logger = withBindings(baseLogger, { agentId: credentials.agentId });
-      const run: Run = {
-        store,
-        credentials,
-        privateKey,
-        logger,
-        startedAt: new Date(),
-        connectedSince: null,
-        ending: undefined,
-        runtimeWrites: Promise.resolve(),
-        connection: undefined as unknown as HubConnection,
-      };
-      const context = handlerContext(run);
-      run.connection = new HubConnection({
-        url: connectUrl(credentials.hubUrl),
-        hubKey,
-        userAgent: `canopy-agent/${AGENT_VERSION}`,
-        logger,
-        backoff: createBackoff({ maxMs: reconnectMaxMs }),
-        reconnect: options.reconnect ?? true,
-        onDial: () => setState("connecting"),
-        onMessage: (message, socket) => {
-          if (!run.ending) handleHubMessage(message, socket, context);
-        },
-        onDisconnect: (closed) => onDisconnect(run, closed),
-      });
-      current = run;
-      setState("connecting");
-      recordRuntime(run, "connecting");
-      logger.info({ hubUrl: credentials.hubUrl }, "agent starting");
-      run.connection.start();
-    } finally {
-      starting = false;
+      hubKey = importPublicKey(credentials.hubPublicKey);
+    } catch (error) {
+      await store.close();
+      throw new AgentCliError("damaged_state", "the stored hub key is not valid; pair again with canopy-agent pair --force", { cause: error });
     }
+    const logger = withBindings(baseLogger, { agentId: credentials.agentId });
+    // The connection's callbacks only run after `run` and `context` exist (dialling starts below).
+    const connection = new HubConnection({
+      url: connectUrl(credentials.hubUrl),
+      hubKey,
+      userAgent: `canopy-agent/${AGENT_VERSION}`,
+      logger,
+      backoff: createBackoff({ maxMs: reconnectMaxMs }),
+      reconnect: options.reconnect ?? true,
+      onDial: () => setState("connecting"),
+      onMessage: (message, socket) => {
+        if (!run.ending) handleHubMessage(message, socket, context);
+      },
+      onDisconnect: (closed) => onDisconnect(run, closed),
+    });
+    const run: Run = {
+      store,
+      credentials,
+      privateKey,
+      connection,
+      logger,
+      startedAt: new Date(),
+      connectedSince: null,
+      ending: undefined,
+      runtimeWrites: Promise.resolve(),
+    };
+    const context = handlerContext(run);
+    current = run;
+    setState("connecting");
+    recordRuntime(run, "connecting");
+    logger.info({ hubUrl: credentials.hubUrl }, "agent starting");
+    run.connection.start();
   }
 
   async function stop(): Promise<void> {
+    // A stop() racing a start() still stops what that start opens.
+    await starting?.catch(() => {});
     const run = current;
     if (!run) return;
     await stopFor(run, "requested", "stopped", null);
