@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are whatever JSON the hub sent; the tests assert their shape. */
 import { createMemoryStore, type Store } from "@canopy/store";
 import { pino } from "pino";
 import { createHub, type Hub, type HubOptions } from "../src/hub.js";
