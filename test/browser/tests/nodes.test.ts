@@ -193,11 +193,23 @@ describe("Nodes Management in Chromium, against a real hub and agent", () => {
     expect(await sameDocument()).toBe(true);
   });
 
-  it("signs out and back to the login page, with no script errors on the way", async () => {
+  it("signs out; the app then sends visitors to the login page", async () => {
     await page.getByTestId("logout").click();
     await page.waitForURL(/\/login$/);
     await page.goto(`${hub.url}/nodes`);
     await page.waitForURL(/\/login/);
+  });
+
+  it("tells the user to wait once failed sign-ins are rate-limited (429)", async () => {
+    const error = page.getByTestId("login-error");
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      await page.getByLabel("Email").fill(ADMIN_EMAIL);
+      await page.getByLabel("Password").fill(`wrong-${attempt}`);
+      await page.getByTestId("login-submit").click();
+      await page.locator('[data-testid="login-submit"]:not([disabled])').waitFor();
+      if ((await error.textContent())?.includes("Too many")) break;
+    }
+    expect(await error.textContent()).toMatch(/Too many sign-in attempts\. Try again in \d+ (seconds|minutes)\./);
     expect(pageErrors).toEqual([]);
   });
 });

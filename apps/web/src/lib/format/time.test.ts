@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countdown, duration, relativeTime } from "./time";
+import { countdown, duration, relativeTime, waitText } from "./time";
 
 const now = Date.parse("2025-01-01T12:00:00Z");
 const ago = (ms: number) => new Date(now - ms).toISOString();
@@ -36,5 +36,14 @@ describe("countdown", () => {
     expect(countdown(new Date(now + 61_000).toISOString(), now)).toBe("1:01");
     expect(countdown(new Date(now + 2 * 3_600_000).toISOString(), now)).toBe("2:00:00");
     expect(countdown(new Date(now - 1_000).toISOString(), now)).toBe("0:00");
+  });
+});
+
+describe("waitText", () => {
+  it("says how long to wait in words", () => {
+    expect(waitText(null)).toBe("later");
+    expect(waitText(1)).toBe("in 1 second");
+    expect(waitText(40)).toBe("in 40 seconds");
+    expect(waitText(299)).toBe("in 5 minutes");
   });
 });

@@ -51,3 +51,10 @@ export function absoluteTime(iso: string | null): string {
   const at = new Date(iso);
   return Number.isNaN(at.getTime()) ? iso : absoluteFormat.format(at);
 }
+
+/** "in 40 seconds", "in 5 minutes", or "later" when the hub did not say. */
+export function waitText(seconds: number | null): string {
+  if (seconds === null || seconds <= 0) return "later";
+  if (seconds < 90) return `in ${seconds} ${seconds === 1 ? "second" : "seconds"}`;
+  return `in ${Math.ceil(seconds / 60)} minutes`;
+}
