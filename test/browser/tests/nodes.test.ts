@@ -31,6 +31,7 @@ describe("Nodes Management in Chromium, against a real hub and agent", () => {
     agentDataDir = await mkdtemp(join(tmpdir(), "canopy-browser-agent-"));
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: hub.url });
     context.setDefaultTimeout(UI_TIMEOUT);
     page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -79,6 +80,10 @@ describe("Nodes Management in Chromium, against a real hub and agent", () => {
     command = (await dialog.getByTestId("pairing-command").textContent())?.trim() ?? "";
     expect(command).toBe(`canopy-agent pair --hub ${hub.url} --code ${code}`);
     expect(await dialog.getByTestId("pairing-expiry").textContent()).toMatch(/Expires in\s*1[45]:\d\d/);
+
+    await dialog.getByTestId("copy-command").click();
+    await expect.poll(() => dialog.getByTestId("copy-command").textContent()).toBe("Copied");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(command);
 
     // The new tenant is already in the table behind the dialog, unpaired.
     expect(await row("Acme Corp").getByTestId("tenant-status").textContent()).toContain("Unpaired");
