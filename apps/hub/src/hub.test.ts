@@ -37,6 +37,13 @@ async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, t
   }
 }
 
+describe("createHub options", () => {
+  it("refuses nonsense settings at once, before starting anything", () => {
+    expect(() => createHub({ heartbeatMs: 0, logger: silentLogger })).toThrow(/heartbeatMs/);
+    expect(() => createHub({ pairingTtlSeconds: 8 * 24 * 3600, logger: silentLogger })).toThrow(/pairingTtlSeconds/);
+  });
+});
+
 describe("a real hub on a real socket", () => {
   let dataDir: string;
   let hub: Hub | undefined;
@@ -75,6 +82,7 @@ describe("a real hub on a real socket", () => {
     const api = await staff(url);
     const agent = await pairedAgent(url, api, "Socket Co");
     expect((await stat(join(dataDir, "hub-key.pem"))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dataDir, "db"))).mode & 0o777).toBe(0o700);
 
     const client = new WsAgent({ hubUrl: url, hubPublicKey: agent.hubPublicKey, agentId: agent.agentId, privateKey: agent.privateKey });
     const welcome = await client.next("welcome");

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
@@ -95,24 +96,38 @@ function positive(name: string, value: number | undefined, fallback: number, max
   return result;
 }
 
-async function start(options: HubOptions, logger: Logger): Promise<Runtime> {
-  const clock = options.clock ?? systemClock;
-  const dataDir = options.dataDir !== undefined ? resolve(options.dataDir) : options.store ? null : resolve(".canopy/hub");
-  const store =
-    options.store ??
-    (await createLowdbStore({ dir: join(dataDir!, "db"), onError: (error) => logger.error({ err: error }, "store write failed") }));
-  const hubKey = dataDir === null ? ephemeralHubKey() : (await loadOrCreateHubKey(dataDir)).key;
-  const heartbeatMs = positive("heartbeatMs", options.heartbeatMs, DEFAULT_HEARTBEAT_MS);
-  const services = createServices({
-    store,
-    hubKey,
-    clock,
-    logger,
-    heartbeatMs,
+interface Settings {
+  heartbeatMs: number;
+  pairingTtlSeconds: number;
+  handshakeTimeoutMs: number;
+  rpcTimeoutMs: number;
+}
+
+/** Checked before anything starts, so a bad option throws from `createHub` itself. */
+function settingsFrom(options: HubOptions): Settings {
+  return {
+    heartbeatMs: positive("heartbeatMs", options.heartbeatMs, DEFAULT_HEARTBEAT_MS),
     pairingTtlSeconds: positive("pairingTtlSeconds", options.pairingTtlSeconds, DEFAULT_PAIRING_TTL_SECONDS, MAX_PAIRING_TTL_SECONDS),
     handshakeTimeoutMs: positive("handshakeTimeoutMs", options.handshakeTimeoutMs, HANDSHAKE_TIMEOUT_MS),
     rpcTimeoutMs: positive("rpcTimeoutMs", options.rpcTimeoutMs, DEFAULT_RPC_TIMEOUT_MS),
-  });
+  };
+}
+
+async function openStore(dataDir: string, logger: Logger): Promise<Store> {
+  const dir = join(dataDir, "db");
+  // Password and session hashes live here: keep the folder private.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return createLowdbStore({ dir, onError: (error) => logger.error({ err: error }, "store write failed") });
+}
+
+async function start(options: HubOptions, settings: Settings, logger: Logger): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  const dataDir = options.dataDir !== undefined ? resolve(options.dataDir) : options.store ? null : resolve(".canopy/hub");
+  if (dataDir !== null) await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const store = options.store ?? (await openStore(dataDir!, logger));
+  const hubKey = dataDir === null ? ephemeralHubKey() : (await loadOrCreateHubKey(dataDir)).key;
+  const { heartbeatMs } = settings;
+  const services = createServices({ store, hubKey, clock, logger, ...settings });
   services.sessions.prune();
   services.pairingCodes.prune();
   const adminEmail = options.adminEmail ?? "admin@canopy.local";
@@ -151,7 +166,7 @@ function formatUrl(host: string, port: number): string {
  */
 export function createHub(options: HubOptions = {}): Hub {
   const logger = options.logger ?? createLogger("warn");
-  const runtime = start(options, logger);
+  const runtime = start(options, settingsFrom(options), logger);
   // Reported by ready()/listen()/requests; never an unhandled rejection.
   runtime.catch(() => {});
 

@@ -49,6 +49,11 @@ async function startHub(flags: StartFlags): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    // A close that hangs (a wedged socket, a stuck disk) must not keep the process alive forever.
+    setTimeout(() => {
+      logger.error("shutdown took longer than 15 s; exiting");
+      process.exit(1);
+    }, 15_000).unref();
     hub.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -42,23 +42,26 @@ function toJson(record: ApiKeyRecord) {
 }
 
 export function apiKeyRoutes(api: OpenAPIHono<HubEnv>): void {
-  api.openapi(create, (c) => {
+  api.openapi(create, async (c) => {
     const hub = c.get("hub");
     const actor = principalOf(c).actor;
     const { name, role = "operator" } = c.req.valid("json");
     const { key, record } = hub.apiKeys.create(name, role, actor);
     hub.audit.record({ actor, action: "api-key.create", target: `api-key:${record.id}`, detail: { name, role } });
+    // The key is shown once: it must not be lost to a crash after the caller saw it.
+    await hub.store.flush();
     return c.json({ ...toJson(record), key }, 201);
   });
 
   api.openapi(list, (c) => c.json({ items: c.get("hub").apiKeys.list().map(toJson), nextCursor: null }, 200));
 
-  api.openapi(remove, (c) => {
+  api.openapi(remove, async (c) => {
     const hub = c.get("hub");
     const { id } = c.req.valid("param");
     const record = hub.apiKeys.get(id);
     if (!record || !hub.apiKeys.delete(id)) throw problems.notFound(`API key ${id}`);
     hub.audit.record({ actor: principalOf(c).actor, action: "api-key.delete", target: `api-key:${id}`, detail: { name: record.name } });
+    await hub.store.flush();
     return c.body(null, 204);
   });
 }

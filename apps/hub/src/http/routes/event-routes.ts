@@ -47,6 +47,7 @@ export function eventRoutes(api: OpenAPIHono<HubEnv>): void {
         const keepalive = setInterval(() => enqueue("keepalive"), FEED_KEEPALIVE_MS);
         stream.onAbort(stop);
         hub.closing.signal.addEventListener("abort", stop, { once: true });
+        if (hub.closing.signal.aborted) stop();
         try {
           await stream.write("retry: 2000\n: connected\n\n");
           while (!done) {
