@@ -133,7 +133,7 @@ async function start(options: HubOptions, settings: Settings, logger: Logger): P
   const adminEmail = options.adminEmail ?? "admin@canopy.local";
   const bootstrap = await services.users.bootstrapAdmin(adminEmail, options.adminPassword);
   if (bootstrap) {
-    services.audit.record({ actor: "system", action: "user.create", target: `user:${bootstrap.email}`, detail: { role: "admin" } });
+    services.audit.record({ actor: "system", action: "user.create", target: `user:${bootstrap.userId}`, detail: { email: bootstrap.email, role: "admin" } });
     logger.info({ email: bootstrap.email, generated: bootstrap.generatedPassword !== null }, "created the first admin");
   }
   await store.flush();

@@ -5,6 +5,7 @@ import { decoyPasswordHash, generatePassword, hashPassword, verifyPassword } fro
 import { Collections, type Role, type UserRecord } from "./records.js";
 
 export interface BootstrapResult {
+  userId: string;
   email: string;
   /** Set only when the hub generated the password: shown once, then never again. */
   generatedPassword: string | null;
@@ -50,6 +51,6 @@ export class Users {
     if (this.#users.size > 0) return null;
     const generatedPassword = password ? null : generatePassword();
     const user = await this.create(email, password ?? generatedPassword!, "admin");
-    return { email: user.email, generatedPassword };
+    return { userId: user.id, email: user.email, generatedPassword };
   }
 }

@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { ProblemError, problems } from "../../core/problem-error.js";
 import { SESSION_TTL_MS } from "../../domain/sessions.js";
@@ -6,7 +6,6 @@ import { SESSION_COOKIE, requireRole } from "../auth.js";
 import { clientAddress, principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 import { LoginBodySchema, MeSchema, UserSchema } from "../schemas.js";
-import { z } from "@hono/zod-openapi";
 
 const login = createRoute({
   method: "post",
