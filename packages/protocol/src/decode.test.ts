@@ -94,7 +94,7 @@ describe("decodeHubFrame", () => {
 
   it("refuses a tampered payload", () => {
     const frame = sealHubMessage(hubPrivate, "n", ping);
-    frame[frame.length - 3] ^= 1;
+    frame[frame.length - 3]! ^= 1;
     const result = decodeHubFrame(frame, hubPublic, "n");
     expect(!result.ok && result.error.code).toBe("bad_signature");
   });
