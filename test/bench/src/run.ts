@@ -29,6 +29,8 @@ async function baseline() {
       ws.once("error", reject);
     })),
   );
+  await settle(1000);
+  const loaded = server.rssBytes();
   const rtts: number[] = [];
   for (let i = 0; i < PINGS; i++) {
     const ws = clients[i % clients.length]!;
@@ -39,8 +41,6 @@ async function baseline() {
     });
     rtts.push(performance.now() - t0);
   }
-  await settle(1000);
-  const loaded = server.rssBytes();
   for (const ws of clients) ws.terminate();
   await server.stop();
   return { idle, loaded, rtts };
@@ -48,10 +48,9 @@ async function baseline() {
 
 async function canopy() {
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-"));
-  const hub = await startServer(hubBin, ["start", "--port", "0", "--host", "127.0.0.1", "--data-dir", join(dir, "hub")], {
-    CANOPY_ADMIN_EMAIL: "bench@canopy.local",
-    CANOPY_ADMIN_PASSWORD: PASSWORD,
-  });
+  const hubArgs = (port: number) => ["start", "--port", String(port), "--host", "127.0.0.1", "--data-dir", join(dir, "hub")];
+  const hubEnv = { CANOPY_ADMIN_EMAIL: "bench@canopy.local", CANOPY_ADMIN_PASSWORD: PASSWORD };
+  let hub = await startServer(hubBin, hubArgs(0), hubEnv);
   await settle(500);
   const idle = hub.rssBytes();
   const login = await fetch(new URL("/api/v1/auth/login", hub.url), {
@@ -93,6 +92,16 @@ async function canopy() {
   const listed = await api<{ items: { status: string }[] }>("GET", `/tenants?limit=${Math.min(AGENTS, 100)}`);
   const online = listed.items.filter((t) => t.status === "online").length;
 
+  // Memory with every agent connected, measured on a restarted hub that the agents rejoined by
+  // themselves, so the pairing API's garbage is not counted as connection cost.
+  const port = Number(new URL(hub.url).port);
+  await hub.stop();
+  const restartedAt = performance.now();
+  hub = await startServer(hubBin, hubArgs(port), hubEnv);
+  await Promise.all(agents.map((a) => a.waitFor("online", 60_000)));
+  const rejoinMs = performance.now() - restartedAt;
+  await settle(2000);
+  const loaded = hub.rssBytes();
   const agentRtts: number[] = [];
   const apiRtts: number[] = [];
   for (let i = 0; i < PINGS; i++) {
@@ -101,12 +110,10 @@ async function canopy() {
     apiRtts.push(performance.now() - t0);
     agentRtts.push(rttMs);
   }
-  await settle(1000);
-  const loaded = hub.rssBytes();
   await Promise.all(agents.map((a) => a.stop()));
   await hub.stop();
   await rm(dir, { recursive: true, force: true });
-  return { idle, loaded, pair20Ms, online, agentRtts, apiRtts };
+  return { idle, loaded, pair20Ms, rejoinMs, online, agentRtts, apiRtts };
 }
 
 const base = await baseline();
@@ -117,6 +124,7 @@ const perConn = (loaded: number, idle: number) => (loaded - idle) / AGENTS;
 
 console.log(`\nCanopy benchmark: ${AGENTS} agents, ${PINGS} pings (node ${process.version})\n`);
 console.log(`pair 20 agents (tenant + code + pair + connect, concurrently): ${hub.pair20Ms.toFixed(0)} ms`);
+console.log(`hub restart → all ${AGENTS} agents back online: ${hub.rejoinMs.toFixed(0)} ms`);
 console.log(`agents online after pairing: ${hub.online}/${Math.min(AGENTS, 100)} listed\n`);
 const rows = [
   ["figure", "canopy hub", "bare ws", "ratio"],
@@ -125,7 +133,7 @@ const rows = [
   ["POST /ping via HTTP p50", `${p50(hub.apiRtts).toFixed(3)} ms`, "-", "-"],
   ["RSS idle", mib(hub.idle), mib(base.idle), (hub.idle / base.idle).toFixed(2)],
   [`RSS with ${AGENTS} connected`, mib(hub.loaded), mib(base.loaded), (hub.loaded / base.loaded).toFixed(2)],
-  ["RSS per connection", `${(perConn(hub.loaded, hub.idle) / 1024).toFixed(1)} KiB`, `${(perConn(base.loaded, base.idle) / 1024).toFixed(1)} KiB`, (perConn(hub.loaded, hub.idle) / Math.max(1, perConn(base.loaded, base.idle))).toFixed(2)],
+  ["RSS growth per connection", `${(perConn(hub.loaded, hub.idle) / 1024).toFixed(1)} KiB`, `${(perConn(base.loaded, base.idle) / 1024).toFixed(1)} KiB`, "-"],
 ];
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
 for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join("  "));
