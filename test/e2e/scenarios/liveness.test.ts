@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Scenario } from "../harness/scenario.js";
+import { waitFor } from "../harness/wait.js";
 
 const HEARTBEAT_MS = 1000;
 
@@ -9,6 +10,17 @@ describe("liveness", () => {
     scenario = await Scenario.start({ heartbeatMs: HEARTBEAT_MS });
   });
   afterAll(() => scenario?.close());
+
+  it("an online agent shows its RTT from the heartbeats, before anyone pings it", async () => {
+    const paired = await scenario.addAgent("Heartbeat RTT Co");
+    await scenario.api.waitForStatus(paired.tenant.id, "online");
+    const measured = await waitFor("an RTT from heartbeats", async () => {
+      const tenant = await scenario.api.getTenant(paired.tenant.id);
+      return tenant.rttMs !== null ? tenant : undefined;
+    }, { timeoutMs: 3 * HEARTBEAT_MS });
+    expect(measured.rttMs).toBeGreaterThanOrEqual(0);
+    expect(measured.rttMs).toBeLessThan(HEARTBEAT_MS);
+  });
 
   it("a killed agent shows offline within the heartbeat window", async () => {
     const paired = await scenario.addAgent("Killed Agent Co");

@@ -122,9 +122,11 @@ export class AgentSession {
     }
   }
 
-  /** The transport saw a sign of life (a ws pong). */
-  touch(): void {
-    if (this.#state === "authenticated") this.#ctx.presence.update(this.agentId, { lastSeenAt: this.#ctx.clock() });
+  /** The transport saw a sign of life (a ws pong), with the heartbeat's round trip if it timed one. */
+  touch(rttMs?: number): void {
+    if (this.#state !== "authenticated") return;
+    const change = rttMs === undefined ? { lastSeenAt: this.#ctx.clock() } : { lastSeenAt: this.#ctx.clock(), rttMs };
+    this.#ctx.presence.update(this.agentId, change);
   }
 
   /** The transport closed (by either side). Never throws. */

@@ -30,6 +30,8 @@ export interface AgentTransport {
 interface Tracked {
   session: AgentSession;
   alive: boolean;
+  /** When the outstanding heartbeat ping was sent (performance.now()), for a free RTT reading. */
+  pingSentAt: number | null;
 }
 
 function remoteAddressOf(c: Context): string {
@@ -56,6 +58,7 @@ export function createAgentTransport(options: AgentTransportOptions): AgentTrans
       }
       entry.alive = false;
       try {
+        entry.pingSentAt = performance.now();
         socket.ping();
       } catch {
         socket.terminate();
@@ -77,11 +80,14 @@ export function createAgentTransport(options: AgentTransportOptions): AgentTrans
           }
           const connection = new WsConnection(newId("con"), remoteAddress, socket, createFrameSealer(options.hubKey()));
           session = gateway.accept(connection);
-          const entry: Tracked = { session, alive: true };
+          const entry: Tracked = { session, alive: true, pingSentAt: null };
           tracked.set(socket, entry);
           socket.on("pong", () => {
             entry.alive = true;
-            entry.session.touch();
+            // Heartbeats double as RTT probes, so the Nodes list shows an RTT without a Ping.
+            const rttMs = entry.pingSentAt === null ? undefined : Math.round((performance.now() - entry.pingSentAt) * 100) / 100;
+            entry.pingSentAt = null;
+            entry.session.touch(rttMs);
           });
           socket.once("close", () => tracked.delete(socket));
         },
