@@ -84,13 +84,14 @@ async function main(): Promise<void> {
   const agents: ChildProcess[] = [];
   for (const spec of TENANTS) {
     const tenant = existing.find((t) => t.name === spec.name) ?? (await api<Tenant>(url, cookie, "POST", "/tenants", spec));
-    const dataDir = join(demoDir, "agents", spec.name.toLowerCase().replace(/\W+/g, "-"));
+    const slug = spec.name.toLowerCase().replace(/\W+/g, "-");
+    const dataDir = join(demoDir, "agents", slug);
     const local = await readAgentStatus({ dataDir });
     if (tenant.status === "unpaired" || !local.paired || local.tenantId !== tenant.id || local.hubUrl !== url) {
       const { code } = await api<{ code: string }>(url, cookie, "POST", `/tenants/${tenant.id}/pairing-codes`, {});
       await pairWithCli(url, code, dataDir);
     }
-    agents.push(run(["run", "--data-dir", dataDir], join(demoDir, "agents", `${spec.name.replace(/\W+/g, "-")}.log`)));
+    agents.push(run(["run", "--data-dir", dataDir], join(demoDir, "agents", `${slug}.log`)));
   }
 
   console.log("");
