@@ -2,6 +2,7 @@ export * from "./limits.js";
 export * from "./close-codes.js";
 export * from "./errors.js";
 export * from "./ids.js";
+export * from "./content.js";
 export * from "./rpc.js";
 export * from "./messages/hub-to-agent.js";
 export * from "./messages/agent-to-hub.js";

@@ -1,13 +1,6 @@
 import { z } from "zod";
+import { HeldItem } from "./content.js";
 
-/** An item the agent holds, as reported in manifests and the Connect view. */
-export const HeldItem = z.object({
-  kind: z.string().min(1).max(64),
-  name: z.string().min(1).max(512),
-  revision: z.number().int().nonnegative(),
-  hash: z.string().min(1).max(128),
-});
-export type HeldItem = z.infer<typeof HeldItem>;
 
 /** `system.info`: what the Connect view shows about a tenant, fetched live from its agent. */
 export const SystemInfo = z.object({

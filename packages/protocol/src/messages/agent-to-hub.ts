@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ContentAck, ContentDrift, ContentManifest } from "../content.js";
 import { ErrorCode } from "../errors.js";
 import { Id, RequestId, Signature } from "../ids.js";
 
@@ -45,7 +46,16 @@ export const AgentError = z.object({
   ref: RequestId.optional(),
 });
 
-export const AgentToHub = z.discriminatedUnion("type", [Hello, Pong, RpcResponse, UnpairRequest, AgentError]);
+export const AgentToHub = z.discriminatedUnion("type", [
+  Hello,
+  Pong,
+  RpcResponse,
+  UnpairRequest,
+  AgentError,
+  ContentManifest,
+  ContentAck,
+  ContentDrift,
+]);
 export type AgentToHub = z.infer<typeof AgentToHub>;
 export type AgentToHubType = AgentToHub["type"];
 export type AgentMessage<T extends AgentToHubType> = Extract<AgentToHub, { type: T }>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ContentApply } from "../content.js";
 import { ErrorCode } from "../errors.js";
 import { Id, Nonce, RequestId } from "../ids.js";
 import { PROTOCOL_VERSION } from "../limits.js";
@@ -57,6 +58,7 @@ export const HubToAgent = z.discriminatedUnion("type", [
   Ping,
   RpcRequest,
   UnpairNotice,
+  ContentApply,
 ]);
 export type HubToAgent = z.infer<typeof HubToAgent>;
 export type HubToAgentType = HubToAgent["type"];
