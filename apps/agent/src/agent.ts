@@ -2,6 +2,7 @@ import type { KeyObject } from "node:crypto";
 import { CloseCode, importPublicKey, type HubMessage } from "@canopy/protocol";
 import type { Store } from "@canopy/store";
 import { createBackoff, DEFAULT_RECONNECT_MAX_MS } from "./backoff.js";
+import { ContentSync, DEFAULT_DRIFT_SCAN_MS } from "./content-sync.js";
 import { forgetCredentials, loadIdentity, updateTenantName, type Credentials } from "./credentials.js";
 import { AgentCliError } from "./errors.js";
 import { TypedEmitter } from "./events.js";
@@ -24,6 +25,8 @@ export interface AgentRuntimeOptions extends AgentOptions {
   onWelcome?: (socket: HubSocket) => void;
   /** Default true. False keeps a short-lived session from overwriting a running agent's runtime.json. */
   recordRuntime?: boolean;
+  /** Default true. False: no manifest, no drift scans, content batches ignored (short-lived sessions). */
+  syncContent?: boolean;
 }
 
 /** Everything one `start()` opened; dropped again when the agent ends. */
@@ -32,6 +35,8 @@ interface Run {
   credentials: Credentials;
   privateKey: KeyObject;
   connection: HubConnection;
+  /** Applies content, reports the manifest, watches for drift; null in short-lived sessions. */
+  content: ContentSync | null;
   logger: AgentLogger;
   startedAt: Date;
   connectedSince: Date | null;
@@ -58,6 +63,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
   const paths = agentPaths(options.dataDir);
   const reconnectMaxMs = options.reconnectMaxMs ?? DEFAULT_RECONNECT_MAX_MS;
   if (!Number.isFinite(reconnectMaxMs) || reconnectMaxMs <= 0) throw new RangeError("reconnectMaxMs must be a positive number");
+  const driftScanMs = options.driftScanMs ?? DEFAULT_DRIFT_SCAN_MS;
+  if (!Number.isFinite(driftScanMs) || driftScanMs < 0) throw new RangeError("driftScanMs must be zero or a positive number");
   const baseLogger = withBindings(options.logger ?? silentLogger, { dataDir: paths.dataDir });
   const emitter = new TypedEmitter<AgentEvents>((error) =>
     baseLogger.error({ err: error instanceof Error ? error.message : String(error) }, "an agent event listener threw"),
@@ -85,6 +92,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
   function end(run: Run, final: "stopped" | "unpaired" | "replaced", wipe: boolean, announce: () => void): Promise<void> {
     run.ending ??= (async () => {
       await run.connection.stop(CloseCode.normal, final === "unpaired" ? "unpaired" : "agent stopping");
+      // A batch being applied stops between items (unacked: the hub resends it); what it applied is kept.
+      await run.content?.stop();
       if (wipe) {
         try {
           await forgetCredentials(run.store, paths);
@@ -176,9 +185,14 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
           tenantName: welcome.tenantName,
           sessionId: welcome.sessionId,
         });
+        run.content?.welcomed(socket);
         options.onWelcome?.(socket);
       },
       revoked: (reason: string) => void revoke(run, reason),
+      applyContent: (batch, socket) => {
+        if (run.content) run.content.apply(batch, socket);
+        else run.logger.debug({ batchId: batch.batchId }, "content batch ignored in a short-lived session");
+      },
     };
   }
 
@@ -217,6 +231,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
       credentials,
       privateKey,
       connection,
+      content: options.syncContent === false ? null : new ContentSync({ store, paths, logger, driftScanMs }),
       logger,
       startedAt: new Date(),
       connectedSince: null,
@@ -228,6 +243,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
     setState("connecting");
     recordRuntime(run, "connecting");
     logger.info({ hubUrl: credentials.hubUrl }, "agent starting");
+    run.content?.start();
     run.connection.start();
   }
 

@@ -1,12 +1,16 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { pino } from "pino";
+import { AdapterConfig, readAdapterConfig, redactAdapterConfig, parseHeaders, writeAdapterConfig } from "./adapter-config.js";
 import { createAgent } from "./agent.js";
 import { readEnv, resolveDataDir, type AgentEnv } from "./env.js";
-import { listContent, listInsights } from "./local-data.js";
+import { AgentCliError } from "./errors.js";
+import { listContent, listInsights, listManifest } from "./local-data.js";
+import { agentPaths } from "./paths.js";
 import { pairAgent } from "./pair.js";
 import { readAgentStatus, type AgentStatus } from "./status.js";
 import { unpairAgent } from "./unpair.js";
 import { AGENT_VERSION } from "./version.js";
+import { WEBHOOK_TIMEOUT_MS } from "./webhook-adapter.js";
 
 /** Exit codes of `canopy-agent run` (and 0/1 for every command). */
 export const ExitCode = { ok: 0, error: 1, unpaired: 3, replaced: 4 } as const;
@@ -35,7 +39,7 @@ async function pairCommand(options: { hub: string; code: string; dataDir?: strin
 async function runCommand(options: { dataDir?: string }): Promise<number> {
   const env = readEnv();
   const logger = createLogger(env, "info");
-  const agent = createAgent({ dataDir: resolveDataDir(options.dataDir, env), reconnectMaxMs: env.reconnectMaxMs, logger });
+  const agent = createAgent({ dataDir: resolveDataDir(options.dataDir, env), reconnectMaxMs: env.reconnectMaxMs, driftScanMs: env.driftScanMs, logger });
   let reportedUnreachable = false;
   agent.on("online", ({ hubUrl, tenantName }) => {
     reportedUnreachable = false;
@@ -119,10 +123,53 @@ async function unpairCommand(options: { dataDir?: string; force?: boolean }): Pr
 }
 
 async function contentListCommand(options: { json?: boolean; dataDir?: string }): Promise<number> {
-  const items = await listContent({ dataDir: resolveDataDir(options.dataDir, readEnv()) });
-  if (options.json) printJson(items);
-  else if (items.length === 0) say("no content applied");
-  else for (const item of items) say(`${item.kind}\t${item.name}\trevision ${item.revision}\t${item.hash}`);
+  const dataDir = resolveDataDir(options.dataDir, readEnv());
+  if (options.json) {
+    printJson(await listContent({ dataDir }));
+    return ExitCode.ok;
+  }
+  const entries = await listManifest({ dataDir });
+  if (entries.length === 0) say("no content applied");
+  for (const entry of entries) {
+    const state = entry.drifted ? "drifted (changed on this host since it was applied)" : "applied";
+    say(`${entry.kind}\t${entry.name}\trevision ${entry.revision}\t${entry.hash}\t${state}`);
+  }
+  return ExitCode.ok;
+}
+
+async function adapterSetCommand(type: string, options: { url?: string; header?: string[]; dataDir?: string }): Promise<number> {
+  const paths = agentPaths(resolveDataDir(options.dataDir, readEnv()));
+  if (type === "filesystem" && (options.url !== undefined || (options.header ?? []).length > 0)) {
+    throw new AgentCliError("invalid_argument", "--url and --header are for the webhook adapter");
+  }
+  if (type === "webhook" && options.url === undefined) throw new AgentCliError("invalid_argument", "the webhook adapter needs --url URL");
+  const candidate = type === "webhook" ? { type, url: options.url, headers: parseHeaders(options.header ?? []) } : { type };
+  const parsed = AdapterConfig.safeParse(candidate);
+  if (!parsed.success) throw new AgentCliError("invalid_argument", parsed.error.issues[0]?.message ?? "invalid adapter settings");
+  await writeAdapterConfig(paths, parsed.data);
+  const shown = redactAdapterConfig(parsed.data);
+  say(shown.type === "webhook" ? `adapter set to webhook: each item is POSTed to ${shown.url}` : `adapter set to filesystem: items are written under ${paths.contentDir}`);
+  say("a running agent uses it from the next batch it receives");
+  return ExitCode.ok;
+}
+
+async function adapterShowCommand(options: { json?: boolean; dataDir?: string }): Promise<number> {
+  const paths = agentPaths(resolveDataDir(options.dataDir, readEnv()));
+  const config = redactAdapterConfig(await readAdapterConfig(paths));
+  const shown =
+    config.type === "webhook" ? { ...config, timeoutMs: WEBHOOK_TIMEOUT_MS } : { ...config, directory: paths.contentDir };
+  if (options.json) {
+    printJson(shown);
+    return ExitCode.ok;
+  }
+  say(`adapter: ${config.type}`);
+  if (config.type === "webhook") {
+    say(`  url:      ${config.url}`);
+    for (const [name, value] of Object.entries(config.headers)) say(`  header:   ${name}: ${value}`);
+    say(`  timeout:  ${WEBHOOK_TIMEOUT_MS / 1000} s`);
+  } else {
+    say(`  folder:   ${paths.contentDir}`);
+  }
   return ExitCode.ok;
 }
 
@@ -149,6 +196,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     <O>(command: (options: O) => Promise<number>) =>
     async (options: O) =>
       setExitCode(await command(options));
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
 
   program
     .command("pair")
@@ -189,10 +237,41 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   const content = program.command("content").description("content the hub pushed to this agent");
   content
     .command("list")
-    .description("list applied content: kind, name, revision, hash")
+    .description("list applied content: kind, name, revision, hash, and whether it drifted")
     .option("--json", "print [{kind, name, revision, hash}] as JSON")
     .addOption(dataDirOption())
     .action(act(contentListCommand));
+
+  const adapter = program
+    .command("adapter")
+    .description("how applied content reaches this tenant's tools: files (default) or a webhook")
+    .addHelpText(
+      "after",
+      "\nfilesystem: each item is written to <data dir>/content/<kind>/<name>.json (Sigma rules: .yml),\n" +
+        "library items under content/library/Admin Recommended/…; changes made there later are reported as drift.\n" +
+        "webhook: each item is POSTed as JSON {kind, name, revision, hash, body}; a non-2xx answer fails the item.",
+    );
+  adapter
+    .command("set")
+    .description("choose the adapter; a running agent uses it from its next batch")
+    .addArgument(new Argument("<type>", "filesystem or webhook").choices(["filesystem", "webhook"]))
+    .option("--url <url>", "webhook: the http(s) address each item is POSTed to")
+    .option("--header <header>", 'webhook: a header sent with every request, "Name: value" (repeat for more)', collect)
+    .addOption(dataDirOption())
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        "  canopy-agent adapter set filesystem\n" +
+        '  canopy-agent adapter set webhook --url https://soar.example.com/canopy --header "Authorization: Bearer TOKEN"\n' +
+        "The settings are kept in <data dir>/adapter.json (mode 0600). Each request times out after 10 s.",
+    )
+    .action(async (type: string, options: { url?: string; header?: string[]; dataDir?: string }) => setExitCode(await adapterSetCommand(type, options)));
+  adapter
+    .command("show")
+    .description("show the adapter in use; secret-looking header values are masked")
+    .option("--json", "print the settings as JSON")
+    .addOption(dataDirOption())
+    .action(act(adapterShowCommand));
 
   const insights = program.command("insights").description("the tenant's insights held by this agent");
   insights

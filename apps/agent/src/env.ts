@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { DEFAULT_RECONNECT_MAX_MS } from "./backoff.js";
+import { DEFAULT_DRIFT_SCAN_MS } from "./content-sync.js";
 import { AgentCliError } from "./errors.js";
 
 /** Unset and empty are the same thing for an environment variable. */
@@ -10,6 +11,7 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (va
 const EnvSchema = z.object({
   CANOPY_DATA_DIR: optional(z.string()),
   CANOPY_RECONNECT_MAX_MS: optional(z.coerce.number().int().positive()),
+  CANOPY_DRIFT_SCAN_MS: optional(z.coerce.number().int().nonnegative()),
   CANOPY_LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
 });
 
@@ -19,6 +21,8 @@ export interface AgentEnv {
   /** CANOPY_DATA_DIR, if set; `--data-dir` wins over it. */
   dataDir: string | undefined;
   reconnectMaxMs: number;
+  /** Between drift scans of applied files; 0: only on start and after each welcome. */
+  driftScanMs: number;
   /** CANOPY_LOG_LEVEL, if set; each command has its own default. */
   logLevel: LogLevel | undefined;
 }
@@ -29,13 +33,18 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AgentEnv {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? "environment");
-    const expected = name === "CANOPY_RECONNECT_MAX_MS" ? "a positive whole number of milliseconds" : name === "CANOPY_LOG_LEVEL" ? "one of fatal, error, warn, info, debug, trace, silent" : "valid";
-    throw new AgentCliError("invalid_environment", `${name} must be ${expected}`);
+    const expected: Record<string, string> = {
+      CANOPY_RECONNECT_MAX_MS: "a positive whole number of milliseconds",
+      CANOPY_DRIFT_SCAN_MS: "a whole number of milliseconds (0: scan only on start and reconnect)",
+      CANOPY_LOG_LEVEL: "one of fatal, error, warn, info, debug, trace, silent",
+    };
+    throw new AgentCliError("invalid_environment", `${name} must be ${expected[name] ?? "valid"}`);
   }
   const env = parsed.data;
   return {
     dataDir: env.CANOPY_DATA_DIR,
     reconnectMaxMs: env.CANOPY_RECONNECT_MAX_MS ?? DEFAULT_RECONNECT_MAX_MS,
+    driftScanMs: env.CANOPY_DRIFT_SCAN_MS ?? DEFAULT_DRIFT_SCAN_MS,
     logLevel: env.CANOPY_LOG_LEVEL,
   };
 }

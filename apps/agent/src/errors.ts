@@ -7,6 +7,7 @@ export type AgentCliErrorCode =
   | "invalid_code"
   | "invalid_hub_url"
   | "invalid_environment"
+  | "invalid_argument"
   | "hub_unreachable"
   | "hub_refused"
   | "invalid_response"

@@ -2,6 +2,7 @@ import type { HeldItem } from "@canopy/protocol";
 import type { Doc } from "@canopy/store";
 import { openAgentStore } from "./credentials.js";
 import { agentPaths } from "./paths.js";
+import { readManifest, type ManifestDoc } from "./manifest.js";
 import { heldContent, INSIGHTS_COLLECTION } from "./system-info.js";
 
 /** Applied content as `[{kind, name, revision, hash}]`; empty when nothing was ever applied. */
@@ -10,6 +11,17 @@ export async function listContent(options: { dataDir: string }): Promise<HeldIte
   if (!store) return [];
   try {
     return heldContent(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The manifest in full (pushId, appliedAt, drift, location) for `content list` as text. */
+export async function listManifest(options: { dataDir: string }): Promise<ManifestDoc[]> {
+  const store = await openAgentStore(agentPaths(options.dataDir), { create: false });
+  if (!store) return [];
+  try {
+    return readManifest(store);
   } finally {
     await store.close();
   }

@@ -15,6 +15,8 @@ export interface HandlerContext {
   welcomed(welcome: HubMessage<"welcome">, socket: HubSocket): void;
   /** The hub revoked this agent (unpair notice). */
   revoked(reason: string): void;
+  /** Queues a content batch; it is applied and acked in the background, in arrival order. */
+  applyContent(batch: HubMessage<"content.apply">, socket: HubSocket): void;
 }
 
 type Handler<T extends HubToAgentType> = (message: HubMessage<T>, socket: HubSocket, context: HandlerContext) => void | Promise<void>;
@@ -30,7 +32,7 @@ function inPhase(socket: HubSocket, message: HubToAgent, ...phases: HandshakePha
     type: "error",
     code: "unexpected_message",
     message: `${message.type} is not expected while ${socket.phase}`,
-    ...("id" in message ? { ref: message.id } : {}),
+    ...("id" in message ? { ref: message.id } : "batchId" in message ? { ref: message.batchId } : {}),
   });
   return false;
 }
@@ -74,6 +76,12 @@ const handlers = {
     if (!inPhase(socket, message, "established")) return;
     context.logger.debug({ method: message.method, id: message.id }, "rpc request");
     socket.send(await answerRpc(message, context.rpc));
+  },
+
+  "content.apply": (message, socket, context) => {
+    if (!inPhase(socket, message, "established")) return;
+    context.logger.debug({ batchId: message.batchId, pushId: message.pushId, items: message.items.length }, "content batch received");
+    context.applyContent(message, socket);
   },
 
   unpair: (message, socket, context) => {

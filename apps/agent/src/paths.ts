@@ -9,6 +9,10 @@ export interface AgentPaths {
   keyFile: string;
   /** Written by a running agent on connect/disconnect, read by `status` from other processes. */
   runtimeFile: string;
+  /** Where the filesystem adapter writes applied content, one folder per kind. */
+  contentDir: string;
+  /** The adapter settings (`canopy-agent adapter set`), re-read by a running agent for every batch. */
+  adapterFile: string;
 }
 
 export function agentPaths(dataDir: string): AgentPaths {
@@ -18,5 +22,7 @@ export function agentPaths(dataDir: string): AgentPaths {
     stateDir: join(root, "state"),
     keyFile: join(root, "agent-key.pem"),
     runtimeFile: join(root, "runtime.json"),
+    contentDir: join(root, "content"),
+    adapterFile: join(root, "adapter.json"),
   };
 }

@@ -20,6 +20,11 @@ export interface AgentOptions {
   reconnectMaxMs?: number;
   /** A pino logger or anything with the same four methods. Default: silent. */
   logger?: AgentLogger;
+  /**
+   * How often applied files are compared with what was written (drift). Default 10 000 ms;
+   * 0 checks only on start and after each welcome.
+   */
+  driftScanMs?: number;
 }
 
 export type StopReason =

@@ -86,6 +86,7 @@ export async function unpairAgent(options: UnpairOptions): Promise<UnpairResult>
     dataDir: paths.dataDir,
     reconnect: false,
     recordRuntime: false,
+    syncContent: false,
     ...(options.logger ? { logger: options.logger } : {}),
     onWelcome: (socket) => socket.send({ type: "unpair", reason: "unpaired on the tenant with canopy-agent unpair" }),
   });

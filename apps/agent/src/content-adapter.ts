@@ -1,0 +1,45 @@
+import type { ApplyItem } from "@canopy/protocol";
+import type { AdapterConfig, AdapterType } from "./adapter-config.js";
+import { createFilesystemAdapter, type FileChecker } from "./filesystem-adapter.js";
+import type { ManifestDoc } from "./manifest.js";
+import { createWebhookAdapter } from "./webhook-adapter.js";
+
+/** Where an applied item ended up, recorded in the manifest. */
+export interface AppliedItem {
+  /** filesystem: the file relative to the content dir; webhook: the URL it was posted to. */
+  location?: string;
+  /** filesystem: `sha256:` of the bytes written, the reference for drift detection. */
+  fileHash?: string;
+}
+
+/** What the tenant holds now compared with what was applied; `localHash` is null when it is gone. */
+export interface DriftCheck {
+  state: "ok" | "changed" | "missing";
+  localHash: string | null;
+}
+
+/**
+ * How content reaches the tenant's tools. `apply` replaces the item with the same kind and name,
+ * or creates it; it throws with a message fit for the push history when it cannot. `check`, when
+ * an adapter can tell, says whether an applied item was changed on the tenant since.
+ */
+export interface ContentAdapter {
+  readonly type: AdapterType;
+  apply(item: ApplyItem, options?: { signal?: AbortSignal }): Promise<AppliedItem>;
+  check?(entry: ManifestDoc): Promise<DriftCheck>;
+}
+
+export interface AdapterContext {
+  contentDir: string;
+  /** Shared across batches so unchanged files are not hashed again on every drift scan. */
+  checker: FileChecker;
+}
+
+export function createContentAdapter(config: AdapterConfig, context: AdapterContext): ContentAdapter {
+  switch (config.type) {
+    case "filesystem":
+      return createFilesystemAdapter(context.contentDir, context.checker);
+    case "webhook":
+      return createWebhookAdapter(config);
+  }
+}

@@ -1,0 +1,36 @@
+import type { AgentMessage } from "@canopy/protocol";
+import type { Store } from "@canopy/store";
+import type { FileChecker } from "./filesystem-adapter.js";
+import type { AgentLogger } from "./logger.js";
+import { manifestCollection, readManifest } from "./manifest.js";
+
+export type DriftedItem = AgentMessage<"content.drift">["items"][number];
+
+/**
+ * Compares every file the filesystem adapter wrote with the hash recorded when it was applied.
+ * A changed or missing file marks its item `drifted` and is returned, once per change: the
+ * file's hash at the time (null: deleted) is kept, so the next scan stays quiet until the file
+ * changes again. Drift is sticky until a push applies the item again.
+ */
+export async function scanForDrift(store: Store, checker: FileChecker, logger: AgentLogger, signal: AbortSignal): Promise<DriftedItem[]> {
+  const found: DriftedItem[] = [];
+  for (const entry of readManifest(store)) {
+    if (signal.aborted) break;
+    if (entry.adapter !== "filesystem" || !entry.fileHash || !entry.location) continue;
+    let check;
+    try {
+      check = await checker.check(entry);
+    } catch (error) {
+      logger.warn({ kind: entry.kind, name: entry.name, err: error instanceof Error ? error.message : String(error) }, "could not check an applied file for drift");
+      continue;
+    }
+    if (check.state === "ok") continue;
+    if (entry.drifted && entry.localHash === check.localHash) continue;
+    // The entry may have been replaced while the file was read; only mark what was checked.
+    const current = manifestCollection(store).get(entry.id);
+    if (!current || current.hash !== entry.hash || current.fileHash !== entry.fileHash) continue;
+    manifestCollection(store).put({ ...entry, drifted: true, localHash: check.localHash });
+    found.push({ kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, localHash: check.localHash });
+  }
+  return found;
+}
