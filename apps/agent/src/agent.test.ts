@@ -14,6 +14,7 @@ const exists = (path: string) =>
     () => true,
     () => false,
   );
+const HELD_HASH = `sha256:${"a".repeat(64)}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** runtime.json is written in the background, right after the state changes: poll briefly. */
@@ -38,7 +39,7 @@ describe("agent against a hub", () => {
     await hub.listen();
     ({ dir: dataDir, cleanup } = await tempDataDir());
     ({ agentId } = await seedPairedAgent(dataDir, hub, {
-      content: [{ id: "playbook/Phishing", kind: "playbook", name: "Phishing", revision: 3, hash: "sha256:abc", body: {} }],
+      content: [{ id: "playbook:Phishing", kind: "playbook", name: "Phishing", revision: 3, hash: HELD_HASH, pushId: null, appliedAt: "2030-01-01T00:00:00.000Z", drifted: false }],
       insights: [{ id: "in_1", title: "t" }],
     }));
     agent = createAgent({ dataDir, reconnectMaxMs: 50 });
@@ -88,7 +89,7 @@ describe("agent against a hub", () => {
     expect(info.pid).toBe(process.pid);
     expect(info.nodeVersion).toBe(process.version);
     expect(info.connectedSince).toBeInstanceOf(Date);
-    expect(info.holds.content).toEqual([{ kind: "playbook", name: "Phishing", revision: 3, hash: "sha256:abc" }]);
+    expect(info.holds.content).toEqual([{ kind: "playbook", name: "Phishing", revision: 3, hash: HELD_HASH }]);
     expect(info.holds.insights.count).toBe(1);
   });
 

@@ -1,9 +1,11 @@
-import { access } from "node:fs/promises";
+import { access, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { item } from "../test/content.js";
 import { FakeHub } from "../test/fake-hub.js";
 import { BIN, runCli, startNode } from "../test/run-cli.js";
 import { seedPairedAgent, tempDataDir } from "../test/seed.js";
+import { startReceiver } from "../test/webhook-receiver.js";
 
 const exists = (path: string) =>
   access(path).then(
@@ -27,7 +29,7 @@ describe("canopy-agent CLI", () => {
     const { code, stdout, stderr } = await runCli(["--help"]);
     expect(code).toBe(0);
     expect(stderr).toBe("");
-    for (const command of ["pair", "run", "status", "unpair", "content", "insights"]) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+    for (const command of ["pair", "run", "status", "unpair", "content", "adapter", "insights"]) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
   });
 
   it("each command has its own help with its options", async () => {
@@ -89,23 +91,83 @@ describe("canopy-agent CLI", () => {
 
   it("content list and insights list print JSON arrays", async () => {
     const hub = new FakeHub();
+    const [h1, h2] = [`sha256:${"1".repeat(64)}`, `sha256:${"2".repeat(64)}`];
+    const applied = { pushId: "ps_1", appliedAt: "2030-01-01T00:00:00.000Z" };
     await seedPairedAgent(dataDir, hub, {
       content: [
-        { id: "siem-rule/Brute force", kind: "siem-rule", name: "Brute force", revision: 2, hash: "h2" },
-        { id: "playbook/Phishing", kind: "playbook", name: "Phishing", revision: 1, hash: "h1" },
+        { id: "siem-rule:Brute force", kind: "siem-rule", name: "Brute force", revision: 2, hash: h2, ...applied, drifted: true },
+        { id: "playbook:Phishing", kind: "playbook", name: "Phishing", revision: 1, hash: h1, ...applied, drifted: false },
       ],
     });
     const content = await runCli(["content", "list", "--json", "--data-dir", dataDir]);
     expect(content.code).toBe(0);
     expect(JSON.parse(content.stdout)).toEqual([
-      { kind: "playbook", name: "Phishing", revision: 1, hash: "h1" },
-      { kind: "siem-rule", name: "Brute force", revision: 2, hash: "h2" },
+      { kind: "playbook", name: "Phishing", revision: 1, hash: h1 },
+      { kind: "siem-rule", name: "Brute force", revision: 2, hash: h2 },
+    ]);
+    const text = await runCli(["content", "list", "--data-dir", dataDir]);
+    expect(text.stdout.split("\n")).toEqual([
+      `playbook\tPhishing\trevision 1\t${h1}\tapplied`,
+      `siem-rule\tBrute force\trevision 2\t${h2}\tdrifted (changed on this host since it was applied)`,
+      "",
     ]);
     const insights = await runCli(["insights", "list", "--json", "--data-dir", dataDir]);
     expect(insights.code).toBe(0);
     expect(JSON.parse(insights.stdout)).toEqual([]);
     const empty = await runCli(["content", "list", "--json", "--data-dir", join(dataDir, "none")]);
     expect(JSON.parse(empty.stdout)).toEqual([]);
+  });
+
+  it("adapter set / show: filesystem by default, a webhook with masked secrets, one-line refusals", async () => {
+    const initial = await runCli(["adapter", "show", "--data-dir", dataDir]);
+    expect(initial.code).toBe(0);
+    expect(initial.stdout).toBe(`adapter: filesystem\n  folder:   ${join(dataDir, "content")}\n`);
+
+    const set = await runCli([
+      "adapter", "set", "webhook",
+      "--url", "https://soar.example.com/canopy?api_key=abc123",
+      "--header", "Authorization: Bearer eyJhbGciOi.secret",
+      "--header", "X-Tenant: acme",
+      "--data-dir", dataDir,
+    ]);
+    expect(set.stderr).toBe("");
+    expect(set.code).toBe(0);
+    expect(set.stdout).toBe("adapter set to webhook: each item is POSTed to https://soar.example.com/canopy?api_key=********\na running agent uses it from the next batch it receives\n");
+    const text = await runCli(["adapter", "show", "--data-dir", dataDir]);
+    expect(text.stdout).not.toMatch(/eyJhbGciOi|abc123/);
+    expect(text.stdout).toMatch(/^adapter: webhook$/m);
+    expect(text.stdout).toMatch(/^ {2}header: {3}Authorization: \*{8}$/m);
+    expect(text.stdout).toMatch(/^ {2}header: {3}X-Tenant: acme$/m);
+    const json = JSON.parse((await runCli(["adapter", "show", "--json", "--data-dir", dataDir])).stdout);
+    expect(json).toEqual({
+      type: "webhook",
+      url: "https://soar.example.com/canopy?api_key=********",
+      headers: { Authorization: "********", "X-Tenant": "acme" },
+      timeoutMs: 10000,
+    });
+
+    const back = await runCli(["adapter", "set", "filesystem", "--data-dir", dataDir]);
+    expect(back.stdout).toMatch(/^adapter set to filesystem: items are written under /);
+    expect(JSON.parse((await runCli(["adapter", "show", "--json", "--data-dir", dataDir])).stdout)).toEqual({ type: "filesystem", directory: join(dataDir, "content") });
+
+    const refusals: [string[], string][] = [
+      [["adapter", "set", "webhook"], "error: the webhook adapter needs --url URL\n"],
+      [["adapter", "set", "webhook", "--url", "ftp://x"], "error: the webhook URL must be an http:// or https:// address\n"],
+      [["adapter", "set", "webhook", "--url", "http://x", "--header", "nope"], 'error: --header must look like "Name: value" (got "nope")\n'],
+      [["adapter", "set", "filesystem", "--url", "http://x"], "error: --url and --header are for the webhook adapter\n"],
+    ];
+    for (const [args, stderr] of refusals) {
+      const refused = await runCli([...args, "--data-dir", dataDir]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(stderr);
+    }
+    const unknown = await runCli(["adapter", "set", "ftp", "--data-dir", dataDir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: command-argument value 'ftp' is invalid for argument 'type'. Allowed choices are filesystem, webhook./);
+    const help = await runCli(["adapter", "set", "--help"]);
+    expect(help.stdout).toMatch(/--url <url>/);
+    expect(help.stdout).toMatch(/--header <header>/);
+    expect(help.stdout).toMatch(/canopy-agent adapter set webhook --url/);
   });
 
   describe("run against a hub", () => {
@@ -135,6 +197,35 @@ describe("canopy-agent CLI", () => {
       expect(finished.stderr).toBe("");
       expect((await hub.connections[0]!.closed).code).toBe(1000);
       expect(JSON.parse((await runCli(["status", "--json", "--data-dir", dataDir])).stdout)).toMatchObject({ paired: true, connected: false, running: false });
+    });
+
+    it("applies content, takes an adapter changed from another process, reports drift (CANOPY_DRIFT_SCAN_MS)", async () => {
+      const receiver = await startReceiver();
+      const run = startNode([BIN, "run", "--data-dir", dataDir], { CANOPY_RECONNECT_MAX_MS: "100", CANOPY_DRIFT_SCAN_MS: "50" });
+      try {
+        await run.waitForOutput("connected to");
+        const connection = hub.connections[0]!;
+        expect((await connection.next("content.manifest")).items).toEqual([]);
+        const onDisk = item("custom-field", "On disk");
+        connection.send({ type: "content.apply", batchId: "b-files", pushId: "ps_1", items: [onDisk] });
+        expect((await connection.next("content.ack")).results[0]!.status).toBe("applied");
+
+        const set = await runCli(["adapter", "set", "webhook", "--url", receiver.url, "--data-dir", dataDir]);
+        expect(set.code).toBe(0);
+        connection.send({ type: "content.apply", batchId: "b-hook", pushId: "ps_2", items: [item("custom-field", "Posted")] });
+        expect((await connection.next("content.ack", (a) => a.batchId === "b-hook")).results[0]!.status).toBe("applied");
+        expect(receiver.received.map((r) => r.body.name)).toEqual(["Posted"]);
+
+        await writeFile(join(dataDir, "content", "custom-field", "On disk.json"), "edited\n");
+        expect((await connection.next("content.drift")).items).toEqual([expect.objectContaining({ name: "On disk", hash: onDisk.hash })]);
+        const listed = await runCli(["content", "list", "--data-dir", dataDir]);
+        expect(listed.stdout).toMatch(/On disk\trevision 1\t.*\tdrifted/);
+        expect(listed.stdout).toMatch(/Posted\trevision 1\t.*\tapplied/);
+      } finally {
+        run.child.kill("SIGTERM");
+        expect((await run.finished).code).toBe(0);
+        await receiver.close();
+      }
     });
 
     it("exits 0 on SIGINT too", async () => {

@@ -30,7 +30,7 @@ const MAX_ERROR_CHARS = 2048;
 /**
  * The order to apply in: the batch's own order, except that an item comes after the items of
  * the same batch it depends on, so "skipped because its dependency failed" is decided before it
- * is attempted. Dependency cycles keep the batch's order.
+ * is attempted. A dependency cycle is broken where the walk meets it again (no item waits forever).
  */
 export function applyOrder(items: readonly ApplyItem[]): number[] {
   const byId = new Map(items.map((item, index) => [contentId(item.kind, item.name), index]));

@@ -2,7 +2,7 @@ import type { Store } from "@canopy/store";
 import { readAdapterConfig } from "./adapter-config.js";
 import { createContentAdapter, type ContentAdapter } from "./content-adapter.js";
 import { applyBatch, unavailableAdapter, type ContentBatch } from "./content-apply.js";
-import { scanForDrift } from "./drift-scan.js";
+import { markDriftReported, scanForDrift, unreportedDrift } from "./drift-scan.js";
 import { FileChecker } from "./filesystem-adapter.js";
 import type { HubSocket } from "./hub-socket.js";
 import type { AgentLogger } from "./logger.js";
@@ -149,14 +149,19 @@ export class ContentSync {
     socket.send({ type: "content.manifest", items: readManifest(this.#options.store).map(manifestEntry) });
   }
 
-  /** Scans for drift and reports what is new on `socket` (when it is up; the manifest carries it otherwise). */
+  /**
+   * Scans for drift, then sends every change not reported yet on `socket` when it is up (drift
+   * found while offline goes out after the next welcome, before the manifest).
+   */
   async #scan(socket: HubSocket | undefined): Promise<void> {
-    const drifted = await scanForDrift(this.#options.store, this.#checker, this.#options.logger, this.#abort.signal);
-    if (drifted.length === 0) return;
-    this.#options.logger.warn({ count: drifted.length, items: drifted.slice(0, 5).map((d) => `${d.kind} ${d.name}`) }, "applied content was changed on this host");
+    const { store, logger } = this.#options;
+    const found = await scanForDrift(store, this.#checker, logger, this.#abort.signal);
+    if (found.length > 0) logger.warn({ count: found.length, items: found.slice(0, 5).map((d) => `${d.kind} ${d.name}`) }, "applied content was changed on this host");
     if (!socket?.isOpen || socket.phase !== "established") return;
-    for (let at = 0; at < drifted.length; at += DRIFT_ITEMS_PER_MESSAGE) {
-      socket.send({ type: "content.drift", items: drifted.slice(at, at + DRIFT_ITEMS_PER_MESSAGE) });
+    const unreported = unreportedDrift(store);
+    for (let at = 0; at < unreported.length; at += DRIFT_ITEMS_PER_MESSAGE) {
+      const chunk = unreported.slice(at, at + DRIFT_ITEMS_PER_MESSAGE);
+      if (socket.send({ type: "content.drift", items: chunk })) markDriftReported(store, chunk);
     }
   }
 }

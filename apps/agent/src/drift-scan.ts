@@ -2,15 +2,16 @@ import type { AgentMessage } from "@canopy/protocol";
 import type { Store } from "@canopy/store";
 import type { FileChecker } from "./filesystem-adapter.js";
 import type { AgentLogger } from "./logger.js";
-import { manifestCollection, readManifest } from "./manifest.js";
+import { contentId, manifestCollection, readManifest } from "./manifest.js";
 
 export type DriftedItem = AgentMessage<"content.drift">["items"][number];
 
 /**
  * Compares every file the filesystem adapter wrote with the hash recorded when it was applied.
- * A changed or missing file marks its item `drifted` and is returned, once per change: the
- * file's hash at the time (null: deleted) is kept, so the next scan stays quiet until the file
- * changes again. Drift is sticky until a push applies the item again.
+ * A changed or missing file marks its item `drifted`, waiting to be reported, once per change:
+ * the file's hash at the time (null: deleted) is kept, so the next scan stays quiet until the
+ * file changes again. Drift is sticky until a push applies the item again. Returns the new
+ * changes (for the log); `unreportedDrift` says what still has to be sent.
  */
 export async function scanForDrift(store: Store, checker: FileChecker, logger: AgentLogger, signal: AbortSignal): Promise<DriftedItem[]> {
   const found: DriftedItem[] = [];
@@ -29,8 +30,20 @@ export async function scanForDrift(store: Store, checker: FileChecker, logger: A
     // The entry may have been replaced while the file was read; only mark what was checked.
     const current = manifestCollection(store).get(entry.id);
     if (!current || current.hash !== entry.hash || current.fileHash !== entry.fileHash) continue;
-    manifestCollection(store).put({ ...entry, drifted: true, localHash: check.localHash });
+    manifestCollection(store).put({ ...entry, drifted: true, localHash: check.localHash, driftReported: false });
     found.push({ kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, localHash: check.localHash });
   }
   return found;
+}
+
+/** Drift found but not yet sent (found offline, or since the last report), marked as sent by `markDriftReported`. */
+export function unreportedDrift(store: Store): DriftedItem[] {
+  return readManifest(store)
+    .filter((entry) => entry.drifted && entry.driftReported === false)
+    .map((entry) => ({ kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, localHash: entry.localHash ?? null }));
+}
+
+export function markDriftReported(store: Store, items: DriftedItem[]): void {
+  const collection = manifestCollection(store);
+  for (const item of items) collection.update(contentId(item.kind, item.name), { driftReported: true });
 }

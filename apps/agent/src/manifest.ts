@@ -25,8 +25,10 @@ export const ManifestDoc = z.object({
   fileHash: z.string().optional(),
   /** Changed (or deleted) on the tenant since it was applied; cleared when a push applies it again. */
   drifted: z.boolean().default(false),
-  /** The file's hash when the drift was last reported (null: deleted), so each change is reported once. */
+  /** The file's hash when the drift was last seen (null: deleted), so each change is reported once. */
   localHash: z.string().nullable().optional(),
+  /** False while a drift found (perhaps while offline) waits to be sent as `content.drift`. */
+  driftReported: z.boolean().optional(),
 });
 export type ManifestDoc = z.infer<typeof ManifestDoc>;
 

@@ -31,6 +31,8 @@ export interface FakeHubOptions {
 export class FakeConnection {
   readonly nonce = randomBytes(32).toString("base64url");
   readonly received: AgentToHub[] = [];
+  /** Called as each message arrives, before anything else happens (e.g. to look at the agent's disk right then). */
+  readonly observers: ((message: AgentToHub) => void)[] = [];
   agentId: string | undefined;
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly #ws: WebSocket;
@@ -61,6 +63,7 @@ export class FakeConnection {
   }
 
   push(message: AgentToHub): void {
+    for (const observe of this.observers) observe(message);
     this.received.push(message);
     for (const wake of this.#waiters.splice(0)) wake();
   }
