@@ -1,0 +1,43 @@
+// Locates ../shared/data (beside the repo; never copied into it) for tests on real content.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The `shared/data` folder next to the repository: walks up from this file until a folder holds
+ * `shared/data` (CI clones the repo as `<parent>/main` with `<parent>/shared` beside it). Throws a
+ * message that says what is missing instead of letting tests fail on a file read.
+ */
+export function sharedDataDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, "shared", "data");
+    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new Error(
+        `shared test data not found: no folder "shared/data" beside the repository or any folder above ${fileURLToPath(import.meta.url)}. ` +
+          "These tests need the real Sigma rules and CACAO examples at <parent>/shared/data (next to <parent>/main).",
+      );
+    }
+    dir = parent;
+  }
+}
+
+/** A folder under shared/data, with a clear error when it is missing. */
+export function sharedData(...segments: string[]): string {
+  const path = join(sharedDataDir(), ...segments);
+  if (!existsSync(path)) throw new Error(`shared test data not found: ${path} is missing`);
+  return path;
+}
+
+/** Every file under `dir` whose name ends with `suffix`, sorted, recursively. */
+export function filesUnder(dir: string, suffix: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...filesUnder(path, suffix));
+    else if (entry.name.endsWith(suffix)) found.push(path);
+  }
+  return found.sort();
+}
