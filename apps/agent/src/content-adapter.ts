@@ -25,6 +25,8 @@ export interface DriftCheck {
  */
 export interface ContentAdapter {
   readonly type: AdapterType;
+  /** How many items of a batch it may apply at once (default 1: one after the other, in order). */
+  readonly concurrency?: number;
   apply(item: ApplyItem, options?: { signal?: AbortSignal }): Promise<AppliedItem>;
   check?(entry: ManifestDoc): Promise<DriftCheck>;
 }

@@ -115,6 +115,50 @@ describe("applyBatch", () => {
     ]);
   });
 
+  it("with a concurrent adapter, still waits for dependencies and for an earlier item of the same name", async () => {
+    const log: string[] = [];
+    let running = 0;
+    let most = 0;
+    const adapter: ContentAdapter = {
+      type: "filesystem",
+      concurrency: 3,
+      async apply(it) {
+        running++;
+        most = Math.max(most, running);
+        log.push(`start ${it.name}@${it.revision}`);
+        await new Promise((resolve) => setTimeout(resolve, it.name === "Rule" ? 40 : 10));
+        log.push(`end ${it.name}@${it.revision}`);
+        running--;
+        if (it.name === "Rule") throw new Error("disk full");
+        return {};
+      },
+    };
+    const items = [
+      item("siem-rule", "Rule"),
+      item("tuning-expression", "Tuning", { dependsOn: [{ kind: "siem-rule", name: "Rule" }] }),
+      item("custom-field", "A"),
+      item("custom-field", "B"),
+      item("custom-field", "A", { revision: 2, body: { v: 2 } }),
+      item("custom-field", "C"),
+    ];
+    const outcome = await applyBatch({ type: "content.apply", batchId: nextBatchId(), pushId: null, items }, { store, adapter, checker, signal });
+    expect(outcome.complete).toBe(true);
+    expect(outcome.results.map((r) => `${r.name}@${r.revision} ${r.status}`)).toEqual([
+      "Rule@1 failed",
+      "Tuning@1 skipped",
+      "A@1 applied",
+      "B@1 applied",
+      "A@2 applied",
+      "C@1 applied",
+    ]);
+    // Overlapping, within the limit (an item waiting for its dependency holds a slot).
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(log.indexOf("start A@2")).toBeGreaterThan(log.indexOf("end A@1"));
+    expect(log).not.toContain("start Tuning@1");
+    expect(outcome.changes.find((c) => c.name === "A")).toMatchObject({ revision: 2 });
+  });
+
   it("orders by dependencies, stably, and survives cycles", () => {
     const a = item("siem-rule", "A", { dependsOn: [{ kind: "siem-rule", name: "C" }] });
     const b = item("siem-rule", "B");

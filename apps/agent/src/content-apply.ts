@@ -80,8 +80,7 @@ export async function applyBatch(batch: ContentBatch, context: ApplyBatchContext
   const statusById = new Map<string, ApplyStatus>();
   const changes = new Map<string, ManifestDoc>();
 
-  for (const index of applyOrder(batch.items)) {
-    if (signal.aborted) return { results: results.filter((r) => r !== undefined), changes: Array.from(changes.values()), complete: false };
+  async function applyOne(index: number): Promise<void> {
     const item = batch.items[index]!;
     const id = contentId(item.kind, item.name);
     const ref = { kind: item.kind, name: item.name, revision: item.revision, hash: item.hash };
@@ -121,7 +120,26 @@ export async function applyBatch(batch: ContentBatch, context: ApplyBatchContext
     statusById.set(id, result.status);
     results[index] = result;
   }
-  return { results: results.filter((r) => r !== undefined), changes: Array.from(changes.values()), complete: true };
+
+  // Up to `concurrency` items at once (1: strictly one after the other). An item starts only
+  // once its dependencies in this batch, and an earlier item of the same name, have finished.
+  const concurrency = Math.max(1, adapter.concurrency ?? 1);
+  const latestById = new Map<string, Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
+  for (const index of applyOrder(batch.items)) {
+    if (signal.aborted) break;
+    const item = batch.items[index]!;
+    const id = contentId(item.kind, item.name);
+    const before = [id, ...item.dependsOn.map((d) => contentId(d.kind, d.name))].flatMap((key) => latestById.get(key) ?? []);
+    const task = Promise.all(before).then(() => (signal.aborted ? undefined : applyOne(index)));
+    latestById.set(id, task);
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  const complete = results.every((r) => r !== undefined) && !signal.aborted;
+  return { results: results.filter((r) => r !== undefined), changes: Array.from(changes.values()), complete };
 }
 
 /** Stands in for an adapter that could not be set up: every item fails with the reason. */

@@ -144,6 +144,8 @@ export class ContentSync {
   }
 
   async #report(socket: HubSocket): Promise<void> {
+    // A newer welcome queued its own report; this connection is gone.
+    if (!socket.isOpen) return;
     await this.#scan(socket);
     if (!socket.isOpen) return;
     socket.send({ type: "content.manifest", items: readManifest(this.#options.store).map(manifestEntry) });

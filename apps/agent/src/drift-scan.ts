@@ -2,7 +2,7 @@ import type { AgentMessage } from "@canopy/protocol";
 import type { Store } from "@canopy/store";
 import type { FileChecker } from "./filesystem-adapter.js";
 import type { AgentLogger } from "./logger.js";
-import { contentId, manifestCollection, readManifest } from "./manifest.js";
+import { contentId, manifestCollection, ManifestDoc, readManifest } from "./manifest.js";
 
 export type DriftedItem = AgentMessage<"content.drift">["items"][number];
 
@@ -38,8 +38,13 @@ export async function scanForDrift(store: Store, checker: FileChecker, logger: A
 
 /** Drift found but not yet sent (found offline, or since the last report), marked as sent by `markDriftReported`. */
 export function unreportedDrift(store: Store): DriftedItem[] {
-  return readManifest(store)
-    .filter((entry) => entry.drifted && entry.driftReported === false)
+  // Filtered before parsing: this runs after every scan, and almost nothing matches.
+  return manifestCollection(store)
+    .filter((doc) => doc.drifted === true && doc.driftReported === false)
+    .flatMap((doc) => {
+      const parsed = ManifestDoc.safeParse(doc);
+      return parsed.success ? [parsed.data] : [];
+    })
     .map((entry) => ({ kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, localHash: entry.localHash ?? null }));
 }
 

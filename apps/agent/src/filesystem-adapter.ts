@@ -75,6 +75,8 @@ export class FileChecker {
   }
 }
 
+const FILESYSTEM_CONCURRENCY = 8;
+
 /**
  * The default adapter: each item is a file under `<dataDir>/content/<kind>/`, where a local SIEM
  * or SOAR picks it up. Replacing by name is overwriting the same file.
@@ -82,6 +84,8 @@ export class FileChecker {
 export function createFilesystemAdapter(contentDir: string, checker: FileChecker): ContentAdapter {
   return {
     type: "filesystem",
+    // Each write is a few round trips to the disk; overlapping them is what makes large pushes fast.
+    concurrency: FILESYSTEM_CONCURRENCY,
     async apply(item) {
       const location = contentRelativePath(item.kind, item.name);
       const path = insideContentDir(contentDir, location);
