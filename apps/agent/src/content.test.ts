@@ -266,7 +266,7 @@ describe("content on the agent", () => {
   });
 
   it("keeps answering pings while a slow batch is applied, and applies batches one at a time in order", async () => {
-    const receiver = await startReceiver(() => ({ status: 200 }), { delayMs: 150 });
+    const receiver = await startReceiver(() => ({ status: 200 }), { delayMs: 300 });
     closers.push(receiver.close);
     await writeAdapterConfig(agentPaths(dataDir), { type: "webhook", url: receiver.url, headers: {} });
     await startAgent();
