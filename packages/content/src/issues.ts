@@ -40,20 +40,23 @@ export function parseWith<S extends z.ZodType>(
   return { ok: false, issues: result.error.issues.map((zodIssue) => issue([...prefix, ...zodIssue.path], describeZodIssue(zodIssue))) };
 }
 
+// zod's own messages start with "Invalid …"; messages written in our schemas are kept as they are.
+const ZOD_DEFAULT_MESSAGE = /^Invalid (input|option)/;
+
 function describeZodIssue(zodIssue: z.core.$ZodIssue): string {
-  switch (zodIssue.code) {
-    case "invalid_type":
-      if (zodIssue.input === undefined) return "is required";
-      return `must be ${article(zodIssue.expected)} (got ${describeValue(zodIssue.input)})`;
-    case "invalid_value":
-      return zodIssue.values.length === 1
-        ? `must be ${JSON.stringify(zodIssue.values[0])} (got ${describeValue(zodIssue.input)})`
-        : `must be one of ${zodIssue.values.map((v) => JSON.stringify(v)).join(", ")} (got ${describeValue(zodIssue.input)})`;
-    case "unrecognized_keys":
-      return `unknown ${zodIssue.keys.length === 1 ? "property" : "properties"}: ${zodIssue.keys.join(", ")}`;
-    default:
-      return zodIssue.message;
+  if (zodIssue.code === "unrecognized_keys") {
+    return `unknown ${zodIssue.keys.length === 1 ? "property" : "properties"}: ${zodIssue.keys.join(", ")}`;
   }
+  if (!ZOD_DEFAULT_MESSAGE.test(zodIssue.message)) return zodIssue.message;
+  if ((zodIssue.code === "invalid_type" || zodIssue.code === "invalid_value") && zodIssue.input === undefined) return "is required";
+  if (zodIssue.code === "invalid_type") return `must be ${article(zodIssue.expected)} (got ${describeValue(zodIssue.input)})`;
+  if (zodIssue.code === "invalid_value") {
+    const found = describeValue(zodIssue.input);
+    return zodIssue.values.length === 1
+      ? `must be ${JSON.stringify(zodIssue.values[0])} (got ${found})`
+      : `must be one of ${zodIssue.values.map((v) => JSON.stringify(v)).join(", ")} (got ${found})`;
+  }
+  return zodIssue.message;
 }
 
 function article(expected: string): string {

@@ -24,7 +24,7 @@ export function importSigma(yamlText: string, source?: string): SigmaImport {
   const result: SigmaImport = { accepted: [], refused: [] };
   let documents: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(yamlText, { prettyErrors: true });
+    const parsed = parseAllDocuments(yamlText, { prettyErrors: true, logLevel: "error" });
     documents = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
     result.refused.push({ source, reason: `YAML error: ${errorMessage(error)}`, code: "yaml-error" });
@@ -53,7 +53,8 @@ function importDocument(doc: Document.Parsed, raw: string, source: string | unde
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0].line;
-    const firstLine = first.message.split("\n")[0] ?? first.message;
+    // prettyErrors appends " at line L, column C:" and a code excerpt; the line is given once, up front.
+    const firstLine = (first.message.split("\n")[0] ?? first.message).replace(/ at line \d+, column \d+:?$/, "");
     result.refused.push({ ...at, reason: `YAML error${line === undefined ? "" : ` at line ${line}`}: ${firstLine}`, code: "yaml-error" });
     return;
   }

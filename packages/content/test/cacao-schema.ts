@@ -2,7 +2,8 @@
 // that exported playbooks are valid CACAO. Test-only: the package's own validation is in src/cacao.
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import Ajv2020, { type ErrorObject } from "ajv/dist/2020.js";
+// The named export: ajv is CommonJS, and under NodeNext its default import is the module object.
+import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { filesUnder, sharedData } from "./shared-data.js";
 
 const BASE = "https://canopy.invalid/cacao-2.0/";

@@ -35,7 +35,8 @@ export function checkReferences(playbook: CacaoPlaybook, stepIds: ReadonlySet<st
   if (!stepIds.has(playbook.workflow_start)) {
     issues.push(issue(["workflow_start"], `refers to step ${JSON.stringify(playbook.workflow_start)}, which is not in the workflow`));
   } else if (start !== undefined && start.type !== "start") {
-    issues.push(issue(["workflow_start"], `must name a start step (${playbook.workflow_start} is a ${start.type} step)`));
+    const article = /^[aeiou]/.test(start.type) ? "an" : "a";
+    issues.push(issue(["workflow_start"], `must name a start step (${playbook.workflow_start} is ${article} ${start.type} step)`));
   }
   if (playbook.workflow_exception !== undefined && !stepIds.has(playbook.workflow_exception)) {
     issues.push(issue(["workflow_exception"], `refers to step ${JSON.stringify(playbook.workflow_exception)}, which is not in the workflow`));
