@@ -22,17 +22,18 @@ const MAX_DOCUMENTS = 10_000;
  */
 export function importSigma(yamlText: string, source?: string): SigmaImport {
   const result: SigmaImport = { accepted: [], refused: [] };
+  const at = source === undefined ? {} : { source };
   let documents: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(yamlText, { prettyErrors: true, logLevel: "error" });
     documents = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
-    result.refused.push({ source, reason: `YAML error: ${errorMessage(error)}`, code: "yaml-error" });
+    result.refused.push({ ...at, reason: `YAML error: ${errorMessage(error)}`, code: "yaml-error" });
     return result;
   }
   const nonEmpty = documents.filter((doc) => doc.contents !== null || doc.errors.length > 0);
   if (nonEmpty.length > MAX_DOCUMENTS) {
-    result.refused.push({ source, reason: `too many documents (${nonEmpty.length}; at most ${MAX_DOCUMENTS} per import)`, code: "invalid" });
+    result.refused.push({ ...at, reason: `too many documents (${nonEmpty.length}; at most ${MAX_DOCUMENTS} per import)`, code: "invalid" });
     return result;
   }
   let previousEnd = 0;
