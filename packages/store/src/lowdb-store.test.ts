@@ -50,6 +50,18 @@ describe("lowdb store", () => {
     await store.close();
   });
 
+  it("a flush waits for a background write already under way", async () => {
+    const store = await createLowdbStore({ dir, coalesceMs: 1 });
+    const things = store.collection<Thing>("things");
+    // Large enough that the timer's write is still running when flush() is called.
+    for (let i = 0; i < 20_000; i++) things.put({ id: `t${i}`, n: i });
+    await new Promise((r) => setTimeout(r, 5));
+    await store.flush();
+    const onDisk = JSON.parse(await readFile(join(dir, "things.json"), "utf8"));
+    expect(Object.keys(onDisk.docs)).toHaveLength(20_000);
+    await store.close();
+  });
+
   it("reopens with everything that was flushed, deletes included", async () => {
     const first = await createLowdbStore({ dir });
     const c = first.collection<Thing>("things");

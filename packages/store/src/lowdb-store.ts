@@ -38,6 +38,9 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
   const stats: StoreStats = { writes: 0, changes: 0 };
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  // Writes started by the timer: a flush must also wait for them, or it could return while a
+  // change made before it is still on its way to disk.
+  const inFlight = new Set<Promise<void>>();
 
   const open = (name: string, docs: Doc[]): Partition => {
     const partition: Partition = {
@@ -75,7 +78,9 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
     if (!timer) {
       timer = setTimeout(() => {
         timer = undefined;
-        writeDirty().catch(onError);
+        const write = writeDirty();
+        inFlight.add(write);
+        write.catch(onError).finally(() => inFlight.delete(write));
       }, coalesceMs);
       timer.unref();
     }
@@ -98,7 +103,9 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
       clearTimeout(timer);
       timer = undefined;
     }
+    const pending = Array.from(inFlight);
     await writeDirty();
+    await Promise.all(pending);
   }
 
   return {
