@@ -1,3 +1,4 @@
+import type { LiveEvents } from "@canopy/api";
 import type { Store } from "@canopy/store";
 import type { Logger } from "pino";
 import type { Clock } from "./core/clock.js";
@@ -8,18 +9,15 @@ import { ApiKeys } from "./domain/api-keys.js";
 import { AuditLog } from "./domain/audit-log.js";
 import { PairingCodes } from "./domain/pairing-codes.js";
 import { Sessions } from "./domain/sessions.js";
-import { TenantViews, type TenantView } from "./domain/tenant-views.js";
+import { TenantViews } from "./domain/tenant-views.js";
 import { Tenants } from "./domain/tenants.js";
 import { Users } from "./domain/users.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
 import { Presence } from "./gateway/presence.js";
 import type { HubKey } from "./hub-key.js";
 
-/** What the live feed carries. */
-export interface HubEvents extends Record<string, unknown> {
-  "tenant.updated": TenantView;
-  "tenant.deleted": { id: string };
-}
+/** What the live feed carries (`GET /events`). */
+export type HubEvents = LiveEvents;
 
 export interface ServiceOptions {
   store: Store;

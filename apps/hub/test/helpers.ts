@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are whatever JSON the hub sent; the tests assert their shape. */
+import type { Role } from "@canopy/api";
 import { createMemoryStore, type Store } from "@canopy/store";
 import { pino } from "pino";
 import { createHub, type Hub, type HubOptions } from "../src/hub.js";
-import type { Role } from "../src/domain/records.js";
 
 export const ADMIN = { email: "admin@test.local", password: "admin password 1" };
 export const ORIGIN = "http://localhost";

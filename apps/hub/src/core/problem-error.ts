@@ -1,3 +1,5 @@
+import type { FieldError } from "@canopy/api";
+
 /**
  * An error meant for the API caller: its status, a stable machine `code`, and a human `detail`
  * that is safe to show. Anything else thrown is an internal error and is never shown.
@@ -21,12 +23,6 @@ export class ProblemError extends Error {
     this.extra = options.extra ?? {};
     this.headers = options.headers ?? {};
   }
-}
-
-export interface FieldError {
-  /** Dotted path of the offending field, e.g. `tags.2`; empty for the whole body. */
-  path: string;
-  message: string;
 }
 
 export const problems = {

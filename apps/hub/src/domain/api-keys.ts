@@ -1,8 +1,9 @@
+import type { Role } from "@canopy/api";
 import type { Collection, Store } from "@canopy/store";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { newSecret, safeEqualHex, sha256Hex } from "../core/secrets.js";
-import { Collections, type ApiKeyRecord, type Role } from "./records.js";
+import { Collections, type ApiKeyRecord } from "./records.js";
 
 /**
  * API keys for scripts: `<keyId>.<secret>`. The id part finds the record in O(1); the secret is

@@ -5,7 +5,6 @@ import { isoAt, type Clock } from "../core/clock.js";
 import { Collections, type PairingCodeRecord } from "./records.js";
 
 export const DEFAULT_PAIRING_TTL_SECONDS = 900;
-export const MAX_PAIRING_TTL_SECONDS = 7 * 24 * 60 * 60;
 /** Used and expired codes are kept this long so a late attempt gets the precise reason. */
 const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
 

@@ -3,8 +3,7 @@
  * the JSON files stay readable; secrets are only ever kept as hashes.
  */
 
-export const ROLES = ["admin", "operator", "viewer"] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from "@canopy/api";
 
 export interface UserRecord {
   id: string;

@@ -1,3 +1,4 @@
+import type { Tenant, TenantListQuery } from "@canopy/api";
 import { isoAt } from "../core/clock.js";
 import { problems } from "../core/problem-error.js";
 import type { Presence } from "../gateway/presence.js";
@@ -5,32 +6,8 @@ import type { Agents } from "./agents.js";
 import type { AgentRecord, TenantRecord } from "./records.js";
 import type { Tenants } from "./tenants.js";
 
-export type TenantStatus = "unpaired" | "online" | "offline";
-
-/** A tenant as the API shows it: stored fields plus its agent's live state. */
-export interface TenantView {
-  id: string;
-  name: string;
-  description: string;
-  tags: string[];
-  parentId: string | null;
-  status: TenantStatus;
-  lastSeenAt: string | null;
-  agentVersion: string | null;
-  rttMs: number | null;
-  hostname: string | null;
-  pairedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TenantQuery {
-  limit: number;
-  cursor?: string | undefined;
-  q?: string | undefined;
-  status?: TenantStatus | undefined;
-  tag?: string | undefined;
-}
+/** A tenant as the API shows it (@canopy/api `Tenant`): stored fields plus its agent's live state. */
+export type TenantView = Tenant;
 
 type Cursor = [nameKey: string, id: string];
 
@@ -96,7 +73,7 @@ export class TenantViews {
   }
 
   /** Sorted by name (case-insensitive), then id; `cursor` continues after the previous page. */
-  list(query: TenantQuery): { items: TenantView[]; nextCursor: string | null } {
+  list(query: TenantListQuery): { items: TenantView[]; nextCursor: string | null } {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const needle = query.q?.trim().toLowerCase();
     const agents = this.#agents.activeByTenant();

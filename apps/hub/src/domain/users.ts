@@ -1,8 +1,9 @@
+import type { Role } from "@canopy/api";
 import type { Collection, Store } from "@canopy/store";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { decoyPasswordHash, generatePassword, hashPassword, verifyPassword } from "../core/passwords.js";
-import { Collections, type Role, type UserRecord } from "./records.js";
+import { Collections, type UserRecord } from "./records.js";
 
 export interface BootstrapResult {
   userId: string;

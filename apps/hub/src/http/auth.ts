@@ -1,8 +1,8 @@
+import type { Role } from "@canopy/api";
 import { AGENT_PAIR_PATH } from "@canopy/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { problems } from "../core/problem-error.js";
-import type { Role } from "../domain/records.js";
 import type { HubEnv, Principal } from "./context.js";
 
 export const SESSION_COOKIE = "canopy_session";

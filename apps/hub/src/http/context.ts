@@ -1,6 +1,6 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { Context } from "hono";
-import type { Role } from "../domain/records.js";
+import type { Role } from "@canopy/api";
 import type { HubServices } from "../services.js";
 
 /** Who is calling. `actor` is how the audit log names them. */

@@ -1,5 +1,5 @@
+import { ProblemSchema } from "@canopy/api";
 import type { z } from "@hono/zod-openapi";
-import { ProblemSchema } from "./schemas.js";
 
 const problemDescriptions: Record<number, string> = {
   400: "Malformed request",

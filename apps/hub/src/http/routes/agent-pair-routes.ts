@@ -1,5 +1,6 @@
+import { PairRequest, PairResponse } from "@canopy/api";
+import { AGENT_PAIR_PATH } from "@canopy/protocol";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { AGENT_PAIR_PATH, PairRequest, PairResponse } from "@canopy/protocol";
 import { pairAgent } from "../../domain/agent-pairing.js";
 import { clientAddress, type HubEnv } from "../context.js";
 import { jsonBody, jsonContent, problemResponses } from "../route-helpers.js";

@@ -1,8 +1,8 @@
+import { AuditListSchema, AuditQuerySchema } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireRole } from "../auth.js";
 import type { HubEnv } from "../context.js";
 import { authProblems, jsonContent, problemResponses } from "../route-helpers.js";
-import { AuditListSchema, AuditQuerySchema } from "../schemas.js";
 
 const list = createRoute({
   method: "get",

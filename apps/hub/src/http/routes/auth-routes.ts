@@ -1,11 +1,11 @@
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { LoginBodySchema, LoginResultSchema, MeSchema } from "@canopy/api";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { ProblemError, problems } from "../../core/problem-error.js";
 import { SESSION_TTL_MS } from "../../domain/sessions.js";
 import { SESSION_COOKIE, requireRole } from "../auth.js";
 import { clientAddress, principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
-import { LoginBodySchema, MeSchema, UserSchema } from "../schemas.js";
 
 const login = createRoute({
   method: "post",
@@ -15,7 +15,7 @@ const login = createRoute({
   security: [],
   request: { body: jsonBody(LoginBodySchema) },
   responses: {
-    200: jsonContent(z.object({ user: UserSchema }), "Logged in"),
+    200: jsonContent(LoginResultSchema, "Logged in"),
     ...problemResponses(401, 403, 422, 429),
   },
 });

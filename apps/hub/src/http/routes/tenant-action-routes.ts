@@ -1,10 +1,18 @@
+import {
+  ConnectResultSchema,
+  IdParamSchema,
+  PairingCodeCreateSchema,
+  PairingCodeSchema,
+  PingResultSchema,
+  TenantSchema,
+  systemInfoJson,
+} from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { isoAt } from "../../core/clock.js";
 import { unpairTenant } from "../../domain/tenant-lifecycle.js";
 import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
-import { ConnectResultSchema, IdParamSchema, PairingCodeCreateSchema, PairingCodeSchema, PingResultSchema, TenantSchema } from "../schemas.js";
 
 const operator = requireRole("operator");
 
@@ -80,18 +88,7 @@ export function tenantActionRoutes(api: OpenAPIHono<HubEnv>): void {
     const { id } = c.req.valid("param");
     hub.tenants.require(id);
     const info = await hub.gateway.call(id, "system.info", {});
-    return c.json(
-      {
-        tenantId: id,
-        fetchedAt: isoAt(hub.clock()),
-        info: {
-          ...info,
-          startedAt: info.startedAt.toISOString(),
-          connectedSince: info.connectedSince?.toISOString() ?? null,
-        },
-      },
-      200,
-    );
+    return c.json({ tenantId: id, fetchedAt: isoAt(hub.clock()), info: systemInfoJson(info) }, 200);
   });
 }
 

@@ -1,8 +1,3 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { deleteTenant } from "../../domain/tenant-lifecycle.js";
-import { requireRole } from "../auth.js";
-import { principalOf, type HubEnv } from "../context.js";
-import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 import {
   IdParamSchema,
   TenantCreateSchema,
@@ -10,7 +5,12 @@ import {
   TenantListSchema,
   TenantPatchSchema,
   TenantSchema,
-} from "../schemas.js";
+} from "@canopy/api";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { deleteTenant } from "../../domain/tenant-lifecycle.js";
+import { requireRole } from "../auth.js";
+import { principalOf, type HubEnv } from "../context.js";
+import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 
 const viewer = requireRole("viewer");
 const operator = requireRole("operator");

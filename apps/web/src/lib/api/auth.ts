@@ -1,10 +1,10 @@
 import { ApiError } from "./api-error";
 import { request } from "./client";
-import type { User } from "./types";
+import type { LoginBody, LoginResult, Me, SessionUser } from "./types";
 
-export async function login(email: string, password: string): Promise<User> {
-  const answer = await request<{ user: User }>("POST", "/auth/login", {
-    body: { email, password },
+export async function login(email: string, password: string): Promise<SessionUser> {
+  const answer = await request<LoginResult>("POST", "/auth/login", {
+    body: { email, password } satisfies LoginBody,
     expectUnauthorized: true,
   });
   return answer.user;
@@ -15,9 +15,9 @@ export async function logout(): Promise<void> {
 }
 
 /** The signed-in user, or null when there is no valid session. */
-export async function currentUser(): Promise<User | null> {
+export async function currentUser(): Promise<SessionUser | null> {
   try {
-    return await request<User>("GET", "/me", { expectUnauthorized: true });
+    return await request<Me>("GET", "/me", { expectUnauthorized: true });
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;

@@ -1,5 +1,5 @@
 import { API_BASE } from "./client";
-import type { Tenant } from "./types";
+import type { LiveEvents, Tenant } from "./types";
 
 export type FeedStatus = "connecting" | "live" | "reconnecting" | "closed";
 
@@ -50,11 +50,11 @@ export function openLiveFeed(handlers: LiveFeedHandlers): LiveFeed {
       handlers.onOpen();
     });
     current.addEventListener("tenant.updated", (event) => {
-      const tenant = parse<Tenant>(event as MessageEvent);
+      const tenant = parse<LiveEvents["tenant.updated"]>(event as MessageEvent);
       if (tenant?.id) handlers.onTenantUpdated(tenant);
     });
     current.addEventListener("tenant.deleted", (event) => {
-      const deleted = parse<{ id: string }>(event as MessageEvent);
+      const deleted = parse<LiveEvents["tenant.deleted"]>(event as MessageEvent);
       if (deleted?.id) handlers.onTenantDeleted(deleted.id);
     });
     current.addEventListener("error", () => {

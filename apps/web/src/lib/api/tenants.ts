@@ -1,5 +1,5 @@
 import { request, type RequestOptions } from "./client";
-import type { ConnectInfo, Page, PairingCode, PingResult, Tenant, TenantInput } from "./types";
+import type { ConnectResult, Page, PairingCode, PairingCodeCreate, PingResult, Tenant, TenantCreate, TenantPatch } from "./types";
 
 const byId = (id: string) => `/tenants/${encodeURIComponent(id)}`;
 
@@ -18,19 +18,19 @@ export async function listAllTenants(options: Pick<RequestOptions, "signal"> = {
 
 export const getTenant = (id: string) => request<Tenant>("GET", byId(id));
 
-export const createTenant = (input: TenantInput) => request<Tenant>("POST", "/tenants", { body: input });
+export const createTenant = (input: TenantCreate) => request<Tenant>("POST", "/tenants", { body: input });
 
-export const updateTenant = (id: string, input: Partial<TenantInput>) =>
+export const updateTenant = (id: string, input: TenantPatch) =>
   request<Tenant>("PATCH", byId(id), { body: input });
 
 export const deleteTenant = (id: string) => request<null>("DELETE", byId(id));
 
 export const createPairingCode = (id: string, ttlSeconds?: number) =>
-  request<PairingCode>("POST", `${byId(id)}/pairing-codes`, { body: ttlSeconds ? { ttlSeconds } : {} });
+  request<PairingCode>("POST", `${byId(id)}/pairing-codes`, { body: (ttlSeconds ? { ttlSeconds } : {}) satisfies PairingCodeCreate });
 
 export const pingTenant = (id: string) => request<PingResult>("POST", `${byId(id)}/ping`);
 
 export const unpairTenant = (id: string) => request<Tenant>("POST", `${byId(id)}/unpair`);
 
 export const connectTenant = (id: string, options: Pick<RequestOptions, "signal"> = {}) =>
-  request<ConnectInfo>("GET", `${byId(id)}/connect`, options);
+  request<ConnectResult>("GET", `${byId(id)}/connect`, options);

@@ -1,11 +1,7 @@
+import { TAG_MAX, TAGS_MAX, TENANT_DESCRIPTION_MAX, TENANT_NAME_MAX } from "@canopy/api/limits";
 import { ApiError, type TenantInput } from "$lib/api";
 import type { FieldErrors } from "$lib/api/problem";
 import { parseTags } from "$lib/format/tags";
-
-export const NAME_MAX = 100;
-export const DESCRIPTION_MAX = 2000;
-export const TAG_MAX = 64;
-export const TAGS_MAX = 32;
 
 export interface TenantDraft {
   name: string;
@@ -17,12 +13,15 @@ export function toInput(draft: TenantDraft): TenantInput {
   return { name: draft.name.trim(), tags: parseTags(draft.tags), description: draft.description.trim() };
 }
 
-/** What we can tell before asking the hub; the hub's own 422/409 answers are mapped below. */
+/**
+ * What we can tell before asking the hub, with the hub's own limits (`@canopy/api/limits` has no
+ * zod, so it costs the bundle a few constants); the hub's 422/409 answers are mapped below.
+ */
 export function validate(input: TenantInput): FieldErrors {
   const errors: FieldErrors = {};
   if (!input.name) errors.name = "Enter a name.";
-  else if (input.name.length > NAME_MAX) errors.name = `Use at most ${NAME_MAX} characters.`;
-  if (input.description.length > DESCRIPTION_MAX) errors.description = `Use at most ${DESCRIPTION_MAX} characters.`;
+  else if (input.name.length > TENANT_NAME_MAX) errors.name = `Use at most ${TENANT_NAME_MAX} characters.`;
+  if (input.description.length > TENANT_DESCRIPTION_MAX) errors.description = `Use at most ${TENANT_DESCRIPTION_MAX} characters.`;
   if (input.tags.length > TAGS_MAX) errors.tags = `Use at most ${TAGS_MAX} tags.`;
   else if (input.tags.some((tag) => tag.length > TAG_MAX)) errors.tags = `Each tag can have at most ${TAG_MAX} characters.`;
   return errors;

@@ -1,13 +1,13 @@
-import { auth, type User } from "$lib/api";
+import { auth, type SessionUser } from "$lib/api";
 
 /** Who is signed in. Checked once per page load with `GET /me`, then kept up to date by login/logout. */
 class Session {
-  user = $state<User | null>(null);
+  user = $state<SessionUser | null>(null);
   checked = $state(false);
   /** Viewers read only; admins and operators may change tenants. */
   readonly canMutate = $derived(this.user?.role === "admin" || this.user?.role === "operator");
 
-  async ensure(): Promise<User | null> {
+  async ensure(): Promise<SessionUser | null> {
     if (!this.checked) {
       this.user = await auth.currentUser();
       this.checked = true;
@@ -15,7 +15,7 @@ class Session {
     return this.user;
   }
 
-  signedIn(user: User): void {
+  signedIn(user: SessionUser): void {
     this.user = user;
     this.checked = true;
   }

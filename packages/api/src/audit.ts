@@ -1,0 +1,27 @@
+import { z } from "@hono/zod-openapi";
+import { AUDIT_ACTION_MAX, AUDIT_TARGET_MAX } from "./limits.js";
+import { pageOf, pageQuery } from "./paging.js";
+
+/** Who did what, to what, when; `detail` holds only non-secret particulars. */
+export const AuditEntrySchema = z
+  .object({
+    id: z.string(),
+    at: z.string().openapi({ format: "date-time" }),
+    actor: z.string(),
+    action: z.string(),
+    target: z.string().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .openapi("AuditEntry");
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const AuditListSchema = pageOf(AuditEntrySchema).openapi("AuditList");
+export type AuditList = z.infer<typeof AuditListSchema>;
+
+/** Query of `GET /audit` (newest first). */
+export const AuditQuerySchema = z.object({
+  ...pageQuery,
+  action: z.string().max(AUDIT_ACTION_MAX).optional(),
+  target: z.string().max(AUDIT_TARGET_MAX).optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuerySchema>;

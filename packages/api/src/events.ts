@@ -1,0 +1,17 @@
+import { z } from "@hono/zod-openapi";
+import { TenantSchema } from "./tenants.js";
+
+export const TenantDeletedEventSchema = z.object({ id: z.string() });
+export type TenantDeletedEvent = z.infer<typeof TenantDeletedEventSchema>;
+
+/**
+ * `GET /events` (text/event-stream): each event name with the schema of its JSON `data`.
+ * `tenant.updated` follows any status, last-seen, RTT or edit change.
+ */
+export const liveEventSchemas = {
+  "tenant.updated": TenantSchema,
+  "tenant.deleted": TenantDeletedEventSchema,
+} as const;
+
+export type LiveEventName = keyof typeof liveEventSchemas;
+export type LiveEvents = { [K in LiveEventName]: z.infer<(typeof liveEventSchemas)[K]> };

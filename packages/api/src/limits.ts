@@ -1,0 +1,30 @@
+/**
+ * Every bound the API puts on its input, in one module without zod: the schemas use them, and the
+ * web UI imports them (`@canopy/api/limits`) to check a form before asking, without shipping zod.
+ */
+
+export const TENANT_NAME_MAX = 100;
+export const TENANT_DESCRIPTION_MAX = 2000;
+/** Characters per tag. */
+export const TAG_MAX = 64;
+/** Tags per tenant. */
+export const TAGS_MAX = 32;
+/** The `q` search text of `GET /tenants`. */
+export const SEARCH_MAX = 200;
+
+/** Path ids (`/tenants/{id}`, `/api-keys/{id}`). */
+export const ID_MAX = 100;
+
+export const PAGE_LIMIT_DEFAULT = 50;
+export const PAGE_LIMIT_MAX = 200;
+
+export const EMAIL_MAX = 254;
+export const PASSWORD_MAX = 1024;
+export const API_KEY_NAME_MAX = 100;
+
+/** Filters of `GET /audit`. */
+export const AUDIT_ACTION_MAX = 64;
+export const AUDIT_TARGET_MAX = 200;
+
+/** A pairing code lives at most a week, however it was asked for. */
+export const MAX_PAIRING_TTL_SECONDS = 7 * 24 * 60 * 60;
