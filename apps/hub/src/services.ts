@@ -1,6 +1,8 @@
 import type { LiveEvents } from "@canopy/api";
 import type { Store } from "@canopy/store";
 import type { Logger } from "pino";
+import { ContentRepository } from "./content/content-repository.js";
+import { unpushedSyncReader, type SyncReader } from "./content/sync-reader.js";
 import type { Clock } from "./core/clock.js";
 import { EventBus } from "./core/event-bus.js";
 import { FailureRateLimiter } from "./core/rate-limiter.js";
@@ -39,6 +41,9 @@ export function createServices(options: ServiceOptions) {
   const agents = new Agents(store, clock);
   const audit = new AuditLog(store, clock);
   const presence = new Presence();
+  const content = new ContentRepository(store, clock);
+  // The push engine's read side replaces this once it is wired; until then nothing is pushed.
+  const sync: SyncReader = unpushedSyncReader;
   const views = new TenantViews(tenants, agents, presence);
   const bus = new EventBus<HubEvents>((error) => logger.error({ err: error }, "live feed listener failed"));
 
@@ -80,6 +85,8 @@ export function createServices(options: ServiceOptions) {
     audit,
     presence,
     views,
+    content,
+    sync,
     gateway,
     bus,
     publishTenant,

@@ -1,0 +1,42 @@
+import type { ContentKind } from "@canopy/content";
+
+/**
+ * How far an item's targets hold its current revision. `total` counts the tenants whose desired
+ * state holds the item; `synchronized` = total > 0 and every one of them holds the current
+ * revision, undrifted (an item pushed nowhere is not synchronized).
+ */
+export interface SyncSummary {
+  synchronized: boolean;
+  total: number;
+  applied: number;
+  pending: number;
+  failed: number;
+  drifted: number;
+}
+
+/** One target tenant of an item: what it holds (or is owed) and in which state. */
+export interface TenantSync {
+  tenantId: string;
+  tenantName: string;
+  state: "applied" | "pending" | "failed" | "drifted";
+  /** The revision the tenant holds or is to hold. */
+  revision: number;
+  error?: string;
+}
+
+/**
+ * Read side of the push engine, as the content routes need it (implemented in `src/push/`).
+ * Synchronous: it answers from state in memory, once per item of a listed page.
+ */
+export interface SyncReader {
+  summary(kind: ContentKind, itemId: string): SyncSummary;
+  detail(kind: ContentKind, itemId: string): TenantSync[];
+}
+
+const NOWHERE: SyncSummary = Object.freeze({ synchronized: false, total: 0, applied: 0, pending: 0, failed: 0, drifted: 0 });
+
+/** A reader for a hub that pushes nothing yet: every item is pushed nowhere. */
+export const unpushedSyncReader: SyncReader = {
+  summary: () => ({ ...NOWHERE }),
+  detail: () => [],
+};
