@@ -9,3 +9,4 @@ export * from "./pairing.js";
 export * from "./connect.js";
 export * from "./events.js";
 export * from "./audit.js";
+export * from "./content.js";

@@ -28,3 +28,12 @@ export const AUDIT_TARGET_MAX = 200;
 
 /** A pairing code lives at most a week, however it was asked for. */
 export const MAX_PAIRING_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+/** `POST /content/import` takes large bodies (all of a Sigma repository is ~8 MB of YAML). */
+export const CONTENT_IMPORT_MAX_BYTES = 64 * 1024 * 1024;
+/** Files in one `{files: [...]}` import. */
+export const CONTENT_IMPORT_FILES_MAX = 20_000;
+/** File names of an import, echoed in refusals. */
+export const CONTENT_FILE_NAME_MAX = 1024;
+/** The `level` and `tag` filters of `GET /content/siem-rules`. */
+export const CONTENT_FILTER_MAX = 200;
