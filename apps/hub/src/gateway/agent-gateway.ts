@@ -1,11 +1,15 @@
 import { CloseCode, type RpcMethod, type RpcParams, type RpcResult } from "@canopy/protocol";
 import { AgentSession, type PingResult, type SessionContext } from "./agent-session.js";
 import type { Connection } from "./connection.js";
+import { ignoreContent, type ContentPort } from "./content-port.js";
 import { GatewayError } from "./gateway-error.js";
 import type { LiveAgent } from "./presence.js";
 import { SessionRegistry } from "./session-registry.js";
 
-export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded">;
+export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded" | "content"> & {
+  /** The push engine's side of every link; without one, content messages are ignored. */
+  content?: ContentPort;
+};
 
 /**
  * The hub's side of every agent link: accepts connections (any transport implementing
@@ -20,6 +24,7 @@ export class AgentGateway {
   constructor(options: GatewayOptions) {
     this.#ctx = {
       ...options,
+      content: options.content ?? ignoreContent,
       registry: this.#registry,
       onSessionEnded: (session) => this.#sessions.delete(session),
     };

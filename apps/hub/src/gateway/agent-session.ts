@@ -1,10 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { performance } from "node:perf_hooks";
 import {
   CloseCode,
   PROTOCOL_VERSION,
   decodeAgentFrame,
-  rpcMethods,
   type AgentMessage,
   type AgentToHub,
   type AgentToHubType,
@@ -22,10 +20,12 @@ import { isoAt } from "../core/clock.js";
 import type { Agents } from "../domain/agents.js";
 import type { AuditLog } from "../domain/audit-log.js";
 import type { Tenants } from "../domain/tenants.js";
+import { AgentRequests } from "./agent-requests.js";
 import type { Connection } from "./connection.js";
+import { ContentChannel } from "./content-channel.js";
+import type { ContentPort } from "./content-port.js";
 import { GatewayError } from "./gateway-error.js";
 import { verifyAgentHello } from "./handshake.js";
-import { PendingRequests } from "./pending-requests.js";
 import type { Presence } from "./presence.js";
 import type { SessionRegistry } from "./session-registry.js";
 
@@ -37,6 +37,8 @@ export interface SessionContext {
   /** Makes earlier store changes durable (the store's flush). */
   flush(): Promise<void>;
   registry: SessionRegistry<AgentSession>;
+  /** The content side (push engine): links, manifests, acks, drift. */
+  content: ContentPort;
   presence: Presence;
   clock: Clock;
   logger: Logger;
@@ -50,7 +52,6 @@ export interface SessionContext {
 }
 
 type State = "challenging" | "authenticated" | "closing" | "closed";
-type Answer = AgentMessage<"pong"> | AgentMessage<"rpc.res">;
 type Handlers = { [T in AgentToHubType]: (message: AgentMessage<T>) => void | Promise<void> };
 
 export interface PingResult {
@@ -71,12 +72,16 @@ export class AgentSession {
   readonly connection: Connection;
   readonly #ctx: SessionContext;
   readonly #nonce = randomBytes(32).toString("base64url");
-  readonly #pending = new PendingRequests<Answer>();
+  readonly #requests = new AgentRequests({
+    canSend: () => this.#state === "authenticated",
+    send: (message) => this.#send(message),
+    timeoutMs: () => this.#ctx.rpcTimeoutMs,
+  });
   #log: Logger;
   #state: State = "challenging";
   #identity: { agentId: string; tenantId: string } | undefined;
+  #content: ContentChannel | undefined;
   #handshakeTimer: NodeJS.Timeout | undefined;
-  #requestSeq = 0;
 
   constructor(connection: Connection, ctx: SessionContext) {
     this.connection = connection;
@@ -135,7 +140,8 @@ export class AgentSession {
     const wasAuthenticated = this.#identity !== undefined;
     this.#state = "closed";
     clearTimeout(this.#handshakeTimer);
-    this.#pending.rejectAll(new GatewayError("not_connected", "the agent disconnected"));
+    this.#requests.failAll(new GatewayError("not_connected", "the agent disconnected"));
+    this.#content?.closed();
     try {
       if (wasAuthenticated && this.#ctx.registry.detach(this)) this.#wentOffline();
     } catch (error) {
@@ -150,34 +156,22 @@ export class AgentSession {
     if (this.#state === "closing" || this.#state === "closed") return;
     if (notice) this.#send(notice);
     this.#state = "closing";
+    this.#content?.closed();
     clearTimeout(this.#handshakeTimer);
     this.connection.close(code, reason.slice(0, MAX_CLOSE_REASON));
   }
 
   /** App-level ping: the round trip through the agent, measured on the hub's monotonic clock. */
   async ping(): Promise<PingResult> {
-    const id = this.#nextRequestId("ping");
-    const started = performance.now();
-    const answer = this.#request(id, { type: "ping", id, sentAt: this.#ctx.clock() });
-    await answer;
-    const rttMs = Math.round((performance.now() - started) * 100) / 100;
+    const rttMs = await this.#requests.ping(this.#ctx.clock());
     this.#ctx.presence.update(this.agentId, { rttMs, lastSeenAt: this.#ctx.clock() });
     this.#ctx.onTenantChanged(this.tenantId);
     return { rttMs, agentVersion: this.#ctx.presence.get(this.agentId)?.agentVersion ?? "" };
   }
 
   /** Calls `method` on the agent; its result is validated against the method table. */
-  async call<M extends RpcMethod>(method: M, params: RpcParams<M>): Promise<RpcResult<M>> {
-    const spec = rpcMethods[method];
-    const id = this.#nextRequestId("rpc");
-    const answer = await this.#request(id, { type: "rpc.req", id, method, params: spec.params.parse(params) });
-    if (answer.type !== "rpc.res") throw new GatewayError("invalid_message", "unexpected answer to an rpc request");
-    if (!answer.ok) {
-      throw new GatewayError(answer.error?.code ?? "internal", answer.error?.message ?? "the agent reported a failure");
-    }
-    const parsed = spec.result.safeParse(answer.result);
-    if (!parsed.success) throw new GatewayError("invalid_message", `the agent's ${method} result is not valid`);
-    return parsed.data as RpcResult<M>;
+  call<M extends RpcMethod>(method: M, params: RpcParams<M>): Promise<RpcResult<M>> {
+    return this.#requests.call(method, params);
   }
 
   readonly #handlers = {
@@ -226,13 +220,15 @@ export class AgentSession {
         heartbeatMs: this.#ctx.heartbeatMs,
       });
       this.#log.info({ agentVersion: hello.agentVersion, hostname: hello.hostname, replaced: previous !== undefined }, "agent online");
+      this.#content = new ContentChannel(this.#identity, this.connection, this.#ctx.content, this.#log);
+      this.#content.opened();
       this.#ctx.onTenantChanged(tenant.id);
     },
     pong: (pong) => {
-      if (!this.#pending.resolve(pong.id, pong)) this.#log.debug({ id: pong.id }, "pong for no pending ping");
+      if (!this.#requests.answer(pong)) this.#log.debug({ id: pong.id }, "pong for no pending ping");
     },
     "rpc.res": (response) => {
-      if (!this.#pending.resolve(response.id, response)) this.#log.debug({ id: response.id }, "rpc answer for no pending request");
+      if (!this.#requests.answer(response)) this.#log.debug({ id: response.id }, "rpc answer for no pending request");
     },
     unpair: async (request) => {
       const { agentId, tenantId } = this.#identity!;
@@ -246,9 +242,13 @@ export class AgentSession {
       this.end(CloseCode.revoked, "unpaired", { type: "unpair", reason: "unpaired at the agent's request" });
       this.#ctx.onTenantChanged(tenantId);
     },
+    // Only reachable once authenticated (see #dispatch), so the channel exists.
+    "content.manifest": (message) => this.#content!.handlers["content.manifest"](message),
+    "content.ack": (message) => this.#content!.handlers["content.ack"](message),
+    "content.drift": (message) => this.#content!.handlers["content.drift"](message),
     error: (error) => {
       this.#log.warn({ code: error.code, ref: error.ref, message: error.message }, "agent reported an error");
-      if (error.ref) this.#pending.reject(error.ref, new GatewayError(error.code, error.message));
+      if (error.ref) this.#requests.fail(error.ref, new GatewayError(error.code, error.message));
     },
   } satisfies Handlers;
 
@@ -284,18 +284,6 @@ export class AgentSession {
 
   #errorFrame(code: ErrorCode, message: string, ref?: string): HubToAgent {
     return { type: "error", code, message: message.slice(0, MAX_ERROR_MESSAGE), ...(ref === undefined ? {} : { ref }) };
-  }
-
-  #request(id: string, message: HubToAgent): Promise<Answer> {
-    if (this.#state !== "authenticated") return Promise.reject(new GatewayError("not_connected", "the agent is not connected"));
-    const answer = this.#pending.wait(id, this.#ctx.rpcTimeoutMs);
-    this.#send(message);
-    return answer;
-  }
-
-  #nextRequestId(kind: string): string {
-    this.#requestSeq++;
-    return `${kind}-${this.#requestSeq}`;
   }
 
   #send(message: HubToAgent): void {
