@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { CONTENT_IMPORT_MAX_BYTES } from "@canopy/api";
 import { AGENT_CONNECT_PATH } from "@canopy/protocol";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -13,6 +14,7 @@ import { agentPairRoutes } from "./routes/agent-pair-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { auditRoutes } from "./routes/audit-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
+import { contentRoutes } from "./routes/content-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
 import { tenantActionRoutes } from "./routes/tenant-action-routes.js";
 import { tenantRoutes } from "./routes/tenant-routes.js";
@@ -29,6 +31,28 @@ export interface HttpAppOptions {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Routes that take more than MAX_BODY_BYTES: a whole Sigma repository is ~8 MB of YAML. */
+const LARGE_BODY_ROUTES: Record<string, number> = { "POST /api/v1/content/import": CONTENT_IMPORT_MAX_BYTES };
+
+function bodyLimitFor(maxSize: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ProblemError(413, "payload_too_large", `request bodies are limited to ${maxSize} bytes`);
+    },
+  });
+}
+
+/** 1 MiB for every request, except the few routes in LARGE_BODY_ROUTES. */
+function limitBodies(): MiddlewareHandler {
+  const limiters = new Map<number, MiddlewareHandler>();
+  return (c, next) => {
+    const maxSize = LARGE_BODY_ROUTES[`${c.req.method} ${c.req.path.replace(/\/+$/, "")}`] ?? MAX_BODY_BYTES;
+    let limiter = limiters.get(maxSize);
+    if (!limiter) limiters.set(maxSize, (limiter = bodyLimitFor(maxSize)));
+    return limiter(c, next);
+  };
+}
 
 const defaultHook = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) => {
   if (!result.success && result.error) {
@@ -45,15 +69,7 @@ function withProblems(app: OpenAPIHono<HubEnv>, logger: Logger): void {
 function createApi(logger: Logger, version: string): OpenAPIHono<HubEnv> {
   const api = new OpenAPIHono<HubEnv>({ defaultHook });
   withProblems(api, logger);
-  api.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ProblemError(413, "payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  api.use("*", limitBodies());
   api.use("*", authenticate);
   authRoutes(api);
   apiKeyRoutes(api);
@@ -62,6 +78,7 @@ function createApi(logger: Logger, version: string): OpenAPIHono<HubEnv> {
   agentPairRoutes(api);
   eventRoutes(api);
   auditRoutes(api);
+  contentRoutes(api);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "canopy_session" });
   api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });

@@ -1,0 +1,126 @@
+import type { ContentImportFile, ContentImportRefusal } from "@canopy/api";
+import { type ContentKind, type ValidationIssue, importCacao, importSigma } from "@canopy/content";
+import { ProblemError } from "../core/problem-error.js";
+import type { ContentRepository, SaveOutcome } from "./content-repository.js";
+import type { ContentItemRecord } from "./content-records.js";
+import { TimeSlicer } from "./time-slice.js";
+
+/** What `POST /content/import` was given, once the body is read. */
+export type ImportInput =
+  | { type: "yaml"; text: string }
+  | { type: "cacao"; document: unknown }
+  | { type: "files"; files: ContentImportFile[] };
+
+export interface ImportOutcome {
+  created: ContentItemRecord[];
+  updated: ContentItemRecord[];
+  unchanged: ContentItemRecord[];
+  refused: ContentImportRefusal[];
+}
+
+interface Candidate {
+  kind: ContentKind;
+  name: string;
+  body: unknown;
+  source: string | null;
+}
+
+/** A file is CACAO when it says so by name or starts like a JSON object; else Sigma YAML. */
+function looksLikeJson(file: ContentImportFile): boolean {
+  return /\.json$/i.test(file.name) || /^\uFEFF?\s*\{/.test(file.text);
+}
+
+function refusal(source: string | null, title: string | null, reason: string, code: string, errors?: ValidationIssue[]): ContentImportRefusal {
+  return { source, title, reason, code, ...(errors === undefined ? {} : { errors }) };
+}
+
+function describeIssues(issues: ValidationIssue[]): string {
+  return issues.map((found) => (found.path === "" ? found.message : `${found.path}: ${found.message}`)).join("; ");
+}
+
+function nameOf(document: unknown): string | null {
+  const name = (document as { name?: unknown } | null)?.name;
+  return typeof name === "string" ? name : null;
+}
+
+function readCacao(document: unknown, source: string | null, into: Candidate[], refused: ContentImportRefusal[]): void {
+  const checked = importCacao(document);
+  if (checked.ok) into.push({ kind: "playbook", name: checked.name, body: checked.value, source });
+  else refused.push(refusal(source, nameOf(document), describeIssues(checked.issues), "invalid", checked.issues));
+}
+
+function readCacaoText(text: string, source: string, into: Candidate[], refused: ContentImportRefusal[]): void {
+  let document: unknown;
+  try {
+    document = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    refused.push(refusal(source, null, `not valid JSON: ${error instanceof Error ? error.message : String(error)}`, "json-error"));
+    return;
+  }
+  readCacao(document, source, into, refused);
+}
+
+function readSigma(text: string, source: string | null, into: Candidate[], refused: ContentImportRefusal[]): void {
+  const result = importSigma(text, source ?? undefined);
+  for (const rule of result.accepted) into.push({ kind: "siem-rule", name: rule.title, body: rule, source });
+  for (const refusedRule of result.refused) {
+    refused.push(refusal(refusedRule.source ?? null, refusedRule.title ?? null, refusedRule.reason, refusedRule.code));
+  }
+}
+
+/** Every document of the input, accepted (still to be saved) or refused with its reason. */
+async function candidatesOf(input: ImportInput, slicer: TimeSlicer): Promise<{ candidates: Candidate[]; refused: ContentImportRefusal[] }> {
+  const candidates: Candidate[] = [];
+  const refused: ContentImportRefusal[] = [];
+  if (input.type === "yaml") readSigma(input.text, null, candidates, refused);
+  else if (input.type === "cacao") readCacao(input.document, null, candidates, refused);
+  else {
+    for (const file of input.files) {
+      if (looksLikeJson(file)) readCacaoText(file.text, file.name, candidates, refused);
+      else readSigma(file.text, file.name, candidates, refused);
+      await slicer.pause();
+    }
+  }
+  return { candidates, refused };
+}
+
+/**
+ * Imports Sigma rules and CACAO playbooks. A document whose name already exists (ignoring case)
+ * replaces that item (a new revision, or nothing when its hash is the same); two documents of one
+ * import with the same name: the first wins, the second is refused. Nothing is flushed here: the
+ * caller flushes once for the whole import. Names are checked through a map, never pairwise.
+ * The work gives the event loop a turn every few milliseconds (see TimeSlicer).
+ */
+export async function importContent(repository: ContentRepository, input: ImportInput, actor: string): Promise<ImportOutcome> {
+  const slicer = new TimeSlicer();
+  const { candidates, refused } = await candidatesOf(input, slicer);
+  const outcome: ImportOutcome = { created: [], updated: [], unchanged: [], refused };
+  const seen = new Map<string, string | null>();
+  const lists: Record<SaveOutcome, ContentItemRecord[]> = { created: outcome.created, updated: outcome.updated, unchanged: outcome.unchanged };
+  for (const candidate of candidates) {
+    await slicer.pause();
+    const key = `${candidate.kind}:${candidate.name.toLowerCase()}`;
+    if (seen.has(key)) {
+      const first = seen.get(key);
+      refused.push(
+        refusal(
+          candidate.source,
+          candidate.name,
+          `another document of this import${first ? ` (${first})` : ""} has the same name; the first one was imported`,
+          "duplicate",
+        ),
+      );
+      continue;
+    }
+    seen.set(key, candidate.source);
+    try {
+      const saved = repository.upsert(candidate.kind, candidate.body, actor);
+      lists[saved.outcome].push(saved.item);
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      const errors = (error.extra.errors as ValidationIssue[] | undefined) ?? undefined;
+      refused.push(refusal(candidate.source, candidate.name, error.message, error.status === 422 ? "invalid" : error.code, errors));
+    }
+  }
+  return outcome;
+}

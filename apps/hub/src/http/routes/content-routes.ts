@@ -1,0 +1,203 @@
+import {
+  ContentBodySchema,
+  ContentItemListSchema,
+  ContentItemParamSchema,
+  ContentItemSchema,
+  ContentKindParamSchema,
+  ContentListQuerySchema,
+  ContentRevisionListSchema,
+  IdParamSchema,
+} from "@canopy/api";
+import { type CacaoPlaybook, exportCacao, KIND_BY_PATH } from "@canopy/content";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { ContentItemRecord } from "../../content/content-records.js";
+import { contentItemJson, contentRevisionJson } from "../../content/content-views.js";
+import { requireRole } from "../auth.js";
+import { principalOf, type HubEnv } from "../context.js";
+import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
+import { contentHook } from "./content-hook.js";
+import { contentImportRoutes } from "./content-import-routes.js";
+
+const viewer = requireRole("viewer");
+const operator = requireRole("operator");
+const tags = ["content"];
+
+const list = createRoute({
+  method: "get",
+  path: "/content/{kind}",
+  tags,
+  summary: "List items of a kind, by name; `q` searches, `level` and `tag` filter SIEM rules",
+  middleware: viewer,
+  request: { params: ContentKindParamSchema, query: ContentListQuerySchema },
+  responses: { 200: jsonContent(ContentItemListSchema, "A page of items"), ...authProblems, ...problemResponses(404, 422) },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/content/{kind}",
+  tags,
+  summary: "Create an item (revision 1)",
+  middleware: operator,
+  request: { params: ContentKindParamSchema, body: jsonBody(ContentBodySchema) },
+  responses: { 201: jsonContent(ContentItemSchema, "Created"), ...authProblems, ...problemResponses(404, 409, 422) },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/content/{kind}/{id}",
+  tags,
+  summary: "One item, with its sync state per tenant",
+  middleware: viewer,
+  request: { params: ContentItemParamSchema },
+  responses: { 200: jsonContent(ContentItemSchema, "The item"), ...authProblems, ...problemResponses(404) },
+});
+
+const replace = createRoute({
+  method: "put",
+  path: "/content/{kind}/{id}",
+  tags,
+  summary: "Replace an item's body: a new revision, unless the body is the same (canonical hash)",
+  middleware: operator,
+  request: { params: ContentItemParamSchema, body: jsonBody(ContentBodySchema) },
+  responses: { 200: jsonContent(ContentItemSchema, "Saved"), ...authProblems, ...problemResponses(404, 409, 422) },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/content/{kind}/{id}",
+  tags,
+  summary: "Delete an item (tenants keep what they hold)",
+  middleware: operator,
+  request: { params: ContentItemParamSchema },
+  responses: { 204: { description: "Deleted" }, ...authProblems, ...problemResponses(404) },
+});
+
+const revisions = createRoute({
+  method: "get",
+  path: "/content/{kind}/{id}/revisions",
+  tags,
+  summary: "Every saved revision of an item, newest first",
+  middleware: viewer,
+  request: { params: ContentItemParamSchema },
+  responses: { 200: jsonContent(ContentRevisionListSchema, "Revisions"), ...authProblems, ...problemResponses(404) },
+});
+
+const exportPlaybook = createRoute({
+  method: "get",
+  path: "/content/playbooks/{id}/export",
+  tags,
+  summary: "Download a playbook as a CACAO 2.0 JSON file",
+  middleware: viewer,
+  request: { params: IdParamSchema },
+  responses: {
+    200: {
+      description: "The playbook (`content-disposition: attachment`)",
+      content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+    },
+    ...authProblems,
+    ...problemResponses(404),
+  },
+});
+
+/** A file name any system accepts, plus the exact one for clients that read `filename*`. */
+export function attachmentDisposition(name: string, extension: string): string {
+  const ascii = name.replace(/[^A-Za-z0-9._ -]+/g, "_").trim().slice(0, 120) || "download";
+  return `attachment; filename="${ascii}${extension}"; filename*=UTF-8''${encodeURIComponent(name + extension)}`;
+}
+
+function audit(c: Context<HubEnv>, action: string, item: ContentItemRecord, extra: Record<string, unknown> = {}): void {
+  c.get("hub").audit.record({
+    actor: principalOf(c).actor,
+    action,
+    target: `content:${item.id}`,
+    detail: { kind: item.kind, name: item.name, revision: item.revision, ...extra },
+  });
+}
+
+export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
+  // Before `/content/{kind}`, which would otherwise take `import` for a kind.
+  contentImportRoutes(api);
+
+  api.openapi(
+    list,
+    (c) => {
+      const hub = c.get("hub");
+      const page = hub.content.list(KIND_BY_PATH[c.req.valid("param").kind], c.req.valid("query"));
+      return c.json({ items: page.items.map((item) => contentItemJson(item, hub.sync)), nextCursor: page.nextCursor }, 200);
+    },
+    contentHook,
+  );
+
+  api.openapi(
+    create,
+    async (c) => {
+      const hub = c.get("hub");
+      const item = hub.content.create(KIND_BY_PATH[c.req.valid("param").kind], c.req.valid("json"), principalOf(c).actor);
+      audit(c, "content.create", item);
+      await hub.store.flush();
+      return c.json(contentItemJson(item, hub.sync), 201);
+    },
+    contentHook,
+  );
+
+  api.openapi(
+    get,
+    (c) => {
+      const hub = c.get("hub");
+      const { kind, id } = c.req.valid("param");
+      return c.json(contentItemJson(hub.content.require(KIND_BY_PATH[kind], id), hub.sync, true), 200);
+    },
+    contentHook,
+  );
+
+  api.openapi(
+    replace,
+    async (c) => {
+      const hub = c.get("hub");
+      const { kind, id } = c.req.valid("param");
+      const before = hub.content.require(KIND_BY_PATH[kind], id);
+      const item = hub.content.update(KIND_BY_PATH[kind], id, c.req.valid("json"), principalOf(c).actor);
+      if (item.revision !== before.revision) {
+        audit(c, "content.update", item, item.name === before.name ? {} : { renamedFrom: before.name });
+        await hub.store.flush();
+      }
+      return c.json(contentItemJson(item, hub.sync), 200);
+    },
+    contentHook,
+  );
+
+  api.openapi(
+    remove,
+    async (c) => {
+      const hub = c.get("hub");
+      const { kind, id } = c.req.valid("param");
+      const item = hub.content.remove(KIND_BY_PATH[kind], id, principalOf(c).actor);
+      audit(c, "content.delete", item);
+      await hub.store.flush();
+      return c.body(null, 204);
+    },
+    contentHook,
+  );
+
+  api.openapi(
+    revisions,
+    (c) => {
+      const { kind, id } = c.req.valid("param");
+      const items = c.get("hub").content.revisions(KIND_BY_PATH[kind], id).map(contentRevisionJson);
+      return c.json({ items, nextCursor: null }, 200);
+    },
+    contentHook,
+  );
+
+  api.openapi(exportPlaybook, (c) => {
+    const item = c.get("hub").content.require("playbook", c.req.valid("param").id);
+    // The file as exportCacao writes it (indented, members in order), not c.json's compact form;
+    // the route's typing only knows c.json answers, hence the cast.
+    const file = c.body(exportCacao(item.body as CacaoPlaybook), 200, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Disposition": attachmentDisposition(item.name, ".json"),
+    });
+    return file as never;
+  });
+}
