@@ -10,3 +10,4 @@ export * from "./connect.js";
 export * from "./events.js";
 export * from "./audit.js";
 export * from "./content.js";
+export * from "./pushes.js";

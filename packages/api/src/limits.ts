@@ -37,3 +37,8 @@ export const CONTENT_IMPORT_FILES_MAX = 20_000;
 export const CONTENT_FILE_NAME_MAX = 1024;
 /** The `level` and `tag` filters of `GET /content/siem-rules`. */
 export const CONTENT_FILTER_MAX = 200;
+
+/** Items named in one `POST /pushes` (a folder or associated rules may add more). */
+export const PUSH_ITEMS_MAX = 20_000;
+/** Tenants named in one push's targets (`tenants`, `exclude`) or rollback. */
+export const PUSH_TARGETS_MAX = 10_000;
