@@ -214,6 +214,7 @@ export function createHub(options: HubOptions = {}): Hub {
     const { services, transport } = current;
     services.closing.abort();
     services.gateway.shutdown();
+    await services.pushes.close();
     const serverClosed = server
       ? new Promise<void>((resolveClose) => server!.close(() => resolveClose()))
       : Promise.resolve();

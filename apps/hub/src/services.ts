@@ -2,7 +2,7 @@ import type { LiveEvents } from "@canopy/api";
 import type { Store } from "@canopy/store";
 import type { Logger } from "pino";
 import { ContentRepository } from "./content/content-repository.js";
-import { unpushedSyncReader, type SyncReader } from "./content/sync-reader.js";
+import type { SyncReader } from "./content/sync-reader.js";
 import type { Clock } from "./core/clock.js";
 import { EventBus } from "./core/event-bus.js";
 import { FailureRateLimiter } from "./core/rate-limiter.js";
@@ -17,6 +17,7 @@ import { Users } from "./domain/users.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
 import { Presence } from "./gateway/presence.js";
 import type { HubKey } from "./hub-key.js";
+import { PushEngine } from "./push/push-engine.js";
 
 /** What the live feed carries (`GET /events`). */
 export type HubEvents = LiveEvents;
@@ -42,10 +43,22 @@ export function createServices(options: ServiceOptions) {
   const audit = new AuditLog(store, clock);
   const presence = new Presence();
   const content = new ContentRepository(store, clock);
-  // The push engine's read side replaces this once it is wired; until then nothing is pushed.
-  const sync: SyncReader = unpushedSyncReader;
   const views = new TenantViews(tenants, agents, presence);
   const bus = new EventBus<HubEvents>((error) => logger.error({ err: error }, "live feed listener failed"));
+  const pushes = new PushEngine({
+    store,
+    clock,
+    logger: logger.child({ component: "push" }),
+    catalogue: content,
+    tenants,
+    audit,
+    live: (event) => bus.publish("push.progress", event),
+  });
+  // Item sync state (desired vs reported per tenant) for the content routes.
+  const sync: SyncReader = pushes.sync;
+  bus.subscribe((event) => {
+    if (event.type === "tenant.deleted") pushes.control.tenantDeleted(event.data.id);
+  });
 
   const publishTenant = (tenantId: string): void => {
     const view = views.find(tenantId);
@@ -64,6 +77,7 @@ export function createServices(options: ServiceOptions) {
     handshakeTimeoutMs: options.handshakeTimeoutMs,
     rpcTimeoutMs: options.rpcTimeoutMs,
     onTenantChanged: publishTenant,
+    content: pushes.port,
   });
 
   // Aborted when the hub closes, so long-lived responses (the live feed) end promptly.
@@ -87,6 +101,7 @@ export function createServices(options: ServiceOptions) {
     views,
     content,
     sync,
+    pushes,
     gateway,
     bus,
     publishTenant,

@@ -16,6 +16,7 @@ import { auditRoutes } from "./routes/audit-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { contentRoutes } from "./routes/content-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
+import { pushRoutes } from "./routes/push-routes.js";
 import { tenantActionRoutes } from "./routes/tenant-action-routes.js";
 import { tenantRoutes } from "./routes/tenant-routes.js";
 import { staticUi } from "./static-ui.js";
@@ -79,6 +80,7 @@ function createApi(logger: Logger, version: string): OpenAPIHono<HubEnv> {
   eventRoutes(api);
   auditRoutes(api);
   contentRoutes(api);
+  pushRoutes(api);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "canopy_session" });
   api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });

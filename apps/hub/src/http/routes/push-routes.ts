@@ -1,0 +1,135 @@
+import {
+  ContentItemParamSchema,
+  DryRunPlanSchema,
+  IdParamSchema,
+  PushCreateSchema,
+  PushCreatedSchema,
+  PushListQuerySchema,
+  PushListSchema,
+  PushRetriedSchema,
+  PushSchema,
+  PushSummarySchema,
+  RollbackBodySchema,
+} from "@canopy/api";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { pushSummaryJson } from "../../push/push-views.js";
+import { requireRole } from "../auth.js";
+import { principalOf, type HubEnv } from "../context.js";
+import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
+import { contentHook } from "./content-hook.js";
+import { pushEventRoutes } from "./push-event-routes.js";
+
+const viewer = requireRole("viewer");
+const operator = requireRole("operator");
+const tags = ["pushes"];
+
+const create = createRoute({
+  method: "post",
+  path: "/pushes",
+  tags,
+  summary: "Push items to tenants, or with `dryRun` say what a push would do",
+  description:
+    "Durable before it answers: the desired state per tenant and a pending result per tenant and item are stored, " +
+    "then delivered to connected agents in batches (offline tenants get it when they reconnect).",
+  middleware: operator,
+  request: { body: jsonBody(PushCreateSchema) },
+  responses: {
+    200: jsonContent(DryRunPlanSchema, "Dry run: per tenant and item, `create`, `replace` or `unchanged`"),
+    202: jsonContent(PushCreatedSchema, "Accepted; follow it with `GET /pushes/{id}` or its events"),
+    ...authProblems,
+    ...problemResponses(422),
+  },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/pushes",
+  tags,
+  summary: "Push history, newest first; filter by `createdBy`, `tenantId`, `kind`, `itemId`, `state`",
+  middleware: viewer,
+  request: { query: PushListQuerySchema },
+  responses: { 200: jsonContent(PushListSchema, "A page of pushes"), ...authProblems, ...problemResponses(422) },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/pushes/{id}",
+  tags,
+  summary: "One push: what it delivers, its progress and every result (one per tenant and item)",
+  middleware: viewer,
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(PushSchema, "The push"), ...authProblems, ...problemResponses(404) },
+});
+
+const retry = createRoute({
+  method: "post",
+  path: "/pushes/{id}/retry",
+  tags,
+  summary: "Send the push's failed and skipped items again",
+  middleware: operator,
+  request: { params: IdParamSchema },
+  responses: { 202: jsonContent(PushRetriedSchema, "Pending again"), ...authProblems, ...problemResponses(404, 409) },
+});
+
+const stop = createRoute({
+  method: "post",
+  path: "/pushes/{id}/stop",
+  tags,
+  summary: "Stop a running push: undelivered items go back to their previous desired state",
+  middleware: operator,
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(PushSummarySchema, "Stopped"), ...authProblems, ...problemResponses(404, 409) },
+});
+
+const rollback = createRoute({
+  method: "post",
+  path: "/content/{kind}/{id}/rollback",
+  tags: ["content", ...tags],
+  summary: "Put an earlier revision back on some tenants, or on every tenant that holds the item",
+  description: "A push of the old revision (type `rollback` in the history). The item's current revision stays: those tenants are not synchronized until it is pushed again.",
+  middleware: operator,
+  request: { params: ContentItemParamSchema, body: jsonBody(RollbackBodySchema) },
+  responses: { 202: jsonContent(PushCreatedSchema, "Accepted"), ...authProblems, ...problemResponses(404, 409, 422) },
+});
+
+export function pushRoutes(api: OpenAPIHono<HubEnv>): void {
+  api.openapi(create, async (c) => {
+    const { pushes } = c.get("hub");
+    const body = c.req.valid("json");
+    if (body.dryRun) return c.json(pushes.dryRun(body), 200);
+    const record = await pushes.push(body, principalOf(c).actor);
+    return c.json({ id: record.id }, 202);
+  });
+
+  api.openapi(list, (c) => c.json(c.get("hub").pushes.reads.list(c.req.valid("query")), 200));
+
+  api.openapi(get, (c) => {
+    // Prebuilt text: a big push is megabytes of JSON and is polled while it runs.
+    const text = c.get("hub").pushes.reads.jsonText(c.req.valid("param").id);
+    return c.body(text, 200, { "content-type": "application/json" }) as never;
+  });
+
+  api.openapi(retry, async (c) => {
+    const { id } = c.req.valid("param");
+    const retried = await c.get("hub").pushes.control.retry(id, principalOf(c).actor);
+    return c.json({ id, retried }, 202);
+  });
+
+  api.openapi(stop, async (c) => {
+    const { pushes } = c.get("hub");
+    const record = await pushes.control.stop(c.req.valid("param").id, principalOf(c).actor);
+    return c.json(pushSummaryJson(record, pushes.ledger), 200);
+  });
+
+  api.openapi(
+    rollback,
+    async (c) => {
+      const { kind, id } = c.req.valid("param");
+      const record = await c.get("hub").pushes.rollback(kind, id, c.req.valid("json"), principalOf(c).actor);
+      return c.json({ id: record.id }, 202);
+    },
+    contentHook,
+  );
+
+  pushEventRoutes(api);
+}

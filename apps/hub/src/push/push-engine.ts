@@ -1,0 +1,200 @@
+import type { ContentPath, DryRunPlan, PushOptions, PushProgressEvent, PushTargets } from "@canopy/api";
+import { KIND_BY_PATH, type ContentKind } from "@canopy/content";
+import type { Store } from "@canopy/store";
+import type { Logger } from "pino";
+import { isoAt, type Clock } from "../core/clock.js";
+import { newSortableId } from "../core/ids.js";
+import { problems } from "../core/problem-error.js";
+import type { AuditEntryInput } from "../domain/audit-log.js";
+import type { ContentPort } from "../gateway/content-port.js";
+import { PushBook } from "./push-book.js";
+import { deliveredItem, expandItems, MAX_PUSHED_NAME, transformOptions, type Catalogue, type MissingDependency, type ResolvedItem } from "./push-items.js";
+import { PushLedger } from "./push-ledger.js";
+import { planPush, resolveTargets, type TargetTenant } from "./push-planner.js";
+import { PushPublisher } from "./push-publisher.js";
+import { emptyProgress, type DesiredEntry, type PushRecord, type PushType } from "./push-records.js";
+import { PushControl } from "./push-control.js";
+import { PushReads } from "./push-reads.js";
+import { Reconciler, type ReconcilerOptions } from "./reconciler.js";
+import { PushSyncReader } from "./sync-state.js";
+import { TenantState } from "./tenant-state.js";
+
+export interface TenantDirectory {
+  get(tenantId: string): TargetTenant | undefined;
+  all(): TargetTenant[];
+}
+
+export interface PushEngineOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  catalogue: Catalogue;
+  tenants: TenantDirectory;
+  audit: { record(entry: AuditEntryInput): unknown };
+  /** The live feed (`push.progress`). */
+  live(event: PushProgressEvent): void;
+  reconciler?: ReconcilerOptions;
+}
+
+export interface PushRequest {
+  items: { kind: ContentPath; id: string }[];
+  targets: PushTargets;
+  options?: PushOptions | undefined;
+}
+
+interface Prepared {
+  items: ResolvedItem[];
+  tenants: TargetTenant[];
+  missingDependencies: MissingDependency[];
+}
+
+/**
+ * The push engine: turns a push request into desired state per tenant and a pending result per
+ * tenant and item (durable before the caller hears of it), and hands delivery to the
+ * reconciler, which works from desired vs reported state and so survives offline tenants,
+ * dropped connections and restarts of either side. A new engine over the same store (a hub
+ * restart) carries on where the last one stopped.
+ */
+export class PushEngine {
+  readonly state: TenantState;
+  readonly ledger: PushLedger;
+  readonly reconciler: Reconciler;
+  readonly publisher: PushPublisher;
+  readonly sync: PushSyncReader;
+  readonly control: PushControl;
+  readonly reads: PushReads;
+  readonly #options: PushEngineOptions;
+
+  constructor(options: PushEngineOptions) {
+    this.#options = options;
+    const { store, clock, tenants, catalogue, logger } = options;
+    this.state = new TenantState(store, tenants.all().map((t) => t.id));
+    this.ledger = new PushLedger(store, clock);
+    const names = (tenantId: string) => tenants.get(tenantId)?.name ?? tenantId;
+    this.publisher = new PushPublisher({ ledger: this.ledger, flush: () => store.flush(), names, live: options.live, logger });
+    const book = new PushBook(this.state, this.ledger, catalogue, () => this.publisher.request());
+    this.reconciler = new Reconciler(book, logger.child({ component: "reconciler" }), options.reconciler);
+    this.sync = new PushSyncReader(this.state, tenants, catalogue);
+    this.control = new PushControl({ engine: this, audit: options.audit, flush: () => store.flush() });
+    this.reads = new PushReads(this.ledger, names);
+    this.control.recover();
+  }
+
+  /** What the gateway talks to. */
+  get port(): ContentPort {
+    return this.reconciler;
+  }
+
+  dryRun(request: PushRequest): DryRunPlan {
+    const prepared = this.#prepare(request);
+    const plan = planPush(prepared.items, prepared.tenants, (tenantId, key) => this.state.reported(tenantId, key));
+    return { dryRun: true, plan, missingDependencies: prepared.missingDependencies };
+  }
+
+  async push(request: PushRequest, actor: string): Promise<PushRecord> {
+    const prepared = this.#prepare(request);
+    return this.#create("push", prepared.items, prepared.tenants, request.targets, request.options ?? {}, actor);
+  }
+
+  /** Puts `revision` of an item back on the given tenants, or on every tenant that holds the item. */
+  async rollback(path: ContentPath, itemId: string, body: { revision: number; tenants?: string[] | undefined }, actor: string): Promise<PushRecord> {
+    const kind = KIND_BY_PATH[path];
+    const { catalogue, tenants } = this.#options;
+    const item = catalogue.get(kind, itemId);
+    if (!item) throw problems.notFound(`${kind} ${itemId}`);
+    const revision = catalogue.revision(kind, itemId, body.revision);
+    if (!revision) throw problems.notFound(`revision ${body.revision} of ${kind} ${item.name}`);
+    const holders = this.state.targetsOf(itemId);
+    const targets = body.tenants ? this.#namedTenants(body.tenants, "tenants") : Array.from(holders.keys(), (id) => tenants.get(id)).filter((t) => t !== undefined);
+    if (targets.length === 0) throw problems.conflict("not_pushed", `${kind} ${item.name} is not on any tenant; push it first`);
+    // The options the item was last pushed with (a library item keeps its scheduled-search choice).
+    const last = targets.map((t) => holders.get(t.id)).map((key, i) => (key === undefined ? undefined : this.state.desired(targets[i]!.id, key))).find((d) => d !== undefined);
+    const options: PushOptions = last ? { ...last.options } : {};
+    const rolledBack = deliveredItem({ kind, itemId, revision: revision.revision, hash: revision.hash, body: revision.body }, transformOptions(options));
+    const targetSpec = { tenants: targets.map((t) => t.id) };
+    return this.#create("rollback", [rolledBack], targets, targetSpec, options, actor);
+  }
+
+  /** Hub shutdown: delivery timers stop; nothing is lost (the state is in the store). */
+  async close(): Promise<void> {
+    this.reconciler.close();
+    await this.publisher.idle();
+  }
+
+  #prepare(request: PushRequest): Prepared {
+    const refs = request.items.map((ref) => ({ kind: KIND_BY_PATH[ref.kind], id: ref.id }));
+    const expansion = expandItems(this.#options.catalogue, refs, request.options ?? {});
+    const errors = expansion.unknown.map(({ index, kind }) => ({ path: `items.${index}.id`, message: `no ${kind} with this id` }));
+    for (const item of expansion.items) {
+      if (item.name.length > MAX_PUSHED_NAME) errors.push({ path: "items", message: `${item.kind} ${item.name.slice(0, 60)}… has a name longer than ${MAX_PUSHED_NAME} characters` });
+    }
+    const targets = resolveTargets(request.targets, this.#options.tenants.all());
+    for (const unknown of targets.unknown) errors.push({ path: `targets.${unknown.field}.${unknown.index}`, message: "no tenant with this id" });
+    if (errors.length === 0 && targets.tenants.length === 0) errors.push({ path: "targets", message: "no tenant matches these targets" });
+    if (errors.length > 0) throw problems.invalid(errors);
+    return { items: expansion.items, tenants: targets.tenants, missingDependencies: expansion.missingDependencies };
+  }
+
+  #namedTenants(ids: readonly string[], field: "tenants"): TargetTenant[] {
+    const resolved = resolveTargets({ tenants: [...ids] }, this.#options.tenants.all());
+    if (resolved.unknown.length > 0) {
+      throw problems.invalid(resolved.unknown.map((u) => ({ path: `${field}.${u.index}`, message: "no tenant with this id" })));
+    }
+    return resolved.tenants;
+  }
+
+  async #create(type: PushType, items: ResolvedItem[], tenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: string): Promise<PushRecord> {
+    const { clock, store } = this.#options;
+    const now = clock();
+    const id = newSortableId("psh", now);
+    const transform = transformOptions(options);
+    for (const tenant of tenants) {
+      for (const item of items) {
+        const current = this.state.desired(tenant.id, item.key);
+        // A newer push takes the item over: the older one's undelivered result ends here.
+        if (current && this.ledger.result(current.pushId, tenant.id, item.key)?.status === "pending") {
+          this.ledger.setResult(current.pushId, tenant.id, item.key, "stopped", `superseded by push ${id}`);
+        }
+        const previous = current ? withoutHistory(current) : null;
+        const { body: _body, key, ...value } = item;
+        this.state.setDesired(tenant.id, { ...value, id: key, pushId: id, options: transform, previous });
+      }
+    }
+    const first = items[0];
+    const record: PushRecord = {
+      id,
+      type,
+      state: "running",
+      createdBy: actor,
+      createdAt: isoAt(now),
+      finishedAt: null,
+      stoppedBy: null,
+      title: first ? `${first.name}${items.length > 1 ? ` and ${items.length - 1} more` : ""}` : "nothing",
+      kinds: [...new Set(items.map((item) => item.kind))] as ContentKind[],
+      itemCount: items.length,
+      tenantCount: tenants.length,
+      targets,
+      options,
+      progress: emptyProgress(),
+    };
+    const planItems = items.map(({ body: _body, ...item }) => item);
+    this.ledger.create(record, { id: "plan", items: planItems, tenantIds: tenants.map((t) => t.id) });
+    this.#options.audit.record({
+      actor,
+      action: type === "rollback" ? "content.rollback" : "push.create",
+      target: `push:${id}`,
+      detail: { items: items.length, tenants: tenants.length, kinds: record.kinds, title: record.title, ...(type === "rollback" ? { revision: first?.revision } : {}) },
+    });
+    // Principle 5: the push, its desired state and its pending results are on disk before the 202.
+    await store.flush();
+    this.publisher.request([id]);
+    for (const tenant of tenants) this.reconciler.enqueue(tenant.id, items.map((item) => item.key));
+    return this.ledger.get(id)!;
+  }
+}
+
+/** A desired value without its own history: `previous` is one step deep. */
+function withoutHistory(entry: DesiredEntry): NonNullable<DesiredEntry["previous"]> {
+  const { id: _id, previous: _previous, ...value } = entry;
+  return value;
+}

@@ -1,0 +1,54 @@
+import type { PushListQuery, PushSummary } from "@canopy/api";
+import { KIND_BY_PATH, isContentPath, type ContentKind } from "@canopy/content";
+import { problems } from "../core/problem-error.js";
+import type { PushLedger } from "./push-ledger.js";
+import type { PushRecord } from "./push-records.js";
+import { PushJsonCache, pushSummaryJson, type TenantNames } from "./push-views.js";
+
+export type PushListFilter = Omit<PushListQuery, "limit"> & { limit: number };
+
+/** The history: one push, or a page of them newest first, filtered. */
+export class PushReads {
+  readonly #ledger: PushLedger;
+  readonly #names: TenantNames;
+  readonly #json = new PushJsonCache();
+
+  constructor(ledger: PushLedger, names: TenantNames) {
+    this.#ledger = ledger;
+    this.#names = names;
+  }
+
+  require(pushId: string): PushRecord {
+    const record = this.#ledger.get(pushId);
+    if (!record) throw problems.notFound(`push ${pushId}`);
+    return record;
+  }
+
+  /** `GET /pushes/{id}` as JSON text (cached until the push changes). */
+  jsonText(pushId: string): string {
+    return this.#json.text(this.require(pushId), this.#ledger, this.#names);
+  }
+
+  /** Newest first (ids sort by creation); `cursor` is the last id of the previous page. */
+  list(query: PushListFilter): { items: PushSummary[]; nextCursor: string | null } {
+    const kind: ContentKind | undefined = query.kind === undefined ? undefined : isContentPath(query.kind) ? KIND_BY_PATH[query.kind] : query.kind;
+    const matches = (record: PushRecord): boolean => {
+      if (query.cursor !== undefined && record.id >= query.cursor) return false;
+      if (query.createdBy !== undefined && record.createdBy !== query.createdBy) return false;
+      if (query.state !== undefined && record.state !== query.state) return false;
+      if (kind !== undefined && !record.kinds.includes(kind)) return false;
+      if (query.tenantId === undefined && query.itemId === undefined) return true;
+      const plan = this.#ledger.plan(record.id);
+      if (query.tenantId !== undefined && !plan?.tenantIds.includes(query.tenantId)) return false;
+      return query.itemId === undefined || plan?.items.some((item) => item.itemId === query.itemId) === true;
+    };
+    const sorted = this.#ledger.all().sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const items: PushSummary[] = [];
+    for (const record of sorted) {
+      if (!matches(record)) continue;
+      if (items.length === query.limit) return { items, nextCursor: items[items.length - 1]!.id };
+      items.push(pushSummaryJson(record, this.#ledger));
+    }
+    return { items, nextCursor: null };
+  }
+}

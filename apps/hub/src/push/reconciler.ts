@@ -1,0 +1,289 @@
+import type { AgentMessage, ApplyItem } from "@canopy/protocol";
+import type { Logger } from "pino";
+import type { AgentLink, ContentPort } from "../gateway/content-port.js";
+import type { DeliveryBook, SentItem } from "./delivery-book.js";
+import { decide } from "./delivery-decision.js";
+import { itemKey, type ItemKey } from "./push-records.js";
+
+export interface ReconcilerOptions {
+  /** Items per batch. Default 500. */
+  batchItems?: number;
+  /** Approximate JSON bytes per batch (a bigger single item goes alone). Default 1 MiB. */
+  batchBytes?: number;
+  /** Batches awaiting their ack per agent: the backpressure. Default 2. */
+  maxInFlight?: number;
+  /** A batch not acknowledged within this is counted lost and its items resent. Default 120 s. */
+  ackTimeoutMs?: number;
+  /** If an agent sends no manifest this long after its welcome, deliver from the last known state. Default 15 s. */
+  manifestWaitMs?: number;
+  /** First delay before resending after a loss; doubles per loss up to `retryMaxMs`. Default 1 s. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+interface Batch {
+  id: string;
+  pushId: string;
+  items: SentItem[];
+  timer: NodeJS.Timeout;
+}
+
+/** One connected agent: what it may still need, and what is on its way to it. */
+interface Peer {
+  link: AgentLink;
+  /** Its manifest arrived: the reported state is current and delivery may start. */
+  ready: boolean;
+  /** Keys to look at, in order. A key leaves once it needs nothing (or is sent). */
+  dirty: Set<ItemKey>;
+  inFlight: Map<string, Batch>;
+  /** Key → the item as sent, for the batches in flight. */
+  sending: Map<ItemKey, SentItem>;
+  /** Batches that timed out: a late ack still counts. */
+  expired: Map<string, Batch>;
+  losses: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+const MAX_EXPIRED = 16;
+
+/**
+ * Delivers the desired state to connected agents (DESIGN.md principle 1). Per agent: after its
+ * manifest, every desired key is compared with what it reported (see `decide`); what differs is
+ * sent in batches of at most `batchItems` items / ~`batchBytes`, one push per batch, with at
+ * most `maxInFlight` batches awaiting their ack. A batch lost to a disconnect is simply
+ * reconciled again after the next manifest; one lost to a timeout is resent after a backoff.
+ * Implements the gateway's `ContentPort`.
+ */
+export class Reconciler implements ContentPort {
+  readonly #book: DeliveryBook;
+  readonly #log: Logger;
+  readonly #options: Required<ReconcilerOptions>;
+  readonly #peers = new Map<string, Peer>();
+  #batchSeq = 0;
+
+  constructor(book: DeliveryBook, logger: Logger, options: ReconcilerOptions = {}) {
+    this.#book = book;
+    this.#log = logger;
+    this.#options = {
+      batchItems: options.batchItems ?? 500,
+      batchBytes: options.batchBytes ?? 1024 * 1024,
+      maxInFlight: options.maxInFlight ?? 2,
+      ackTimeoutMs: options.ackTimeoutMs ?? 120_000,
+      manifestWaitMs: options.manifestWaitMs ?? 15_000,
+      retryBaseMs: options.retryBaseMs ?? 1000,
+      retryMaxMs: options.retryMaxMs ?? 30_000,
+    };
+  }
+
+  connected(link: AgentLink): void {
+    const previous = this.#peers.get(link.tenantId);
+    if (previous) this.#drop(previous);
+    const peer: Peer = { link, ready: false, dirty: new Set(), inFlight: new Map(), sending: new Map(), expired: new Map(), losses: 0, timer: undefined };
+    this.#peers.set(link.tenantId, peer);
+    peer.timer = this.#after(this.#options.manifestWaitMs, () => {
+      if (peer.ready) return;
+      this.#log.warn({ tenantId: link.tenantId }, "no content manifest from the agent; delivering from the last known state");
+      this.#start(peer);
+    });
+  }
+
+  disconnected(link: AgentLink): void {
+    const peer = this.#peers.get(link.tenantId);
+    if (peer?.link === link) this.#drop(peer);
+  }
+
+  manifest(link: AgentLink, message: AgentMessage<"content.manifest">): void {
+    const peer = this.#peer(link);
+    if (!peer) return;
+    this.#book.mergeManifest(link.tenantId, message.items);
+    this.#book.changed();
+    this.#start(peer);
+  }
+
+  ack(link: AgentLink, message: AgentMessage<"content.ack">): void {
+    const peer = this.#peer(link);
+    if (!peer) return;
+    const batch = peer.inFlight.get(message.batchId) ?? peer.expired.get(message.batchId);
+    if (!batch) {
+      this.#log.warn({ tenantId: link.tenantId, batchId: message.batchId }, "ack for a batch this connection did not send");
+      return;
+    }
+    this.#settle(peer, batch);
+    const byKey = new Map(batch.items.map((item) => [item.key, item]));
+    for (const result of message.results) {
+      const item = byKey.get(itemKey(result.kind, result.name));
+      // Only answers about what was sent, as it was sent: the agent speaks for nothing else.
+      if (!item || item.hash !== result.hash) continue;
+      byKey.delete(item.key);
+      this.#book.recordOutcome(link.tenantId, item, result.status, result.error);
+    }
+    // Items the ack left out were not applied as far as the hub knows: look at them again.
+    for (const item of byKey.values()) peer.dirty.add(item.key);
+    peer.losses = 0;
+    this.#book.changed();
+    this.#pump(peer);
+  }
+
+  drift(link: AgentLink, message: AgentMessage<"content.drift">): void {
+    if (!this.#peer(link)) return;
+    this.#book.recordDrift(link.tenantId, message.items);
+    this.#book.changed();
+  }
+
+  /** New desired state for a tenant (a push, a retry): delivered now if its agent is connected. */
+  enqueue(tenantId: string, keys: Iterable<ItemKey>): void {
+    const peer = this.#peers.get(tenantId);
+    if (!peer?.ready) return;
+    for (const key of keys) peer.dirty.add(key);
+    this.#pump(peer);
+  }
+
+  /** Whether `key` is in a batch on its way to the tenant's agent. */
+  inFlight(tenantId: string, key: ItemKey, pushId: string): boolean {
+    return this.#peers.get(tenantId)?.sending.get(key)?.pushId === pushId;
+  }
+
+  get connectedTenants(): number {
+    return this.#peers.size;
+  }
+
+  /** Hub shutdown: timers stop; what is in flight is reconciled after the agents reconnect. */
+  close(): void {
+    for (const peer of Array.from(this.#peers.values())) this.#drop(peer);
+  }
+
+  #start(peer: Peer): void {
+    clearTimeout(peer.timer);
+    peer.timer = undefined;
+    peer.ready = true;
+    peer.dirty = new Set(this.#book.desiredKeys(peer.link.tenantId));
+    this.#pump(peer);
+  }
+
+  /** Sends batches while the agent has room and something needs sending. */
+  #pump(peer: Peer): void {
+    if (!peer.ready || peer.timer !== undefined) return;
+    while (peer.link.isOpen && peer.inFlight.size < this.#options.maxInFlight) {
+      if (!this.#sendNext(peer)) break;
+    }
+  }
+
+  /** Builds and sends one batch; false when there is nothing to send now. */
+  #sendNext(peer: Peer): boolean {
+    const tenantId = peer.link.tenantId;
+    const items: ApplyItem[] = [];
+    const sent: SentItem[] = [];
+    const inBatch = new Set<ItemKey>();
+    let pushId: string | undefined;
+    let bytes = 0;
+    let resolved = false;
+    for (const key of peer.dirty) {
+      const desired = this.#book.desired(tenantId, key);
+      const decision = decide({
+        desired,
+        reported: this.#book.reported(tenantId, key),
+        result: desired ? this.#book.result(desired.pushId, tenantId, key) : undefined,
+        inFlightHash: peer.sending.get(key)?.hash,
+        dependency: (dependency) => ({
+          result: desired ? this.#book.result(desired.pushId, tenantId, dependency) : undefined,
+          inFlight: peer.sending.has(dependency),
+          inBatch: inBatch.has(dependency),
+        }),
+      });
+      if (decision.type === "wait") {
+        if (decision.needs !== undefined) peer.dirty.add(decision.needs);
+        continue;
+      }
+      if (decision.type !== "send") {
+        if (decision.type === "resolve") {
+          this.#book.resolve(decision.pushId, tenantId, key, decision.status, decision.error);
+          resolved = true;
+        }
+        peer.dirty.delete(key);
+        continue;
+      }
+      const entry = decision.entry;
+      // One push per batch: the agent records the batch's push id with every item.
+      if (pushId !== undefined && entry.pushId !== pushId) continue;
+      if (items.length >= this.#options.batchItems) break;
+      const body = this.#book.body(entry);
+      if (!body) {
+        this.#book.resolve(entry.pushId, tenantId, key, "failed", `revision ${entry.revision} of ${entry.kind} ${entry.name} is no longer in the catalogue`);
+        resolved = true;
+        peer.dirty.delete(key);
+        continue;
+      }
+      if (items.length > 0 && bytes + body.bytes > this.#options.batchBytes) break;
+      pushId = entry.pushId;
+      bytes += body.bytes;
+      items.push({ kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, body: body.body, dependsOn: entry.dependsOn });
+      sent.push({ key, kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, pushId: entry.pushId });
+      inBatch.add(key);
+      peer.dirty.delete(key);
+    }
+    if (resolved) this.#book.changed();
+    if (pushId === undefined) return false;
+    const batch: Batch = { id: `b${++this.#batchSeq}`, pushId, items: sent, timer: this.#after(this.#options.ackTimeoutMs, () => this.#timedOut(peer, batch)) };
+    peer.inFlight.set(batch.id, batch);
+    for (const item of sent) peer.sending.set(item.key, item);
+    if (!peer.link.apply({ batchId: batch.id, pushId, items })) {
+      // The connection is going away; `disconnected` follows and the next manifest starts over.
+      this.#settle(peer, batch);
+      this.#book.lost(tenantId, sent);
+      return false;
+    }
+    return true;
+  }
+
+  #timedOut(peer: Peer, batch: Batch): void {
+    if (!peer.inFlight.has(batch.id)) return;
+    this.#settle(peer, batch);
+    peer.expired.set(batch.id, batch);
+    if (peer.expired.size > MAX_EXPIRED) peer.expired.delete(peer.expired.keys().next().value!);
+    for (const item of batch.items) peer.dirty.add(item.key);
+    this.#book.lost(peer.link.tenantId, batch.items);
+    this.#book.changed();
+    peer.losses++;
+    const delay = Math.min(this.#options.retryMaxMs, this.#options.retryBaseMs * 2 ** (peer.losses - 1));
+    this.#log.warn({ tenantId: peer.link.tenantId, batchId: batch.id, items: batch.items.length, retryInMs: delay }, "content batch not acknowledged in time; resending");
+    clearTimeout(peer.timer);
+    peer.timer = this.#after(delay, () => {
+      peer.timer = undefined;
+      this.#pump(peer);
+    });
+  }
+
+  /** The batch is answered or given up: its keys are no longer in flight. */
+  #settle(peer: Peer, batch: Batch): void {
+    clearTimeout(batch.timer);
+    peer.inFlight.delete(batch.id);
+    peer.expired.delete(batch.id);
+    for (const item of batch.items) if (peer.sending.get(item.key) === item) peer.sending.delete(item.key);
+  }
+
+  #drop(peer: Peer): void {
+    clearTimeout(peer.timer);
+    const lost = Array.from(peer.inFlight.values(), (batch) => {
+      clearTimeout(batch.timer);
+      return batch.items;
+    }).flat();
+    peer.inFlight.clear();
+    peer.sending.clear();
+    if (this.#peers.get(peer.link.tenantId) === peer) this.#peers.delete(peer.link.tenantId);
+    if (lost.length > 0) {
+      this.#book.lost(peer.link.tenantId, lost);
+      this.#book.changed();
+    }
+  }
+
+  #peer(link: AgentLink): Peer | undefined {
+    const peer = this.#peers.get(link.tenantId);
+    return peer?.link === link ? peer : undefined;
+  }
+
+  #after(ms: number, run: () => void): NodeJS.Timeout {
+    const timer = setTimeout(run, ms);
+    timer.unref();
+    return timer;
+  }
+}

@@ -1,0 +1,68 @@
+import type { ContentKind } from "@canopy/content";
+import type { SyncReader, SyncSummary, TenantSync } from "../content/sync-reader.js";
+import type { Catalogue } from "./push-items.js";
+import type { DesiredEntry, ReportedEntry } from "./push-records.js";
+import type { TenantState } from "./tenant-state.js";
+
+export interface TenantLookup {
+  get(tenantId: string): { id: string; name: string } | undefined;
+}
+
+/** One tenant's state for an item it should hold, from what its agent reported. */
+export function tenantSyncState(desired: DesiredEntry, reported: ReportedEntry | undefined): Pick<TenantSync, "state" | "revision" | "error"> {
+  if (reported?.hash === desired.hash) {
+    return { state: reported.drifted ? "drifted" : "applied", revision: reported.revision };
+  }
+  if (reported?.failedHash === desired.hash) return { state: "failed", revision: desired.revision, error: reported.error ?? "failed" };
+  return { state: "pending", revision: desired.revision };
+}
+
+/**
+ * `SyncReader` over the desired and reported state: an item's targets are the tenants whose
+ * desired state holds it; it is synchronized when every one of them holds, undrifted, what was
+ * pushed from the item's current revision. O(targets) per item, from memory.
+ */
+export class PushSyncReader implements SyncReader {
+  readonly #state: TenantState;
+  readonly #tenants: TenantLookup;
+  readonly #catalogue: Catalogue;
+
+  constructor(state: TenantState, tenants: TenantLookup, catalogue: Catalogue) {
+    this.#state = state;
+    this.#tenants = tenants;
+    this.#catalogue = catalogue;
+  }
+
+  summary(kind: ContentKind, itemId: string): SyncSummary {
+    const summary: SyncSummary = { synchronized: false, total: 0, applied: 0, pending: 0, failed: 0, drifted: 0 };
+    const current = this.#catalogue.get(kind, itemId)?.revision;
+    let allCurrent = true;
+    for (const target of this.#targets(itemId)) {
+      summary.total++;
+      summary[target.state]++;
+      if (target.state !== "applied" || target.desiredRevision !== current) allCurrent = false;
+    }
+    summary.synchronized = summary.total > 0 && allCurrent;
+    return summary;
+  }
+
+  detail(_kind: ContentKind, itemId: string): TenantSync[] {
+    return this.#targets(itemId)
+      .map(({ desiredRevision: _revision, ...target }) => target)
+      .sort((a, b) => a.tenantName.localeCompare(b.tenantName));
+  }
+
+  #targets(itemId: string): (TenantSync & { desiredRevision: number })[] {
+    const targets: (TenantSync & { desiredRevision: number })[] = [];
+    for (const [tenantId, key] of this.#state.targetsOf(itemId)) {
+      const tenant = this.#tenants.get(tenantId);
+      const desired = this.#state.desired(tenantId, key);
+      if (!tenant || desired?.itemId !== itemId) continue;
+      const sync = tenantSyncState(desired, this.#state.reported(tenantId, key));
+      const target: TenantSync & { desiredRevision: number } = { tenantId, tenantName: tenant.name, state: sync.state, revision: sync.revision, desiredRevision: desired.revision };
+      if (sync.error !== undefined) target.error = sync.error;
+      targets.push(target);
+    }
+    return targets;
+  }
+}

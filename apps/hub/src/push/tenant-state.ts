@@ -1,0 +1,163 @@
+import type { ApplyStatus, ManifestEntry } from "@canopy/protocol";
+import type { Collection, Store } from "@canopy/store";
+import { itemKey, pushCollections, type DesiredEntry, type DesiredValue, type ItemKey, type ReportedEntry } from "./push-records.js";
+
+export interface HeldRef {
+  key: ItemKey;
+  kind: DesiredValue["kind"];
+  name: string;
+  revision: number;
+  hash: string;
+}
+
+const sameReported = (a: ReportedEntry | undefined, b: ReportedEntry): boolean =>
+  a !== undefined &&
+  a.hash === b.hash &&
+  a.revision === b.revision &&
+  a.pushId === b.pushId &&
+  a.drifted === b.drifted &&
+  a.failedHash === b.failedHash &&
+  a.error === b.error;
+
+/**
+ * Per tenant: the desired state (what pushes decided it should hold) and the reported state
+ * (what its agent said it holds), plus an in-memory index from catalogue item to the tenants
+ * whose desired state holds it, so the sync state of a listed item costs O(its targets).
+ * Reported documents are only written when they change: a manifest of thousands of items that
+ * matches what the hub knew costs no write at all.
+ */
+export class TenantState {
+  readonly #store: Store;
+  readonly #byItem = new Map<string, Map<string, ItemKey>>();
+
+  constructor(store: Store, tenantIds: Iterable<string>) {
+    this.#store = store;
+    for (const tenantId of tenantIds) {
+      for (const entry of this.#desired(tenantId).all()) this.#index(tenantId, entry);
+    }
+  }
+
+  desired(tenantId: string, key: ItemKey): DesiredEntry | undefined {
+    return this.#desired(tenantId).get(key);
+  }
+
+  desiredEntries(tenantId: string): DesiredEntry[] {
+    return this.#desired(tenantId).all();
+  }
+
+  reported(tenantId: string, key: ItemKey): ReportedEntry | undefined {
+    return this.#reported(tenantId).get(key);
+  }
+
+  /** The tenants whose desired state holds catalogue item `itemId`, with the key it has there. */
+  targetsOf(itemId: string): ReadonlyMap<string, ItemKey> {
+    return this.#byItem.get(itemId) ?? new Map();
+  }
+
+  setDesired(tenantId: string, entry: DesiredEntry): void {
+    const current = this.#desired(tenantId).get(entry.id);
+    if (current && current.itemId !== entry.itemId) this.#unindex(tenantId, current);
+    this.#desired(tenantId).put(entry);
+    this.#index(tenantId, entry);
+  }
+
+  /** A stop: the item goes back to what it was before `pushId` (or is no longer desired at all). */
+  restoreDesired(tenantId: string, key: ItemKey, pushId: string): boolean {
+    const current = this.#desired(tenantId).get(key);
+    if (!current || current.pushId !== pushId) return false;
+    if (current.previous) this.setDesired(tenantId, { ...current.previous, id: key, previous: null });
+    else {
+      this.#desired(tenantId).delete(key);
+      this.#unindex(tenantId, current);
+    }
+    return true;
+  }
+
+  /** The agent's full manifest after a (re)connect: the reported state becomes exactly that. */
+  mergeManifest(tenantId: string, items: readonly ManifestEntry[]): void {
+    const reported = this.#reported(tenantId);
+    const seen = new Set<ItemKey>();
+    for (const item of items) {
+      const key = itemKey(item.kind, item.name);
+      seen.add(key);
+      const current = reported.get(key);
+      // A refusal stays known (so it is not resent) unless the agent now holds that very hash.
+      const failure = current?.failedHash !== undefined && current.failedHash !== item.hash ? { failedHash: current.failedHash, error: current.error } : {};
+      const next: ReportedEntry = { id: key, kind: item.kind, name: item.name, hash: item.hash, revision: item.revision, pushId: item.pushId, drifted: item.drifted, ...failure };
+      if (!sameReported(current, next)) reported.put(next);
+    }
+    for (const entry of reported.all()) {
+      if (seen.has(entry.id) || entry.hash === null) continue;
+      if (entry.failedHash === undefined) reported.delete(entry.id);
+      else reported.put({ ...entry, hash: null, revision: 0, pushId: null, drifted: false });
+    }
+  }
+
+  /** One result of an acknowledged batch. */
+  recordOutcome(tenantId: string, item: HeldRef, status: ApplyStatus, pushId: string, error?: string): void {
+    const reported = this.#reported(tenantId);
+    const current = reported.get(item.key);
+    const base = { id: item.key, kind: item.kind, name: item.name };
+    if (status === "applied") {
+      reported.put({ ...base, hash: item.hash, revision: item.revision, pushId, drifted: false });
+    } else if (status === "unchanged") {
+      // The agent keeps the push that last applied it; it only renumbers the revision.
+      const heldBy = current?.hash === item.hash ? current.pushId : null;
+      reported.put({ ...base, hash: item.hash, revision: item.revision, pushId: heldBy, drifted: false });
+    } else {
+      const held = current ?? { ...base, hash: null, revision: 0, pushId: null, drifted: false };
+      reported.put({ ...held, failedHash: item.hash, error: error ?? status });
+    }
+  }
+
+  /** Items changed (or deleted: `localHash` null) on the tenant after they were applied. */
+  recordDrift(tenantId: string, items: readonly (Omit<HeldRef, "key"> & { localHash: string | null })[]): void {
+    const reported = this.#reported(tenantId);
+    for (const item of items) {
+      const key = itemKey(item.kind, item.name);
+      const current = reported.get(key);
+      const pushId = current?.hash === item.hash ? current.pushId : null;
+      const next: ReportedEntry = { ...current, id: key, kind: item.kind, name: item.name, hash: item.hash, revision: item.revision, pushId, drifted: true };
+      if (!sameReported(current, next)) reported.put(next);
+    }
+  }
+
+  /** A retry: the refusal is forgotten so the item is sent again. */
+  clearFailure(tenantId: string, key: ItemKey): void {
+    const current = this.#reported(tenantId).get(key);
+    if (current?.failedHash === undefined) return;
+    const { failedHash: _failedHash, error: _error, ...rest } = current;
+    if (rest.hash === null) this.#reported(tenantId).delete(key);
+    else this.#reported(tenantId).put(rest);
+  }
+
+  /** The tenant was deleted: nothing is desired of it any more, and what it held is moot. */
+  forget(tenantId: string): void {
+    for (const entry of this.#desired(tenantId).all()) {
+      this.#unindex(tenantId, entry);
+      this.#desired(tenantId).delete(entry.id);
+    }
+    for (const entry of this.#reported(tenantId).all()) this.#reported(tenantId).delete(entry.id);
+  }
+
+  #index(tenantId: string, entry: DesiredEntry): void {
+    let tenants = this.#byItem.get(entry.itemId);
+    if (!tenants) this.#byItem.set(entry.itemId, (tenants = new Map()));
+    tenants.set(tenantId, entry.id);
+  }
+
+  #unindex(tenantId: string, entry: DesiredEntry): void {
+    const tenants = this.#byItem.get(entry.itemId);
+    if (tenants?.get(tenantId) !== entry.id) return;
+    tenants.delete(tenantId);
+    if (tenants.size === 0) this.#byItem.delete(entry.itemId);
+  }
+
+  #desired(tenantId: string): Collection<DesiredEntry> {
+    return this.#store.collection<DesiredEntry>(pushCollections.desired(tenantId));
+  }
+
+  #reported(tenantId: string): Collection<ReportedEntry> {
+    return this.#store.collection<ReportedEntry>(pushCollections.reported(tenantId));
+  }
+}
