@@ -1,4 +1,4 @@
-import { fallbackMessage, type FieldErrors, type Problem } from "./problem";
+import { fallbackMessage, type FieldErrors, type Problem, type ProblemIssue } from "./problem";
 
 /** A failed API call: `message` is what to show a person; `status` 0 means the hub was not reached. */
 export class ApiError extends Error {
@@ -7,6 +7,8 @@ export class ApiError extends Error {
   readonly code: string | null;
   readonly title: string | null;
   readonly fieldErrors: FieldErrors;
+  /** Validation issues with their full paths (422). */
+  readonly issues: ProblemIssue[];
   /** Seconds from a `Retry-After` header, when the hub sent one. */
   readonly retryAfterSec: number | null;
 
@@ -16,6 +18,7 @@ export class ApiError extends Error {
     this.code = problem.code;
     this.title = problem.title;
     this.fieldErrors = problem.fieldErrors;
+    this.issues = problem.issues;
     this.retryAfterSec = retryAfterSec;
   }
 }

@@ -1,4 +1,5 @@
 import { API_BASE } from "./client";
+import type { PushProgressEvent } from "./content-types";
 import type { LiveEvents, Tenant } from "./types";
 
 export type FeedStatus = "connecting" | "live" | "reconnecting" | "closed";
@@ -9,6 +10,8 @@ export interface LiveFeedHandlers {
   onStatus(status: FeedStatus): void;
   onTenantUpdated(tenant: Tenant): void;
   onTenantDeleted(id: string): void;
+  /** A push advanced (any push, by anyone): its state and counts. */
+  onPushProgress?(event: PushProgressEvent): void;
 }
 
 export interface LiveFeed {
@@ -56,6 +59,10 @@ export function openLiveFeed(handlers: LiveFeedHandlers): LiveFeed {
     current.addEventListener("tenant.deleted", (event) => {
       const deleted = parse<LiveEvents["tenant.deleted"]>(event as MessageEvent);
       if (deleted?.id) handlers.onTenantDeleted(deleted.id);
+    });
+    current.addEventListener("push.progress", (event) => {
+      const progress = parse<PushProgressEvent>(event as MessageEvent);
+      if (progress?.id && progress.progress) handlers.onPushProgress?.(progress);
     });
     current.addEventListener("error", () => {
       if (stopped || source !== current) return;

@@ -18,6 +18,25 @@ describe("parseProblem", () => {
     expect(problem.detail).toBe("name: too long; tags.2: too long");
     expect(problem.code).toBe("invalid_request");
     expect(problem.fieldErrors).toEqual({ name: "too long", tags: "tag too long" });
+    expect(problem.issues).toEqual([
+      { path: "name", message: "too long" },
+      { path: "tags.2", message: "tag too long" },
+    ]);
+  });
+
+  it("keeps whole issue paths for content validation errors", () => {
+    const problem = parseProblem({
+      status: 422,
+      errors: [
+        { path: "workflow.action--1.commands[0].type", message: "Required" },
+        { path: ["options", 1], message: "duplicate option" },
+      ],
+    });
+    expect(problem.issues).toEqual([
+      { path: "workflow.action--1.commands[0].type", message: "Required" },
+      { path: "options.1", message: "duplicate option" },
+    ]);
+    expect(problem.fieldErrors).toEqual({ workflow: "Required", options: "duplicate option" });
   });
 
   it("reads zod issues, RFC 9457 invalid-params and flattened field maps", () => {
@@ -31,7 +50,7 @@ describe("parseProblem", () => {
   });
 
   it("survives bodies that are not problems", () => {
-    expect(parseProblem(null)).toEqual({ title: null, detail: null, code: null, fieldErrors: {} });
+    expect(parseProblem(null)).toEqual({ title: null, detail: null, code: null, fieldErrors: {}, issues: [] });
     expect(parseProblem("oops").detail).toBeNull();
   });
 });

@@ -3,11 +3,19 @@
 
 export type FieldErrors = Record<string, string>;
 
+/** One validation issue with its whole path (`workflow.action--….commands[0].type`, `options.1`). */
+export interface ProblemIssue {
+  path: string;
+  message: string;
+}
+
 export interface Problem {
   title: string | null;
   detail: string | null;
   code: string | null;
   fieldErrors: FieldErrors;
+  /** Every issue of a 422 in order, with full paths; field errors keep only the first segment. */
+  issues: ProblemIssue[];
 }
 
 const fallbackByStatus: Record<number, string> = {
@@ -71,13 +79,32 @@ export function extractFieldErrors(body: Record<string, unknown>): FieldErrors {
   return into;
 }
 
+function fullPath(path: unknown): string {
+  if (typeof path === "string") return path;
+  if (Array.isArray(path)) return path.map(String).join(".");
+  return "";
+}
+
+/** The `errors: [{path, message}]` list of the hub's 422 answers, kept whole. */
+export function extractIssues(body: Record<string, unknown>): ProblemIssue[] {
+  const list = Array.isArray(body.errors) ? body.errors : isRecord(body.error) && Array.isArray(body.error.issues) ? body.error.issues : [];
+  const issues: ProblemIssue[] = [];
+  for (const issue of list) {
+    if (!isRecord(issue)) continue;
+    const message = text(issue.message) ?? text(issue.reason);
+    if (message) issues.push({ path: fullPath(issue.path ?? issue.name ?? issue.pointer), message });
+  }
+  return issues;
+}
+
 export function parseProblem(body: unknown): Problem {
-  if (!isRecord(body)) return { title: null, detail: null, code: null, fieldErrors: {} };
+  if (!isRecord(body)) return { title: null, detail: null, code: null, fieldErrors: {}, issues: [] };
   const nestedMessage = isRecord(body.error) ? text(body.error.message) : text(body.error);
   return {
     title: text(body.title),
     detail: text(body.detail) ?? text(body.message) ?? nestedMessage,
     code: text(body.code),
     fieldErrors: extractFieldErrors(body),
+    issues: extractIssues(body),
   };
 }

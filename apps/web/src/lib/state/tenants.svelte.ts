@@ -1,5 +1,6 @@
 import { SvelteMap } from "svelte/reactivity";
 import { errorMessage, openLiveFeed, tenantsApi, type FeedStatus, type LiveFeed, type Tenant } from "$lib/api";
+import { pushActivity } from "./push-activity.svelte";
 
 type FeedEvent = { type: "updated"; tenant: Tenant } | { type: "deleted"; id: string };
 
@@ -33,6 +34,7 @@ class TenantDirectory {
       onStatus: (status) => (this.feedStatus = status),
       onTenantUpdated: (tenant) => this.#apply({ type: "updated", tenant }),
       onTenantDeleted: (id) => this.#apply({ type: "deleted", id }),
+      onPushProgress: (event) => pushActivity.record(event),
     });
   }
 

@@ -1,0 +1,119 @@
+import { errorMessage, pushesApi, type Push, type PushProgressEvent, type PushResultsEvent } from "$lib/api";
+import { pushActivity } from "$lib/state/push-activity.svelte";
+import { mergeResults } from "./results";
+
+const POLL_MS = 1_500;
+
+function parse<T>(event: Event): T | null {
+  try {
+    return JSON.parse((event as MessageEvent).data as string) as T;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Follows one push as it runs: `GET /pushes/:id` for the whole picture, then its event stream
+ * (`/pushes/:id/events`: `progress`, `results` with the results that changed, `done`). If the
+ * stream cannot be opened or drops, it polls until the push is no longer running; a reload after
+ * `done` makes the final picture exact. `start()` returns the function that stops following.
+ */
+export class PushTracker {
+  push = $state<Push | null>(null);
+  error = $state<string | null>(null);
+  /** The event stream is open. */
+  streaming = $state(false);
+
+  readonly running = $derived(this.push?.state === "running");
+
+  #source: EventSource | null = null;
+  #pollTimer: ReturnType<typeof setTimeout> | null = null;
+  #stopped = false;
+
+  constructor(readonly id: string) {}
+
+  start(): () => void {
+    void this.reload().then(() => this.#openStream());
+    return () => this.stop();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#source?.close();
+    this.#source = null;
+    this.streaming = false;
+    if (this.#pollTimer) clearTimeout(this.#pollTimer);
+  }
+
+  /** After Retry: the push runs again, so follow it again. */
+  restart(): void {
+    this.#stopped = false;
+    void this.reload().then(() => this.#openStream());
+  }
+
+  async reload(): Promise<void> {
+    try {
+      const push = await pushesApi.getPush(this.id);
+      if (this.#stopped) return;
+      this.push = push;
+      this.error = null;
+    } catch (error) {
+      if (!this.#stopped) this.error = errorMessage(error);
+    }
+  }
+
+  /** The live feed's `push.progress` for this push. */
+  absorbFeed(): void {
+    const event = pushActivity.latest.get(this.id);
+    if (event) this.#absorbProgress(event);
+  }
+
+  #openStream(): void {
+    if (this.#stopped || this.#source || this.push?.state !== "running") return;
+    const source = new EventSource(pushesApi.pushEventsUrl(this.id), { withCredentials: true });
+    this.#source = source;
+    source.addEventListener("open", () => {
+      this.streaming = true;
+      // Results that arrived between the first load and the stream opening are only in a reload.
+      void this.reload();
+    });
+    source.addEventListener("progress", (event) => this.#absorbProgress(parse<PushProgressEvent>(event)));
+    source.addEventListener("results", (event) => {
+      const data = parse<PushResultsEvent>(event);
+      if (this.push && data?.id === this.id) this.push.results = mergeResults(this.push.results, data.results);
+    });
+    source.addEventListener("done", (event) => {
+      this.#absorbProgress(parse<PushProgressEvent>(event));
+      this.#closeStream();
+      void this.reload();
+    });
+    source.addEventListener("error", () => {
+      // Closed by the hub after the end, or unreachable: poll instead until the push settles.
+      this.#closeStream();
+      this.#poll();
+    });
+  }
+
+  #closeStream(): void {
+    this.#source?.close();
+    this.#source = null;
+    this.streaming = false;
+  }
+
+  #absorbProgress(event: PushProgressEvent | null): void {
+    if (!this.push || event?.id !== this.id) return;
+    // Two sources (stream and live feed) may deliver out of order; pending only shrinks in a run.
+    if (event.progress.total === this.push.progress.total && event.progress.pending > this.push.progress.pending) return;
+    this.push.progress = event.progress;
+    this.push.state = event.state;
+  }
+
+  #poll(): void {
+    if (this.#pollTimer || this.#stopped) return;
+    this.#pollTimer = setTimeout(async () => {
+      this.#pollTimer = null;
+      await this.reload();
+      if (this.push?.state === "running") this.#poll();
+    }, POLL_MS);
+  }
+}

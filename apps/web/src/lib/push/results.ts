@@ -1,0 +1,77 @@
+import type { PushProgress, PushResult, PushResultStatus, PushState } from "$lib/api";
+
+export const RESULT_STATUSES: readonly PushResultStatus[] = ["pending", "applied", "unchanged", "failed", "skipped", "stopped"];
+
+export const RESULT_LABELS: Record<PushResultStatus, string> = {
+  pending: "Pending",
+  applied: "Applied",
+  unchanged: "Unchanged",
+  failed: "Failed",
+  skipped: "Skipped",
+  stopped: "Stopped",
+};
+
+export const STATE_LABELS: Record<PushState, string> = {
+  running: "Running",
+  completed: "Completed",
+  completed_with_errors: "Completed with errors",
+  stopped: "Stopped",
+};
+
+/** A count per result status: the hub's progress without its total. */
+export type StatusCounts = Omit<PushProgress, "total">;
+
+export function emptyCounts(): StatusCounts {
+  return { pending: 0, applied: 0, unchanged: 0, failed: 0, skipped: 0, stopped: 0 };
+}
+
+export interface TenantProgress {
+  tenantId: string;
+  tenantName: string;
+  total: number;
+  counts: StatusCounts;
+  /** The first errors of this tenant's items, with the item they belong to. */
+  errors: { name: string; error: string }[];
+}
+
+const MAX_ERRORS_PER_TENANT = 3;
+
+/** One row per tenant: its items' outcomes, ordered by name. */
+export function progressByTenant(results: readonly PushResult[], nameOf: (tenantId: string) => string | undefined): TenantProgress[] {
+  const rows = new Map<string, TenantProgress>();
+  for (const result of results) {
+    let row = rows.get(result.tenantId);
+    if (!row) {
+      const tenantName = result.tenantName || nameOf(result.tenantId) || result.tenantId;
+      row = { tenantId: result.tenantId, tenantName, total: 0, counts: emptyCounts(), errors: [] };
+      rows.set(result.tenantId, row);
+    }
+    row.total += 1;
+    row.counts[result.status] += 1;
+    if (result.error && row.errors.length < MAX_ERRORS_PER_TENANT) row.errors.push({ name: result.name, error: result.error });
+  }
+  return [...rows.values()].sort((a, b) => a.tenantName.localeCompare(b.tenantName));
+}
+
+
+/** What a progress bar shows, in this order: applied, unchanged, failed, skipped and stopped. */
+export function progressSegments(counts: StatusCounts) {
+  return [
+    { count: counts.applied, tone: "ok" as const },
+    { count: counts.unchanged, tone: "muted" as const },
+    { count: counts.failed, tone: "bad" as const },
+    { count: counts.skipped + counts.stopped, tone: "warn" as const },
+  ];
+}
+
+export function doneCount(counts: StatusCounts, total: number): number {
+  return Math.max(0, total - counts.pending);
+}
+
+/** Results with the same tenant, kind and name are the same result; the later one wins. */
+export function mergeResults(current: readonly PushResult[], incoming: readonly PushResult[]): PushResult[] {
+  const key = (result: PushResult) => `${result.tenantId}\u0000${result.kind}\u0000${result.name}`;
+  const merged = new Map(current.map((result) => [key(result), result]));
+  for (const result of incoming) merged.set(key(result), { ...merged.get(key(result)), ...result });
+  return [...merged.values()];
+}
