@@ -8,8 +8,14 @@ import { parseArgs } from "node:util";
 import { createAgent, pairAgent } from "@canopy/agent";
 import WebSocket from "ws";
 import { mib, percentile, startServer } from "./processes.js";
+import { pushBench } from "./push.js";
 
-const { values } = parseArgs({ options: { agents: { type: "string", default: "100" }, pings: { type: "string", default: "200" } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { agents: { type: "string", default: "100" }, pings: { type: "string", default: "200" } },
+});
+// `npm run bench` runs both; `npm run bench -- link` or `-- push` runs one.
+const only = positionals[0];
 const AGENTS = Number(values.agents);
 const PINGS = Number(values.pings);
 const PASSWORD = "bench-password-123";
@@ -116,6 +122,10 @@ async function canopy() {
   return { idle, loaded, pair20Ms, rejoinMs, online, agentRtts, apiRtts };
 }
 
+if (only === "push") {
+  await pushBench();
+  process.exit(0);
+}
 const base = await baseline();
 const hub = await canopy();
 const p50 = (v: number[]) => percentile(v, 50);
@@ -137,4 +147,5 @@ const rows = [
 ];
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
 for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join("  "));
+if (only !== "link") await pushBench();
 process.exit(0);

@@ -89,6 +89,56 @@ export class ApiClient {
     return this.request("POST", `/tenants/${tenantId}/unpair`, {});
   }
 
+  // --- content and pushes (issue 4) ---
+
+  createContent(kind: ContentPath, body: unknown): Promise<ContentItem> {
+    return this.request("POST", `/content/${kind}`, body);
+  }
+
+  updateContent(kind: ContentPath, id: string, body: unknown): Promise<ContentItem> {
+    return this.request("PUT", `/content/${kind}/${id}`, body);
+  }
+
+  getContent(kind: ContentPath, id: string): Promise<ContentItem> {
+    return this.request("GET", `/content/${kind}/${id}`);
+  }
+
+  importContent(body: unknown): Promise<{ created: ContentItem[]; updated: ContentItem[]; refused: { reason: string }[] }> {
+    return this.request("POST", "/content/import", body);
+  }
+
+  push(body: PushRequest): Promise<{ id: string }> {
+    return this.request("POST", "/pushes", body);
+  }
+
+  dryRun(body: PushRequest): Promise<DryRunPlan> {
+    return this.request("POST", "/pushes", { ...body, dryRun: true });
+  }
+
+  getPush(id: string): Promise<Push> {
+    return this.request("GET", `/pushes/${id}`);
+  }
+
+  retryPush(id: string): Promise<unknown> {
+    return this.request("POST", `/pushes/${id}/retry`, {});
+  }
+
+  rollback(kind: ContentPath, id: string, body: { revision: number; tenants?: string[] }): Promise<{ id: string }> {
+    return this.request("POST", `/content/${kind}/${id}/rollback`, body);
+  }
+
+  /** Waits until the push has no pending result and is no longer running. */
+  waitForPush(id: string, timeoutMs = 30_000): Promise<Push> {
+    return waitFor(
+      `push ${id} to finish`,
+      async () => {
+        const push = await this.getPush(id);
+        return push.state !== "running" && push.progress.pending === 0 ? push : undefined;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+  }
+
   waitForStatus(tenantId: string, status: Tenant["status"], timeoutMs = 10_000): Promise<Tenant> {
     return waitFor(
       `tenant ${tenantId} to be ${status}`,
@@ -99,4 +149,54 @@ export class ApiClient {
       { timeoutMs },
     );
   }
+}
+
+export type ContentPath = "playbooks" | "custom-fields" | "siem-rules" | "tuning-expressions" | "library";
+
+export interface ContentItem {
+  id: string;
+  kind: string;
+  name: string;
+  revision: number;
+  hash: string;
+  body?: unknown;
+  sync: {
+    synchronized: boolean;
+    total: number;
+    applied: number;
+    pending: number;
+    failed: number;
+    drifted: number;
+    /** Per-tenant detail, on GET of one item. */
+    tenants?: { tenantId: string; tenantName: string; state: "applied" | "pending" | "failed" | "drifted"; revision: number; error?: string }[];
+  };
+}
+
+export interface PushRequest {
+  items: { kind: ContentPath | string; id: string }[];
+  targets: { all: true; exclude?: string[] } | { tenants: string[] } | { tags: string[] };
+  options?: { includeAssociatedRules?: boolean; scheduledSearches?: "include" | "ignore"; scheduledReports?: "include" | "ignore" };
+}
+
+export interface PushResult {
+  tenantId: string;
+  kind: string;
+  name: string;
+  status: string;
+  error?: string;
+}
+
+export interface Push {
+  id: string;
+  state: "running" | "completed" | "completed_with_errors" | "stopped";
+  createdBy: string;
+  createdAt: string;
+  progress: { total: number; applied: number; unchanged: number; failed: number; pending: number };
+  results: PushResult[];
+}
+
+export interface DryRunPlan {
+  dryRun: true;
+  plan: { tenantId: string; tenantName: string; kind: string; name: string; action: "create" | "replace" | "unchanged" }[];
+  missingDependencies: { kind: string; name: string; requiredBy: string }[];
 }

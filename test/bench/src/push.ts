@@ -1,0 +1,163 @@
+// `npm run bench -- push`: time to push every Sigma rule in ../shared/data to 10 agents, and one
+// CACAO playbook to 100 agents, acknowledgements included; with the same bytes sent over bare
+// `ws` (one echo per batch) as the baseline.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createAgent, pairAgent } from "@canopy/agent";
+import WebSocket from "ws";
+import { mib, startServer } from "./processes.js";
+
+const PASSWORD = "bench-password-123";
+const hubBin = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
+const baselineScript = fileURLToPath(new URL("./baseline-server.js", import.meta.url));
+const sharedData = fileURLToPath(new URL("../../../../shared/data/", import.meta.url));
+
+function sigmaFiles(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (entry.endsWith(".yml")) out.push({ name: full, text: readFileSync(full, "utf8") });
+    }
+  };
+  for (const top of ["rules", "rules-emerging-threats", "rules-threat-hunting"]) walk(join(sharedData, "sigma", top));
+  return out;
+}
+
+async function withHub<T>(agentCount: number, body: (ctx: HubContext) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), "canopy-bench-push-"));
+  const hub = await startServer(hubBin, ["start", "--port", "0", "--host", "127.0.0.1", "--data-dir", join(dir, "hub")], {
+    CANOPY_ADMIN_EMAIL: "bench@canopy.local",
+    CANOPY_ADMIN_PASSWORD: PASSWORD,
+  });
+  const login = await fetch(new URL("/api/v1/auth/login", hub.url), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "bench@canopy.local", password: PASSWORD }),
+  });
+  const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
+  const api = async <R>(method: string, path: string, payload?: unknown): Promise<R> => {
+    const res = await fetch(new URL(`/api/v1${path}`, hub.url), {
+      method,
+      headers: { cookie, origin: hub.url.replace(/\/$/, ""), "content-type": "application/json" },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 500)}`);
+    return (await res.json()) as R;
+  };
+  const agents: ReturnType<typeof createAgent>[] = [];
+  for (let start = 0; start < agentCount; start += 20) {
+    await Promise.all(
+      Array.from({ length: Math.min(20, agentCount - start) }, async (_, k) => {
+        const i = start + k;
+        const tenant = await api<{ id: string }>("POST", "/tenants", { name: `Push bench ${i}` });
+        const { code } = await api<{ code: string }>("POST", `/tenants/${tenant.id}/pairing-codes`, {});
+        const dataDir = join(dir, `agent-${i}`);
+        await pairAgent({ hubUrl: hub.url, code, dataDir });
+        const agent = createAgent({ dataDir, reconnectMaxMs: 2000 });
+        await agent.start();
+        await agent.waitFor("online", 30_000);
+        agents.push(agent);
+      }),
+    );
+  }
+  try {
+    return await body({ api, rss: () => hub.rssBytes() });
+  } finally {
+    await Promise.all(agents.map((a) => a.stop()));
+    await hub.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface HubContext {
+  api: <R>(method: string, path: string, payload?: unknown) => Promise<R>;
+  rss: () => number;
+}
+
+async function timePush(ctx: HubContext, items: { kind: string; id: string }[]) {
+  const started = performance.now();
+  const { id } = await ctx.api<{ id: string }>("POST", "/pushes", { items, targets: { all: true } });
+  for (;;) {
+    const push = await ctx.api<{ state: string; progress: { pending: number; applied: number; total: number; failed: number } }>("GET", `/pushes/${id}`);
+    if (push.state !== "running" && push.progress.pending === 0) return { ms: performance.now() - started, push };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The same payload bytes through a bare ws echo: send each batch, wait for its echo, per agent. */
+async function baselineBytes(batches: string[], agentCount: number): Promise<number> {
+  const server = await startServer(baselineScript, []);
+  const clients = await Promise.all(
+    Array.from({ length: agentCount }, () => new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(server.url.replace("http", "ws"), { maxPayload: 64 * 1024 * 1024 });
+      ws.once("open", () => resolve(ws));
+      ws.once("error", reject);
+    })),
+  );
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (ws) => {
+      for (const batch of batches) {
+        await new Promise<void>((resolve) => {
+          ws.once("message", () => resolve());
+          ws.send(batch);
+        });
+      }
+    }),
+  );
+  const ms = performance.now() - started;
+  for (const ws of clients) ws.terminate();
+  await server.stop();
+  return ms;
+}
+
+function batchesOf(bodies: unknown[], size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < bodies.length; i += size) out.push(JSON.stringify(bodies.slice(i, i + size)));
+  return out;
+}
+
+export async function pushBench(): Promise<void> {
+  const files = sigmaFiles();
+  const sigma = await withHub(10, async (ctx) => {
+    const imported = await ctx.api<{ created: { id: string }[]; refused: unknown[] }>("POST", "/content/import", { files });
+    const items = imported.created.map((r) => ({ kind: "siem-rules", id: r.id }));
+    const result = await timePush(ctx, items);
+    return { rules: items.length, refused: imported.refused.length, ...result, rss: ctx.rss() };
+  });
+  const sigmaBaseline = await baselineBytes(batchesOf(files.map((f) => f.text), 500), 10);
+
+  const playbookText = readFileSync(join(sharedData, "cacao", "examples", "ssh-playbook.json"), "utf8");
+  const playbook = await withHub(100, async (ctx) => {
+    const created = await ctx.api<{ created: { id: string }[] }>("POST", "/content/import", JSON.parse(playbookText));
+    const result = await timePush(ctx, [{ kind: "playbooks", id: created.created[0]!.id }]);
+    return { ...result, rss: ctx.rss() };
+  });
+  const playbookBaseline = await baselineBytes([playbookText], 100);
+
+  console.log(`\nCanopy push benchmark (node ${process.version})\n`);
+  const rows = [
+    ["push", "canopy (acks included)", "bare ws echo of same bytes", "ratio", "results"],
+    [
+      `${sigma.rules} Sigma rules → 10 agents`,
+      `${sigma.ms.toFixed(0)} ms`,
+      `${sigmaBaseline.toFixed(0)} ms`,
+      (sigma.ms / sigmaBaseline).toFixed(2),
+      `${sigma.push.progress.applied}/${sigma.push.progress.total} applied, ${sigma.refused} refused at import, hub RSS ${mib(sigma.rss)}`,
+    ],
+    [
+      "1 playbook → 100 agents",
+      `${playbook.ms.toFixed(0)} ms`,
+      `${playbookBaseline.toFixed(0)} ms`,
+      (playbook.ms / playbookBaseline).toFixed(2),
+      `${playbook.push.progress.applied}/${playbook.push.progress.total} applied, hub RSS ${mib(playbook.rss)}`,
+    ],
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join("  "));
+}
