@@ -32,11 +32,3 @@ export interface SyncReader {
   summary(kind: ContentKind, itemId: string): SyncSummary;
   detail(kind: ContentKind, itemId: string): TenantSync[];
 }
-
-const NOWHERE: SyncSummary = Object.freeze({ synchronized: false, total: 0, applied: 0, pending: 0, failed: 0, drifted: 0 });
-
-/** A reader for a hub that pushes nothing yet: every item is pushed nowhere. */
-export const unpushedSyncReader: SyncReader = {
-  summary: () => ({ ...NOWHERE }),
-  detail: () => [],
-};
