@@ -1,8 +1,14 @@
-import { errorMessage, pushesApi, type Push, type PushProgressEvent, type PushResultsEvent } from "$lib/api";
+import { errorMessage, pushesApi, type Push, type PushProgressEvent, type PushResult, type PushResultsEvent } from "$lib/api";
 import { pushActivity } from "$lib/state/push-activity.svelte";
+import { tenants } from "$lib/state/tenants.svelte";
 import { mergeResults } from "./results";
 
 const POLL_MS = 1_500;
+
+/** Results name their tenant; should one not, the directory (or the id) stands in. */
+function named(results: readonly PushResult[]): PushResult[] {
+  return results.map((result) => (result.tenantName ? result : { ...result, tenantName: tenants.get(result.tenantId)?.name ?? result.tenantId }));
+}
 
 function parse<T>(event: Event): T | null {
   try {
@@ -55,7 +61,7 @@ export class PushTracker {
     try {
       const push = await pushesApi.getPush(this.id);
       if (this.#stopped) return;
-      this.push = push;
+      this.push = { ...push, results: named(push.results) };
       this.error = null;
     } catch (error) {
       if (!this.#stopped) this.error = errorMessage(error);
@@ -80,7 +86,7 @@ export class PushTracker {
     source.addEventListener("progress", (event) => this.#absorbProgress(parse<PushProgressEvent>(event)));
     source.addEventListener("results", (event) => {
       const data = parse<PushResultsEvent>(event);
-      if (this.push && data?.id === this.id) this.push.results = mergeResults(this.push.results, data.results);
+      if (this.push && data?.id === this.id) this.push.results = mergeResults(this.push.results, named(data.results));
     });
     source.addEventListener("done", (event) => {
       this.#absorbProgress(parse<PushProgressEvent>(event));
