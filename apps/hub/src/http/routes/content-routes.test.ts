@@ -71,6 +71,30 @@ describe("content API", () => {
     expect((await admin.get("/content/playbooks")).body).toEqual({ items: [], nextCursor: null });
   });
 
+  it("every item answer carries the push engine's sync summary; GET of one item adds the tenants", async () => {
+    const services = await t.hub.services();
+    const summary = { synchronized: false, total: 2, applied: 1, pending: 0, failed: 1, drifted: 0 };
+    const tenants = [
+      { tenantId: "tnt_a", tenantName: "Acme", state: "applied" as const, revision: 1 },
+      { tenantId: "tnt_b", tenantName: "Globex", state: "failed" as const, revision: 1, error: "quota exceeded" },
+    ];
+    const asked: string[] = [];
+    services.sync = {
+      summary: (kind, id) => (asked.push(`summary ${kind} ${id}`), { ...summary }),
+      detail: (kind, id) => (asked.push(`detail ${kind} ${id}`), tenants),
+    };
+    const created = await admin.post("/content/custom-fields", field("Synced"));
+    const id: string = created.body.id;
+    expect(created.body.sync).toEqual(summary);
+    expect((await admin.get("/content/custom-fields")).body.items[0].sync).toEqual(summary);
+    expect((await admin.request("PUT", `/content/custom-fields/${id}`, field("Synced", { required: true }))).body.sync).toEqual(summary);
+    const one = await admin.get(`/content/custom-fields/${id}`);
+    expectExactly(ContentItemSchema, one);
+    expect(one.body.sync).toEqual({ ...summary, tenants });
+    expect(asked).toContain(`detail custom-field ${id}`);
+    expect(asked.filter((a) => a.startsWith("detail"))).toHaveLength(1);
+  });
+
   it("refuses a duplicate name within a kind (any case) with 409; another kind may use it", async () => {
     await admin.post("/content/custom-fields", field("Owner"));
     const duplicate = await admin.post("/content/custom-fields", field("OWNER"));
