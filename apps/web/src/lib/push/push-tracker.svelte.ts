@@ -1,14 +1,12 @@
 import { errorMessage, pushesApi, type Push, type PushProgressEvent, type PushResult, type PushResultsEvent } from "$lib/api";
 import { pushActivity } from "$lib/state/push-activity.svelte";
 import { tenants } from "$lib/state/tenants.svelte";
-import { mergeResults } from "./results";
+import { mergeResults, showResults, type ShownResult } from "./results";
+
+/** A push with its results ready to show (tenant names and revisions filled in). */
+export type TrackedPush = Omit<Push, "results"> & { results: ShownResult[] };
 
 const POLL_MS = 1_500;
-
-/** Results name their tenant; should one not, the directory (or the id) stands in. */
-function named(results: readonly PushResult[]): PushResult[] {
-  return results.map((result) => (result.tenantName ? result : { ...result, tenantName: tenants.get(result.tenantId)?.name ?? result.tenantId }));
-}
 
 function parse<T>(event: Event): T | null {
   try {
@@ -25,7 +23,7 @@ function parse<T>(event: Event): T | null {
  * `done` makes the final picture exact. `start()` returns the function that stops following.
  */
 export class PushTracker {
-  push = $state<Push | null>(null);
+  push = $state<TrackedPush | null>(null);
   error = $state<string | null>(null);
   /** The event stream is open. */
   streaming = $state(false);
@@ -61,7 +59,7 @@ export class PushTracker {
     try {
       const push = await pushesApi.getPush(this.id);
       if (this.#stopped) return;
-      this.push = { ...push, results: named(push.results) };
+      this.push = { ...push, results: this.#shown(push.results, push.items) };
       this.error = null;
     } catch (error) {
       if (!this.#stopped) this.error = errorMessage(error);
@@ -86,7 +84,7 @@ export class PushTracker {
     source.addEventListener("progress", (event) => this.#absorbProgress(parse<PushProgressEvent>(event)));
     source.addEventListener("results", (event) => {
       const data = parse<PushResultsEvent>(event);
-      if (this.push && data?.id === this.id) this.push.results = mergeResults(this.push.results, named(data.results));
+      if (this.push && data?.id === this.id) this.push.results = mergeResults(this.push.results, this.#shown(data.results, this.push.items));
     });
     source.addEventListener("done", (event) => {
       this.#absorbProgress(parse<PushProgressEvent>(event));
@@ -98,6 +96,10 @@ export class PushTracker {
       this.#closeStream();
       this.#poll();
     });
+  }
+
+  #shown(results: readonly PushResult[], items: Push["items"]): ShownResult[] {
+    return showResults(results, items, (id) => tenants.get(id)?.name);
   }
 
   #closeStream(): void {

@@ -1,4 +1,22 @@
-import type { PushProgress, PushResult, PushResultStatus, PushState } from "$lib/api";
+import type { Push, PushProgress, PushResult, PushResultStatus, PushState } from "$lib/api";
+
+/** A result as the UI shows it: the hub keeps results lean, so the tenant's name and the item's
+ * revision are filled in from the tenant directory and the push's items. */
+export type ShownResult = PushResult & { tenantName: string; revision: number | null };
+
+/** Names each result's tenant and revision; `nameOf` is the tenant directory (the id stands in). */
+export function showResults(
+  results: readonly PushResult[],
+  items: Push["items"],
+  nameOf: (tenantId: string) => string | undefined,
+): ShownResult[] {
+  const revisions = new Map(items.map((item) => [`${item.kind}\u0000${item.name}`, item.revision]));
+  return results.map((result) => ({
+    ...result,
+    tenantName: nameOf(result.tenantId) ?? result.tenantId,
+    revision: revisions.get(`${result.kind}\u0000${result.name}`) ?? null,
+  }));
+}
 
 export const RESULT_STATUSES: readonly PushResultStatus[] = ["pending", "applied", "unchanged", "failed", "skipped", "stopped"];
 
@@ -37,13 +55,12 @@ export interface TenantProgress {
 const MAX_ERRORS_PER_TENANT = 3;
 
 /** One row per tenant: its items' outcomes, ordered by name. */
-export function progressByTenant(results: readonly PushResult[], nameOf: (tenantId: string) => string | undefined): TenantProgress[] {
+export function progressByTenant(results: readonly ShownResult[]): TenantProgress[] {
   const rows = new Map<string, TenantProgress>();
   for (const result of results) {
     let row = rows.get(result.tenantId);
     if (!row) {
-      const tenantName = result.tenantName || nameOf(result.tenantId) || result.tenantId;
-      row = { tenantId: result.tenantId, tenantName, total: 0, counts: emptyCounts(), errors: [] };
+      row = { tenantId: result.tenantId, tenantName: result.tenantName, total: 0, counts: emptyCounts(), errors: [] };
       rows.set(result.tenantId, row);
     }
     row.total += 1;
@@ -69,9 +86,9 @@ export function doneCount(counts: StatusCounts, total: number): number {
 }
 
 /** Results with the same tenant, kind and name are the same result; the later one wins. */
-export function mergeResults(current: readonly PushResult[], incoming: readonly PushResult[]): PushResult[] {
-  const key = (result: PushResult) => `${result.tenantId}\u0000${result.kind}\u0000${result.name}`;
+export function mergeResults<R extends PushResult>(current: readonly R[], incoming: readonly R[]): R[] {
+  const key = (result: R) => `${result.tenantId}\u0000${result.kind}\u0000${result.name}`;
   const merged = new Map(current.map((result) => [key(result), result]));
-  for (const result of incoming) merged.set(key(result), { ...merged.get(key(result)), ...result });
+  for (const result of incoming) merged.set(key(result), result);
   return [...merged.values()];
 }
