@@ -91,13 +91,12 @@ export const PushProgressSchema = z
   .openapi("PushProgress");
 export type PushProgress = z.infer<typeof PushProgressSchema>;
 
+/** One tenant and item (kept lean: a big push has tens of thousands; tenant names are in `/tenants`, revisions in `items`). */
 export const PushResultSchema = z
   .object({
     tenantId: z.string(),
-    tenantName: z.string(),
     kind: ContentKindSchema,
     name: z.string(),
-    revision: z.number().int(),
     status: PushResultStatusSchema,
     /** The agent's message for `failed`, why an item was `skipped` or `stopped`. */
     error: z.string().optional(),
@@ -133,7 +132,8 @@ export type PushSummary = z.infer<typeof PushSummarySchema>;
 export const PushSchema = z
   .object({
     ...summaryFields,
-    items: z.array(z.object({ kind: ContentKindSchema, id: z.string(), name: z.string(), revision: z.number().int(), hash: z.string() })),
+    /** What the push delivers (after expansion: associated rules, folder contents), with the name tenants see. */
+    items: z.array(z.object({ kind: ContentKindSchema, id: z.string(), name: z.string(), revision: z.number().int() })),
     results: z.array(PushResultSchema),
   })
   .openapi("Push");

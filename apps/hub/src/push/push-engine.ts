@@ -70,13 +70,12 @@ export class PushEngine {
     const { store, clock, tenants, catalogue, logger } = options;
     this.state = new TenantState(store, tenants.all().map((t) => t.id));
     this.ledger = new PushLedger(store, clock);
-    const names = (tenantId: string) => tenants.get(tenantId)?.name ?? tenantId;
-    this.publisher = new PushPublisher({ ledger: this.ledger, flush: () => store.flush(), names, live: options.live, logger });
+    this.publisher = new PushPublisher({ ledger: this.ledger, flush: () => store.flush(), live: options.live, logger });
     const book = new PushBook(this.state, this.ledger, catalogue, () => this.publisher.request());
     this.reconciler = new Reconciler(book, logger.child({ component: "reconciler" }), options.reconciler);
     this.sync = new PushSyncReader(this.state, tenants, catalogue);
     this.control = new PushControl({ engine: this, audit: options.audit, flush: () => store.flush() });
-    this.reads = new PushReads(this.ledger, names);
+    this.reads = new PushReads(this.ledger, clock);
     this.control.recover();
   }
 

@@ -4,6 +4,7 @@ import { isoAt, type Clock } from "../core/clock.js";
 import {
   emptyProgress,
   pushCollections,
+  resultShards,
   stateOf,
   type ItemKey,
   type PushPlanDoc,
@@ -11,6 +12,12 @@ import {
   type ResultEntry,
   type TenantResultsDoc,
 } from "./push-records.js";
+
+interface Plan {
+  doc: PushPlanDoc;
+  byKey: Map<ItemKey, PushPlanDoc["items"][number]>;
+  shardOf: Map<string, number>;
+}
 
 /** A result that changed, for the per-push event stream. */
 export interface ResultChange {
@@ -29,7 +36,7 @@ export class PushLedger {
   readonly #clock: Clock;
   readonly #pushes: Collection<PushRecord>;
   readonly #progress = new Map<string, PushProgress>();
-  readonly #plans = new Map<string, { doc: PushPlanDoc; byKey: Map<ItemKey, PushPlanDoc["items"][number]> }>();
+  readonly #plans = new Map<string, Plan>();
   readonly #versions = new Map<string, number>();
   #changes: ResultChange[] = [];
 
@@ -41,10 +48,9 @@ export class PushLedger {
 
   /** Records a new push with every result pending. */
   create(record: PushRecord, plan: PushPlanDoc): void {
-    const results = this.#results(record.id);
-    const pending = Object.fromEntries(plan.items.map((item) => [item.key, { status: "pending" } as ResultEntry]));
-    for (const tenantId of plan.tenantIds) results.put({ id: tenantId, results: { ...pending } });
     this.#store.collection<PushPlanDoc>(pushCollections.plan(record.id)).put(plan);
+    const pending = Object.fromEntries(plan.items.map((item) => [item.key, { status: "pending" } as ResultEntry]));
+    for (const tenantId of plan.tenantIds) this.#results(record.id, tenantId)?.put({ id: tenantId, results: { ...pending } });
     const total = plan.items.length * plan.tenantIds.length;
     const progress = { ...emptyProgress(), total, pending: total };
     this.#pushes.put({ ...record, progress: { ...progress } });
@@ -68,16 +74,15 @@ export class PushLedger {
   }
 
   result(pushId: string, tenantId: string, key: ItemKey): ResultEntry | undefined {
-    return this.#results(pushId).get(tenantId)?.results[key];
+    return this.#results(pushId, tenantId)?.get(tenantId)?.results[key];
   }
 
   /** Every result of the push, tenant by tenant in plan order. */
   *results(pushId: string): Generator<{ tenantId: string; key: ItemKey; entry: ResultEntry }> {
     const plan = this.plan(pushId);
     if (!plan) return;
-    const results = this.#results(pushId);
     for (const tenantId of plan.tenantIds) {
-      const doc = results.get(tenantId);
+      const doc = this.#results(pushId, tenantId)?.get(tenantId);
       if (!doc) continue;
       for (const [key, entry] of Object.entries(doc.results)) yield { tenantId, key, entry };
     }
@@ -85,10 +90,10 @@ export class PushLedger {
 
   /** Moves one result; false when it already had that status (nothing to write or tell). */
   setResult(pushId: string, tenantId: string, key: ItemKey, status: PushResultStatus, error?: string): boolean {
-    const results = this.#results(pushId);
-    const doc = results.get(tenantId);
+    const results = this.#results(pushId, tenantId);
+    const doc = results?.get(tenantId);
     const current = doc?.results[key];
-    if (!doc || !current || (current.status === status && current.error === error)) return false;
+    if (!results || !doc || !current || (current.status === status && current.error === error)) return false;
     const progress = this.progress(pushId);
     progress[current.status]--;
     progress[status]++;
@@ -169,18 +174,25 @@ export class PushLedger {
     this.#versions.set(pushId, this.version(pushId) + 1);
   }
 
-  #plan(pushId: string) {
+  #plan(pushId: string): Plan | undefined {
     let plan = this.#plans.get(pushId);
     if (!plan) {
       const doc = this.#store.collection<PushPlanDoc>(pushCollections.plan(pushId)).get("plan");
       if (!doc) return undefined;
-      plan = { doc, byKey: new Map(doc.items.map((item) => [item.key, item])) };
+      const shards = resultShards(doc.tenantIds.length);
+      plan = {
+        doc,
+        byKey: new Map(doc.items.map((item) => [item.key, item])),
+        shardOf: new Map(doc.tenantIds.map((tenantId, index) => [tenantId, index % shards])),
+      };
       this.#plans.set(pushId, plan);
     }
     return plan;
   }
 
-  #results(pushId: string): Collection<TenantResultsDoc> {
-    return this.#store.collection<TenantResultsDoc>(pushCollections.results(pushId));
+  /** The shard holding a tenant's results for a push; undefined when the push does not target it. */
+  #results(pushId: string, tenantId: string): Collection<TenantResultsDoc> | undefined {
+    const shard = this.#plan(pushId)?.shardOf.get(tenantId);
+    return shard === undefined ? undefined : this.#store.collection<TenantResultsDoc>(pushCollections.results(pushId, shard));
   }
 }

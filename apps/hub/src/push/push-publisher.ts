@@ -2,7 +2,7 @@ import type { PushProgressEvent, PushResult } from "@canopy/api";
 import type { Logger } from "pino";
 import { EventBus } from "../core/event-bus.js";
 import type { PushLedger } from "./push-ledger.js";
-import { progressEvent, resultJson, type TenantNames } from "./push-views.js";
+import { progressEvent, resultJson } from "./push-views.js";
 
 /** One event of a push's own stream (`GET /pushes/{id}/events`). */
 export type PushStreamMessage =
@@ -13,7 +13,6 @@ export interface PushPublisherOptions {
   ledger: PushLedger;
   /** Makes every change made before the call durable (the store's flush). */
   flush(): Promise<void>;
-  names: TenantNames;
   /** The live feed (`push.progress`). */
   live(event: PushProgressEvent): void;
   logger: Logger;
@@ -72,7 +71,7 @@ export class PushPublisher {
 
   /** Progress (for the live feed and streams) and, if anyone follows a push, its changed results. */
   #snapshot(): PushStreamMessage[] {
-    const { ledger, names } = this.#options;
+    const { ledger } = this.#options;
     const changes = ledger.takeChanges();
     const changedByPush = new Map<string, Map<string, { tenantId: string; key: string }>>();
     for (const change of changes) {
@@ -88,7 +87,7 @@ export class PushPublisher {
       if (!record) continue;
       const progress = progressEvent(record, ledger);
       if (following) {
-        const results = Array.from(changedByPush.get(pushId)?.values() ?? [], (c) => resultJson(ledger, names, pushId, c.tenantId, c.key)).filter((r) => r !== undefined);
+        const results = Array.from(changedByPush.get(pushId)?.values() ?? [], (c) => resultJson(ledger, pushId, c.tenantId, c.key)).filter((r) => r !== undefined);
         if (results.length > 0) messages.push({ pushId, event: "results", data: { id: pushId, results } });
       }
       messages.push({ pushId, event: progress.state === "running" ? "progress" : "done", data: progress });

@@ -3,19 +3,20 @@ import { KIND_BY_PATH, isContentPath, type ContentKind } from "@canopy/content";
 import { problems } from "../core/problem-error.js";
 import type { PushLedger } from "./push-ledger.js";
 import type { PushRecord } from "./push-records.js";
-import { PushJsonCache, pushSummaryJson, type TenantNames } from "./push-views.js";
+import type { Clock } from "../core/clock.js";
+import { PushJsonCache, pushSummaryJson } from "./push-views.js";
 
 export type PushListFilter = Omit<PushListQuery, "limit"> & { limit: number };
 
 /** The history: one push, or a page of them newest first, filtered. */
 export class PushReads {
   readonly #ledger: PushLedger;
-  readonly #names: TenantNames;
+  readonly #clock: Clock;
   readonly #json = new PushJsonCache();
 
-  constructor(ledger: PushLedger, names: TenantNames) {
+  constructor(ledger: PushLedger, clock: Clock) {
     this.#ledger = ledger;
-    this.#names = names;
+    this.#clock = clock;
   }
 
   require(pushId: string): PushRecord {
@@ -24,9 +25,9 @@ export class PushReads {
     return record;
   }
 
-  /** `GET /pushes/{id}` as JSON text (cached until the push changes). */
-  jsonText(pushId: string): string {
-    return this.#json.text(this.require(pushId), this.#ledger, this.#names);
+  /** `GET /pushes/{id}` as encoded JSON (cached, see PushJsonCache). */
+  jsonBody(pushId: string): Uint8Array<ArrayBuffer> {
+    return this.#json.body(this.require(pushId), this.#ledger, this.#clock());
   }
 
   /** Newest first (ids sort by creation); `cursor` is the last id of the previous page. */

@@ -10,7 +10,9 @@ import type { ContentRef } from "@canopy/protocol";
  * - `reported.<tenant>`      one doc per item the tenant's agent said it holds (id `kind:name`)
  * - `pushes`                 one small doc per push (no item lists: they live in the plan)
  * - `push-plan.<push>`       one doc: the push's resolved items and tenants, written once
- * - `push-results.<push>`    one doc per tenant with the result of every item for it
+ * - `push-results.<push>.<n>` one doc per tenant with the result of every item for it; a push's
+ *                            tenants are spread over up to 16 shards, so an acknowledgement
+ *                            rewrites its tenant's shard, not every result of a big push
  *
  * Store names allow only `[a-z0-9._-]`, so ids in partition names are hex-encoded.
  */
@@ -19,8 +21,12 @@ export const pushCollections = {
   desired: (tenantId: string) => `desired.${hexOf(tenantId)}`,
   reported: (tenantId: string) => `reported.${hexOf(tenantId)}`,
   plan: (pushId: string) => `push-plan.${hexOf(pushId)}`,
-  results: (pushId: string) => `push-results.${hexOf(pushId)}`,
+  results: (pushId: string, shard: number) => `push-results.${hexOf(pushId)}.${shard}`,
 };
+
+/** Result shards per push: enough to keep acknowledgements cheap, few enough files per push. */
+export const MAX_RESULT_SHARDS = 16;
+export const resultShards = (tenantCount: number): number => Math.max(1, Math.min(MAX_RESULT_SHARDS, tenantCount));
 
 function hexOf(id: string): string {
   return Buffer.from(id, "utf8").toString("hex");
@@ -52,11 +58,9 @@ export interface DesiredEntry extends DesiredValue {
   previous: DesiredValue | null;
 }
 
-/** `reported.<tenant>` document: the agent's word about one item. */
+/** `reported.<tenant>` document (id `kind:name`; kept small, a tenant holds thousands): the agent's word about one item. */
 export interface ReportedEntry {
   id: ItemKey;
-  kind: ContentKind;
-  name: string;
   /** The hash the agent holds; null when it holds nothing under this name (only a refusal is known). */
   hash: string | null;
   revision: number;

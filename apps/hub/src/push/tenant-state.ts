@@ -83,7 +83,7 @@ export class TenantState {
       const current = reported.get(key);
       // A refusal stays known (so it is not resent) unless the agent now holds that very hash.
       const failure = current?.failedHash !== undefined && current.failedHash !== item.hash ? { failedHash: current.failedHash, error: current.error } : {};
-      const next: ReportedEntry = { id: key, kind: item.kind, name: item.name, hash: item.hash, revision: item.revision, pushId: item.pushId, drifted: item.drifted, ...failure };
+      const next: ReportedEntry = { id: key, hash: item.hash, revision: item.revision, pushId: item.pushId, drifted: item.drifted, ...failure };
       if (!sameReported(current, next)) reported.put(next);
     }
     for (const entry of reported.all()) {
@@ -97,7 +97,7 @@ export class TenantState {
   recordOutcome(tenantId: string, item: HeldRef, status: ApplyStatus, pushId: string, error?: string): void {
     const reported = this.#reported(tenantId);
     const current = reported.get(item.key);
-    const base = { id: item.key, kind: item.kind, name: item.name };
+    const base = { id: item.key };
     if (status === "applied") {
       reported.put({ ...base, hash: item.hash, revision: item.revision, pushId, drifted: false });
     } else if (status === "unchanged") {
@@ -117,7 +117,7 @@ export class TenantState {
       const key = itemKey(item.kind, item.name);
       const current = reported.get(key);
       const pushId = current?.hash === item.hash ? current.pushId : null;
-      const next: ReportedEntry = { ...current, id: key, kind: item.kind, name: item.name, hash: item.hash, revision: item.revision, pushId, drifted: true };
+      const next: ReportedEntry = { ...current, id: key, hash: item.hash, revision: item.revision, pushId, drifted: true };
       if (!sameReported(current, next)) reported.put(next);
     }
   }

@@ -104,9 +104,9 @@ export function pushRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(list, (c) => c.json(c.get("hub").pushes.reads.list(c.req.valid("query")), 200));
 
   api.openapi(get, (c) => {
-    // Prebuilt text: a big push is megabytes of JSON and is polled while it runs.
-    const text = c.get("hub").pushes.reads.jsonText(c.req.valid("param").id);
-    return c.body(text, 200, { "content-type": "application/json" }) as never;
+    // Prebuilt bytes: a big push is megabytes of JSON and is polled while it runs.
+    const body = c.get("hub").pushes.reads.jsonBody(c.req.valid("param").id);
+    return c.body(body, 200, { "content-type": "application/json" }) as never;
   });
 
   api.openapi(retry, async (c) => {
