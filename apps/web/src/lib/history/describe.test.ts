@@ -14,11 +14,14 @@ describe("describeTargets", () => {
 });
 
 describe("describeOptions", () => {
-  it("lists only the options that were set", () => {
-    expect(describeOptions({})).toEqual([]);
-    expect(describeOptions({ includeAssociatedRules: true, scheduledSearches: "ignore" })).toEqual([
+  it("lists the options that were set and matter for the pushed kinds", () => {
+    const options = { includeAssociatedRules: true, scheduledSearches: "ignore", scheduledReports: "include" } as const;
+    expect(describeOptions({}, ["library"])).toEqual([]);
+    expect(describeOptions(options, ["tuning-expression", "library"])).toEqual([
       "with associated rules",
       "scheduled searches: ignore",
+      "scheduled reports: include",
     ]);
+    expect(describeOptions(options, ["custom-field"])).toEqual([]);
   });
 });
