@@ -56,9 +56,6 @@ export function createServices(options: ServiceOptions) {
   });
   // Item sync state (desired vs reported per tenant) for the content routes.
   const sync: SyncReader = pushes.sync;
-  bus.subscribe((event) => {
-    if (event.type === "tenant.deleted") pushes.control.tenantDeleted(event.data.id);
-  });
 
   const publishTenant = (tenantId: string): void => {
     const view = views.find(tenantId);

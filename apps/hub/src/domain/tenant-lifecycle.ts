@@ -21,6 +21,8 @@ export async function deleteTenant(hub: HubServices, tenantId: string, actor: st
   const tenant = hub.tenants.delete(tenantId);
   if (agent) hub.agents.revoke(agent.id, actor, "tenant deleted");
   hub.pairingCodes.deleteForTenant(tenantId);
+  // Its pending push results stop, and nothing is desired of it any more.
+  hub.pushes.control.tenantDeleted(tenantId);
   hub.audit.record({
     actor,
     action: "tenant.delete",

@@ -77,7 +77,13 @@ export class PushBook implements DeliveryBook {
   }
 
   resolve(pushId: string, tenantId: string, key: ItemKey, status: PushResultStatus, error?: string): void {
-    if (this.#ledger.result(pushId, tenantId, key)?.status === "pending") this.#ledger.setResult(pushId, tenantId, key, status, error);
+    if (this.#ledger.result(pushId, tenantId, key)?.status !== "pending") return;
+    this.#ledger.setResult(pushId, tenantId, key, status, error);
+    const desired = this.#state.desired(tenantId, key);
+    // Skipped (or failed) by the hub itself: remembered like a refusal, so it is not resent until a retry.
+    if ((status === "failed" || status === "skipped") && desired?.pushId === pushId) {
+      this.#state.recordOutcome(tenantId, { key, kind: desired.kind, name: desired.name, revision: desired.revision, hash: desired.hash }, status, pushId, error);
+    }
   }
 
   lost(tenantId: string, items: readonly SentItem[]): void {

@@ -68,7 +68,7 @@ export class PushEngine {
   constructor(options: PushEngineOptions) {
     this.#options = options;
     const { store, clock, tenants, catalogue, logger } = options;
-    this.state = new TenantState(store, tenants.all().map((t) => t.id));
+    this.state = new TenantState(store, () => tenants.all().map((t) => t.id));
     this.ledger = new PushLedger(store, clock);
     this.publisher = new PushPublisher({ ledger: this.ledger, flush: () => store.flush(), live: options.live, logger });
     const book = new PushBook(this.state, this.ledger, catalogue, () => this.publisher.request());

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { AgentMessage, ApplyItem } from "@canopy/protocol";
 import type { Logger } from "pino";
 import type { AgentLink, ContentPort } from "../gateway/content-port.js";
@@ -60,6 +61,8 @@ export class Reconciler implements ContentPort {
   readonly #options: Required<ReconcilerOptions>;
   readonly #peers = new Map<string, Peer>();
   #batchSeq = 0;
+  // Batch ids differ across hub restarts too, so an answer meant for an earlier hub is never mistaken.
+  readonly #batchPrefix = `b${randomBytes(4).toString("hex")}-`;
 
   constructor(book: DeliveryBook, logger: Logger, options: ReconcilerOptions = {}) {
     this.#book = book;
@@ -223,7 +226,7 @@ export class Reconciler implements ContentPort {
     }
     if (resolved) this.#book.changed();
     if (pushId === undefined) return false;
-    const batch: Batch = { id: `b${++this.#batchSeq}`, pushId, items: sent, timer: this.#after(this.#options.ackTimeoutMs, () => this.#timedOut(peer, batch)) };
+    const batch: Batch = { id: `${this.#batchPrefix}${++this.#batchSeq}`, pushId, items: sent, timer: this.#after(this.#options.ackTimeoutMs, () => this.#timedOut(peer, batch)) };
     peer.inFlight.set(batch.id, batch);
     for (const item of sent) peer.sending.set(item.key, item);
     if (!peer.link.apply({ batchId: batch.id, pushId, items })) {

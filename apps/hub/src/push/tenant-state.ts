@@ -28,13 +28,13 @@ const sameReported = (a: ReportedEntry | undefined, b: ReportedEntry): boolean =
  */
 export class TenantState {
   readonly #store: Store;
-  readonly #byItem = new Map<string, Map<string, ItemKey>>();
+  readonly #tenantIds: () => Iterable<string>;
+  #itemIndex: Map<string, Map<string, ItemKey>> | undefined;
 
-  constructor(store: Store, tenantIds: Iterable<string>) {
+  /** `tenantIds` lists the tenants whose desired state to index (read on first use, not at start-up). */
+  constructor(store: Store, tenantIds: () => Iterable<string>) {
     this.#store = store;
-    for (const tenantId of tenantIds) {
-      for (const entry of this.#desired(tenantId).all()) this.#index(tenantId, entry);
-    }
+    this.#tenantIds = tenantIds;
   }
 
   desired(tenantId: string, key: ItemKey): DesiredEntry | undefined {
@@ -138,6 +138,16 @@ export class TenantState {
       this.#desired(tenantId).delete(entry.id);
     }
     for (const entry of this.#reported(tenantId).all()) this.#reported(tenantId).delete(entry.id);
+  }
+
+  get #byItem(): Map<string, Map<string, ItemKey>> {
+    if (!this.#itemIndex) {
+      this.#itemIndex = new Map();
+      for (const tenantId of this.#tenantIds()) {
+        for (const entry of this.#desired(tenantId).all()) this.#index(tenantId, entry);
+      }
+    }
+    return this.#itemIndex;
   }
 
   #index(tenantId: string, entry: DesiredEntry): void {

@@ -1,0 +1,164 @@
+import { describe, expect, it } from "vitest";
+import { FakeContentAgent, PushWorld } from "../../test/push-kit.js";
+import type { PushRecord } from "./push-records.js";
+
+const toAll = { all: true as const };
+const fieldRefs = (world: PushWorld, count: number) => Array.from({ length: count }, (_, i) => ({ kind: "custom-fields" as const, id: world.field(`F${i}`).id }));
+
+function statuses(world: PushWorld, pushId: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { entry } of world.engine.ledger.results(pushId)) counts[entry.status] = (counts[entry.status] ?? 0) + 1;
+  return counts;
+}
+
+describe("push engine: losses and restarts", () => {
+  it("a new engine on the same store finishes a push exactly once, from the agents' manifests", async () => {
+    const world = new PushWorld({ reconciler: { batchItems: 4 } });
+    const a = new FakeContentAgent(world, world.tenant("A"));
+    const b = new FakeContentAgent(world, world.tenant("B"));
+    for (const agent of [a, b]) {
+      agent.autoAck = false;
+      agent.connect();
+    }
+    const push = await world.engine.push({ items: fieldRefs(world, 10), targets: toAll }, "ops@x");
+    a.answer(); // acknowledged and recorded
+    b.dropAcks = true;
+    b.answer(); // applied by the agent, but the ack is lost with the hub
+    await world.settle();
+    expect(world.engine.ledger.progress(push.id)).toMatchObject({ total: 20, applied: 4, pending: 16 });
+
+    // Crash: nothing in memory survives, only what the store holds.
+    const engine = world.restart();
+    a.isOpen = b.isOpen = false;
+    a.received.length = b.received.length = a.inbox.length = b.inbox.length = 0;
+    b.dropAcks = false;
+    for (const agent of [a, b]) {
+      agent.autoAck = true;
+      agent.connect();
+    }
+    await world.settle();
+
+    expect(engine.ledger.get(push.id)!.state).toBe("completed");
+    expect(statuses(world, push.id)).toEqual({ applied: 20 });
+    expect(Array.from(engine.ledger.results(push.id))).toHaveLength(20);
+    // B's first four were settled from its manifest (held by this push), not sent again.
+    expect(b.received.flatMap((batch) => batch.items.map((i) => i.name))).toEqual(["F4", "F5", "F6", "F7", "F8", "F9"]);
+    expect(a.received.flatMap((batch) => batch.items)).toHaveLength(6);
+  });
+
+  it("a finished push is finished after a restart, even if its last state change was not written", async () => {
+    const world = new PushWorld();
+    const agent = new FakeContentAgent(world, world.tenant("A"));
+    agent.connect();
+    const push = await world.engine.push({ items: fieldRefs(world, 1), targets: toAll }, "ops@x");
+    await world.settle();
+    world.store.collection<PushRecord>("pushes").update(push.id, { state: "running", finishedAt: null });
+    world.restart();
+    expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
+  });
+
+  it("batches lost to a disconnect are sent again after the reconnect; the agent's replay answer counts once", async () => {
+    const world = new PushWorld({ reconciler: { batchItems: 2 } });
+    const agent = new FakeContentAgent(world, world.tenant("A"));
+    agent.autoAck = false;
+    agent.connect();
+    const push = await world.engine.push({ items: fieldRefs(world, 3), targets: toAll }, "ops@x");
+    agent.dropAcks = true;
+    agent.answer();
+    agent.disconnect();
+    agent.dropAcks = false;
+    agent.autoAck = true;
+    agent.connect();
+    await world.settle();
+    expect(statuses(world, push.id)).toEqual({ applied: 3 });
+    expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
+  });
+
+  it("a batch not acknowledged in time is resent after a backoff, and a late ack still counts", async () => {
+    const world = new PushWorld({ reconciler: { ackTimeoutMs: 20, retryBaseMs: 10 } });
+    const agent = new FakeContentAgent(world, world.tenant("A"));
+    agent.autoAck = false;
+    agent.connect();
+    const push = await world.engine.push({ items: fieldRefs(world, 1), targets: toAll }, "ops@x");
+    const first = agent.inbox[0]!.batchId;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(agent.received).toHaveLength(2);
+    agent.answer(first);
+    await world.settle();
+    expect(statuses(world, push.id)).toEqual({ applied: 1 });
+    agent.answer();
+    await world.settle();
+    expect(statuses(world, push.id)).toEqual({ applied: 1 });
+  });
+
+  it("acknowledgements are taken only for what was sent, on the link it was sent on", async () => {
+    const world = new PushWorld();
+    const agent = new FakeContentAgent(world, world.tenant("A"));
+    agent.autoAck = false;
+    agent.connect();
+    const push = await world.engine.push({ items: fieldRefs(world, 1), targets: toAll }, "ops@x");
+    const batch = agent.inbox[0]!;
+    const item = batch.items[0]!;
+    const port = world.engine.port;
+    port.ack(agent, { type: "content.ack", batchId: "b-unknown", results: [{ kind: item.kind, name: item.name, revision: 1, hash: item.hash, status: "applied" }] });
+    port.ack(agent, { type: "content.ack", batchId: batch.batchId, results: [{ kind: item.kind, name: "Not Sent", revision: 1, hash: item.hash, status: "applied" }, { kind: item.kind, name: item.name, revision: 1, hash: `sha256:${"0".repeat(64)}`, status: "applied" }] });
+    await world.settle();
+    expect(statuses(world, push.id)).toEqual({ pending: 1 });
+    expect(world.engine.state.reported(agent.tenantId, "custom-field:Not Sent")).toBeUndefined();
+    // What the ack left out is looked at again and sent once more.
+    expect(agent.received).toHaveLength(2);
+
+    const stale = { ...agent, sessionId: "old" } as unknown as FakeContentAgent;
+    port.ack(stale, { type: "content.ack", batchId: agent.inbox[1]!.batchId, results: [] });
+    agent.answer(agent.inbox[1]!.batchId);
+    await world.settle();
+    expect(statuses(world, push.id)).toEqual({ applied: 1 });
+  });
+
+  it("drift shows in the sync state and a new push heals it", async () => {
+    const world = new PushWorld();
+    const agent = new FakeContentAgent(world, world.tenant("A"));
+    agent.connect();
+    const field = world.field("Drifty");
+    await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
+    await world.settle();
+    agent.drift("custom-field", "Drifty");
+    expect(world.engine.sync.summary("custom-field", field.id)).toMatchObject({ synchronized: false, drifted: 1 });
+    // Drift is not healed behind the user's back, not even on a reconnect.
+    agent.disconnect();
+    agent.connect();
+    await world.settle();
+    expect(agent.received).toHaveLength(1);
+    expect(world.engine.dryRun({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }).plan[0]!.action).toBe("replace");
+
+    const heal = await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
+    await world.settle();
+    expect(statuses(world, heal.id)).toEqual({ applied: 1 });
+    expect(world.engine.sync.summary("custom-field", field.id)).toMatchObject({ synchronized: true, drifted: 0 });
+  });
+
+  it("a deleted tenant's pending results stop and its state is dropped", async () => {
+    const world = new PushWorld();
+    const gone = world.tenant("Gone");
+    const field = world.field("Orphan");
+    const push = await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
+    world.tenants.delete(gone);
+    world.engine.control.tenantDeleted(gone);
+    await world.settle();
+    expect(world.engine.ledger.result(push.id, gone, "custom-field:Orphan")).toEqual({ status: "stopped", error: "the tenant was deleted" });
+    expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
+    expect(world.engine.sync.summary("custom-field", field.id).total).toBe(0);
+  });
+
+  it("refuses pushes naming unknown items or tenants, and targets that match nobody", async () => {
+    const world = new PushWorld();
+    const tenant = world.tenant("A", ["eu"]);
+    const field = world.field("X");
+    expect(() => world.engine.dryRun({ items: [{ kind: "custom-fields", id: "cnt_nope" }], targets: { tenants: [tenant, "tnt_nope"] } })).toThrow(
+      expect.objectContaining({ status: 422, extra: { errors: [{ path: "items.0.id", message: "no custom-field with this id" }, { path: "targets.tenants.1", message: "no tenant with this id" }] } }),
+    );
+    expect(() => world.engine.dryRun({ items: [{ kind: "custom-fields", id: field.id }], targets: { tags: ["us"] } })).toThrow(
+      expect.objectContaining({ status: 422, extra: { errors: [{ path: "targets", message: "no tenant matches these targets" }] } }),
+    );
+  });
+});

@@ -1,0 +1,166 @@
+import type { PushProgressEvent } from "@canopy/api";
+import type { ApplyResult, ManifestEntry } from "@canopy/protocol";
+import { createMemoryStore, type Store } from "@canopy/store";
+import { ContentRepository } from "../src/content/content-repository.js";
+import { AuditLog } from "../src/domain/audit-log.js";
+import { Tenants } from "../src/domain/tenants.js";
+import type { AgentLink, ApplyBatch } from "../src/gateway/content-port.js";
+import { PushEngine } from "../src/push/push-engine.js";
+import type { ReconcilerOptions } from "../src/push/reconciler.js";
+import { manualClock, silentLogger } from "./helpers.js";
+
+/** Everything the push engine works with, over one store; `restart()` is a new engine on it. */
+export class PushWorld {
+  readonly store: Store;
+  readonly clock = manualClock();
+  readonly tenants: Tenants;
+  readonly content: ContentRepository;
+  readonly audit: AuditLog;
+  readonly live: PushProgressEvent[] = [];
+  engine: PushEngine;
+  readonly #reconciler: ReconcilerOptions;
+
+  constructor(options: { store?: Store; reconciler?: ReconcilerOptions } = {}) {
+    this.store = options.store ?? createMemoryStore();
+    this.#reconciler = options.reconciler ?? {};
+    this.tenants = new Tenants(this.store, this.clock);
+    this.content = new ContentRepository(this.store, this.clock);
+    this.audit = new AuditLog(this.store, this.clock);
+    this.engine = this.#engine();
+  }
+
+  /** The hub died and came back: a new engine over the same store, nothing carried in memory. */
+  restart(): PushEngine {
+    this.engine.reconciler.close();
+    this.engine = this.#engine();
+    return this.engine;
+  }
+
+  tenant(name: string, tags: string[] = []): string {
+    return this.tenants.create({ name, tags }).id;
+  }
+
+  field(name: string, extra: Record<string, unknown> = {}) {
+    return this.content.create("custom-field", { name, type: "text", appliesTo: "incident", ...extra }, "tester");
+  }
+
+  /** Lets acks, flushes and events run to the end. */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.engine.publisher.idle();
+    }
+  }
+
+  #engine(): PushEngine {
+    return new PushEngine({
+      store: this.store,
+      clock: this.clock,
+      logger: silentLogger,
+      catalogue: this.content,
+      tenants: this.tenants,
+      audit: this.audit,
+      live: (event) => this.live.push(event),
+      reconciler: this.#reconciler,
+    });
+  }
+}
+
+interface Held extends ManifestEntry {
+  body: unknown;
+}
+
+let sessions = 0;
+
+/**
+ * An agent as the push engine sees it, in memory, with the real agent's ack semantics
+ * (apps/agent README "Content"): same hash held → `unchanged`, or `applied` when the same push
+ * applied it; a dependency that failed or was skipped in the batch → `skipped`; names in
+ * `refuse` fail. With `autoAck` it answers each batch on the next turn; otherwise the test calls
+ * `answer()`.
+ */
+export class FakeContentAgent implements AgentLink {
+  readonly agentId: string;
+  sessionId = "";
+  isOpen = false;
+  readonly held = new Map<string, Held>();
+  readonly inbox: ApplyBatch[] = [];
+  readonly received: ApplyBatch[] = [];
+  readonly refuse = new Set<string>();
+  autoAck = true;
+  /** Acks are computed and the manifest updated, but never sent (a crash ate them). */
+  dropAcks = false;
+  #world: PushWorld;
+
+  constructor(
+    world: PushWorld,
+    readonly tenantId: string,
+  ) {
+    this.#world = world;
+    this.agentId = `agt_${tenantId}`;
+  }
+
+  /** Welcome, then the manifest, as the real agent does. */
+  connect(): void {
+    this.sessionId = `s${++sessions}`;
+    this.isOpen = true;
+    const port = this.#world.engine.port;
+    port.connected(this);
+    port.manifest(this, { type: "content.manifest", items: this.manifest() });
+  }
+
+  disconnect(): void {
+    this.isOpen = false;
+    this.inbox.length = 0;
+    this.#world.engine.port.disconnected(this);
+  }
+
+  manifest(): ManifestEntry[] {
+    return Array.from(this.held.values(), ({ body: _body, ...entry }) => entry);
+  }
+
+  apply(batch: ApplyBatch): boolean {
+    if (!this.isOpen) return false;
+    this.inbox.push(batch);
+    this.received.push(batch);
+    if (this.autoAck) setImmediate(() => this.answer(batch.batchId));
+    return true;
+  }
+
+  /** Applies a batch from the inbox and acknowledges it. */
+  answer(batchId = this.inbox[0]?.batchId): ApplyResult[] {
+    const index = this.inbox.findIndex((b) => b.batchId === batchId);
+    if (index < 0 || !this.isOpen) return [];
+    const [batch] = this.inbox.splice(index, 1);
+    const results = this.#apply(batch!);
+    if (!this.dropAcks) this.#world.engine.port.ack(this, { type: "content.ack", batchId: batch!.batchId, results });
+    return results;
+  }
+
+  /** A local edit on the tenant, reported as drift. */
+  drift(kind: string, name: string): void {
+    const held = this.held.get(`${kind}:${name}`)!;
+    held.drifted = true;
+    this.#world.engine.port.drift(this, { type: "content.drift", items: [{ kind: held.kind, name: held.name, revision: held.revision, hash: held.hash, localHash: null }] });
+  }
+
+  #apply(batch: ApplyBatch): ApplyResult[] {
+    const statuses = new Map<string, ApplyResult["status"]>();
+    return batch.items.map((item) => {
+      const key = `${item.kind}:${item.name}`;
+      const ref = { kind: item.kind, name: item.name, revision: item.revision, hash: item.hash };
+      const blocker = item.dependsOn.find((d) => ["failed", "skipped"].includes(statuses.get(`${d.kind}:${d.name}`) ?? ""));
+      const held = this.held.get(key);
+      let result: ApplyResult;
+      if (blocker) result = { ...ref, status: "skipped", error: `skipped: depends on ${blocker.kind} ${blocker.name}, which failed` };
+      else if (held && held.hash === item.hash && !held.drifted) result = { ...ref, status: batch.pushId !== null && held.pushId === batch.pushId ? "applied" : "unchanged" };
+      else if (this.refuse.has(item.name)) result = { ...ref, status: "failed", error: `refused ${item.name}` };
+      else {
+        this.held.set(key, { ...ref, pushId: batch.pushId, drifted: false, body: item.body });
+        result = { ...ref, status: "applied" };
+      }
+      statuses.set(key, result.status);
+      return result;
+    });
+  }
+}
