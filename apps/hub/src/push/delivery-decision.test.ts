@@ -59,8 +59,9 @@ describe("decide", () => {
     expect(decide(input({ result: settled, reported: reported({ hash: "local", drifted: true }) }))).toEqual({ type: "drop" });
   });
 
-  it("drops keys nothing is desired for", () => {
+  it("drops keys nothing is desired for, or whose push left no result", () => {
     expect(decide(input({ desired: undefined }))).toEqual({ type: "drop" });
+    expect(decide(input({ result: undefined }))).toEqual({ type: "drop" });
   });
 
   describe("dependencies", () => {

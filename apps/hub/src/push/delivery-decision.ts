@@ -38,8 +38,8 @@ export interface DecisionInput {
  *   lost the ack) and `unchanged` otherwise. Else it is sent, drift or earlier refusal or not:
  *   a push is an explicit request.
  * - Without a pending result the hub still converges (a tenant that lost what it held gets it
- *   again) but never resends what the agent refused (until a retry) and never overwrites a
- *   local change (drift heals only through a new push).
+ *   again, under the push that decided it) but never resends what the agent refused (until a
+ *   retry) and never overwrites a local change (drift heals only through a new push).
  * - An item attached to one that failed or was skipped in the same push is skipped; one whose
  *   dependency is in flight in another batch waits for that batch's answer.
  */
@@ -54,6 +54,9 @@ export function decide(input: DecisionInput): Decision {
     return { type: "resolve", pushId: desired.pushId, status: reported.pushId === desired.pushId ? "applied" : "unchanged" };
   }
   if (!pending) {
+    // Every desired value was set by a push that recorded a result for it; without one (a crash
+    // while the push was being made, before it was acknowledged to anyone) it is not delivered.
+    if (!result) return { type: "drop" };
     const refused = reported?.failedHash === desired.hash;
     return refused || reported?.drifted === true ? { type: "drop" } : { type: "send", entry: desired };
   }
