@@ -48,7 +48,7 @@ export interface TenantProgress {
   tenantName: string;
   total: number;
   counts: StatusCounts;
-  /** The first errors of this tenant's items, with the item they belong to. */
+  /** The first failures of this tenant's items (failed or skipped), with the item they belong to. */
   errors: { name: string; error: string }[];
 }
 
@@ -65,7 +65,8 @@ export function progressByTenant(results: readonly ShownResult[]): TenantProgres
     }
     row.total += 1;
     row.counts[result.status] += 1;
-    if (result.error && row.errors.length < MAX_ERRORS_PER_TENANT) row.errors.push({ name: result.name, error: result.error });
+    const failed = result.status === "failed" || result.status === "skipped";
+    if (failed && result.error && row.errors.length < MAX_ERRORS_PER_TENANT) row.errors.push({ name: result.name, error: result.error });
   }
   return [...rows.values()].sort((a, b) => a.tenantName.localeCompare(b.tenantName));
 }
