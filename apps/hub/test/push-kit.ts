@@ -44,6 +44,11 @@ export class PushWorld {
     return this.content.create("custom-field", { name, type: "text", appliesTo: "incident", ...extra }, "tester");
   }
 
+  /** One turn of the event loop: the reconciler sends a push's first batches on the next turn. */
+  turn(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
   /** Lets acks, flushes and events run to the end. */
   async settle(): Promise<void> {
     for (let i = 0; i < 20; i++) {

@@ -18,6 +18,7 @@ describe("push engine: delivery", () => {
     agent.autoAck = false;
     const fields = Array.from({ length: 8 }, (_, i) => world.field(`Field ${i}`));
     const push = await world.engine.push({ items: fields.map((f) => ref(f.id)), targets: toAll }, "ops@x");
+    await world.turn();
 
     expect(agent.inbox.map((b) => b.items.length)).toEqual([3, 3]);
     expect(agent.inbox.every((b) => b.pushId === push.id)).toBe(true);

@@ -21,6 +21,7 @@ describe("push engine: losses and restarts", () => {
       agent.connect();
     }
     const push = await world.engine.push({ items: fieldRefs(world, 10), targets: toAll }, "ops@x");
+    await world.turn();
     a.answer(); // acknowledged and recorded
     b.dropAcks = true;
     b.answer(); // applied by the agent, but the ack is lost with the hub
@@ -63,6 +64,7 @@ describe("push engine: losses and restarts", () => {
     agent.autoAck = false;
     agent.connect();
     const push = await world.engine.push({ items: fieldRefs(world, 3), targets: toAll }, "ops@x");
+    await world.turn();
     agent.dropAcks = true;
     agent.answer();
     agent.disconnect();
@@ -80,6 +82,7 @@ describe("push engine: losses and restarts", () => {
     agent.autoAck = false;
     agent.connect();
     const push = await world.engine.push({ items: fieldRefs(world, 1), targets: toAll }, "ops@x");
+    await world.turn();
     const first = agent.inbox[0]!.batchId;
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(agent.received).toHaveLength(2);
@@ -97,6 +100,7 @@ describe("push engine: losses and restarts", () => {
     agent.autoAck = false;
     agent.connect();
     const push = await world.engine.push({ items: fieldRefs(world, 1), targets: toAll }, "ops@x");
+    await world.turn();
     const batch = agent.inbox[0]!;
     const item = batch.items[0]!;
     const port = world.engine.port;

@@ -5,22 +5,9 @@ import type { AgentLink, ContentPort } from "../gateway/content-port.js";
 import type { DeliveryBook, SentItem } from "./delivery-book.js";
 import { decide } from "./delivery-decision.js";
 import { itemKey, type ItemKey } from "./push-records.js";
+import { withDefaults, type ReconcilerOptions } from "./reconciler-options.js";
 
-export interface ReconcilerOptions {
-  /** Items per batch. Default 500. */
-  batchItems?: number;
-  /** Approximate JSON bytes per batch (a bigger single item goes alone). Default 1 MiB. */
-  batchBytes?: number;
-  /** Batches awaiting their ack per agent: the backpressure. Default 2. */
-  maxInFlight?: number;
-  /** A batch not acknowledged within this is counted lost and its items resent. Default 120 s. */
-  ackTimeoutMs?: number;
-  /** If an agent sends no manifest this long after its welcome, deliver from the last known state. Default 15 s. */
-  manifestWaitMs?: number;
-  /** First delay before resending after a loss; doubles per loss up to `retryMaxMs`. Default 1 s. */
-  retryBaseMs?: number;
-  retryMaxMs?: number;
-}
+export type { ReconcilerOptions } from "./reconciler-options.js";
 
 interface Batch {
   id: string;
@@ -43,6 +30,8 @@ interface Peer {
   expired: Map<string, Batch>;
   losses: number;
   timer: NodeJS.Timeout | undefined;
+  /** A pump is scheduled for the next turn of the event loop. */
+  scheduled: boolean;
 }
 
 const MAX_EXPIRED = 16;
@@ -67,21 +56,13 @@ export class Reconciler implements ContentPort {
   constructor(book: DeliveryBook, logger: Logger, options: ReconcilerOptions = {}) {
     this.#book = book;
     this.#log = logger;
-    this.#options = {
-      batchItems: options.batchItems ?? 500,
-      batchBytes: options.batchBytes ?? 1024 * 1024,
-      maxInFlight: options.maxInFlight ?? 2,
-      ackTimeoutMs: options.ackTimeoutMs ?? 120_000,
-      manifestWaitMs: options.manifestWaitMs ?? 15_000,
-      retryBaseMs: options.retryBaseMs ?? 1000,
-      retryMaxMs: options.retryMaxMs ?? 30_000,
-    };
+    this.#options = withDefaults(options);
   }
 
   connected(link: AgentLink): void {
     const previous = this.#peers.get(link.tenantId);
     if (previous) this.#drop(previous);
-    const peer: Peer = { link, ready: false, dirty: new Set(), inFlight: new Map(), sending: new Map(), expired: new Map(), losses: 0, timer: undefined };
+    const peer: Peer = { link, ready: false, dirty: new Set(), inFlight: new Map(), sending: new Map(), expired: new Map(), losses: 0, timer: undefined, scheduled: false };
     this.#peers.set(link.tenantId, peer);
     peer.timer = this.#after(this.#options.manifestWaitMs, () => {
       if (peer.ready) return;
@@ -138,7 +119,7 @@ export class Reconciler implements ContentPort {
     const peer = this.#peers.get(tenantId);
     if (!peer?.ready) return;
     for (const key of keys) peer.dirty.add(key);
-    this.#pump(peer);
+    this.#schedule(peer);
   }
 
   /** Whether `key` is in a batch on its way to the tenant's agent. */
@@ -160,7 +141,20 @@ export class Reconciler implements ContentPort {
     peer.timer = undefined;
     peer.ready = true;
     peer.dirty = new Set(this.#book.desiredKeys(peer.link.tenantId));
-    this.#pump(peer);
+    this.#schedule(peer);
+  }
+
+  /**
+   * Pumps on the next turn: a push (or a manifest) is answered first, and the first batches of
+   * many agents are encoded one agent per turn instead of all inside one request.
+   */
+  #schedule(peer: Peer): void {
+    if (peer.scheduled) return;
+    peer.scheduled = true;
+    setImmediate(() => {
+      peer.scheduled = false;
+      if (this.#peers.get(peer.link.tenantId) === peer) this.#pump(peer);
+    });
   }
 
   /** Sends batches while the agent has room and something needs sending. */

@@ -25,6 +25,7 @@ describe("push routes", () => {
     expect(created.status).toBe(202);
     const pushId = created.body.id as string;
 
+    await settled(t.hub);
     const [batch] = agent.batches();
     expect(batch).toMatchObject({ pushId, items: [{ kind: "custom-field", name: "Severity", revision: 1, hash: item.hash, body: field("Severity") }] });
     agent.ackAll();
@@ -131,6 +132,7 @@ describe("push routes", () => {
     expect((await admin.post(`/pushes/${id}/retry`)).body).toMatchObject({ status: 409, code: "nothing_to_retry" });
 
     // Globex is offline: its result is pending until stopped.
+    await settled(t.hub);
     agent.ackAll();
     await settled(t.hub);
     const stopped = await admin.post(`/pushes/${id}/stop`);
