@@ -95,7 +95,7 @@ describe("push engine: losses and restarts", () => {
   });
 
   it("acknowledgements are taken only for what was sent, on the link it was sent on", async () => {
-    const world = new PushWorld();
+    const world = new PushWorld({ reconciler: { retryBaseMs: 5 } });
     const agent = new FakeContentAgent(world, world.tenant("A"));
     agent.autoAck = false;
     agent.connect();
@@ -109,7 +109,9 @@ describe("push engine: losses and restarts", () => {
     await world.settle();
     expect(statuses(world, push.id)).toEqual({ pending: 1 });
     expect(world.engine.state.reported(agent.tenantId, "custom-field:Not Sent")).toBeUndefined();
-    // What the ack left out is looked at again and sent once more.
+    // What the ack left out is sent once more, after a backoff.
+    expect(agent.received).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(agent.received).toHaveLength(2);
 
     const stale = { ...agent, sessionId: "old" } as unknown as FakeContentAgent;

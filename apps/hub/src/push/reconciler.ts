@@ -101,11 +101,16 @@ export class Reconciler implements ContentPort {
       byKey.delete(item.key);
       this.#book.recordOutcome(link.tenantId, item, result.status, result.error);
     }
-    // Items the ack left out were not applied as far as the hub knows: look at them again.
-    for (const item of byKey.values()) peer.dirty.add(item.key);
-    peer.losses = 0;
     this.#book.changed();
-    this.#pump(peer);
+    if (byKey.size === 0) {
+      peer.losses = 0;
+      this.#pump(peer);
+      return;
+    }
+    // Items the ack left out were not applied as far as the hub knows: sent again, after a
+    // backoff, so an agent that keeps leaving them out cannot make the hub spin.
+    for (const item of byKey.values()) peer.dirty.add(item.key);
+    this.#backOff(peer);
   }
 
   drift(link: AgentLink, message: AgentMessage<"content.drift">): void {
@@ -240,14 +245,20 @@ export class Reconciler implements ContentPort {
     for (const item of batch.items) peer.dirty.add(item.key);
     this.#book.lost(peer.link.tenantId, batch.items);
     this.#book.changed();
+    const delay = this.#backOff(peer);
+    this.#log.warn({ tenantId: peer.link.tenantId, batchId: batch.id, items: batch.items.length, retryInMs: delay }, "content batch not acknowledged in time; resending");
+  }
+
+  /** Pauses sending to the agent: 1 s, doubling per loss in a row, up to `retryMaxMs`. */
+  #backOff(peer: Peer): number {
     peer.losses++;
     const delay = Math.min(this.#options.retryMaxMs, this.#options.retryBaseMs * 2 ** (peer.losses - 1));
-    this.#log.warn({ tenantId: peer.link.tenantId, batchId: batch.id, items: batch.items.length, retryInMs: delay }, "content batch not acknowledged in time; resending");
     clearTimeout(peer.timer);
     peer.timer = this.#after(delay, () => {
       peer.timer = undefined;
       this.#pump(peer);
     });
+    return delay;
   }
 
   /** The batch is answered or given up: its keys are no longer in flight. */
