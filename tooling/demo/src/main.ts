@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readAgentStatus } from "@canopy/agent";
@@ -54,6 +54,26 @@ async function pairWithCli(hubUrl: string, code: string, dataDir: string): Promi
   if (exitCode !== 0) throw new Error(`canopy-agent pair failed: ${stderr.trim()}`);
 }
 
+/**
+ * On a first start, fills the catalogue with real content from `../shared/data` when it is there
+ * (the CACAO example playbooks and a slice of the Sigma rules), so the Content pages are not empty.
+ */
+async function seedContent(base: string, cookie: string): Promise<string> {
+  const shared = join(repoRoot, "..", "shared", "data");
+  if (!existsSync(shared)) return "no ../shared/data beside the checkout: content catalogue left empty";
+  const existing = await api<{ items: unknown[] }>(base, cookie, "GET", "/content/siem-rules?limit=1");
+  if (existing.items.length > 0) return "content catalogue kept from the last start";
+  const files: { name: string; text: string }[] = [];
+  const examples = join(shared, "cacao", "examples");
+  for (const name of (await readdir(examples)).sort()) if (name.endsWith(".json")) files.push({ name, text: await readFile(join(examples, name), "utf8") });
+  const rules = join(shared, "sigma", "rules", "windows", "process_creation");
+  if (existsSync(rules)) {
+    for (const name of (await readdir(rules)).sort().slice(0, 60)) files.push({ name, text: await readFile(join(rules, name), "utf8") });
+  }
+  const result = await api<{ created: unknown[]; refused: unknown[] }>(base, cookie, "POST", "/content/import", { files });
+  return `imported ${result.created.length} playbooks and Sigma rules from ../shared/data (${result.refused.length} refused)`;
+}
+
 async function main(): Promise<void> {
   await mkdir(join(demoDir, "agents"), { recursive: true });
   const email = process.env.CANOPY_ADMIN_EMAIL ?? "admin@canopy.local";
@@ -94,10 +114,13 @@ async function main(): Promise<void> {
     agents.push(run(["run", "--data-dir", dataDir], join(demoDir, "agents", `${slug}.log`)));
   }
 
+  const seeded = await seedContent(url, cookie).catch((error: unknown) => `content not seeded: ${error instanceof Error ? error.message : String(error)}`);
+
   console.log("");
   console.log(`  Canopy is running at ${url}`);
   console.log(`  login: ${email} / ${password}`);
   console.log(`  demo tenants: ${TENANTS.map((t) => t.name).join(", ")} (agents paired with canopy-agent)`);
+  console.log(`  content: ${seeded}`);
   console.log(`  data: ${demoDir}   stop: Ctrl-C`);
   console.log("");
 
