@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ContentHash } from "@canopy/protocol";
 import { describe, expect, it } from "vitest";
-import { sharedData } from "../test/shared-data.js";
+import { sharedData } from "@canopy/shared-data";
 import { canonicalHash, canonicalJson } from "./canonical.js";
 import { sha256Hex } from "./sha256.js";
 

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { filesUnder, sharedData } from "../test/shared-data.js";
+import { filesUnder, sharedData } from "@canopy/shared-data";
 import { canonicalHash } from "./canonical.js";
 import { importSigma } from "./sigma-import.js";
 import { validateContent } from "./validate.js";

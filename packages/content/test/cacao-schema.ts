@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 // The named export: ajv is CommonJS, and under NodeNext its default import is the module object.
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import { filesUnder, sharedData } from "./shared-data.js";
+import { filesUnder, sharedData } from "@canopy/shared-data";
 
 const BASE = "https://canopy.invalid/cacao-2.0/";
 

@@ -1,32 +1,18 @@
 // `npm run bench -- push`: time to push every Sigma rule in ../shared/data to 10 agents, and one
 // CACAO playbook to 100 agents, acknowledgements included; with the same bytes sent over bare
 // `ws` (one echo per batch) as the baseline.
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAgent, pairAgent } from "@canopy/agent";
+import { sharedDataFile, sigmaFiles } from "@canopy/shared-data";
 import WebSocket from "ws";
 import { mib, startServer } from "./processes.js";
 
 const PASSWORD = "bench-password-123";
 const hubBin = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
 const baselineScript = fileURLToPath(new URL("./baseline-server.js", import.meta.url));
-const sharedData = fileURLToPath(new URL("../../../../shared/data/", import.meta.url));
-
-function sigmaFiles(): { name: string; text: string }[] {
-  const out: { name: string; text: string }[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      const full = join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (entry.endsWith(".yml")) out.push({ name: full, text: readFileSync(full, "utf8") });
-    }
-  };
-  for (const top of ["rules", "rules-emerging-threats", "rules-threat-hunting"]) walk(join(sharedData, "sigma", top));
-  return out;
-}
 
 async function withHub<T>(agentCount: number, body: (ctx: HubContext) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-push-"));
@@ -135,7 +121,7 @@ export async function pushBench(): Promise<void> {
   });
   const sigmaBaseline = await baselineBytes(batchesOf(files.map((f) => f.text), 500), 10);
 
-  const playbookText = readFileSync(join(sharedData, "cacao", "examples", "ssh-playbook.json"), "utf8");
+  const playbookText = sharedDataFile("cacao", "examples", "ssh-playbook.json");
   const playbook = await withHub(100, async (ctx) => {
     const created = await ctx.api<{ created: { id: string }[] }>("POST", "/content/import", JSON.parse(playbookText));
     const result = await timePush(ctx, [{ kind: "playbooks", id: created.created[0]!.id }]);

@@ -7,7 +7,7 @@ import { launchChromium } from "../harness/chromium.js";
 import { spawnNode, stopAllChildren } from "../harness/child.js";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startHub, type TestHub } from "../harness/hub.js";
 import { agentBin } from "../harness/paths.js";
-import { sharedDataFile } from "../harness/shared-data.js";
+import { sharedDataFile } from "@canopy/shared-data";
 
 const SCREENSHOTS = process.env.CANOPY_SCREENSHOT_DIR ?? "/tmp";
 const UI_TIMEOUT = 15_000;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { heldContent } from "../harness/content.js";
 import { Scenario } from "../harness/scenario.js";
-import { sigmaFiles } from "../harness/shared-data.js";
+import { sigmaFiles } from "@canopy/shared-data";
 import { waitFor } from "../harness/wait.js";
 
 describe("the hub is killed mid-push", () => {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readAgentStatus } from "@canopy/agent";
 import { createHub } from "@canopy/hub";
+import { sharedDataDir } from "@canopy/shared-data";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const agentBin = join(repoRoot, "apps/agent/bin/canopy-agent");
@@ -59,8 +60,12 @@ async function pairWithCli(hubUrl: string, code: string, dataDir: string): Promi
  * (the CACAO example playbooks and a slice of the Sigma rules), so the Content pages are not empty.
  */
 async function seedContent(base: string, cookie: string): Promise<string> {
-  const shared = join(repoRoot, "..", "shared", "data");
-  if (!existsSync(shared)) return "no ../shared/data beside the checkout: content catalogue left empty";
+  let shared: string;
+  try {
+    shared = sharedDataDir();
+  } catch {
+    return "no ../shared/data beside the checkout: content catalogue left empty";
+  }
   const existing = await api<{ items: unknown[] }>(base, cookie, "GET", "/content/siem-rules?limit=1");
   if (existing.items.length > 0) return "content catalogue kept from the last start";
   const files: { name: string; text: string }[] = [];

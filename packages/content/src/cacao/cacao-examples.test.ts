@@ -5,7 +5,7 @@ import { basename } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type SchemaCheck, officialPlaybookValidator } from "../../test/cacao-schema.js";
 import { playbookFixture } from "../../test/fixtures.js";
-import { filesUnder, sharedData } from "../../test/shared-data.js";
+import { filesUnder, sharedData } from "@canopy/shared-data";
 import { canonicalHash } from "../canonical.js";
 import { exportCacao, importCacao } from "./cacao-json.js";
 import { playbookSteps } from "./playbook-steps.js";

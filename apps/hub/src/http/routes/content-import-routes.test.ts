@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import { ContentImportResultSchema } from "@canopy/api";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestHub, login, type Caller, type TestHub } from "../../../test/helpers.js";
-import { filesUnder, importFiles, sharedData } from "../../../test/shared-data.js";
+import { filesUnder, importFiles, sharedData } from "@canopy/shared-data";
 
 const YAML = { "content-type": "application/yaml" };
 
