@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { InsightUpdatedEventSchema, InsightsIngestedEventSchema } from "./insights.js";
 import { PushProgressEventSchema } from "./pushes.js";
 import { TenantSchema } from "./tenants.js";
 
@@ -14,6 +15,8 @@ export const liveEventSchemas = {
   "tenant.updated": TenantSchema,
   "tenant.deleted": TenantDeletedEventSchema,
   "push.progress": PushProgressEventSchema,
+  "insight.updated": InsightUpdatedEventSchema,
+  "insights.ingested": InsightsIngestedEventSchema,
 } as const;
 
 export type LiveEventName = keyof typeof liveEventSchemas;

@@ -11,3 +11,5 @@ export * from "./events.js";
 export * from "./audit.js";
 export * from "./content.js";
 export * from "./pushes.js";
+export * from "./insights.js";
+export * from "./dashboards.js";

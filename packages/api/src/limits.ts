@@ -42,3 +42,12 @@ export const CONTENT_FILTER_MAX = 200;
 export const PUSH_ITEMS_MAX = 20_000;
 /** Tenants named in one push's targets (`tenants`, `exclude`) or rollback. */
 export const PUSH_TARGETS_MAX = 10_000;
+
+/** Insights named in one `POST /insights/bulk`. */
+export const INSIGHT_BULK_MAX = 1000;
+/** Values in one list filter of `GET /insights` (`status=new,closed`). */
+export const INSIGHT_FILTER_VALUES_MAX = 100;
+
+export const DASHBOARD_NAME_MAX = 100;
+export const DASHBOARD_WIDGETS_MAX = 24;
+export const WIDGET_TITLE_MAX = 100;

@@ -3,6 +3,7 @@ export * from "./close-codes.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./content.js";
+export * from "./insights.js";
 export * from "./rpc.js";
 export * from "./messages/hub-to-agent.js";
 export * from "./messages/agent-to-hub.js";

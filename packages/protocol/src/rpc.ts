@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { HeldItem } from "./content.js";
-
+import { Insight, InsightId } from "./insights.js";
 
 /** `system.info`: what the Connect view shows about a tenant, fetched live from its agent. */
 export const SystemInfo = z.object({
@@ -28,6 +28,11 @@ export type SystemInfo = z.infer<typeof SystemInfo>;
  */
 export const rpcMethods = {
   "system.info": { params: z.object({}).default({}), result: SystemInfo },
+  /** `insight.get`: one insight as the tenant holds it now (Open in tenant); `found: false` when it has none. */
+  "insight.get": {
+    params: z.object({ id: InsightId }),
+    result: z.object({ found: z.boolean(), insight: Insight.nullable() }),
+  },
 } as const;
 
 export type RpcMethod = keyof typeof rpcMethods;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ContentAck, ContentDrift, ContentManifest } from "../content.js";
 import { ErrorCode } from "../errors.js";
+import { InsightUpdateAck, InsightsUpsert } from "../insights.js";
 import { Id, RequestId, Signature } from "../ids.js";
 
 /**
@@ -55,6 +56,8 @@ export const AgentToHub = z.discriminatedUnion("type", [
   ContentManifest,
   ContentAck,
   ContentDrift,
+  InsightsUpsert,
+  InsightUpdateAck,
 ]);
 export type AgentToHub = z.infer<typeof AgentToHub>;
 export type AgentToHubType = AgentToHub["type"];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ContentApply } from "../content.js";
 import { ErrorCode } from "../errors.js";
+import { InsightUpdate, InsightsAck } from "../insights.js";
 import { Id, Nonce, RequestId } from "../ids.js";
 import { PROTOCOL_VERSION } from "../limits.js";
 
@@ -59,6 +60,8 @@ export const HubToAgent = z.discriminatedUnion("type", [
   RpcRequest,
   UnpairNotice,
   ContentApply,
+  InsightsAck,
+  InsightUpdate,
 ]);
 export type HubToAgent = z.infer<typeof HubToAgent>;
 export type HubToAgentType = HubToAgent["type"];
