@@ -4,6 +4,8 @@ export * as auth from "./auth";
 export * as tenantsApi from "./tenants";
 export * as contentApi from "./content";
 export * as pushesApi from "./pushes";
+export * as insightsApi from "./insights";
 export { openLiveFeed, type FeedStatus, type LiveFeed } from "./live-feed";
 export type * from "./types";
 export type * from "./content-types";
+export type * from "./insights";

@@ -1,5 +1,6 @@
 import { API_BASE } from "./client";
 import type { PushProgressEvent } from "./content-types";
+import type { InsightSummary, InsightsIngestedEvent } from "./insights";
 import type { LiveEvents, Tenant } from "./types";
 
 export type FeedStatus = "connecting" | "live" | "reconnecting" | "closed";
@@ -12,6 +13,10 @@ export interface LiveFeedHandlers {
   onTenantDeleted(id: string): void;
   /** A push advanced (any push, by anyone): its state and counts. */
   onPushProgress?(event: PushProgressEvent): void;
+  /** An insight changed: acknowledged by its agent, a new pending change, or a new revision. */
+  onInsightUpdated?(insight: InsightSummary): void;
+  /** A tenant's agent delivered a batch of insights. */
+  onInsightsIngested?(event: InsightsIngestedEvent): void;
 }
 
 export interface LiveFeed {
@@ -63,6 +68,14 @@ export function openLiveFeed(handlers: LiveFeedHandlers): LiveFeed {
     current.addEventListener("push.progress", (event) => {
       const progress = parse<PushProgressEvent>(event as MessageEvent);
       if (progress?.id && progress.progress) handlers.onPushProgress?.(progress);
+    });
+    current.addEventListener("insight.updated", (event) => {
+      const insight = parse<LiveEvents["insight.updated"]>(event as MessageEvent);
+      if (insight?.id && insight.status) handlers.onInsightUpdated?.(insight);
+    });
+    current.addEventListener("insights.ingested", (event) => {
+      const ingested = parse<LiveEvents["insights.ingested"]>(event as MessageEvent);
+      if (ingested?.tenantId) handlers.onInsightsIngested?.(ingested);
     });
     current.addEventListener("error", () => {
       if (stopped || source !== current) return;

@@ -1,5 +1,6 @@
 import { SvelteMap } from "svelte/reactivity";
 import { errorMessage, openLiveFeed, tenantsApi, type FeedStatus, type LiveFeed, type Tenant } from "$lib/api";
+import { insightActivity } from "$lib/insights/insight-activity.svelte";
 import { pushActivity } from "./push-activity.svelte";
 
 type FeedEvent = { type: "updated"; tenant: Tenant } | { type: "deleted"; id: string };
@@ -30,11 +31,16 @@ class TenantDirectory {
     if (this.#feed) return;
     void this.reload();
     this.#feed = openLiveFeed({
-      onOpen: () => void this.reload(),
+      onOpen: () => {
+        void this.reload();
+        insightActivity.feedOpened();
+      },
       onStatus: (status) => (this.feedStatus = status),
       onTenantUpdated: (tenant) => this.#apply({ type: "updated", tenant }),
       onTenantDeleted: (id) => this.#apply({ type: "deleted", id }),
       onPushProgress: (event) => pushActivity.record(event),
+      onInsightUpdated: (insight) => insightActivity.updated(insight),
+      onInsightsIngested: (event) => insightActivity.ingested(event),
     });
   }
 
