@@ -10,6 +10,9 @@ import { HubConnection, type Disconnected } from "./hub-connection.js";
 import type { HubSocket } from "./hub-socket.js";
 import { connectUrl } from "./hub-url.js";
 import { silentLogger, withBindings, type AgentLogger } from "./logger.js";
+import { ensureIngestToken } from "./ingest-token.js";
+import { startIngestServer, type IngestServer } from "./ingest-server.js";
+import { InsightSync } from "./insight-sync.js";
 import { handleHubMessage, type HandlerContext } from "./message-handlers.js";
 import { agentPaths } from "./paths.js";
 import { writeRuntimeRecord } from "./runtime-file.js";
@@ -27,6 +30,10 @@ export interface AgentRuntimeOptions extends AgentOptions {
   recordRuntime?: boolean;
   /** Default true. False: no manifest, no drift scans, content batches ignored (short-lived sessions). */
   syncContent?: boolean;
+  /** Default true. False: the outbox sends nothing and insight updates are left for the next run. */
+  syncInsights?: boolean;
+  /** Unacked insight batches at most (default 4). */
+  outboxWindow?: number;
 }
 
 /** Everything one `start()` opened; dropped again when the agent ends. */
@@ -37,6 +44,10 @@ interface Run {
   connection: HubConnection;
   /** Applies content, reports the manifest, watches for drift; null in short-lived sessions. */
   content: ContentSync | null;
+  /** The tenant's insights: store, outbox, board changes. */
+  insights: InsightSync;
+  /** The loopback ingest endpoint (`ingestPort` set); null otherwise. */
+  ingest: IngestServer | null;
   logger: AgentLogger;
   startedAt: Date;
   connectedSince: Date | null;
@@ -82,7 +93,14 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
 
   function recordRuntime(run: Run, recorded: AgentState): void {
     if (options.recordRuntime === false) return;
-    const record = { pid: process.pid, state: recorded, since: new Date().toISOString(), hubUrl: run.credentials.hubUrl };
+    const record = {
+      pid: process.pid,
+      state: recorded,
+      since: new Date().toISOString(),
+      hubUrl: run.credentials.hubUrl,
+      // Gone from the record once stopped: an import then writes the store itself.
+      ...(run.ingest && !TERMINAL_STATES.has(recorded) ? { ingestPort: run.ingest.port } : {}),
+    };
     run.runtimeWrites = run.runtimeWrites
       .then(() => writeRuntimeRecord(paths.runtimeFile, record))
       .catch((error: unknown) => run.logger.warn({ err: String(error) }, "could not write runtime.json"));
@@ -91,9 +109,13 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
   /** Ends a run exactly once: close the link, wipe if revoked, record, close the store, announce. */
   function end(run: Run, final: "stopped" | "unpaired" | "replaced", wipe: boolean, announce: () => void): Promise<void> {
     run.ending ??= (async () => {
+      // No new insights from outside while the store is closing.
+      await run.ingest?.close();
       await run.connection.stop(CloseCode.normal, final === "unpaired" ? "unpaired" : "agent stopping");
       // A batch being applied stops between items (unacked: the hub resends it); what it applied is kept.
       await run.content?.stop();
+      // Unacked and queued insights stay on disk; the next run sends them.
+      await run.insights.stop();
       if (wipe) {
         try {
           await forgetCredentials(run.store, paths);
@@ -167,7 +189,10 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
       logger: run.logger,
       agentId: run.credentials.agentId,
       privateKey: run.privateKey,
-      rpc: { systemInfo: () => collectSystemInfo({ store: run.store, startedAt: run.startedAt, connectedSince: run.connectedSince }) },
+      rpc: {
+        systemInfo: () => collectSystemInfo({ store: run.store, startedAt: run.startedAt, connectedSince: run.connectedSince }),
+        insight: (id) => run.insights.insights.get(id),
+      },
       welcomed: (welcome: HubMessage<"welcome">, socket: HubSocket) => {
         run.connectedSince = new Date();
         run.connection.markHealthy();
@@ -186,12 +211,19 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
           sessionId: welcome.sessionId,
         });
         run.content?.welcomed(socket);
+        if (options.syncInsights !== false) run.insights.welcomed(socket);
         options.onWelcome?.(socket);
       },
       revoked: (reason: string) => void revoke(run, reason),
       applyContent: (batch, socket) => {
         if (run.content) run.content.apply(batch, socket);
         else run.logger.debug({ batchId: batch.batchId }, "content batch ignored in a short-lived session");
+      },
+      insightsAcked: (seq) => run.insights.acked(seq),
+      applyInsightUpdates: async (message, socket) => {
+        // Left unacked in a short-lived session: the hub resends it to the next run.
+        if (options.syncInsights === false) return;
+        await run.insights.applyUpdates(message, socket);
       },
     };
   }
@@ -212,6 +244,24 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
       throw new AgentCliError("damaged_state", "the stored hub key is not valid; pair again with canopy-agent pair --force", { cause: error });
     }
     const logger = withBindings(baseLogger, { agentId: credentials.agentId });
+    const insights = new InsightSync({ store, logger, ...(options.outboxWindow ? { outboxWindow: options.outboxWindow } : {}) });
+    let ingest: IngestServer | null = null;
+    if (options.ingestPort !== undefined) {
+      try {
+        ingest = await startIngestServer({
+          port: options.ingestPort,
+          token: await ensureIngestToken(paths.ingestTokenFile),
+          logger,
+          ingest: (values, source) => insights.ingest(values, source),
+        });
+      } catch (error) {
+        await store.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === "EADDRINUSE" ? `port ${options.ingestPort} is in use` : error instanceof Error ? error.message : String(error);
+        throw new AgentCliError("ingest_unavailable", `could not open the insight ingest endpoint on 127.0.0.1: ${why}; choose another with --ingest-port or CANOPY_INGEST_PORT`, { cause: error });
+      }
+      logger.info({ url: ingest.url }, "insight ingest endpoint listening");
+    }
     // The connection's callbacks only run after `run` and `context` exist (dialling starts below).
     const connection = new HubConnection({
       url: connectUrl(credentials.hubUrl),
@@ -232,6 +282,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
       privateKey,
       connection,
       content: options.syncContent === false ? null : new ContentSync({ store, paths, logger, driftScanMs }),
+      insights,
+      ingest,
       logger,
       startedAt: new Date(),
       connectedSince: null,
@@ -277,6 +329,14 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
     dataDir: paths.dataDir,
     get state() {
       return state;
+    },
+    get ingestPort() {
+      return current?.ingest?.port ?? null;
+    },
+    async ingestInsights(values, ingestOptions = {}) {
+      const run = current;
+      if (!run || run.ending) throw new Error("the agent is not running");
+      return run.insights.ingest(values, ingestOptions.source ?? "ingest");
     },
     start,
     stop,

@@ -1,12 +1,18 @@
-import { Argument, Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { pino } from "pino";
 import { AdapterConfig, readAdapterConfig, redactAdapterConfig, parseHeaders, writeAdapterConfig } from "./adapter-config.js";
 import { createAgent } from "./agent.js";
+import { generateDemoInsights } from "./demo-insights.js";
 import { readEnv, resolveDataDir, type AgentEnv } from "./env.js";
 import { AgentCliError } from "./errors.js";
+import { ChunkedWriter, importInsightsFile, type ImportReport } from "./insights-import.js";
+import { insightBytes } from "./insight-doc.js";
+import { openInsightWriter } from "./insight-writer.js";
 import { listContent, listInsights, listManifest } from "./local-data.js";
+import { ingestUrl } from "./ingest-address.js";
 import { agentPaths } from "./paths.js";
 import { pairAgent } from "./pair.js";
+import { findSigmaDir } from "./sigma-rules.js";
 import { readAgentStatus, type AgentStatus } from "./status.js";
 import { unpairAgent } from "./unpair.js";
 import { AGENT_VERSION } from "./version.js";
@@ -36,10 +42,17 @@ async function pairCommand(options: { hub: string; code: string; dataDir?: strin
   return ExitCode.ok;
 }
 
-async function runCommand(options: { dataDir?: string }): Promise<number> {
+async function runCommand(options: { dataDir?: string; ingestPort?: number }): Promise<number> {
   const env = readEnv();
   const logger = createLogger(env, "info");
-  const agent = createAgent({ dataDir: resolveDataDir(options.dataDir, env), reconnectMaxMs: env.reconnectMaxMs, driftScanMs: env.driftScanMs, logger });
+  const dataDir = resolveDataDir(options.dataDir, env);
+  const agent = createAgent({
+    dataDir,
+    reconnectMaxMs: env.reconnectMaxMs,
+    driftScanMs: env.driftScanMs,
+    ingestPort: options.ingestPort ?? env.ingestPort,
+    logger,
+  });
   let reportedUnreachable = false;
   agent.on("online", ({ hubUrl, tenantName }) => {
     reportedUnreachable = false;
@@ -70,6 +83,7 @@ async function runCommand(options: { dataDir?: string }): Promise<number> {
     });
   });
   await agent.start();
+  if (agent.ingestPort !== null) say(`insight ingest endpoint: ${ingestUrl(agent.ingestPort)} (token in ${agentPaths(dataDir).ingestTokenFile})`);
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     // A second signal means "now": do not wait for the polite close.
@@ -102,6 +116,7 @@ function printStatus(status: AgentStatus): void {
     ["key", status.keyFingerprint],
     ["hub key", status.hubKeyFingerprint],
     ["paired at", status.pairedAt],
+    ["ingest", status.ingestUrl],
     ["data dir", status.dataDir],
   ];
   for (const [label, value] of rows) say(`  ${`${label}:`.padEnd(11)} ${value ?? "-"}`);
@@ -177,8 +192,99 @@ async function insightsListCommand(options: { json?: boolean; dataDir?: string }
   const insights = await listInsights({ dataDir: resolveDataDir(options.dataDir, readEnv()) });
   if (options.json) printJson(insights);
   else if (insights.length === 0) say("no insights");
-  else for (const insight of insights) say(JSON.stringify(insight));
+  else {
+    for (const i of insights) {
+      const who = i.assignee ? `\t${i.assignee}` : "";
+      say(`${i.createdAt}\t${i.severity.padEnd(8)}\t${i.status.padEnd(11)}\t${i.id}\t${i.title}${who}`);
+    }
+  }
   return ExitCode.ok;
+}
+
+/** Bad lines reported one per stderr line, up to this many; the rest are counted. */
+const PROBLEMS_SHOWN = 20;
+
+function problemPrinter(label: (origin: number) => string): { report(origin: number, error: string): void; finish(failed: number): void } {
+  let shown = 0;
+  return {
+    report(origin, error) {
+      if (shown++ < PROBLEMS_SHOWN) complain(`${label(origin)}: ${error}`);
+    },
+    finish(failed) {
+      if (failed > PROBLEMS_SHOWN) complain(`… and ${failed - PROBLEMS_SHOWN} more`);
+    },
+  };
+}
+
+function importSummary(verb: string, report: Omit<ImportReport, "via" | "pid">): string {
+  const unchanged = report.unchanged > 0 ? `, ${report.unchanged} unchanged` : "";
+  return `${verb} ${report.imported} insights (${report.created} new, ${report.updated} updated${unchanged}), ${report.failed} failed`;
+}
+
+function whereTheyWent(via: ImportReport["via"], pid: number | null): string {
+  return via === "agent"
+    ? `handed to the running agent (pid ${pid ?? "?"}), which sends them to the hub`
+    : "stored in the data dir; the next canopy-agent run sends them to the hub";
+}
+
+async function insightsImportCommand(file: string, options: { json?: boolean; dataDir?: string }): Promise<number> {
+  const paths = agentPaths(resolveDataDir(options.dataDir, readEnv()));
+  const problems = problemPrinter((line) => `line ${line}`);
+  const errors: { line: number; error: string }[] = [];
+  const report = await importInsightsFile({
+    paths,
+    file,
+    onProblem: ({ line, error }) => {
+      problems.report(line, error);
+      if (errors.length < 100) errors.push({ line, error });
+    },
+    onProgress: (lines) => void process.stderr.write(`importing ${file}: ${lines} lines read\n`),
+  });
+  problems.finish(report.failed);
+  if (options.json) printJson({ ...report, errors });
+  else {
+    say(importSummary("imported", report));
+    if (report.imported > 0) say(whereTheyWent(report.via, report.pid));
+  }
+  return report.failed > 0 ? ExitCode.error : ExitCode.ok;
+}
+
+async function insightsGenerateCommand(options: { count: number; seed?: string; sigmaDir?: string; recent?: boolean; json?: boolean; dataDir?: string }): Promise<number> {
+  const paths = agentPaths(resolveDataDir(options.dataDir, readEnv()));
+  const sigmaDir = await findSigmaDir(options.sigmaDir);
+  const insights = await generateDemoInsights({
+    count: options.count,
+    sigmaDir,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.recent ? { recent: true } : {}),
+  });
+  const writer = await openInsightWriter(paths);
+  const problems = problemPrinter((index) => `insight ${index + 1}`);
+  let report;
+  try {
+    const chunks = new ChunkedWriter<number>(writer, (index, error) => problems.report(index, error));
+    for (const [index, insight] of insights.entries()) await chunks.add(insight, index, insightBytes(insight));
+    await chunks.flush();
+    report = chunks.report;
+  } finally {
+    await writer.close();
+  }
+  problems.finish(report.failed);
+  const from = sigmaDir ? `Sigma rules in ${sigmaDir}` : "the built-in detections";
+  if (options.json) printJson({ ...report, via: writer.via, rules: sigmaDir ?? "built-in" });
+  else {
+    say(`${importSummary("generated", report)} from ${from}`);
+    if (report.imported > 0) say(whereTheyWent(writer.via, writer.pid));
+  }
+  return report.failed > 0 ? ExitCode.error : ExitCode.ok;
+}
+
+function wholeNumber(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
 }
 
 export function buildProgram(setExitCode: (code: number) => void): Command {
@@ -212,9 +318,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command("run")
     .description("run in the foreground: connect to the hub and stay connected, reconnecting by itself")
     .addOption(dataDirOption())
+    .option("--ingest-port <port>", "port of the loopback insight ingest endpoint on 127.0.0.1 (default: $CANOPY_INGEST_PORT or 0, any free port)", wholeNumber(0, 65535))
     .addHelpText(
       "after",
       "\nLogs (JSON) go to stderr; connection changes are printed on stdout.\n" +
+        "Insights: POST them to http://127.0.0.1:<port>/v1/insights with Authorization: Bearer <token>; the\n" +
+        "token is in <data dir>/ingest-token (0600), the port in runtime.json and canopy-agent status.\n" +
         "Exit codes: 0 stopped by SIGTERM/SIGINT, 1 error or not paired, 3 unpaired by the hub\n" +
         "(credentials already removed), 4 replaced by another connection with the same key.",
     )
@@ -273,13 +382,48 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .addOption(dataDirOption())
     .action(act(adapterShowCommand));
 
-  const insights = program.command("insights").description("the tenant's insights held by this agent");
+  const insights = program
+    .command("insights")
+    .description("the tenant's insights held by this agent")
+    .addHelpText(
+      "after",
+      "\nThe agent owns the tenant's insights and sends every change to the hub. While canopy-agent run is\n" +
+        "running for the data dir, import and generate hand insights to it (its loopback ingest endpoint);\n" +
+        "otherwise they write the data dir and the next run sends them.",
+    );
   insights
     .command("list")
-    .description("list the insights this agent holds")
-    .option("--json", "print them as a JSON array")
+    .description("list the insights this agent holds, oldest first")
+    .option("--json", "print them as a JSON array (the protocol's Insight, dates as ISO strings)")
     .addOption(dataDirOption())
     .action(act(insightsListCommand));
+  insights
+    .command("import")
+    .description("add or update insights from an NDJSON file, one insight per line")
+    .argument("<file>", "the NDJSON file")
+    .option("--json", "print the summary as JSON")
+    .addOption(dataDirOption())
+    .addHelpText(
+      "after",
+      "\nEach line is one insight: id, title and severity (low, medium, high, critical) are required;\n" +
+        "description, status (new, in_progress, closed; default new), createdAt, closedAt (ISO 8601),\n" +
+        "ruleId, ruleName, tactics, techniques, hosts, users, assignee, comments, fields, source (default import)\n" +
+        "are optional. revision and updatedAt are the agent's. The id is the key: importing again updates,\n" +
+        "never duplicates; a field left out keeps its value.\n" +
+        'Example line: {"id":"siem-4711","title":"Mimikatz on WS-FIN-042","severity":"critical","techniques":["T1003.001"]}\n' +
+        "Bad lines are reported as error: line N: … and skipped; the exit code is 1 when any line failed.",
+    )
+    .action(async (file: string, options: { json?: boolean; dataDir?: string }) => setExitCode(await insightsImportCommand(file, options)));
+  insights
+    .command("generate")
+    .description("make realistic demo insights from Sigma rules (severity from level, ATT&CK from tags)")
+    .option("--count <n>", "how many", wholeNumber(1, 100_000), 50)
+    .option("--seed <seed>", "same seed, same insights (ids included); default: random")
+    .option("--sigma-dir <dir>", "a folder of Sigma rules (default: ../shared/data/sigma beside the checkout, else a built-in list)")
+    .option("--recent", "found in the last few minutes and still new, like a live feed")
+    .option("--json", "print the summary as JSON")
+    .addOption(dataDirOption())
+    .action(act(insightsGenerateCommand));
 
   return program;
 }

@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   CANOPY_RECONNECT_MAX_MS: optional(z.coerce.number().int().positive()),
   CANOPY_DRIFT_SCAN_MS: optional(z.coerce.number().int().nonnegative()),
   CANOPY_LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
+  CANOPY_INGEST_PORT: optional(z.coerce.number().int().min(0).max(65535)),
 });
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -25,6 +26,8 @@ export interface AgentEnv {
   driftScanMs: number;
   /** CANOPY_LOG_LEVEL, if set; each command has its own default. */
   logLevel: LogLevel | undefined;
+  /** The loopback ingest port of `run`; 0 (default): any free port, recorded in runtime.json. */
+  ingestPort: number;
 }
 
 /** The one place that reads `process.env` (validated; a bad value is a one-line error). */
@@ -37,6 +40,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AgentEnv {
       CANOPY_RECONNECT_MAX_MS: "a positive whole number of milliseconds",
       CANOPY_DRIFT_SCAN_MS: "a whole number of milliseconds (0: scan only on start and reconnect)",
       CANOPY_LOG_LEVEL: "one of fatal, error, warn, info, debug, trace, silent",
+      CANOPY_INGEST_PORT: "a port number from 0 to 65535 (0: any free port)",
     };
     throw new AgentCliError("invalid_environment", `${name} must be ${expected[name] ?? "valid"}`);
   }
@@ -46,6 +50,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AgentEnv {
     reconnectMaxMs: env.CANOPY_RECONNECT_MAX_MS ?? DEFAULT_RECONNECT_MAX_MS,
     driftScanMs: env.CANOPY_DRIFT_SCAN_MS ?? DEFAULT_DRIFT_SCAN_MS,
     logLevel: env.CANOPY_LOG_LEVEL,
+    ingestPort: env.CANOPY_INGEST_PORT ?? 0,
   };
 }
 

@@ -11,7 +11,8 @@ export type AgentCliErrorCode =
   | "hub_unreachable"
   | "hub_refused"
   | "invalid_response"
-  | "damaged_state";
+  | "damaged_state"
+  | "ingest_unavailable";
 
 /**
  * An error meant for a person at a terminal: `message` is one line that says what went wrong

@@ -1,9 +1,10 @@
 import type { HeldItem } from "@canopy/protocol";
-import type { Doc } from "@canopy/store";
 import { openAgentStore } from "./credentials.js";
+import type { StoredInsight } from "./insight-doc.js";
+import { InsightStore } from "./insight-store.js";
 import { agentPaths } from "./paths.js";
 import { readManifest, type ManifestDoc } from "./manifest.js";
-import { heldContent, INSIGHTS_COLLECTION } from "./system-info.js";
+import { heldContent } from "./system-info.js";
 
 /** Applied content as `[{kind, name, revision, hash}]`; empty when nothing was ever applied. */
 export async function listContent(options: { dataDir: string }): Promise<HeldItem[]> {
@@ -27,12 +28,13 @@ export async function listManifest(options: { dataDir: string }): Promise<Manife
   }
 }
 
-/** The tenant's insights as this agent holds them (documents as stored). */
-export async function listInsights(options: { dataDir: string }): Promise<Doc[]> {
+/** The tenant's insights as this agent holds them: ISO dates, oldest first (by createdAt, then id). */
+export async function listInsights(options: { dataDir: string }): Promise<StoredInsight[]> {
   const store = await openAgentStore(agentPaths(options.dataDir), { create: false });
   if (!store) return [];
   try {
-    return store.collection(INSIGHTS_COLLECTION).all();
+    // Read only: nothing changes, so nothing is queued.
+    return new InsightStore(store, { enqueue: () => {} }).list();
   } finally {
     await store.close();
   }

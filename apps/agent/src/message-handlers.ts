@@ -17,6 +17,10 @@ export interface HandlerContext {
   revoked(reason: string): void;
   /** Queues a content batch; it is applied and acked in the background, in arrival order. */
   applyContent(batch: HubMessage<"content.apply">, socket: HubSocket): void;
+  /** The hub stored insight batch `seq`. */
+  insightsAcked(seq: number): void;
+  /** Applies board changes, makes them durable, answers `insight.update.ack`. */
+  applyInsightUpdates(message: HubMessage<"insight.update">, socket: HubSocket): Promise<void>;
 }
 
 type Handler<T extends HubToAgentType> = (message: HubMessage<T>, socket: HubSocket, context: HandlerContext) => void | Promise<void>;
@@ -82,6 +86,17 @@ const handlers = {
     if (!inPhase(socket, message, "established")) return;
     context.logger.debug({ batchId: message.batchId, pushId: message.pushId, items: message.items.length }, "content batch received");
     context.applyContent(message, socket);
+  },
+
+  "insights.ack": (message, socket, context) => {
+    if (!inPhase(socket, message, "established")) return;
+    context.insightsAcked(message.seq);
+  },
+
+  "insight.update": async (message, socket, context) => {
+    if (!inPhase(socket, message, "established")) return;
+    context.logger.debug({ updates: message.updates.length }, "insight updates received");
+    await context.applyInsightUpdates(message, socket);
   },
 
   unpair: (message, socket, context) => {

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFile, stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AGENT_PAIR_PATH, generateKeyPair, PairRequest } from "@canopy/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sourceInsight, storeInsights } from "../test/insights.js";
 import { tempDataDir } from "../test/seed.js";
 import { AgentCliError } from "./errors.js";
 import { pairAgent } from "./pair.js";
@@ -148,5 +149,17 @@ describe("pairAgent", () => {
     const after = await readAgentStatus({ dataDir: join(dataDir, "agent") });
     expect(after.paired).toBe(true);
     expect(after.keyFingerprint).not.toBe(before.keyFingerprint); // a new key for the new pairing
+  });
+
+  it("queues every insight it already holds for the newly paired hub", async () => {
+    const dir = join(dataDir, "agent");
+    await storeInsights(dir, [sourceInsight("held-1"), sourceInsight("held-2")]);
+    const outbox = async () => Object.values(JSON.parse(await readFile(join(dir, "state", "insight-outbox.json"), "utf8")).docs) as { kind: string; insightId?: string }[];
+    // As if a previous hub had taken them: nothing queued any more.
+    await writeFile(join(dir, "state", "insight-outbox.json"), JSON.stringify({ version: 1, docs: { seq: { id: "seq", kind: "seq", lastSeq: 7 } } }));
+    await pair({ force: true });
+    const docs = await outbox();
+    expect(docs.filter((d) => d.kind === "queued").map((d) => d.insightId).sort()).toEqual(["held-1", "held-2"]);
+    expect(docs.find((d) => d.kind === "seq")).toMatchObject({ lastSeq: 7 });
   });
 });

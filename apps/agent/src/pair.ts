@@ -7,6 +7,8 @@ import {
   type PairRequest,
 } from "@canopy/protocol";
 import { openAgentStore, putCredentials, readCredentials, writePrivateKey, type Credentials } from "./credentials.js";
+import { InsightSync } from "./insight-sync.js";
+import { silentLogger } from "./logger.js";
 import { AgentCliError } from "./errors.js";
 import { hostDescription } from "./host.js";
 import { normalizeHubUrl, pairUrl } from "./hub-url.js";
@@ -131,6 +133,8 @@ export async function pairAgent(options: PairOptions): Promise<PairResult> {
   try {
     await writePrivateKey(paths, keyPair.privateKeyPem);
     putCredentials(store, credentials);
+    // Insights held from before (another tenant or hub) go to this hub from the first run on.
+    new InsightSync({ store, logger: silentLogger }).sendAllToNewHub();
     await store.flush();
   } finally {
     await store.close();

@@ -13,6 +13,8 @@ export interface AgentPaths {
   contentDir: string;
   /** The adapter settings (`canopy-agent adapter set`), re-read by a running agent for every batch. */
   adapterFile: string;
+  /** The local ingest token (mode 0600), made by the first `run`; `insights import` reads it too. */
+  ingestTokenFile: string;
 }
 
 export function agentPaths(dataDir: string): AgentPaths {
@@ -24,5 +26,6 @@ export function agentPaths(dataDir: string): AgentPaths {
     runtimeFile: join(root, "runtime.json"),
     contentDir: join(root, "content"),
     adapterFile: join(root, "adapter.json"),
+    ingestTokenFile: join(root, "ingest-token"),
   };
 }

@@ -1,9 +1,20 @@
-import { isRpcMethod, rpcMethods, type AgentMessage, type HubMessage, type RpcMethod, type RpcResult, type SystemInfo } from "@canopy/protocol";
+import {
+  isRpcMethod,
+  rpcMethods,
+  type AgentMessage,
+  type HubMessage,
+  type Insight,
+  type RpcMethod,
+  type RpcResult,
+  type SystemInfo,
+} from "@canopy/protocol";
 import type { z } from "zod";
 
 /** What rpc implementations may read from the running agent. */
 export interface RpcContext {
   systemInfo(): SystemInfo;
+  /** One insight as the agent holds it now; null when it has none. */
+  insight(id: string): Insight | null;
 }
 
 type RpcImplementations = {
@@ -16,6 +27,10 @@ type RpcImplementations = {
 /** One entry per protocol rpc method: a method added to the protocol does not compile until it is here. */
 const rpcImplementations = {
   "system.info": (_params, context) => context.systemInfo(),
+  "insight.get": ({ id }, context) => {
+    const insight = context.insight(id);
+    return { found: insight !== null, insight };
+  },
 } satisfies RpcImplementations;
 
 type RpcResponse = AgentMessage<"rpc.res">;

@@ -12,6 +12,8 @@ export const RuntimeRecord = z.object({
   state: z.enum(["connecting", "online", "offline", "stopped", "unpaired", "replaced"]),
   since: z.string(),
   hubUrl: z.string(),
+  /** The loopback ingest port (`run` only): where `insights import` sends instead of writing the store. */
+  ingestPort: z.number().int().min(1).max(65535).optional(),
 });
 export type RuntimeRecord = z.infer<typeof RuntimeRecord> & { state: AgentState };
 

@@ -1,5 +1,6 @@
 import { keyFingerprint, publicKeyOf } from "@canopy/protocol";
 import { openAgentStore, readCredentials, readPrivateKey } from "./credentials.js";
+import { ingestUrl } from "./ingest-address.js";
 import { agentPaths } from "./paths.js";
 import { isProcessAlive, readRuntimeRecord } from "./runtime-file.js";
 import type { AgentState } from "./types.js";
@@ -24,6 +25,8 @@ export interface AgentStatus {
   state: AgentState | null;
   since: string | null;
   pid: number | null;
+  /** The running agent's loopback ingest endpoint (token in `<dataDir>/ingest-token`); null when none. */
+  ingestUrl: string | null;
 }
 
 /**
@@ -59,5 +62,6 @@ export async function readAgentStatus(options: { dataDir: string }): Promise<Age
     state: live ? runtime.state : null,
     since: live ? runtime.since : null,
     pid: live ? runtime.pid : null,
+    ingestUrl: live && runtime.ingestPort !== undefined ? ingestUrl(runtime.ingestPort) : null,
   };
 }

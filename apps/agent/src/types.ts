@@ -1,3 +1,4 @@
+import type { IngestResult } from "./insight-store.js";
 import type { AgentLogger } from "./logger.js";
 
 /**
@@ -25,6 +26,11 @@ export interface AgentOptions {
    * 0 checks only on start and after each welcome.
    */
   driftScanMs?: number;
+  /**
+   * Listen for insights on 127.0.0.1 at this port (0: any free port), token in
+   * `<dataDir>/ingest-token`. Default: no ingest endpoint (`canopy-agent run` turns it on).
+   */
+  ingestPort?: number;
 }
 
 export type StopReason =
@@ -63,4 +69,12 @@ export interface Agent {
    * as soon as the agent ends in another terminal state, since it would never get there.
    */
   waitFor(state: AgentState, timeoutMs?: number): Promise<void>;
+  /** The ingest endpoint's port while running with `ingestPort`; null otherwise. */
+  readonly ingestPort: number | null;
+  /**
+   * Stores insights from a source in the running agent (the same path as the ingest endpoint:
+   * validated, revision bumped, on disk when it resolves, sent to the hub by the outbox).
+   * Rejects when the agent is not running.
+   */
+  ingestInsights(values: unknown[], options?: { source?: string }): Promise<IngestResult>;
 }

@@ -87,6 +87,7 @@ export async function unpairAgent(options: UnpairOptions): Promise<UnpairResult>
     reconnect: false,
     recordRuntime: false,
     syncContent: false,
+    syncInsights: false,
     ...(options.logger ? { logger: options.logger } : {}),
     onWelcome: (socket) => socket.send({ type: "unpair", reason: "unpaired on the tenant with canopy-agent unpair" }),
   });

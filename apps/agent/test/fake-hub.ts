@@ -17,6 +17,7 @@ import {
   type AgentToHubType,
   type AgentMessage,
   type HubToAgent,
+  type Insight,
 } from "@canopy/protocol";
 import { WebSocketServer, type WebSocket } from "ws";
 
@@ -26,6 +27,11 @@ export interface FakeHubOptions {
   /** Send ws pings at this interval once welcomed (0: never, to play a silent hub). */
   pingEveryMs?: number;
   tenantName?: string;
+  /**
+   * Store every `insights.upsert` in `hub.insights` (highest revision wins, like the real hub)
+   * and answer `insights.ack` at once. Off: the test acks by hand (`connection.ackInsights`).
+   */
+  ackInsights?: boolean;
 }
 
 export class FakeConnection {
@@ -62,6 +68,15 @@ export class FakeConnection {
     this.#ws.ping();
   }
 
+  /** Every `insights.upsert` received on this connection, in order. */
+  upserts(): AgentMessage<"insights.upsert">[] {
+    return this.received.filter((m): m is AgentMessage<"insights.upsert"> => m.type === "insights.upsert");
+  }
+
+  ackInsights(seq: number): void {
+    this.send({ type: "insights.ack", seq });
+  }
+
   push(message: AgentToHub): void {
     for (const observe of this.observers) observe(message);
     this.received.push(message);
@@ -93,6 +108,8 @@ export class FakeHub {
   /** agentId → public key (base64url), as pairing would have stored it. */
   readonly agents = new Map<string, string>();
   readonly connections: FakeConnection[] = [];
+  /** With `ackInsights`: what the hub holds, by insight id. */
+  readonly insights = new Map<string, Insight>();
   readonly options: Required<FakeHubOptions>;
   port = 0;
   #server: WebSocketServer | undefined;
@@ -100,7 +117,7 @@ export class FakeHub {
   #connectionWaiters: ((c: FakeConnection) => void)[] = [];
 
   constructor(options: FakeHubOptions = {}) {
-    this.options = { heartbeatMs: 15_000, pingEveryMs: 0, tenantName: "Acme", ...options };
+    this.options = { heartbeatMs: 15_000, pingEveryMs: 0, tenantName: "Acme", ackInsights: false, ...options };
   }
 
   get url(): string {
@@ -152,6 +169,13 @@ export class FakeHub {
       if (!decoded.ok) throw new Error(`agent sent a bad frame: ${decoded.error.message}`);
       connection.push(decoded.message);
       if (decoded.message.type === "hello") this.#onHello(connection, decoded.message);
+      if (decoded.message.type === "insights.upsert" && this.options.ackInsights) {
+        for (const insight of decoded.message.insights) {
+          const held = this.insights.get(insight.id);
+          if (!held || insight.revision >= held.revision) this.insights.set(insight.id, insight);
+        }
+        connection.ackInsights(decoded.message.seq);
+      }
     });
     connection.send({ type: "hello.challenge", nonce: connection.nonce, protocolVersion: 1, hubTime: Date.now() }, "");
   }

@@ -1,0 +1,99 @@
+import { INSIGHT_LIMITS, type AgentMessage, type HubMessage, type InsightUpdateResult } from "@canopy/protocol";
+import type { Store } from "@canopy/store";
+import type { HubSocket } from "./hub-socket.js";
+import { FRAME_BUDGET_BYTES, insightBytes } from "./insight-doc.js";
+import { InsightOutbox } from "./insight-outbox.js";
+import { InsightStore, type IngestResult } from "./insight-store.js";
+import type { AgentLogger } from "./logger.js";
+
+export interface InsightSyncOptions {
+  store: Store;
+  logger: AgentLogger;
+  /** Unacked `insights.upsert` batches at most (default 4). */
+  outboxWindow?: number;
+}
+
+/**
+ * The agent's insight side: the store, the outbox that carries changes to the hub, and the
+ * board changes the hub sends back. The same store and outbox serve a running agent and a CLI
+ * command writing while no agent runs (then nothing is sent; the next run sends it).
+ */
+export class InsightSync {
+  readonly insights: InsightStore;
+  readonly outbox: InsightOutbox;
+  readonly #store: Store;
+  readonly #logger: AgentLogger;
+
+  constructor(options: InsightSyncOptions) {
+    this.#store = options.store;
+    this.#logger = options.logger;
+    this.outbox = new InsightOutbox({
+      store: options.store,
+      lookup: (id) => this.insights.stored(id),
+      logger: options.logger,
+      ...(options.outboxWindow ? { window: options.outboxWindow } : {}),
+    });
+    this.insights = new InsightStore(options.store, this.outbox);
+  }
+
+  /** Paired with a hub (again): it has none of them yet, so all are sent on the next run. */
+  sendAllToNewHub(): void {
+    this.outbox.requeueAll(this.insights.ids());
+  }
+
+  welcomed(socket: HubSocket): void {
+    this.outbox.welcomed(socket);
+  }
+
+  acked(seq: number): void {
+    this.outbox.acked(seq);
+  }
+
+  /** Values from a source, stored and on disk when this resolves (the sender may then forget them). */
+  async ingest(values: unknown[], source: string): Promise<IngestResult> {
+    const result = this.insights.ingest(values, { source });
+    if (result.created + result.updated > 0) await this.#store.flush();
+    return result;
+  }
+
+  /**
+   * `insight.update`: apply each change, make it durable, then answer with the insight after the
+   * change (the outbox also carries the new revision, as for any change).
+   */
+  async applyUpdates(message: HubMessage<"insight.update">, socket: HubSocket): Promise<void> {
+    const now = new Date();
+    const results = message.updates.map((update) => {
+      const result = this.insights.applyUpdate(update, now);
+      this.#logger.info(
+        { updateId: update.updateId, insightId: update.insightId, actor: update.actor, changes: Object.keys(update.changes), ok: result.ok, error: result.error },
+        "insight update from the hub",
+      );
+      return result;
+    });
+    await this.#store.flush();
+    for (const frame of updateAckFrames(results)) socket.send(frame);
+  }
+
+  stop(): Promise<void> {
+    return this.outbox.stop();
+  }
+}
+
+/** Acks split so no frame nears the 4 MiB limit (each result carries a whole insight). */
+export function updateAckFrames(results: InsightUpdateResult[], budget = FRAME_BUDGET_BYTES): AgentMessage<"insight.update.ack">[] {
+  const frames: AgentMessage<"insight.update.ack">[] = [];
+  let current: InsightUpdateResult[] = [];
+  let bytes = 0;
+  for (const result of results) {
+    const size = 256 + (result.insight ? insightBytes(result.insight) : 0);
+    if (current.length > 0 && (current.length >= INSIGHT_LIMITS.updates || bytes + size > budget)) {
+      frames.push({ type: "insight.update.ack", results: current });
+      current = [];
+      bytes = 0;
+    }
+    current.push(result);
+    bytes += size;
+  }
+  if (current.length > 0) frames.push({ type: "insight.update.ack", results: current });
+  return frames;
+}
