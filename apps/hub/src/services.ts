@@ -14,6 +14,7 @@ import { Sessions } from "./domain/sessions.js";
 import { TenantViews } from "./domain/tenant-views.js";
 import { Tenants } from "./domain/tenants.js";
 import { Users } from "./domain/users.js";
+import { createDashboards } from "./dashboards/create-dashboards.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
 import { Presence } from "./gateway/presence.js";
 import type { HubKey } from "./hub-key.js";
@@ -99,6 +100,7 @@ export function createServices(options: ServiceOptions) {
     content,
     sync,
     pushes,
+    dashboards: createDashboards({ store, clock, tenants, agents, views, pushLedger: pushes.ledger }),
     gateway,
     bus,
     publishTenant,

@@ -112,7 +112,15 @@ export const WidgetSeriesSchema = z.object({
 });
 export const WidgetTableSchema = z.object({
   kind: z.literal("table"),
-  columns: z.array(z.object({ key: z.string(), label: z.string(), numeric: z.boolean() })),
+  columns: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      numeric: z.boolean(),
+      /** The column holds ISO date-times (or null): exports write them as dates, the UI as local times. */
+      date: z.boolean().optional(),
+    }),
+  ),
   rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
 });
 export const WidgetDataSchema = z

@@ -15,6 +15,7 @@ import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { auditRoutes } from "./routes/audit-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { contentRoutes } from "./routes/content-routes.js";
+import { dashboardRoutes } from "./routes/dashboard-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
 import { pushRoutes } from "./routes/push-routes.js";
 import { tenantActionRoutes } from "./routes/tenant-action-routes.js";
@@ -81,6 +82,7 @@ function createApi(logger: Logger, version: string): OpenAPIHono<HubEnv> {
   auditRoutes(api);
   contentRoutes(api);
   pushRoutes(api);
+  dashboardRoutes(api);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "canopy_session" });
   api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });

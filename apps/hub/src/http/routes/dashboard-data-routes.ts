@@ -1,0 +1,66 @@
+import { DashboardDataSchema, IdParamSchema, WidgetPreviewSchema, WidgetResultSchema, WidgetSchema } from "@canopy/api";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { problems } from "../../core/problem-error.js";
+import { requireRole } from "../auth.js";
+import type { HubEnv } from "../context.js";
+import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
+import { dashboardOwner } from "./dashboard-owner.js";
+
+const signedIn = requireRole("viewer");
+
+const WidgetParamSchema = IdParamSchema.extend({
+  widgetId: WidgetSchema.shape.id.openapi({ param: { name: "widgetId", in: "path" } }),
+});
+
+const data = createRoute({
+  method: "get",
+  path: "/dashboards/{id}/data",
+  tags: ["dashboards"],
+  summary: "Every widget's figures now, in widget order",
+  middleware: signedIn,
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(DashboardDataSchema, "The figures"), ...authProblems, ...problemResponses(404) },
+});
+
+const widgetData = createRoute({
+  method: "get",
+  path: "/dashboards/{id}/widgets/{widgetId}/data",
+  tags: ["dashboards"],
+  summary: "One widget's figures now (its own refresh)",
+  middleware: signedIn,
+  request: { params: WidgetParamSchema },
+  responses: { 200: jsonContent(WidgetResultSchema, "The figures"), ...authProblems, ...problemResponses(404) },
+});
+
+const preview = createRoute({
+  method: "post",
+  path: "/dashboards/preview",
+  tags: ["dashboards"],
+  summary: "Figures for a widget not saved yet (the edit dialog); changes nothing",
+  middleware: signedIn,
+  request: { body: jsonBody(WidgetPreviewSchema) },
+  responses: { 200: jsonContent(WidgetResultSchema, "The figures"), ...authProblems, ...problemResponses(422) },
+});
+
+export function dashboardDataRoutes(api: OpenAPIHono<HubEnv>): void {
+  api.openapi(preview, (c) => {
+    const figures = c.get("hub").dashboards.figures;
+    const { widget } = c.req.valid("json");
+    const errors = figures.unknownTenants([widget], () => "widget");
+    if (errors.length > 0) throw problems.invalid(errors);
+    return c.json(figures.preview(widget), 200);
+  });
+
+  api.openapi(data, (c) => {
+    const { records, figures } = c.get("hub").dashboards;
+    const dashboard = records.require(dashboardOwner(c).userId, c.req.valid("param").id);
+    return c.json(figures.all(dashboard), 200);
+  });
+
+  api.openapi(widgetData, (c) => {
+    const { records, figures } = c.get("hub").dashboards;
+    const { id, widgetId } = c.req.valid("param");
+    const dashboard = records.require(dashboardOwner(c).userId, id);
+    return c.json(figures.widget(dashboard, widgetId), 200);
+  });
+}

@@ -1,0 +1,132 @@
+import { DashboardCreateSchema, DashboardListSchema, DashboardPutSchema, DashboardSchema, IdParamSchema, type Widget } from "@canopy/api";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { problems } from "../../core/problem-error.js";
+import { defaultWidgets } from "../../dashboards/default-widgets.js";
+import { dashboardJson, type DashboardRecord } from "../../dashboards/dashboards.js";
+import { requireRole } from "../auth.js";
+import { principalOf, type HubEnv } from "../context.js";
+import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
+import { dashboardDataRoutes } from "./dashboard-data-routes.js";
+import { dashboardExportRoutes } from "./dashboard-export-routes.js";
+import { dashboardOwner } from "./dashboard-owner.js";
+
+// Dashboards are personal: every signed-in user, viewers too, manages their own.
+const signedIn = requireRole("viewer");
+
+const list = createRoute({
+  method: "get",
+  path: "/dashboards",
+  tags: ["dashboards"],
+  summary: "Your dashboards (the first call makes the default \"MSSP overview\" if you have none)",
+  middleware: signedIn,
+  responses: { 200: jsonContent(DashboardListSchema, "Your dashboards, oldest first"), ...authProblems },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/dashboards",
+  tags: ["dashboards"],
+  summary: "Create a dashboard (without `widgets`: one of each type)",
+  middleware: signedIn,
+  request: { body: jsonBody(DashboardCreateSchema) },
+  responses: { 201: jsonContent(DashboardSchema, "Created"), ...authProblems, ...problemResponses(409, 422) },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/dashboards/{id}",
+  tags: ["dashboards"],
+  summary: "One of your dashboards",
+  middleware: signedIn,
+  request: { params: IdParamSchema },
+  responses: { 200: jsonContent(DashboardSchema, "The dashboard"), ...authProblems, ...problemResponses(404) },
+});
+
+const replace = createRoute({
+  method: "put",
+  path: "/dashboards/{id}",
+  tags: ["dashboards"],
+  summary: "Save a dashboard: its name and every widget with its settings and layout",
+  middleware: signedIn,
+  request: { params: IdParamSchema, body: jsonBody(DashboardPutSchema) },
+  responses: { 200: jsonContent(DashboardSchema, "Saved"), ...authProblems, ...problemResponses(404, 422) },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/dashboards/{id}",
+  tags: ["dashboards"],
+  summary: "Delete one of your dashboards",
+  middleware: signedIn,
+  request: { params: IdParamSchema },
+  responses: { 204: { description: "Deleted" }, ...authProblems, ...problemResponses(404) },
+});
+
+function audit(c: Context<HubEnv>, action: string, record: DashboardRecord, detail: Record<string, unknown> = {}): void {
+  c.get("hub").audit.record({
+    actor: principalOf(c).actor,
+    action,
+    target: `dashboard:${record.id}`,
+    detail: { name: record.name, widgets: record.widgets.length, ...detail },
+  });
+}
+
+/** Chosen tenants must exist when a dashboard is saved (they may be deleted later; then they count nothing). */
+function checkTenants(c: Context<HubEnv>, widgets: readonly Widget[]): void {
+  const errors = c.get("hub").dashboards.figures.unknownTenants(widgets, (index) => `widgets.${index}`);
+  if (errors.length > 0) throw problems.invalid(errors);
+}
+
+export function dashboardRoutes(api: OpenAPIHono<HubEnv>): void {
+  // Before `/dashboards/{id}`: `/dashboards/preview` is not an id.
+  dashboardDataRoutes(api);
+  dashboardExportRoutes(api);
+
+  api.openapi(list, async (c) => {
+    const hub = c.get("hub");
+    const { items, created } = hub.dashboards.records.listOrCreateDefault(dashboardOwner(c).userId);
+    if (created) {
+      audit(c, "dashboard.create", created, { default: true });
+      await hub.store.flush();
+    }
+    return c.json({ items: items.map(dashboardJson) }, 200);
+  });
+
+  api.openapi(create, async (c) => {
+    const hub = c.get("hub");
+    const body = c.req.valid("json");
+    const widgets = body.widgets ?? defaultWidgets();
+    checkTenants(c, widgets);
+    const record = hub.dashboards.records.create(dashboardOwner(c).userId, { name: body.name, widgets });
+    audit(c, "dashboard.create", record);
+    await hub.store.flush();
+    return c.json(dashboardJson(record), 201);
+  });
+
+  api.openapi(get, (c) => {
+    const record = c.get("hub").dashboards.records.require(dashboardOwner(c).userId, c.req.valid("param").id);
+    return c.json(dashboardJson(record), 200);
+  });
+
+  api.openapi(replace, async (c) => {
+    const hub = c.get("hub");
+    const { id } = c.req.valid("param");
+    const owner = dashboardOwner(c).userId;
+    const body = c.req.valid("json");
+    hub.dashboards.records.require(owner, id);
+    checkTenants(c, body.widgets);
+    const record = hub.dashboards.records.replace(owner, id, body);
+    audit(c, "dashboard.update", record);
+    await hub.store.flush();
+    return c.json(dashboardJson(record), 200);
+  });
+
+  api.openapi(remove, async (c) => {
+    const hub = c.get("hub");
+    const record = hub.dashboards.records.remove(dashboardOwner(c).userId, c.req.valid("param").id);
+    audit(c, "dashboard.delete", record);
+    await hub.store.flush();
+    return c.body(null, 204);
+  });
+}
