@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bucketLabel, countsSentence, isEmpty, seriesSentence, type CountsData, type SeriesData } from "./chart-data";
-import { countsChart, seriesChart } from "./chart-config";
+import { countsChart, seriesChart, seriesStyle } from "./chart-config";
 
 const severities: CountsData = {
   kind: "counts",
@@ -34,7 +34,16 @@ describe("charts from widget data", () => {
     expect(countsChart(severities, "doughnut").type).toBe("doughnut");
   });
 
-  it("stacks series as areas, each filled down to the one below", () => {
+  it("draws dense series as areas and sparse ones as a histogram", () => {
+    expect(seriesStyle(overTime)).toBe("areas");
+    const sparse: SeriesData = { ...overTime, buckets: ["a", "b", "c", "d", "e"].map((_, i) => `2025-01-2${i}T00:00:00.000Z`), series: [{ key: "low", label: "Low", values: [0, 0, 3, 0, 0] }] };
+    expect(seriesStyle(sparse)).toBe("bars");
+    const config = seriesChart(sparse);
+    expect(config.type).toBe("bar");
+    expect(config.options?.scales?.y).toMatchObject({ stacked: true });
+  });
+
+  it("stacks dense series as areas, each filled down to the one below", () => {
     const config = seriesChart(overTime);
     expect(config.type).toBe("line");
     expect(config.data.datasets.map((set) => (set as { fill?: unknown }).fill)).toEqual(["origin", "-1"]);

@@ -58,9 +58,53 @@ export function countsChart(data: CountsData, style: CountsStyle): ChartConfigur
   };
 }
 
-/** Series as stacked areas over time, so the top line is the total and each band one part of it. */
-export function seriesChart(data: SeriesData): ChartConfiguration<"line"> {
+/**
+ * Dense series read best as stacked areas (the top line is the total, each band one part); sparse
+ * ones (a few busy hours in a week) as a stacked histogram, where an area would draw spikes.
+ */
+export function seriesStyle(data: SeriesData): "areas" | "bars" {
+  if (data.buckets.length <= 1) return "bars";
+  const busy = data.buckets.filter((_, i) => data.series.some((line) => (line.values[i] ?? 0) > 0)).length;
+  return busy / data.buckets.length >= 0.5 ? "areas" : "bars";
+}
+
+const valueTicks = { precision: 0, callback: (value: string | number) => formatNumber(Number(value)) };
+
+const seriesPlugins = (data: SeriesData) => ({
+  legend: { display: data.series.length > 1, position: "bottom" as const, labels: { boxWidth: 10, boxHeight: 10, usePointStyle: true } },
+  tooltip: {
+    callbacks: { footer: (items: { raw: unknown }[]) => `Total ${formatNumber(items.reduce((sum, item) => sum + Number(item.raw), 0))}` },
+  },
+});
+
+/** Series over time, stacked: areas or a histogram (see `seriesStyle`). */
+export function seriesChart(data: SeriesData): ChartConfiguration<"line"> | ChartConfiguration<"bar"> {
   const labels = data.buckets.map((iso) => bucketLabel(iso, data.bucket));
+  const xAxis = { stacked: true, grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 16 } };
+  const yAxis = { stacked: true, beginAtZero: true, ticks: valueTicks };
+  if (seriesStyle(data) === "bars") {
+    return {
+      type: "bar",
+      data: {
+        labels,
+        datasets: data.series.map((line, index) => ({
+          label: line.label,
+          data: line.values,
+          backgroundColor: colourFor(line.key, index),
+          barPercentage: 1,
+          categoryPercentage: 0.85,
+          minBarLength: 0,
+        })),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: { mode: "index", intersect: false },
+        scales: { x: xAxis, y: yAxis },
+        plugins: seriesPlugins(data),
+      },
+    };
+  }
   return {
     type: "line",
     data: {
@@ -85,14 +129,8 @@ export function seriesChart(data: SeriesData): ChartConfiguration<"line"> {
       responsive: true,
       maintainAspectRatio: false,
       interaction: { mode: "index", intersect: false },
-      scales: {
-        x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 16 } },
-        y: { stacked: true, beginAtZero: true, ticks: { precision: 0, callback: (value) => formatNumber(Number(value)) } },
-      },
-      plugins: {
-        legend: { display: data.series.length > 1, position: "bottom", labels: { boxWidth: 10, boxHeight: 10, usePointStyle: true } },
-        tooltip: { callbacks: { footer: (items) => `Total ${formatNumber(items.reduce((sum, item) => sum + Number(item.raw), 0))}` } },
-      },
+      scales: { x: xAxis, y: yAxis },
+      plugins: seriesPlugins(data),
     },
   };
 }

@@ -23,6 +23,7 @@ describe("widget summaries", () => {
     expect(tenantsSummary({ ids: ["t1"] }, name)).toBe("Acme Corp");
     expect(tenantsSummary({ ids: ["t1", "gone"] }, name)).toBe("Acme Corp, a removed tenant");
     expect(tenantsSummary({ ids: ["t1", "t2", "t3"] }, name)).toBe("3 tenants");
+    expect(tenantsSummary({ ids: [] }, name)).toBe("No tenants chosen");
   });
 
   it("says the range, the insight timestamp it bounds and the tenants", () => {

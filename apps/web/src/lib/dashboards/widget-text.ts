@@ -6,6 +6,7 @@ type TenantName = (id: string) => string | undefined;
 /** "All tenants", "Acme Corp", "Acme Corp, Globex", "4 tenants". */
 export function tenantsSummary(tenants: WidgetTenants, name: TenantName): string {
   if ("all" in tenants) return "All tenants";
+  if (tenants.ids.length === 0) return "No tenants chosen";
   const names = tenants.ids.map((id) => name(id) ?? "a removed tenant");
   if (names.length <= 2) return names.join(", ");
   return `${names.length} tenants`;
