@@ -271,6 +271,30 @@ describe("MSSP dashboard in Chromium: widgets, editing, layout and exports", () 
     expect(text).toMatch(/Acme Corp online 12 6 4 2 3 4/);
     expect(text).toMatch(/Globex Retail online 7 5 1 1 1 2/);
     expect(text).toMatch(/Encoded PowerShell Command 8/);
+  });
+
+  it("keeps several dashboards: a new one from the Dashboard menu, then back with the selector", async () => {
+    await page.getByTestId("dashboard-menu").click();
+    await page.getByTestId("new-dashboard").click();
+    const dialog = page.getByTestId("dashboard-name-dialog");
+    await dialog.getByTestId("dashboard-name-input").fill("Night shift");
+    await dialog.getByTestId("dashboard-name-save").click();
+    await page.waitForURL(/\/dashboards\/[^/]+$/);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Night shift");
+    // A new dashboard starts with one widget of each kind, on every tenant.
+    await expect.poll(() => page.locator('[data-testid="widget-card"][data-state="ready"]').count()).toBe(8);
+    expect(await figures(card("Insights by severity"))).toEqual(ALL_SEVERITIES);
+
+    // Escape leaves the edit dialog without saving anything.
+    await card("Insights by severity").getByTestId("widget-edit").click();
+    await page.getByTestId("widget-dialog").getByTestId("widget-title-input").fill("Not saved");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("widget-dialog").waitFor({ state: "detached" });
+    expect(await card("Not saved").count()).toBe(0);
+
+    await page.getByTestId("dashboard-select").selectOption({ label: "MSSP overview" });
+    await expect.poll(() => page.locator("h1").textContent()).toBe("MSSP overview");
+    await expect.poll(() => figures(card("Acme severity"))).toEqual(ACME_SEVERITIES);
     expect(pageErrors).toEqual([]);
   });
 });
