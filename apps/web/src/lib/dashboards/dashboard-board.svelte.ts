@@ -35,6 +35,8 @@ export class DashboardBoard {
   saving = $state(false);
   readonly slots = new SvelteMap<string, WidgetSlot>();
   #saves: Promise<unknown> = Promise.resolve();
+  /** The number of the last save asked for: an older answer must not replace a newer picture. */
+  #lastSave = 0;
   #opened = 0;
 
   slot(widgetId: string): WidgetSlot {
@@ -106,19 +108,20 @@ export class DashboardBoard {
     const current = this.dashboard;
     if (!current) return Promise.reject(new Error("No dashboard is open."));
     this.dashboard = { ...current, widgets, name: name ?? current.name };
+    const number = ++this.#lastSave;
     const run = async () => {
       this.saving = true;
       try {
         const saved = await dashboardsApi.saveDashboard(current.id, { name: name ?? current.name, widgets });
-        if (this.dashboard?.id === saved.id) this.#show(saved);
+        if (this.dashboard?.id === saved.id && number === this.#lastSave) this.#show(saved);
         this.dashboards = this.dashboards.map((item) => (item.id === saved.id ? saved : item));
         return saved;
       } catch (error) {
         if (error instanceof ApiError && error.status !== 0) await this.#reload(current.id);
-        else if (this.dashboard?.id === current.id) this.dashboard = current;
+        else if (this.dashboard?.id === current.id && number === this.#lastSave) this.dashboard = current;
         throw error;
       } finally {
-        this.saving = false;
+        if (number === this.#lastSave) this.saving = false;
       }
     };
     const saved = this.#saves.then(run, run);
