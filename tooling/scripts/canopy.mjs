@@ -45,17 +45,21 @@ function ensurePnpm() {
   return local;
 }
 
-function ensureChromium() {
+/** Debian packages the browser tests need: Chromium to drive, poppler-utils (`pdftotext`) to read exported PDFs. */
+function ensureBrowserTools() {
   const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  if (existsSync(path)) return;
+  const missing = [];
+  if (!existsSync(path)) missing.push("chromium");
+  if (!existsSync("/usr/bin/pdftotext")) missing.push("poppler-utils");
+  if (missing.length === 0) return;
   if (typeof process.getuid === "function" && process.getuid() === 0) {
-    log("installing Debian's chromium for the browser tests (apt-get)");
+    log(`installing Debian's ${missing.join(" and ")} for the browser tests (apt-get)`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     must("apt-get", ["update", "-qq"], "apt-get update", { env });
-    must("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium", "poppler-utils"], "installing chromium", { env });
+    must("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], `installing ${missing.join(", ")}`, { env });
     return;
   }
-  log(`no Chromium at ${path} and not running as root: install Debian's chromium (sudo apt-get install chromium) or set CHROMIUM_PATH`);
+  log(`missing ${missing.join(" and ")} and not running as root: sudo apt-get install ${missing.join(" ")} (or set CHROMIUM_PATH)`);
   process.exit(1);
 }
 
@@ -101,7 +105,7 @@ function clearReports(dir = root) {
 }
 
 function test() {
-  ensureChromium();
+  ensureBrowserTools();
   const pnpm = setup();
   clearReports();
   const stages = [
