@@ -131,6 +131,13 @@ async function start(options: HubOptions, settings: Settings, logger: Logger): P
   const services = createServices({ store, hubKey, clock, logger, ...settings });
   services.sessions.prune();
   services.pairingCodes.prune();
+  try {
+    const insightCount = services.insights.load();
+    if (insightCount > 0) logger.info({ insights: insightCount }, "indexed the stored insights");
+  } catch (error) {
+    // The rest of the hub still serves; the list shows what could be indexed.
+    logger.error({ err: error }, "could not index the stored insights");
+  }
   const adminEmail = options.adminEmail ?? "admin@canopy.local";
   const bootstrap = await services.users.bootstrapAdmin(adminEmail, options.adminPassword);
   if (bootstrap) {

@@ -5,3 +5,6 @@ export type { TenantView } from "./domain/tenant-views.js";
 export type { Clock } from "./core/clock.js";
 export type { Connection } from "./gateway/connection.js";
 export { createLogger, type Logger } from "./logger.js";
+export { InsightIndex } from "./insights/insight-index.js";
+export type { IndexPage, IndexQuery, QueryPlan } from "./insights/insight-query.js";
+export type { InsightEntry, InsightEntryInput } from "./insights/insight-entry.js";

@@ -18,6 +18,7 @@ import { createDashboards } from "./dashboards/create-dashboards.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
 import { Presence } from "./gateway/presence.js";
 import type { HubKey } from "./hub-key.js";
+import { InsightService } from "./insights/insight-service.js";
 import { PushEngine } from "./push/push-engine.js";
 
 /** What the live feed carries (`GET /events`). */
@@ -63,6 +64,17 @@ export function createServices(options: ServiceOptions) {
     if (view) bus.publish("tenant.updated", view);
   };
 
+  // Federated insights. Dashboards read the index as an InsightSource: `insights: () => insights.source`.
+  const insights = new InsightService({
+    store,
+    clock,
+    logger: logger.child({ component: "insights" }),
+    tenants,
+    agents,
+    audit,
+    events: { updated: (summary) => bus.publish("insight.updated", summary), ingested: (event) => bus.publish("insights.ingested", event) },
+  });
+
   const gateway = new AgentGateway({
     agents,
     tenants,
@@ -76,6 +88,7 @@ export function createServices(options: ServiceOptions) {
     rpcTimeoutMs: options.rpcTimeoutMs,
     onTenantChanged: publishTenant,
     content: pushes.port,
+    insights: insights.port,
   });
 
   // Aborted when the hub closes, so long-lived responses (the live feed) end promptly.
@@ -100,7 +113,8 @@ export function createServices(options: ServiceOptions) {
     content,
     sync,
     pushes,
-    dashboards: createDashboards({ store, clock, tenants, agents, views, pushLedger: pushes.ledger }),
+    insights,
+    dashboards: createDashboards({ store, clock, tenants, agents, views, pushLedger: pushes.ledger, insights: () => insights.source }),
     gateway,
     bus,
     publishTenant,

@@ -104,3 +104,14 @@ export class FakeAgent {
     this.session.closed(code, "");
   }
 }
+
+/** Until `probe` gives a value (frames the gateway answers after a store flush arrive a turn later). */
+export async function eventually<T>(probe: () => T | undefined, timeoutMs = 2000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -21,6 +21,8 @@ export interface WsAgentOptions {
   autoPong?: boolean;
   /** Answer app-level `ping` frames with `pong`. Default true. */
   answerPings?: boolean;
+  /** Sees every verified hub frame after it is recorded (to play an agent's side of a protocol). */
+  onMessage?: (message: HubToAgent, agent: WsAgent) => void;
 }
 
 /**
@@ -56,6 +58,7 @@ export class WsAgent {
         });
       }
       if (message.type === "ping" && options.answerPings !== false) this.send({ type: "pong", id: message.id });
+      options.onMessage?.(message, this);
     });
     this.closed = new Promise((resolve) => this.socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
     this.socket.on("error", () => {});
@@ -73,6 +76,22 @@ export class WsAgent {
       if (Date.now() > deadline) throw new Error(`no ${type} within ${timeoutMs} ms (got ${this.received.map((m) => m.type).join(", ")})`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+  }
+
+  /** The first frame of `type` that `matches`, waiting for it to arrive. */
+  async waitFor<T extends HubToAgentType>(type: T, matches: (message: HubMessage<T>) => boolean, timeoutMs = 5000): Promise<HubMessage<T>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.find((m): m is HubMessage<T> => m.type === type && matches(m as HubMessage<T>));
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching ${type} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Every frame of `type` received so far. */
+  all<T extends HubToAgentType>(type: T): HubMessage<T>[] {
+    return this.received.filter((m): m is HubMessage<T> => m.type === type);
   }
 
   close(): void {

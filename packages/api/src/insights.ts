@@ -32,6 +32,15 @@ export const InsightPendingSchema = z
 export type InsightPending = z.infer<typeof InsightPendingSchema>;
 
 /**
+ * The last change to an insight that its tenant's agent refused (`ok: false` in its ack), kept
+ * until the next change is asked, so the list can say why a move did not happen.
+ */
+export const InsightUpdateErrorSchema = z
+  .object({ error: z.string(), at: isoDate, requestedBy: z.string() })
+  .openapi("InsightUpdateError");
+export type InsightUpdateError = z.infer<typeof InsightUpdateErrorSchema>;
+
+/**
  * One insight in the federated list. `id` is the hub's id, `<tenantId>~<localId>`; `localId` is
  * the id the tenant knows it by.
  */
@@ -58,6 +67,8 @@ export const InsightSummarySchema = z
     source: z.string(),
     revision: z.number().int().nonnegative(),
     pending: InsightPendingSchema.nullable(),
+    /** Set by the hub when the agent refused the last change; absent or null otherwise. */
+    updateError: InsightUpdateErrorSchema.nullable().optional(),
   })
   .openapi("InsightSummary");
 export type InsightSummary = z.infer<typeof InsightSummarySchema>;

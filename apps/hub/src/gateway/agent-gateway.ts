@@ -3,12 +3,15 @@ import { AgentSession, type PingResult, type SessionContext } from "./agent-sess
 import type { Connection } from "./connection.js";
 import { ignoreContent, type ContentPort } from "./content-port.js";
 import { GatewayError } from "./gateway-error.js";
+import { ignoreInsights, type InsightPort } from "./insight-port.js";
 import type { LiveAgent } from "./presence.js";
 import { SessionRegistry } from "./session-registry.js";
 
-export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded" | "content"> & {
+export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded" | "content" | "insights"> & {
   /** The push engine's side of every link; without one, content messages are ignored. */
   content?: ContentPort;
+  /** The insight service's side of every link; without one, insight messages are ignored (never acked). */
+  insights?: InsightPort;
 };
 
 /**
@@ -25,6 +28,7 @@ export class AgentGateway {
     this.#ctx = {
       ...options,
       content: options.content ?? ignoreContent,
+      insights: options.insights ?? ignoreInsights,
       registry: this.#registry,
       onSessionEnded: (session) => this.#sessions.delete(session),
     };

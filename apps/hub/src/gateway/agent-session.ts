@@ -26,6 +26,8 @@ import { ContentChannel } from "./content-channel.js";
 import type { ContentPort } from "./content-port.js";
 import { GatewayError } from "./gateway-error.js";
 import { verifyAgentHello } from "./handshake.js";
+import { InsightChannel } from "./insight-channel.js";
+import type { InsightPort } from "./insight-port.js";
 import type { Presence } from "./presence.js";
 import type { SessionRegistry } from "./session-registry.js";
 
@@ -39,6 +41,8 @@ export interface SessionContext {
   registry: SessionRegistry<AgentSession>;
   /** The content side (push engine): links, manifests, acks, drift. */
   content: ContentPort;
+  /** The insight side: batches from the agent, pending board changes to it. */
+  insights: InsightPort;
   presence: Presence;
   clock: Clock;
   logger: Logger;
@@ -81,6 +85,7 @@ export class AgentSession {
   #state: State = "challenging";
   #identity: { agentId: string; tenantId: string } | undefined;
   #content: ContentChannel | undefined;
+  #insights: InsightChannel | undefined;
   #handshakeTimer: NodeJS.Timeout | undefined;
 
   constructor(connection: Connection, ctx: SessionContext) {
@@ -142,6 +147,7 @@ export class AgentSession {
     clearTimeout(this.#handshakeTimer);
     this.#requests.failAll(new GatewayError("not_connected", "the agent disconnected"));
     this.#content?.closed();
+    this.#insights?.closed();
     try {
       if (wasAuthenticated && this.#ctx.registry.detach(this)) this.#wentOffline();
     } catch (error) {
@@ -157,6 +163,7 @@ export class AgentSession {
     if (notice) this.#send(notice);
     this.#state = "closing";
     this.#content?.closed();
+    this.#insights?.closed();
     clearTimeout(this.#handshakeTimer);
     this.connection.close(code, reason.slice(0, MAX_CLOSE_REASON));
   }
@@ -222,6 +229,8 @@ export class AgentSession {
       this.#log.info({ agentVersion: hello.agentVersion, hostname: hello.hostname, replaced: previous !== undefined }, "agent online");
       this.#content = new ContentChannel(this.#identity, this.connection, this.#ctx.content, this.#log);
       this.#content.opened();
+      this.#insights = new InsightChannel(this.#identity, this.connection, this.#ctx.insights, this.#log);
+      this.#insights.opened();
       this.#ctx.onTenantChanged(tenant.id);
     },
     pong: (pong) => {
@@ -246,6 +255,8 @@ export class AgentSession {
     "content.manifest": (message) => this.#content!.handlers["content.manifest"](message),
     "content.ack": (message) => this.#content!.handlers["content.ack"](message),
     "content.drift": (message) => this.#content!.handlers["content.drift"](message),
+    "insights.upsert": (message) => this.#insights!.handlers["insights.upsert"](message),
+    "insight.update.ack": (message) => this.#insights!.handlers["insight.update.ack"](message),
     error: (error) => {
       this.#log.warn({ code: error.code, ref: error.ref, message: error.message }, "agent reported an error");
       if (error.ref) this.#requests.fail(error.ref, new GatewayError(error.code, error.message));

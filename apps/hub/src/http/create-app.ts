@@ -17,6 +17,7 @@ import { authRoutes } from "./routes/auth-routes.js";
 import { contentRoutes } from "./routes/content-routes.js";
 import { dashboardRoutes } from "./routes/dashboard-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
+import { insightRoutes } from "./routes/insight-routes.js";
 import { pushRoutes } from "./routes/push-routes.js";
 import { tenantActionRoutes } from "./routes/tenant-action-routes.js";
 import { tenantRoutes } from "./routes/tenant-routes.js";
@@ -82,6 +83,7 @@ function createApi(logger: Logger, version: string): OpenAPIHono<HubEnv> {
   auditRoutes(api);
   contentRoutes(api);
   pushRoutes(api);
+  insightRoutes(api);
   dashboardRoutes(api);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "canopy_session" });

@@ -1,0 +1,35 @@
+import type { AgentMessage, InsightUpdateRequest } from "@canopy/protocol";
+
+/**
+ * One authenticated agent connection as the insight side sees it. Its tenant comes from the
+ * verified handshake only: insights and acks are filed under it, whatever their payload says.
+ */
+export interface InsightLink {
+  readonly tenantId: string;
+  readonly agentId: string;
+  /** The connection id: a reconnect is a new link. */
+  readonly sessionId: string;
+  /** False once the connection is closing or closed. */
+  readonly isOpen: boolean;
+  /** Sends `insight.update` frames (chunked to the protocol's limit); false when the connection is gone. */
+  sendUpdates(updates: readonly InsightUpdateRequest[]): boolean;
+}
+
+/** What the gateway tells the insight side (the hub's insight service implements it). */
+export interface InsightPort {
+  /** The agent was welcomed: resend its tenant's pending updates. */
+  connected(link: InsightLink): void;
+  disconnected(link: InsightLink): void;
+  /** Applies a batch; resolves true once it is durable (then the session acks it). */
+  upsert(link: InsightLink, message: AgentMessage<"insights.upsert">): Promise<boolean>;
+  /** The agent applied (or refused) updates. */
+  updateAck(link: InsightLink, message: AgentMessage<"insight.update.ack">): Promise<void>;
+}
+
+/** For a gateway without an insight side (tests of the handshake alone): nothing is kept or acked. */
+export const ignoreInsights: InsightPort = {
+  connected: () => {},
+  disconnected: () => {},
+  upsert: () => Promise.resolve(false),
+  updateAck: () => Promise.resolve(),
+};

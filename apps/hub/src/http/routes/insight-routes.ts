@@ -1,0 +1,101 @@
+import {
+  ID_MAX,
+  InsightBulkResultSchema,
+  InsightBulkSchema,
+  InsightDetailSchema,
+  InsightListQuerySchema,
+  InsightListSchema,
+  InsightPatchResultSchema,
+  InsightPatchSchema,
+} from "@canopy/api";
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { requireRole } from "../auth.js";
+import { principalOf, type HubEnv } from "../context.js";
+import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
+import { insightTenantRoutes } from "./insight-tenant-routes.js";
+
+const viewer = requireRole("viewer");
+const operator = requireRole("operator");
+const tags = ["insights"];
+
+/** The hub's insight id, `<tenantId>~<localId>` (a tenant-local id is at most 128 characters). */
+const InsightIdParamSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(ID_MAX + 129)
+    .openapi({ param: { name: "id", in: "path" }, example: "tnt_4mS0aZ2kq9Lw1xYb~sig-2024-0001" }),
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/insights",
+  tags,
+  summary: "Every tenant's insights: filter, search, sort and page",
+  description:
+    "The hub's federated copy, as acknowledged by each tenant's agent (`pending` shows changes on their way). " +
+    "List filters take `a,b` or repeated parameters; `q` matches the start of words in title, rule, hosts, users, techniques and id; " +
+    "`from`/`to` bound `timeField`. `total` counts every match over all pages.",
+  middleware: viewer,
+  request: { query: InsightListQuerySchema },
+  responses: { 200: jsonContent(InsightListSchema, "A page of insights"), ...authProblems, ...problemResponses(422) },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/insights/{id}",
+  tags,
+  summary: "One insight as the hub holds it: description, comments, detail fields",
+  middleware: viewer,
+  request: { params: InsightIdParamSchema },
+  responses: { 200: jsonContent(InsightDetailSchema, "The insight"), ...authProblems, ...problemResponses(404) },
+});
+
+const patch = createRoute({
+  method: "patch",
+  path: "/insights/{id}",
+  tags,
+  summary: "Change status, assignee, or add a comment; the tenant's agent applies it",
+  description:
+    "Stored as a pending update (it survives a hub restart) and sent to the tenant's agent at once when it is connected " +
+    "(`pending.delivery: sent`), else when it reconnects (`queued`). The insight keeps its acknowledged values until the agent's " +
+    "ack; `insight.updated` on the live feed follows. A field already at the asked value is left out.",
+  middleware: operator,
+  request: { params: InsightIdParamSchema, body: jsonBody(InsightPatchSchema) },
+  responses: {
+    202: jsonContent(InsightPatchResultSchema, "Accepted: the insight with its change in `pending`"),
+    ...authProblems,
+    ...problemResponses(404, 409, 422),
+  },
+});
+
+const bulk = createRoute({
+  method: "post",
+  path: "/insights/bulk",
+  tags,
+  summary: "The same change to many insights, of any tenants",
+  description:
+    "Like `PATCH /insights/{id}` for each known id (one pending update each; insights of a tenant without a connected agent are queued). " +
+    "`accepted` counts the known ids, `sent` and `queued` the updates made (an insight already at the asked values needs none).",
+  middleware: operator,
+  request: { body: jsonBody(InsightBulkSchema) },
+  responses: { 202: jsonContent(InsightBulkResultSchema, "Accepted"), ...authProblems, ...problemResponses(422) },
+});
+
+export function insightRoutes(api: OpenAPIHono<HubEnv>): void {
+  api.openapi(list, (c) => c.json(c.get("hub").insights.list(c.req.valid("query")), 200));
+
+  api.openapi(get, (c) => c.json(c.get("hub").insights.detail(c.req.valid("param").id), 200));
+
+  api.openapi(patch, async (c) => {
+    const summary = await c.get("hub").insights.update(c.req.valid("param").id, c.req.valid("json"), principalOf(c).actor);
+    return c.json(summary, 202);
+  });
+
+  api.openapi(bulk, async (c) => {
+    const { ids, ...change } = c.req.valid("json");
+    return c.json(await c.get("hub").insights.bulk(ids, change, principalOf(c).actor), 202);
+  });
+
+  insightTenantRoutes(api);
+}

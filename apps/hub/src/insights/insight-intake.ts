@@ -1,0 +1,99 @@
+import type { AgentMessage } from "@canopy/protocol";
+import type { Logger } from "pino";
+import { isoAt, type Clock } from "../core/clock.js";
+import type { InsightLink, InsightPort } from "../gateway/insight-port.js";
+import type { InsightBook } from "./insight-book.js";
+import { hubInsightId } from "./insight-entry.js";
+import { LIVE_PER_INSIGHT_MAX } from "./insight-events.js";
+import type { InsightLinks } from "./insight-links.js";
+import { updateRequest, type PendingUpdates } from "./pending-updates.js";
+
+export interface IntakeDeps {
+  book: InsightBook;
+  pending: PendingUpdates;
+  links: InsightLinks;
+  /** Whether the tenant still exists (a deleted tenant's late batch is not kept). */
+  tenantExists(tenantId: string): boolean;
+  flush(): Promise<void>;
+  clock: Clock;
+  logger: Logger;
+  /** Publishes `insight.updated` for these hub ids (those still indexed). */
+  publishUpdated(keys: Iterable<string>): void;
+  publishIngested(tenantId: string, count: number): void;
+}
+
+/**
+ * The gateway's insight messages, applied under the session's tenant: batches from the outbox
+ * (idempotent by id and revision, durable before the ack) and acks of board changes (only for
+ * updates that belong to that tenant). On every welcome the tenant's pending updates go out again.
+ */
+export class InsightIntake implements InsightPort {
+  readonly #deps: IntakeDeps;
+
+  constructor(deps: IntakeDeps) {
+    this.#deps = deps;
+  }
+
+  connected(link: InsightLink): void {
+    const { links, pending, logger } = this.#deps;
+    links.connected(link);
+    const updates = pending.forTenant(link.tenantId);
+    if (updates.length === 0) return;
+    if (link.sendUpdates(updates.map(updateRequest))) logger.info({ tenantId: link.tenantId, count: updates.length }, "resent pending insight updates");
+    this.#deps.publishUpdated(this.#pendingKeys(link.tenantId));
+  }
+
+  disconnected(link: InsightLink): void {
+    this.#deps.links.disconnected(link);
+    // Pending changes of this tenant are now queued, not sent: their cards say so.
+    if (!this.#deps.links.isConnected(link.tenantId)) this.#deps.publishUpdated(this.#pendingKeys(link.tenantId));
+  }
+
+  async upsert(link: InsightLink, message: AgentMessage<"insights.upsert">): Promise<boolean> {
+    const { book, logger } = this.#deps;
+    if (!this.#deps.tenantExists(link.tenantId)) {
+      logger.warn({ tenantId: link.tenantId, seq: message.seq }, "insight batch for a deleted tenant ignored");
+      return false;
+    }
+    const applied = book.apply(link.tenantId, message.insights);
+    await this.#deps.flush();
+    logger.debug({ tenantId: link.tenantId, seq: message.seq, changed: applied.changed.length, unchanged: applied.unchanged }, "insight batch stored");
+    if (applied.changed.length > 0) {
+      this.#deps.publishIngested(link.tenantId, applied.changed.length);
+      // Changes to insights a board may show; new ones arrive through `insights.ingested`.
+      if (applied.updated > 0 && applied.changed.length <= LIVE_PER_INSIGHT_MAX) this.#deps.publishUpdated(applied.changed.map((e) => e.key));
+    }
+    return true;
+  }
+
+  async updateAck(link: InsightLink, message: AgentMessage<"insight.update.ack">): Promise<void> {
+    const { book, pending, logger, clock } = this.#deps;
+    const touched = new Set<string>();
+    for (const result of message.results) {
+      const update = pending.get(result.updateId);
+      if (!update || update.tenantId !== link.tenantId) {
+        // Unknown, already acknowledged, or another tenant's: an agent speaks only for its own.
+        logger.warn({ tenantId: link.tenantId, updateId: result.updateId, known: update !== undefined }, "ack for no pending update of this tenant ignored");
+        continue;
+      }
+      const key = hubInsightId(update.tenantId, update.localId);
+      if (result.ok) {
+        if (result.insight?.id === update.localId) book.apply(link.tenantId, [result.insight]);
+        else if (result.insight) logger.warn({ updateId: update.id, insightId: result.insight.id }, "ack carried another insight; not applied");
+        pending.clearError(key);
+      } else {
+        pending.recordError(update, result.error ?? "the agent refused the change", isoAt(clock()));
+      }
+      pending.remove(update.id);
+      touched.add(key);
+    }
+    if (touched.size === 0) return;
+    await this.#deps.flush();
+    this.#deps.publishUpdated(touched);
+  }
+
+  #pendingKeys(tenantId: string): string[] {
+    const keys = new Set(this.#deps.pending.forTenant(tenantId).map((u) => hubInsightId(u.tenantId, u.localId)));
+    return Array.from(keys).slice(0, LIVE_PER_INSIGHT_MAX);
+  }
+}

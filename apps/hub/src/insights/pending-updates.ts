@@ -1,0 +1,105 @@
+import type { InsightUpdateRequest } from "@canopy/protocol";
+import type { Collection, Store } from "@canopy/store";
+import { hubInsightId } from "./insight-entry.js";
+import { InsightCollections, type PendingUpdateRecord, type UpdateErrorRecord } from "./insight-records.js";
+
+const bySeq = (a: PendingUpdateRecord, b: PendingUpdateRecord) => a.seq - b.seq;
+
+/** The wire form of a stored update. */
+export function updateRequest(record: PendingUpdateRecord): InsightUpdateRequest {
+  const { comment, ...rest } = record.changes;
+  return {
+    updateId: record.id,
+    insightId: record.localId,
+    changes: { ...rest, ...(comment ? { comment: { ...comment, at: new Date(comment.at) } } : {}) },
+    actor: record.actor,
+    requestedAt: new Date(record.requestedAt),
+  };
+}
+
+/**
+ * Changes asked from the hub and not yet acknowledged by the tenant's agent (durable, so a hub
+ * restart resends them), and the last refusal per insight. Kept in memory by tenant and by
+ * insight as well, since every list item shows its pending change.
+ */
+export class PendingUpdates {
+  readonly #updates: Collection<PendingUpdateRecord>;
+  readonly #errors: Collection<UpdateErrorRecord>;
+  readonly #byTenant = new Map<string, Map<string, PendingUpdateRecord>>();
+  readonly #byInsight = new Map<string, PendingUpdateRecord[]>();
+  #seq = 0;
+
+  constructor(store: Store) {
+    this.#updates = store.collection<PendingUpdateRecord>(InsightCollections.updates);
+    this.#errors = store.collection<UpdateErrorRecord>(InsightCollections.updateErrors);
+    for (const record of this.#updates.all().sort(bySeq)) this.#remember(record);
+  }
+
+  get size(): number {
+    return this.#updates.size;
+  }
+
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  add(record: PendingUpdateRecord): void {
+    this.#updates.put(record);
+    this.#remember(record);
+    this.#errors.delete(hubInsightId(record.tenantId, record.localId));
+  }
+
+  get(updateId: string): PendingUpdateRecord | undefined {
+    return this.#updates.get(updateId);
+  }
+
+  remove(updateId: string): PendingUpdateRecord | undefined {
+    const record = this.#updates.get(updateId);
+    if (!record) return undefined;
+    this.#updates.delete(updateId);
+    this.#byTenant.get(record.tenantId)?.delete(updateId);
+    if (this.#byTenant.get(record.tenantId)?.size === 0) this.#byTenant.delete(record.tenantId);
+    const key = hubInsightId(record.tenantId, record.localId);
+    const left = (this.#byInsight.get(key) ?? []).filter((r) => r.id !== updateId);
+    if (left.length === 0) this.#byInsight.delete(key);
+    else this.#byInsight.set(key, left);
+    return record;
+  }
+
+  /** A tenant's pending updates in the order they were asked. */
+  forTenant(tenantId: string): PendingUpdateRecord[] {
+    return Array.from(this.#byTenant.get(tenantId)?.values() ?? []).sort(bySeq);
+  }
+
+  /** One insight's pending updates, oldest first. */
+  forInsight(key: string): readonly PendingUpdateRecord[] {
+    return this.#byInsight.get(key) ?? [];
+  }
+
+  /** The agent refused an update: keep why, for the insight's view, until the next change. */
+  recordError(record: PendingUpdateRecord, error: string, at: string): void {
+    this.#errors.put({ id: hubInsightId(record.tenantId, record.localId), tenantId: record.tenantId, updateId: record.id, error, at, requestedBy: record.actor });
+  }
+
+  clearError(key: string): void {
+    this.#errors.delete(key);
+  }
+
+  error(key: string): UpdateErrorRecord | undefined {
+    return this.#errors.get(key);
+  }
+
+  dropTenant(tenantId: string): void {
+    for (const record of this.forTenant(tenantId)) this.remove(record.id);
+    for (const error of this.#errors.filter((e) => e.tenantId === tenantId)) this.#errors.delete(error.id);
+  }
+
+  #remember(record: PendingUpdateRecord): void {
+    this.#seq = Math.max(this.#seq, record.seq);
+    let tenant = this.#byTenant.get(record.tenantId);
+    if (!tenant) this.#byTenant.set(record.tenantId, (tenant = new Map()));
+    tenant.set(record.id, record);
+    const key = hubInsightId(record.tenantId, record.localId);
+    this.#byInsight.set(key, [...(this.#byInsight.get(key) ?? []), record]);
+  }
+}
