@@ -304,7 +304,8 @@ describe("Insights in Chromium: federated list, board write-back, Open in tenant
     const id = hubId(acme, "acme-004");
     await card(id).getByTestId("move-card").focus();
     await page.keyboard.press("Enter");
-    await page.getByTestId("move-to-closed").waitFor();
+    // The menu takes the focus on its first entry; the arrow keys walk it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("move-to-in_progress");
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Enter");
     await column("closed").locator(`[data-testid="board-card"][data-id="${id}"][data-write-state="acknowledged"]`).waitFor({ timeout: ACK_TIMEOUT });
