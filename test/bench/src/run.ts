@@ -8,13 +8,14 @@ import { parseArgs } from "node:util";
 import { createAgent, pairAgent } from "@canopy/agent";
 import WebSocket from "ws";
 import { mib, percentile, startServer } from "./processes.js";
+import { DEFAULT_INSIGHT_BENCH, insightsBench } from "./insights.js";
 import { pushBench } from "./push.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { agents: { type: "string", default: "100" }, pings: { type: "string", default: "200" } },
 });
-// `npm run bench` runs both; `npm run bench -- link` or `-- push` runs one.
+// `npm run bench` runs link and push; `npm run bench -- link`, `-- push` or `-- insights` runs one.
 const only = positionals[0];
 const AGENTS = Number(values.agents);
 const PINGS = Number(values.pings);
@@ -122,6 +123,10 @@ async function canopy() {
   return { idle, loaded, pair20Ms, rejoinMs, online, agentRtts, apiRtts };
 }
 
+if (only === "insights") {
+  await insightsBench(DEFAULT_INSIGHT_BENCH);
+  process.exit(0);
+}
 if (only === "push") {
   await pushBench();
   process.exit(0);

@@ -82,6 +82,10 @@ const combos: [string, Partial<IndexQuery>][] = [
   ["q short prefix", { q: "s" }],
   ["created in a week", { time: { field: "createdAt", from: BASE_TIME + 3 * day, to: BASE_TIME + 10 * day } }],
   ["closed in a range, one tenant", { tenantIds: [TENANTS[0]!], time: { field: "closedAt", from: BASE_TIME, to: BASE_TIME + 20 * day } }],
+  ["created between two mid-days", { time: { field: "createdAt", from: BASE_TIME + 3.5 * day, to: BASE_TIME + 12.25 * day } }],
+  ["updated since a mid-day", { time: { field: "updatedAt", from: BASE_TIME + 9.3 * day, to: null } }],
+  ["closed before a mid-day", { time: { field: "closedAt", from: null, to: BASE_TIME + 17.7 * day } }],
+  ["created within one day", { time: { field: "createdAt", from: BASE_TIME + 4.1 * day, to: BASE_TIME + 4.6 * day } }],
   ["updated since, with a status", { statuses: ["new"], time: { field: "updatedAt", from: BASE_TIME + 25 * day, to: null } }],
   ["everything narrowed", { tenantIds: TENANTS.slice(0, 5), statuses: ["new", "closed"], severities: ["medium", "high"], tactics: ["execution"], q: "pow" }],
 ];
@@ -119,6 +123,10 @@ describe("insight index queries", () => {
     const week = index.query({ ...base, time: { field: "createdAt", from: BASE_TIME + 3 * day, to: BASE_TIME + 10 * day } });
     expect(week.plan.page).toBe("walk");
     expect(week.plan.scanned).toBeLessThan(week.total + 200);
+    // A long range with another filter: whole days come from day postings, only the part days are walked.
+    const long = index.query({ ...base, statuses: ["new"], time: { field: "updatedAt", from: BASE_TIME + 2.5 * day, to: BASE_TIME + 27.5 * day } });
+    expect(long.plan.filter).toBe("bits");
+    expect(long.plan.scanned).toBeLessThan(long.total);
   });
 
   it("finds nothing for unknown values without scanning", () => {

@@ -7,6 +7,7 @@ import { tokensOf } from "./insight-tokens.js";
 import { PostingIndex } from "./posting-index.js";
 import { normalizeAssignee, normalizeTactic, normalizeTechnique, type PostingField, type Postings } from "./query-dimensions.js";
 import { SORT_ORDERS, type OrderedField } from "./sort-orders.js";
+import { TimeBuckets } from "./time-buckets.js";
 
 /** The values an entry is posted under, per field (normalised as filters are). */
 const POSTED: Record<Exclude<PostingField, "word">, (e: IndexedInsight) => readonly string[]> = {
@@ -21,6 +22,7 @@ const POSTED: Record<Exclude<PostingField, "word">, (e: IndexedInsight) => reado
 const POSTED_FIELDS = Object.entries(POSTED) as [Exclude<PostingField, "word">, (e: IndexedInsight) => readonly string[]][];
 
 const ORDERED_FIELDS: OrderedField[] = ["createdAt", "updatedAt", "severity", "closedAt"];
+const TIME_FIELDS: InsightTimeField[] = ["createdAt", "updatedAt", "closedAt"];
 const SEARCHED = ["localId", "title", "ruleId", "ruleName", "hosts", "users", "techniques"] as const;
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
@@ -62,12 +64,18 @@ export class InsightIndex implements InsightSource {
   readonly #trees = Object.fromEntries(
     ORDERED_FIELDS.map((field) => [field, new BTree<InsightEntry, undefined>(undefined, SORT_ORDERS[field].compare)]),
   ) as Record<OrderedField, BTree<InsightEntry, undefined>>;
+  readonly #days: Record<InsightTimeField, TimeBuckets> = {
+    createdAt: new TimeBuckets(() => this.#entries.length),
+    updatedAt: new TimeBuckets(() => this.#entries.length),
+    closedAt: new TimeBuckets(() => this.#entries.length),
+  };
   readonly #parts: IndexParts = {
     size: () => this.size,
     entries: this.#entries,
     postings: this.#postings,
     facets: this.#facets,
     trees: this.#trees,
+    days: this.#days,
   };
 
   get size(): number {
@@ -144,6 +152,7 @@ export class InsightIndex implements InsightSource {
     for (const word of tokensOf(entry)) this.#postings.word.add(word, entry.ord);
     this.#facets.add(entry.tenantId, entry.status, entry.severity, 1);
     for (const field of ORDERED_FIELDS) if (field !== "closedAt" || entry.closedAt !== null) this.#trees[field].set(entry, undefined);
+    for (const field of TIME_FIELDS) if (entry[field] !== null) this.#days[field].add(entry[field]!, entry.ord);
   }
 
   #unplace(entry: InsightEntry): void {
@@ -151,6 +160,7 @@ export class InsightIndex implements InsightSource {
     for (const word of tokensOf(entry)) this.#postings.word.remove(word, entry.ord);
     this.#facets.add(entry.tenantId, entry.status, entry.severity, -1);
     for (const field of ORDERED_FIELDS) if (field !== "closedAt" || entry.closedAt !== null) this.#trees[field].delete(entry);
+    for (const field of TIME_FIELDS) if (entry[field] !== null) this.#days[field].remove(entry[field]!, entry.ord);
   }
 
   /** Re-indexes only what changed between two versions of one entry. */
@@ -177,6 +187,11 @@ export class InsightIndex implements InsightSource {
       const tree = this.#trees[field];
       if (field !== "closedAt" || before.closedAt !== null) tree.delete(before);
       if (field !== "closedAt" || after.closedAt !== null) tree.set(after, undefined);
+    }
+    for (const field of TIME_FIELDS) {
+      if (before[field] === after[field]) continue;
+      if (before[field] !== null) this.#days[field].remove(before[field]!, before.ord);
+      if (after[field] !== null) this.#days[field].add(after[field]!, after.ord);
     }
   }
 }

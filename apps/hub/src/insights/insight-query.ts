@@ -4,6 +4,7 @@ import type { FacetCounts } from "./facet-counts.js";
 import type { InsightEntry } from "./insight-entry.js";
 import type { InsightTimeField } from "./insight-source.js";
 import { queryWords } from "./insight-tokens.js";
+import type { TimeBuckets } from "./time-buckets.js";
 import { Bitset } from "./ord-set.js";
 import { bitsOf, dimensionsOf, forEachMember, type Dimension, type Postings } from "./query-dimensions.js";
 import { SORT_ORDERS, decodeCursor, encodeCursor, type CursorPosition, type OrderedField, type SortDirection, type SortField } from "./sort-orders.js";
@@ -55,6 +56,8 @@ export interface IndexParts {
   postings: Postings;
   facets: FacetCounts;
   trees: Record<OrderedField, BTree<InsightEntry, undefined>>;
+  /** Entries by day of each time field. */
+  days: Record<InsightTimeField, TimeBuckets>;
 }
 
 /** Matches a query sorts in memory rather than walking a tree for. */
@@ -231,12 +234,17 @@ function rangeWithin(parts: IndexParts, range: Range, budget: number): InsightEn
   return over ? undefined : found;
 }
 
+/** A time range as a bitset: the whole days' postings, and a walk of the tree for the part days at its ends. */
 function rangeBits(parts: IndexParts, range: Range, capacity: number, plan: QueryPlan): Bitset {
-  const bits = new Bitset(capacity);
-  forRange(parts, range, (placed) => {
-    plan.scanned++;
-    bits.add(placed.ord);
-  });
+  const { whole, head, tail } = parts.days[range.field].split(range.from, range.to);
+  const bits = Bitset.of(whole, capacity);
+  for (const part of [head, tail]) {
+    if (!part) continue;
+    forRange(parts, { field: range.field, from: part[0], to: part[1] }, (placed) => {
+      plan.scanned++;
+      bits.add(placed.ord);
+    });
+  }
   return bits;
 }
 

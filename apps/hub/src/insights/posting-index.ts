@@ -99,6 +99,15 @@ export class PostingIndex {
     return found;
   }
 
+  /** The postings of every value in [low, high) (ordered indexes only). */
+  between(low: string, high: string): OrdSet[] {
+    const found: OrdSet[] = [];
+    this.#values?.forRange(low, high, false, (key: string) => {
+      found.push(asSet(this.#postings.get(key)!));
+    });
+    return found;
+  }
+
   /** Values by how many entries hold them. */
   counts(): Map<string, number> {
     return new Map(Array.from(this.#postings, ([value, posting]) => [value, typeof posting === "number" ? 1 : posting.size]));
