@@ -79,6 +79,60 @@ async function seedContent(base: string, cookie: string): Promise<string> {
   return `imported ${result.created.length} playbooks and Sigma rules from ../shared/data (${result.refused.length} refused)`;
 }
 
+function runToEnd(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = run(args);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
+}
+
+async function waitOnline(dataDir: string, timeoutMs = 20_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await readAgentStatus({ dataDir })).state === "online") return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+function sigmaArgs(): string[] {
+  try {
+    return ["--sigma-dir", join(sharedDataDir(), "sigma")];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * On a first start, each demo agent generates realistic insights from the real Sigma rules
+ * (through its running agent, which delivers them to the hub like any SIEM finding would).
+ */
+async function seedInsights(dataDirs: string[]): Promise<string> {
+  let made = 0;
+  for (const [index, dataDir] of dataDirs.entries()) {
+    if (!(await waitOnline(dataDir))) return "an agent did not come online; insights not generated";
+    const held = await runToEnd(["insights", "list", "--json", "--data-dir", dataDir]);
+    if (held.code === 0 && (JSON.parse(held.stdout) as unknown[]).length > 0) continue;
+    const count = [160, 110, 70][index % 3]!;
+    const made1 = await runToEnd(["insights", "generate", "--count", String(count), "--seed", `demo-${index}`, "--data-dir", dataDir, ...sigmaArgs()]);
+    if (made1.code !== 0) return `insights not generated: ${made1.stderr.trim()}`;
+    made += count;
+  }
+  return made === 0 ? "insights kept from the last start" : `generated ${made} insights from Sigma rules across the demo tenants`;
+}
+
+/** Now and then a demo tenant finds something new, so the Insights pages stay alive. */
+function trickleInsights(dataDirs: string[]): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    const dataDir = dataDirs[Math.floor(Math.random() * dataDirs.length)]!;
+    void runToEnd(["insights", "generate", "--count", "1", "--recent", "--data-dir", dataDir, ...sigmaArgs()]);
+  }, 45_000);
+  timer.unref();
+  return timer;
+}
+
 async function main(): Promise<void> {
   await mkdir(join(demoDir, "agents"), { recursive: true });
   const email = process.env.CANOPY_ADMIN_EMAIL ?? "admin@canopy.local";
@@ -107,6 +161,7 @@ async function main(): Promise<void> {
   type Tenant = { id: string; name: string; status: string };
   const existing = (await api<{ items: Tenant[] }>(url, cookie, "GET", "/tenants?limit=100")).items;
   const agents: ChildProcess[] = [];
+  const dataDirs: string[] = [];
   for (const spec of TENANTS) {
     const tenant = existing.find((t) => t.name === spec.name) ?? (await api<Tenant>(url, cookie, "POST", "/tenants", spec));
     const slug = spec.name.toLowerCase().replace(/\W+/g, "-");
@@ -117,15 +172,20 @@ async function main(): Promise<void> {
       await pairWithCli(url, code, dataDir);
     }
     agents.push(run(["run", "--data-dir", dataDir], join(demoDir, "agents", `${slug}.log`)));
+    dataDirs.push(dataDir);
   }
 
   const seeded = await seedContent(url, cookie).catch((error: unknown) => `content not seeded: ${error instanceof Error ? error.message : String(error)}`);
+
+  const insights = await seedInsights(dataDirs).catch((error: unknown) => `insights not generated: ${error instanceof Error ? error.message : String(error)}`);
+  const trickle = trickleInsights(dataDirs);
 
   console.log("");
   console.log(`  Canopy is running at ${url}`);
   console.log(`  login: ${email} / ${password}`);
   console.log(`  demo tenants: ${TENANTS.map((t) => t.name).join(", ")} (agents paired with canopy-agent)`);
   console.log(`  content: ${seeded}`);
+  console.log(`  insights: ${insights}`);
   console.log(`  data: ${demoDir}   stop: Ctrl-C`);
   console.log("");
 
@@ -133,6 +193,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(trickle);
     for (const child of agents) child.kill("SIGTERM");
     await Promise.all(agents.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
     await hub.close();
