@@ -133,11 +133,17 @@ async function startHubWithAgents(options: InsightBenchOptions, demo: Insight[])
     body: JSON.stringify({ email: "bench@canopy.local", password: PASSWORD }),
   });
   const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
-  const api = async <R>(method: string, path: string, payload?: unknown): Promise<R> => {
-    const res = await fetch(new URL(`/api/v1${path}`, hub.url), {
+  const request = (method: string, path: string, payload?: unknown) =>
+    fetch(new URL(`/api/v1${path}`, hub.url), {
       method,
       headers: { cookie, origin: hub.url.replace(/\/$/, ""), "content-type": "application/json" },
       body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+  const api = async <R>(method: string, path: string, payload?: unknown): Promise<R> => {
+    // A pooled keep-alive socket the server closed after 5 s idle can reset the next GET: retry reads once.
+    const res = await request(method, path, payload).catch((error: unknown) => {
+      if (method !== "GET") throw error;
+      return request(method, path, payload);
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 500)}`);
     return (await res.json()) as R;

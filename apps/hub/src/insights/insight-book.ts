@@ -3,7 +3,7 @@ import type { Insight } from "@canopy/protocol";
 import type { Collection, Store } from "@canopy/store";
 import type { InsightEntry } from "./insight-entry.js";
 import { InsightIndex } from "./insight-index.js";
-import { InsightCollections, entryOf, type InsightRecord } from "./insight-records.js";
+import { INSIGHT_SHARDS, InsightCollections, entryOf, shardOf, type InsightRecord } from "./insight-records.js";
 
 export interface AppliedInsights {
   /** Entries that are new or changed (in batch order). */
@@ -15,8 +15,8 @@ export interface AppliedInsights {
 }
 
 /**
- * The hub's copy of every tenant's insights: the documents in one store partition per tenant,
- * and the federated index over them. Changes go to both, synchronously; the caller flushes the
+ * The hub's copy of every tenant's insights: the documents in store partitions per tenant (16
+ * shards each), and the federated index over them. Changes go to both, synchronously; the caller flushes the
  * store before it tells anyone (the agent, the live feed) that they were kept.
  */
 export class InsightBook {
@@ -31,16 +31,18 @@ export class InsightBook {
   load(tenantIds: Iterable<string>): number {
     let count = 0;
     for (const tenantId of tenantIds) {
-      for (const record of this.#partition(tenantId).all()) {
-        this.index.upsert(entryOf(tenantId, record));
-        count++;
+      for (const shard of this.#shards(tenantId)) {
+        for (const record of shard.all()) {
+          this.index.upsert(entryOf(tenantId, record));
+          count++;
+        }
       }
     }
     return count;
   }
 
   record(tenantId: string, localId: string): InsightRecord | undefined {
-    return this.#partition(tenantId).get(localId);
+    return this.#partition(tenantId, localId).get(localId);
   }
 
   /**
@@ -48,9 +50,9 @@ export class InsightBook {
    * if its revision is newer than the one held: a batch sent twice changes nothing the second time.
    */
   apply(tenantId: string, insights: readonly Insight[]): AppliedInsights {
-    const partition = this.#partition(tenantId);
     const result: AppliedInsights = { changed: [], updated: 0, unchanged: 0 };
     for (const insight of insights) {
+      const partition = this.#partition(tenantId, insight.id);
       const held = partition.get(insight.id);
       if (held && held.revision >= insight.revision) {
         result.unchanged++;
@@ -65,12 +67,15 @@ export class InsightBook {
 
   /** The tenant is gone: its insights leave the index and the store. */
   dropTenant(tenantId: string): number {
-    const partition = this.#partition(tenantId);
-    for (const record of partition.all()) partition.delete(record.id);
+    for (const shard of this.#shards(tenantId)) for (const record of shard.all()) shard.delete(record.id);
     return this.index.removeTenant(tenantId);
   }
 
-  #partition(tenantId: string): Collection<InsightRecord> {
-    return this.#store.collection<InsightRecord>(InsightCollections.tenant(tenantId));
+  #partition(tenantId: string, localId: string): Collection<InsightRecord> {
+    return this.#store.collection<InsightRecord>(InsightCollections.tenant(tenantId, shardOf(localId)));
+  }
+
+  #shards(tenantId: string): Collection<InsightRecord>[] {
+    return Array.from({ length: INSIGHT_SHARDS }, (_, shard) => this.#store.collection<InsightRecord>(InsightCollections.tenant(tenantId, shard)));
   }
 }

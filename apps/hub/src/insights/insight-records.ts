@@ -5,16 +5,26 @@ import { hubInsightId } from "./insight-entry.js";
 /**
  * What the hub stores of insights. Timestamps are ISO strings, like every other record.
  *
- * - `insights.<hex tenant id>`: the hub's copy of one tenant's insights (the agent's documents),
- *   by tenant-local id. One partition per tenant, so a batch from one agent rewrites only its
- *   tenant's file. (Store names are lower-case; tenant ids are not, hence hex.)
+ * - `insights.<hex tenant id>.<0-15>`: the hub's copy of one tenant's insights (the agent's
+ *   documents), by tenant-local id, in 16 shards by a hash of that id. A batch rewrites only its
+ *   tenant's shards, and an acknowledged board change one shard: a write costs a sixteenth of
+ *   what the tenant holds, not all of it. (Store names are lower-case; tenant ids are not, hence hex.)
  * - `insight-updates`: changes asked from the hub that the tenant's agent has not acknowledged.
  * - `insight-update-errors`: the last refused change per insight, until the next change.
  */
 export type InsightRecord = TenantInsight;
 
+export const INSIGHT_SHARDS = 16;
+
+/** FNV-1a of the local id: the shard an insight's document lives in. */
+export function shardOf(localId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < localId.length; i++) hash = Math.imul(hash ^ localId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % INSIGHT_SHARDS;
+}
+
 export const InsightCollections = {
-  tenant: (tenantId: string) => `insights.${Buffer.from(tenantId, "utf8").toString("hex")}`,
+  tenant: (tenantId: string, shard: number) => `insights.${Buffer.from(tenantId, "utf8").toString("hex")}.${shard}`,
   updates: "insight-updates",
   updateErrors: "insight-update-errors",
 } as const;
