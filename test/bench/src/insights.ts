@@ -150,6 +150,26 @@ async function startHubWithAgents(options: InsightBenchOptions, demo: Insight[])
   };
   const tenantIds: string[] = new Array<string>(options.tenants);
   const agents: ReturnType<typeof createAgent>[] = new Array<ReturnType<typeof createAgent>>(options.tenants);
+  try {
+    return { hub, api, tenantIds, agents, dir, ...(await pairAndIngest(hub, api, options, demo, dir, tenantIds, agents)) };
+  } catch (error) {
+    // Leave nothing running behind a failed run.
+    await Promise.all(agents.filter(Boolean).map((a) => a.stop()));
+    await hub.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function pairAndIngest(
+  hub: Server,
+  api: HubRun["api"],
+  options: InsightBenchOptions,
+  demo: Insight[],
+  dir: string,
+  tenantIds: string[],
+  agents: ReturnType<typeof createAgent>[],
+): Promise<{ ingestMs: number }> {
   for (let start = 0; start < options.tenants; start += 20) {
     await Promise.all(
       Array.from({ length: Math.min(20, options.tenants - start) }, async (_, k) => {
@@ -175,7 +195,7 @@ async function startHubWithAgents(options: InsightBenchOptions, demo: Insight[])
     if (total >= expected) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { hub, api, tenantIds, agents, dir, ingestMs: performance.now() - started };
+  return { ingestMs: performance.now() - started };
 }
 
 async function timeHttpQueries(run: HubRun, samples: number, now: number) {
