@@ -7,8 +7,15 @@ import type { Api } from "./api.js";
 import { runNode } from "./child.js";
 import { agentBin } from "./paths.js";
 
-/** One NDJSON line of `canopy-agent insights import`: the wire insight with ISO dates; the agent sets revision and updatedAt. */
-export type SiemInsight = Omit<InsightInput, "createdAt" | "updatedAt" | "closedAt" | "comments" | "revision"> & { createdAt: string };
+type ListField = "tactics" | "techniques" | "hosts" | "users";
+
+/**
+ * One NDJSON line as a tenant's SIEM exports it (API.md: `canopy-agent insights import FILE`): the wire
+ * insight with ISO dates, description and fields optional; the agent sets revision and updatedAt.
+ */
+export type SiemInsight = Omit<InsightInput, "createdAt" | "updatedAt" | "closedAt" | "comments" | "revision" | ListField> & {
+  createdAt: string;
+} & { readonly [K in ListField]?: readonly string[] };
 
 /** Writes an NDJSON file beside the agent's data and imports it, as the tenant's admin would. */
 export async function importSiemInsights(agent: RunningAgent, lines: readonly SiemInsight[]): Promise<void> {

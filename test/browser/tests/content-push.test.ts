@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { heldContent, removeAgentDirs, startPairedAgent, waitOnline, type RunningAgent } from "../harness/agents.js";
+import { heldContent, type RunningAgent } from "../harness/agents.js";
 import { signIn, type Api } from "../harness/api.js";
-import { launchChromium } from "../harness/chromium.js";
-import { spawnNode, stopAllChildren } from "../harness/child.js";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startHub, type TestHub } from "../harness/hub.js";
+import { spawnNode } from "../harness/child.js";
+import { ADMIN_EMAIL, startHub, type TestHub } from "../harness/hub.js";
 import { agentBin } from "../harness/paths.js";
+import { openPage, signInAsAdmin, startOnlineAgents, stopScenario } from "../harness/scenario.js";
 import { sharedDataFile } from "@canopy/shared-data";
 
 const SCREENSHOTS = process.env.CANOPY_SCREENSHOT_DIR ?? "/tmp";
@@ -40,31 +40,16 @@ describe("Content and pushes in Chromium, against a real hub and three agents", 
   beforeAll(async () => {
     hub = await startHub();
     api = await signIn(hub.url);
-    for (const name of ["Acme Corp", "Globex Retail", "Initech"]) agents.push(await startPairedAgent(api, hub.url, name));
-    await waitOnline(
-      api,
-      agents.map((agent) => agent.tenantId),
-    );
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(UI_TIMEOUT);
-    page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    await startOnlineAgents(api, hub.url, ["Acme Corp", "Globex Retail", "Initech"], agents);
+    ({ browser, page } = await openPage({ timeout: UI_TIMEOUT, pageErrors }));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stopAllChildren();
-    await hub?.close();
-    await removeAgentDirs(agents);
+    await stopScenario({ browser, hub, agents });
   });
 
   it("signs in and opens Custom Fields from the Content section", async () => {
-    await page.goto(`${hub.url}/login`);
-    await page.getByLabel("Email").fill(ADMIN_EMAIL);
-    await page.getByLabel("Password").fill(ADMIN_PASSWORD);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL(/\/nodes$/);
+    await signInAsAdmin(page, hub.url);
     await page.getByTestId("nav-content").click();
     await page.waitForURL(/\/content\/playbooks$/);
     await page.getByTestId("content-tab-custom-fields").click();

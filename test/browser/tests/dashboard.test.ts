@@ -4,13 +4,12 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import type { Browser, Download, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeAgentDirs, startPairedAgent, waitOnline, type RunningAgent } from "../harness/agents.js";
+import { importSiemInsights, waitForHubInsights, type SiemInsight } from "../harness/agent-insights.js";
+import type { RunningAgent } from "../harness/agents.js";
 import { signIn, type Api } from "../harness/api.js";
-import { launchChromium } from "../harness/chromium.js";
-import { stopAllChildren } from "../harness/child.js";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startHub, type TestHub } from "../harness/hub.js";
-import { importInsights, waitForHubInsights, type InsightLine } from "../harness/insight-import.js";
+import { ADMIN_EMAIL, startHub, type TestHub } from "../harness/hub.js";
 import { pdfText } from "../harness/pdf-text.js";
+import { openPage, signInAsAdmin, startOnlineAgents, stopScenario } from "../harness/scenario.js";
 
 const SCREENSHOTS = process.env.CANOPY_SCREENSHOT_DIR ?? "/tmp";
 const UI_TIMEOUT = 15_000;
@@ -22,11 +21,11 @@ const RULES = {
   task: { ruleId: "r-task", ruleName: "Scheduled Task From Office", tactics: ["persistence"], techniques: ["T1053.005"] },
 } as const;
 
-type Severity = InsightLine["severity"];
-type Status = InsightLine["status"];
+type Severity = SiemInsight["severity"];
+type Status = SiemInsight["status"];
 
 /** Insights a tenant's SIEM found in the last hours: [severity, status, rule] each. */
-function insights(prefix: string, specs: [Severity, Status, keyof typeof RULES][]): InsightLine[] {
+function insights(prefix: string, specs: [Severity, Status, keyof typeof RULES][]): SiemInsight[] {
   const now = Date.now();
   return specs.map(([severity, status, rule], i) => ({
     id: `${prefix}-${String(i).padStart(3, "0")}`,
@@ -113,38 +112,27 @@ describe("MSSP dashboard in Chromium: widgets, editing, layout and exports", () 
     hub = await startHub();
     api = await signIn(hub.url);
     downloads = await mkdtemp(join(tmpdir(), "canopy-browser-downloads-"));
-    for (const name of ["Acme Corp", "Globex Retail"]) agents.push(await startPairedAgent(api, hub.url, name));
-    await waitOnline(
-      api,
-      agents.map((agent) => agent.tenantId),
-    );
-    await importInsights(agents[0]!, ACME);
-    await importInsights(agents[1]!, GLOBEX);
+    await startOnlineAgents(api, hub.url, ["Acme Corp", "Globex Retail"], agents);
+    await importSiemInsights(agents[0]!, ACME);
+    await importSiemInsights(agents[1]!, GLOBEX);
     await waitForHubInsights(api, ACME.length + GLOBEX.length);
 
-    browser = await launchChromium();
     // Reduced motion: charts draw at once (no animation), so a full-page picture, which resizes the
     // page while it is taken, never catches a chart between two layouts.
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true, reducedMotion: "reduce" });
-    context.setDefaultTimeout(UI_TIMEOUT);
-    page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openPage({
+      timeout: UI_TIMEOUT,
+      pageErrors,
+      context: { viewport: { width: 1440, height: 1000 }, acceptDownloads: true, reducedMotion: "reduce" },
+    }));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stopAllChildren();
-    await hub?.close();
-    await removeAgentDirs(agents);
+    await stopScenario({ browser, hub, agents });
     if (downloads) await rm(downloads, { recursive: true, force: true });
   });
 
   it("opens Dashboards from the header and shows the default widgets with the imported figures", async () => {
-    await page.goto(`${hub.url}/login`);
-    await page.getByLabel("Email").fill(ADMIN_EMAIL);
-    await page.getByLabel("Password").fill(ADMIN_PASSWORD);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL(/\/nodes$/);
+    await signInAsAdmin(page, hub.url);
     await page.getByTestId("nav-dashboards").click();
     await page.waitForURL(/\/dashboards$/);
 

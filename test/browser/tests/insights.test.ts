@@ -2,12 +2,12 @@ import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentInsights, importSiemInsights, waitForHubInsights, type SiemInsight } from "../harness/agent-insights.js";
-import { removeAgentDirs, startPairedAgent, waitOnline, type RunningAgent } from "../harness/agents.js";
+import type { RunningAgent } from "../harness/agents.js";
 import { signIn, type Api } from "../harness/api.js";
-import { launchChromium } from "../harness/chromium.js";
-import { spawnNode, stopAllChildren } from "../harness/child.js";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startHub, type TestHub } from "../harness/hub.js";
+import { spawnNode } from "../harness/child.js";
+import { ADMIN_EMAIL, startHub, type TestHub } from "../harness/hub.js";
 import { agentBin } from "../harness/paths.js";
+import { openPage, signInAsAdmin, startOnlineAgents, stopScenario } from "../harness/scenario.js";
 
 const SCREENSHOTS = process.env.CANOPY_SCREENSHOT_DIR ?? "/tmp";
 const UI_TIMEOUT = 15_000;
@@ -143,6 +143,7 @@ describe("Insights in Chromium: federated list, board write-back, Open in tenant
   let page: Page;
   let acme: RunningAgent;
   let globex: RunningAgent;
+  const agents: RunningAgent[] = [];
   const pageErrors: string[] = [];
 
   const hubId = (agent: RunningAgent, localId: string) => `${agent.tenantId}~${localId}`;
@@ -175,33 +176,21 @@ describe("Insights in Chromium: federated list, board write-back, Open in tenant
   beforeAll(async () => {
     hub = await startHub();
     api = await signIn(hub.url);
-    acme = await startPairedAgent(api, hub.url, "Acme Corp");
-    globex = await startPairedAgent(api, hub.url, "Globex Retail");
-    await waitOnline(api, [acme.tenantId, globex.tenantId]);
+    await startOnlineAgents(api, hub.url, ["Acme Corp", "Globex Retail"], agents);
+    [acme, globex] = agents as [RunningAgent, RunningAgent];
     // Imported while the agents run: they deliver to the hub through their outbox.
     await importSiemInsights(acme, ACME);
     await importSiemInsights(globex, GLOBEX);
     await waitForHubInsights(api, TOTAL);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(UI_TIMEOUT);
-    page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openPage({ timeout: UI_TIMEOUT, pageErrors }));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stopAllChildren();
-    await hub?.close();
-    await removeAgentDirs([acme, globex].filter(Boolean));
+    await stopScenario({ browser, hub, agents });
   });
 
   it("lists every tenant's insights in one table with their tenant names", async () => {
-    await page.goto(`${hub.url}/login`);
-    await page.getByLabel("Email").fill(ADMIN_EMAIL);
-    await page.getByLabel("Password").fill(ADMIN_PASSWORD);
-    await page.getByTestId("login-submit").click();
-    await page.waitForURL(/\/nodes$/);
+    await signInAsAdmin(page, hub.url);
     await page.getByTestId("nav-insights").click();
     await page.waitForURL(/\/insights$/);
 
