@@ -114,6 +114,16 @@ export function runQuery(parts: IndexParts, query: IndexQuery): IndexPage {
     return inTime === undefined || inTime(entry);
   };
 
+  // Dimensions held as one bitset answer by ordinal, before the entry is even looked at.
+  const bitDims = dims.flatMap((dim) => (dim.sets.length === 1 && dim.sets[0] instanceof Bitset ? [dim.sets[0]] : []));
+  let ordTest: ((ord: number) => boolean) | undefined =
+    bitDims.length === 0
+      ? undefined
+      : (ord) => {
+          for (const bits of bitDims) if (!bits.has(ord)) return false;
+          return true;
+        };
+
   let total: number | undefined;
   if (dims.length === 0 && !range) {
     total = parts.size();
@@ -151,7 +161,8 @@ export function runQuery(parts: IndexParts, query: IndexQuery): IndexPage {
       const result = new Bitset(capacity);
       result.words.fill(0xffffffff);
       total = result.intersect(bits);
-      test = (entry) => result.has(entry.ord);
+      test = () => true;
+      ordTest = (ord) => result.has(ord);
       if (total <= SORT_MAX) {
         found = [];
         result.forEach((ord) => found!.push(parts.entries[ord]!));
@@ -169,7 +180,7 @@ export function runQuery(parts: IndexParts, query: IndexQuery): IndexPage {
     more = start + query.limit < sorted.length;
   } else {
     plan.page = "walk";
-    ({ page, more } = walk(parts, query, position, range, test, plan));
+    ({ page, more } = walk(parts, query, position, range, ordTest, test, plan));
   }
   const last = page.at(-1);
   return { items: page, nextCursor: more && last ? encodeCursor(query.sort, query.order, last) : null, total: total!, plan };
@@ -252,7 +263,15 @@ function rangeBits(parts: IndexParts, range: Range, capacity: number, plan: Quer
  * One page from the sort tree, starting after the cursor, testing each entry. Sorting by the
  * field the time range bounds, the walk starts at the bound and stops at the other one.
  */
-function walk(parts: IndexParts, query: IndexQuery, position: CursorPosition | undefined, range: Range | undefined, test: Test, plan: QueryPlan): { page: InsightEntry[]; more: boolean } {
+function walk(
+  parts: IndexParts,
+  query: IndexQuery,
+  position: CursorPosition | undefined,
+  range: Range | undefined,
+  ordTest: ((ord: number) => boolean) | undefined,
+  test: Test,
+  plan: QueryPlan,
+): { page: InsightEntry[]; more: boolean } {
   const tree = parts.trees[query.sort];
   const order = SORT_ORDERS[query.sort];
   const asc = query.order === "asc";
@@ -282,6 +301,7 @@ function walk(parts: IndexParts, query: IndexQuery, position: CursorPosition | u
     if (stop?.(placed)) break;
     plan.scanned++;
     if (asc && skipStart && order.compare(placed, start!) === 0) continue;
+    if (ordTest && !ordTest(placed.ord)) continue;
     // The tree may hold an older version at the same position; test the current one.
     const entry = parts.entries[placed.ord]!;
     if (!test(entry)) continue;
