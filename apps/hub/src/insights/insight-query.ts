@@ -7,6 +7,7 @@ import { queryWords } from "./insight-tokens.js";
 import type { TimeBuckets } from "./time-buckets.js";
 import { Bitset } from "./ord-set.js";
 import { bitsOf, dimensionsOf, forEachMember, type Dimension, type Postings } from "./query-dimensions.js";
+import { boundedRange, rangeBits, rangeWithin, timeTest, type Range } from "./query-ranges.js";
 import { SORT_ORDERS, decodeCursor, encodeCursor, type CursorPosition, type OrderedField, type SortDirection, type SortField } from "./sort-orders.js";
 
 /** A list query on the index. Values of one filter are alternatives; filters all apply. */
@@ -67,26 +68,12 @@ const SCAN_MIN = 2048;
 const SCAN_SHARE = 1 / 256;
 
 type Test = (entry: InsightEntry) => boolean;
-type Range = NonNullable<IndexQuery["time"]>;
 
 /** Only tenant, status and severity filters (and no time range): the facet counters know the total. */
 function facetTotal(parts: IndexParts, query: IndexQuery): number | undefined {
   const other = query.tactics ?? query.techniques ?? query.ruleIds ?? query.assignees ?? query.time;
   if (other !== undefined || queryWords(query.q ?? "").length > 0) return undefined;
   return parts.facets.count({ tenantIds: query.tenantIds, statuses: query.statuses, severities: query.severities });
-}
-
-function boundedRange(time: IndexQuery["time"]): Range | undefined {
-  return time && (time.from !== null || time.to !== null) ? time : undefined;
-}
-
-function timeTest(range: Range | undefined): Test | undefined {
-  if (!range) return undefined;
-  const low = range.from ?? Number.NEGATIVE_INFINITY;
-  const high = range.to ?? Number.POSITIVE_INFINITY;
-  if (range.field === "createdAt") return (e) => e.createdAt >= low && e.createdAt < high;
-  if (range.field === "updatedAt") return (e) => e.updatedAt >= low && e.updatedAt < high;
-  return (e) => e.closedAt !== null && e.closedAt >= low && e.closedAt < high;
 }
 
 /**
@@ -220,43 +207,6 @@ function firstAfter(sorted: InsightEntry[], probe: InsightEntry, compare: (a: In
     else high = mid;
   }
   return low;
-}
-
-/** Calls `visit` for each entry placed in the range, in order, until it returns true. */
-function forRange(parts: IndexParts, range: Range, visit: (placed: InsightEntry) => boolean | void): void {
-  const tree = parts.trees[range.field];
-  const order = SORT_ORDERS[range.field];
-  const low = range.from === null ? tree.minKey() : order.probe([range.from], "");
-  const high = range.to === null ? tree.maxKey() : order.probe([range.to], "");
-  if (low === undefined || high === undefined) return;
-  // Bounded above by `to` exclusive (a probe with the empty key sorts before every entry at `to`).
-  tree.forRange(low, high, range.to === null, ((placed: InsightEntry) => (visit(placed) ? { break: true } : undefined)) as never);
-}
-
-/** The entries of a time range, or undefined as soon as there are more than `budget`. */
-function rangeWithin(parts: IndexParts, range: Range, budget: number): InsightEntry[] | undefined {
-  const found: InsightEntry[] = [];
-  let over = false;
-  forRange(parts, range, (placed) => {
-    if (found.length >= budget) return (over = true);
-    found.push(placed);
-    return false;
-  });
-  return over ? undefined : found;
-}
-
-/** A time range as a bitset: the whole days' postings, and a walk of the tree for the part days at its ends. */
-function rangeBits(parts: IndexParts, range: Range, capacity: number, plan: QueryPlan): Bitset {
-  const { whole, head, tail } = parts.days[range.field].split(range.from, range.to);
-  const bits = Bitset.of(whole, capacity);
-  for (const part of [head, tail]) {
-    if (!part) continue;
-    forRange(parts, { field: range.field, from: part[0], to: part[1] }, (placed) => {
-      plan.scanned++;
-      bits.add(placed.ord);
-    });
-  }
-  return bits;
 }
 
 /**
