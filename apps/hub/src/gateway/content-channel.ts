@@ -1,59 +1,33 @@
-import type { AgentMessage, HubToAgent } from "@canopy/protocol";
+import type { AgentMessage } from "@canopy/protocol";
 import type { Logger } from "pino";
 import type { Connection } from "./connection.js";
 import type { AgentLink, ApplyBatch, ContentPort } from "./content-port.js";
+import { SessionChannel } from "./session-channel.js";
 
 type ContentMessageType = "content.manifest" | "content.ack" | "content.drift";
 export type ContentHandlers = { [T in ContentMessageType]: (message: AgentMessage<T>) => void | Promise<void> };
 
 /**
  * The content side of one authenticated session: the `AgentLink` handed to the push engine, and
- * the session's handlers for the agent's content messages. Created once the handshake verified
- * the agent, so the identity it carries is the session's, never a payload's.
+ * the session's handlers for the agent's content messages.
  */
-export class ContentChannel implements AgentLink {
-  readonly tenantId: string;
-  readonly agentId: string;
-  readonly sessionId: string;
-  readonly #connection: Connection;
+export class ContentChannel extends SessionChannel implements AgentLink {
   readonly #port: ContentPort;
-  readonly #log: Logger;
-  #open = true;
 
   constructor(identity: { tenantId: string; agentId: string }, connection: Connection, port: ContentPort, log: Logger) {
-    this.tenantId = identity.tenantId;
-    this.agentId = identity.agentId;
-    this.sessionId = connection.id;
-    this.#connection = connection;
+    super(identity, connection, log);
     this.#port = port;
-    this.#log = log;
-  }
-
-  get isOpen(): boolean {
-    return this.#open;
   }
 
   apply(batch: ApplyBatch): boolean {
-    if (!this.#open) return false;
-    const message: HubToAgent = { type: "content.apply", ...batch };
-    try {
-      this.#connection.send(message);
-      return true;
-    } catch (error) {
-      this.#log.warn({ err: error, batchId: batch.batchId }, "could not send a content batch");
-      return false;
-    }
+    return this.send({ type: "content.apply", ...batch });
   }
 
-  /** The session was welcomed. */
   opened(): void {
     this.#port.connected(this);
   }
 
-  /** The session is closing or closed: nothing more is sent on it. Idempotent. */
-  closed(): void {
-    if (!this.#open) return;
-    this.#open = false;
+  protected released(): void {
     this.#port.disconnected(this);
   }
 
