@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Insight } from "@canopy/protocol";
-import { createLowdbStore, createMemoryStore } from "@canopy/store";
+import { createLowdbStore, createMemoryStore, ShardedCollection } from "@canopy/store";
 import { describe, expect, it } from "vitest";
 import { sourceInsight } from "../test/insights.js";
 import { InsightStore } from "./insight-store.js";
@@ -105,12 +105,42 @@ describe("InsightStore", () => {
     }
   });
 
+  it("keeps one board change to one shard file, and moves insights from an unsharded folder over", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "canopy-insights-"));
+    try {
+      const old = await createLowdbStore({ dir });
+      const writer = new InsightStore(createMemoryStore(), { enqueue: () => {} });
+      for (let i = 0; i < 200; i++) {
+        const { insight } = writer.upsert(sourceInsight(`i${i}`), { source: "import", now: t0 });
+        old.collection("insights").put(writer.stored(insight.id)!);
+      }
+      await old.close();
+
+      const store = await createLowdbStore({ dir });
+      const insights = new InsightStore(store, { enqueue: () => {} });
+      expect(insights.size).toBe(200);
+      await store.flush();
+      expect(JSON.parse(await readFile(join(dir, "insights.json"), "utf8")).docs).toEqual({});
+      const writes = store.stats().writes;
+      expect(insights.applyUpdate({ updateId: "u1", insightId: "i7", changes: { status: "closed" }, actor: "a", requestedAt: t0 }).ok).toBe(true);
+      await store.flush();
+      expect(store.stats().writes - writes).toBe(1);
+      await store.close();
+
+      const reopened = await createLowdbStore({ dir });
+      expect(new InsightStore(reopened, { enqueue: () => {} }).get("i7")?.status).toBe("closed");
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("lists valid insights oldest first, with ISO dates, skipping damaged documents", () => {
     const store = createMemoryStore();
     const insights = new InsightStore(store, { enqueue: () => {} });
     insights.upsert(sourceInsight("late", { createdAt: "2030-02-01T00:00:00Z" }), { source: "import" });
     insights.upsert(sourceInsight("early", { createdAt: "2030-01-01T00:00:00Z" }), { source: "import" });
-    store.collection("insights").put({ id: "junk", title: "t" } as never);
+    new ShardedCollection(store, "insights").put({ id: "junk", title: "t" } as never);
     expect(insights.list().map((i) => [i.id, i.createdAt])).toEqual([
       ["early", "2030-01-01T00:00:00.000Z"],
       ["late", "2030-02-01T00:00:00.000Z"],

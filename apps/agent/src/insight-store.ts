@@ -1,8 +1,11 @@
 import { Insight, type InsightUpdateRequest, type InsightUpdateResult } from "@canopy/protocol";
-import type { Collection, Store } from "@canopy/store";
+import { ShardedCollection, type Store } from "@canopy/store";
 import { applyBoardChanges, mergeSourceInsight, type InsightDraft } from "./insight-changes.js";
 import { describeIssue, insightBytes, MAX_INSIGHT_BYTES, reviveInsight, SourceInsight, storeInsight, type StoredInsight } from "./insight-doc.js";
 import { INSIGHTS_COLLECTION } from "./system-info.js";
+
+/** Where insights lived before they were sharded: read once, moved, then left empty. */
+const UNSHARDED_COLLECTION = INSIGHTS_COLLECTION;
 
 export type UpsertOutcome = "created" | "updated" | "unchanged";
 
@@ -29,17 +32,19 @@ export class InsightRejected extends Error {
 }
 
 /**
- * The tenant's insights in the agent's store (collection `insights`, dates as ISO strings). The
+ * The tenant's insights in the agent's store (collection `insights`, dates as ISO strings), in
+ * 16 shards (`insights.<0-15>`) so that acknowledging one board change rewrites a sixteenth of
+ * what the tenant holds, not all of it. The
  * agent owns them: every change goes through here, bumps `revision`, sets `updatedAt` and is
  * handed to the outbox. A change that changes nothing (a re-import, a resent board update) is
  * not a change: no bump, nothing sent.
  */
 export class InsightStore {
-  readonly #docs: Collection<StoredInsight>;
+  readonly #docs: ShardedCollection<StoredInsight>;
   readonly #changes: InsightChangeSink;
 
   constructor(store: Store, changes: InsightChangeSink) {
-    this.#docs = store.collection<StoredInsight>(INSIGHTS_COLLECTION);
+    this.#docs = insightDocuments(store);
     this.#changes = changes;
   }
 
@@ -122,6 +127,20 @@ export class InsightStore {
     this.#changes.enqueue(stored.id);
     return { changed: true, insight: parsed.data };
   }
+}
+
+/**
+ * The sharded insight documents. An agent data folder from before sharding holds them in one
+ * `insights` collection: they move over the first time the store is opened with this version.
+ */
+export function insightDocuments(store: Store): ShardedCollection<StoredInsight> {
+  const docs = new ShardedCollection<StoredInsight>(store, INSIGHTS_COLLECTION);
+  const unsharded = store.collection<StoredInsight>(UNSHARDED_COLLECTION);
+  for (const doc of unsharded.all()) {
+    if (!docs.get(doc.id)) docs.put(doc);
+    unsharded.delete(doc.id);
+  }
+  return docs;
 }
 
 /** Equal apart from what the agent stamps (revision, updatedAt). */

@@ -1,6 +1,6 @@
 import { arch, hostname, platform, release } from "node:os";
 import { HeldItem, type SystemInfo } from "@canopy/protocol";
-import type { Doc, Store } from "@canopy/store";
+import { ShardedCollection, type Doc, type Store } from "@canopy/store";
 import { AGENT_VERSION } from "./version.js";
 
 /** Collections other features fill; the agent only reads them here. */
@@ -39,7 +39,8 @@ export function collectSystemInfo({ store, startedAt, connectedSince }: SystemIn
     memoryRssBytes: process.memoryUsage.rss(),
     holds: {
       content: heldContent(store),
-      insights: { count: store.collection(INSIGHTS_COLLECTION).size },
+      // The running agent's InsightStore has moved any unsharded insights over by now.
+      insights: { count: new ShardedCollection(store, INSIGHTS_COLLECTION).size },
     },
   };
 }

@@ -1,9 +1,9 @@
 import { insightJson } from "@canopy/api";
 import type { Insight } from "@canopy/protocol";
-import type { Collection, Store } from "@canopy/store";
+import { ShardedCollection, type Store } from "@canopy/store";
 import type { InsightEntry } from "./insight-entry.js";
 import { InsightIndex } from "./insight-index.js";
-import { INSIGHT_SHARDS, InsightCollections, entryOf, shardOf, type InsightRecord } from "./insight-records.js";
+import { InsightCollections, entryOf, type InsightRecord } from "./insight-records.js";
 
 export interface AppliedInsights {
   /** Entries that are new or changed (in batch order). */
@@ -22,6 +22,7 @@ export interface AppliedInsights {
 export class InsightBook {
   readonly index = new InsightIndex();
   readonly #store: Store;
+  readonly #partitions = new Map<string, ShardedCollection<InsightRecord>>();
 
   constructor(store: Store) {
     this.#store = store;
@@ -31,18 +32,16 @@ export class InsightBook {
   load(tenantIds: Iterable<string>): number {
     let count = 0;
     for (const tenantId of tenantIds) {
-      for (const shard of this.#shards(tenantId)) {
-        for (const record of shard.all()) {
-          this.index.upsert(entryOf(tenantId, record));
-          count++;
-        }
+      for (const record of this.#partition(tenantId).all()) {
+        this.index.upsert(entryOf(tenantId, record));
+        count++;
       }
     }
     return count;
   }
 
   record(tenantId: string, localId: string): InsightRecord | undefined {
-    return this.#partition(tenantId, localId).get(localId);
+    return this.#partition(tenantId).get(localId);
   }
 
   /**
@@ -51,8 +50,8 @@ export class InsightBook {
    */
   apply(tenantId: string, insights: readonly Insight[]): AppliedInsights {
     const result: AppliedInsights = { changed: [], updated: 0, unchanged: 0 };
+    const partition = this.#partition(tenantId);
     for (const insight of insights) {
-      const partition = this.#partition(tenantId, insight.id);
       const held = partition.get(insight.id);
       if (held && held.revision >= insight.revision) {
         result.unchanged++;
@@ -67,15 +66,18 @@ export class InsightBook {
 
   /** The tenant is gone: its insights leave the index and the store. */
   dropTenant(tenantId: string): number {
-    for (const shard of this.#shards(tenantId)) for (const record of shard.all()) shard.delete(record.id);
+    this.#partition(tenantId).clear();
+    this.#partitions.delete(tenantId);
     return this.index.removeTenant(tenantId);
   }
 
-  #partition(tenantId: string, localId: string): Collection<InsightRecord> {
-    return this.#store.collection<InsightRecord>(InsightCollections.tenant(tenantId, shardOf(localId)));
-  }
-
-  #shards(tenantId: string): Collection<InsightRecord>[] {
-    return Array.from({ length: INSIGHT_SHARDS }, (_, shard) => this.#store.collection<InsightRecord>(InsightCollections.tenant(tenantId, shard)));
+  /** The tenant's documents; a change rewrites one of its 16 shard files, not all it holds. */
+  #partition(tenantId: string): ShardedCollection<InsightRecord> {
+    let partition = this.#partitions.get(tenantId);
+    if (!partition) {
+      partition = new ShardedCollection<InsightRecord>(this.#store, InsightCollections.tenant(tenantId));
+      this.#partitions.set(tenantId, partition);
+    }
+    return partition;
   }
 }

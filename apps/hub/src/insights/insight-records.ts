@@ -6,7 +6,7 @@ import { hubInsightId } from "./insight-entry.js";
  * What the hub stores of insights. Timestamps are ISO strings, like every other record.
  *
  * - `insights.<hex tenant id>.<0-15>`: the hub's copy of one tenant's insights (the agent's
- *   documents), by tenant-local id, in 16 shards by a hash of that id. A batch rewrites only its
+ *   documents), by tenant-local id, in 16 shards by a hash of that id (`ShardedCollection`). A batch rewrites only its
  *   tenant's shards, and an acknowledged board change one shard: a write costs a sixteenth of
  *   what the tenant holds, not all of it. (Store names are lower-case; tenant ids are not, hence hex.)
  * - `insight-updates`: changes asked from the hub that the tenant's agent has not acknowledged.
@@ -14,17 +14,9 @@ import { hubInsightId } from "./insight-entry.js";
  */
 export type InsightRecord = TenantInsight;
 
-export const INSIGHT_SHARDS = 16;
-
-/** FNV-1a of the local id: the shard an insight's document lives in. */
-export function shardOf(localId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < localId.length; i++) hash = Math.imul(hash ^ localId.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % INSIGHT_SHARDS;
-}
-
 export const InsightCollections = {
-  tenant: (tenantId: string, shard: number) => `insights.${Buffer.from(tenantId, "utf8").toString("hex")}.${shard}`,
+  /** The sharded collection's name; its shards are `<name>.<0-15>` (a `ShardedCollection`). */
+  tenant: (tenantId: string) => `insights.${Buffer.from(tenantId, "utf8").toString("hex")}`,
   updates: "insight-updates",
   updateErrors: "insight-update-errors",
 } as const;
