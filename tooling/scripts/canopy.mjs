@@ -3,7 +3,7 @@
 // only Node 20 and npm. Plain Node with no dependencies, because it runs before anything is
 // installed: it brings pnpm, the workspace's dependencies, the builds and (for tests) Debian's
 // Chromium, then hands over to the workspace.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -127,9 +127,13 @@ function test() {
 }
 
 function start() {
-  const pnpm = setup();
-  const result = run(pnpm, ["--filter", "@canopy/demo", "start"]);
-  process.exit(result.status);
+  setup();
+  // The demo itself, not through pnpm, and not with spawnSync: a SIGINT/SIGTERM sent to this
+  // process alone (a script or supervisor stopping `npm start`, not a terminal's Ctrl-C that
+  // reaches the whole group) is passed on, so the hub and agents stop cleanly, never orphaned.
+  const child = spawn(process.execPath, ["dist/main.js"], { cwd: join(root, "tooling/demo"), stdio: "inherit" });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal === "SIGHUP" ? "SIGTERM" : signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 function bench() {
