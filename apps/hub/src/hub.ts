@@ -132,8 +132,9 @@ async function start(options: HubOptions, settings: Settings, logger: Logger): P
   services.sessions.prune();
   services.pairingCodes.prune();
   try {
+    const indexStart = performance.now();
     const insightCount = services.insights.load();
-    if (insightCount > 0) logger.info({ insights: insightCount }, "indexed the stored insights");
+    if (insightCount > 0) logger.info({ insights: insightCount, ms: Math.round(performance.now() - indexStart) }, "indexed the stored insights");
   } catch (error) {
     // The rest of the hub still serves; the list shows what could be indexed.
     logger.error({ err: error }, "could not index the stored insights");

@@ -30,14 +30,11 @@ export class InsightBook {
 
   /** Indexes what the store holds for these tenants (hub start). */
   load(tenantIds: Iterable<string>): number {
-    let count = 0;
-    for (const tenantId of tenantIds) {
-      for (const record of this.#partition(tenantId).all()) {
-        this.index.upsert(entryOf(tenantId, record));
-        count++;
-      }
+    const partition = (tenantId: string) => this.#partition(tenantId);
+    function* entries() {
+      for (const tenantId of tenantIds) for (const record of partition(tenantId).all()) yield entryOf(tenantId, record);
     }
-    return count;
+    return this.index.load(entries());
   }
 
   record(tenantId: string, localId: string): InsightRecord | undefined {

@@ -1,6 +1,6 @@
-import { BTree } from "./btree.js";
+import { BTree, bulkLoadTree } from "./btree.js";
 import { FacetCounts } from "./facet-counts.js";
-import { makeEntry, type InsightEntry, type InsightEntryInput } from "./insight-entry.js";
+import { SEVERITY_RANK, makeEntry, type InsightEntry, type InsightEntryInput } from "./insight-entry.js";
 import { runQuery, type IndexParts, type IndexQuery, type IndexPage } from "./insight-query.js";
 import type { IndexedInsight, InsightSource, InsightTimeField } from "./insight-source.js";
 import { tokensOf } from "./insight-tokens.js";
@@ -21,6 +21,7 @@ const POSTED: Record<Exclude<PostingField, "word">, (e: IndexedInsight) => reado
 };
 const POSTED_FIELDS = Object.entries(POSTED) as [Exclude<PostingField, "word">, (e: IndexedInsight) => readonly string[]][];
 
+const SEVERITY_RANK_VALUES = Object.values(SEVERITY_RANK);
 const ORDERED_FIELDS: OrderedField[] = ["createdAt", "updatedAt", "severity", "closedAt"];
 const TIME_FIELDS: InsightTimeField[] = ["createdAt", "updatedAt", "closedAt"];
 const SEARCHED = ["localId", "title", "ruleId", "ruleName", "hosts", "users", "techniques"] as const;
@@ -61,6 +62,7 @@ export class InsightIndex implements InsightSource {
   readonly #facets = new FacetCounts();
   // Trees hold the entry version that was current when it was placed; its position is still
   // right (a version that moves is re-placed), and readers take the current version by ordinal.
+  // Not readonly in its fields: `load` swaps in bulk-built trees (the parts share this object).
   readonly #trees = Object.fromEntries(
     ORDERED_FIELDS.map((field) => [field, new BTree<InsightEntry, undefined>(undefined, SORT_ORDERS[field].compare)]),
   ) as Record<OrderedField, BTree<InsightEntry, undefined>>;
@@ -125,6 +127,44 @@ export class InsightIndex implements InsightSource {
     return ords.length;
   }
 
+  /**
+   * Adds many entries to an empty index at once (hub start). The same as `upsert` for each, but
+   * bitsets are sized once for every ordinal and each sort tree is built from one sorted array
+   * instead of a million inserts: at a million insights, under half the time.
+   */
+  load(inputs: Iterable<InsightEntryInput>): number {
+    if (this.size > 0) {
+      let count = 0;
+      for (const input of inputs) {
+        this.upsert(input);
+        count++;
+      }
+      return count;
+    }
+    const placed: InsightEntry[] = [];
+    for (const input of inputs) {
+      const existing = this.#ordByKey.get(input.key);
+      // The same key twice: the later one wins, as with upsert (ords start at 0 here, so placed[ord]).
+      const entry = makeEntry(input, existing ?? this.#entries.length);
+      this.#entries[entry.ord] = entry;
+      placed[entry.ord] = entry;
+      this.#ordByKey.set(entry.key, entry.ord);
+    }
+    // Every ordinal is known before anything is posted: bitsets are made once, at their full size.
+    for (const entry of placed) this.#placeUnordered(entry);
+    const count = placed.length;
+    const sorted = (field: OrderedField, entries: InsightEntry[]) => bulkLoadTree(entries.sort(SORT_ORDERS[field].compare), SORT_ORDERS[field].compare);
+    this.#trees.closedAt = sorted("closedAt", placed.filter((entry) => entry.closedAt !== null));
+    const byCreated = placed.slice().sort(SORT_ORDERS.createdAt.compare);
+    this.#trees.createdAt = bulkLoadTree(byCreated, SORT_ORDERS.createdAt.compare);
+    // Severity order is (severity, createdAt, key): the creation order, grouped stably by severity.
+    const bySeverity: InsightEntry[][] = SEVERITY_RANK_VALUES.map(() => []);
+    for (const entry of byCreated) bySeverity[SEVERITY_RANK[entry.severity]]!.push(entry);
+    this.#trees.severity = bulkLoadTree(bySeverity.flat(), SORT_ORDERS.severity.compare);
+    this.#trees.updatedAt = sorted("updatedAt", placed);
+    return count;
+  }
+
   query(query: IndexQuery): IndexPage {
     return runQuery(this.#parts, query);
   }
@@ -148,10 +188,15 @@ export class InsightIndex implements InsightSource {
   }
 
   #place(entry: InsightEntry): void {
+    this.#placeUnordered(entry);
+    for (const field of ORDERED_FIELDS) if (field !== "closedAt" || entry.closedAt !== null) this.#trees[field].set(entry, undefined);
+  }
+
+  /** Everything but the sort trees: postings, words, facet counts, day buckets. */
+  #placeUnordered(entry: InsightEntry): void {
     for (const [field, valuesOf] of POSTED_FIELDS) for (const value of valuesOf(entry)) this.#postings[field].add(value, entry.ord);
     for (const word of tokensOf(entry)) this.#postings.word.add(word, entry.ord);
     this.#facets.add(entry.tenantId, entry.status, entry.severity, 1);
-    for (const field of ORDERED_FIELDS) if (field !== "closedAt" || entry.closedAt !== null) this.#trees[field].set(entry, undefined);
     for (const field of TIME_FIELDS) if (entry[field] !== null) this.#days[field].add(entry[field]!, entry.ord);
   }
 

@@ -1,0 +1,105 @@
+// `pnpm --filter @canopy/test-bench bench:insights-restart [-- --tenants N --per-tenant N]`:
+// what a hub restart costs when it holds many insights. The tenants are made through the real
+// API; their insights (Sigma-based demo insights) are written straight into the hub's store
+// files in the layout the hub itself writes (16 shards per tenant), because delivering a million
+// through agents is what `bench:insights` measures, not this. Then the hub starts on that folder
+// and the time until it listens (it has read and indexed everything by then), its memory, and a
+// few list queries are printed. Asserts nothing.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateDemoInsights } from "@canopy/agent";
+import { insightJson, type TenantInsight } from "@canopy/api";
+import { DEFAULT_SHARDS, shardOf } from "@canopy/store";
+import { mib, percentile, startServer } from "./processes.js";
+
+export interface RestartBenchOptions {
+  tenants: number;
+  perTenant: number;
+}
+
+const PASSWORD = "bench-password-123";
+const EMAIL = "bench@canopy.local";
+const hubBin = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
+const hubEnv = { CANOPY_ADMIN_EMAIL: EMAIL, CANOPY_ADMIN_PASSWORD: PASSWORD };
+
+async function session(url: string) {
+  const login = await fetch(new URL("/api/v1/auth/login", url), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`login: ${login.status}`);
+  const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
+  return async <R>(method: string, path: string, payload?: unknown): Promise<R> => {
+    const res = await fetch(new URL(`/api/v1${path}`, url), {
+      method,
+      headers: { cookie, origin: url.replace(/\/$/, ""), "content-type": "application/json" },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+    return (await res.json()) as R;
+  };
+}
+
+/** One tenant's insights as the hub stores them: `insights.<hex tenant id>.<shard>.json`. */
+async function writeTenantInsights(dbDir: string, tenantId: string, records: TenantInsight[]): Promise<void> {
+  const shards = Array.from({ length: DEFAULT_SHARDS }, () => ({}) as Record<string, TenantInsight>);
+  for (const record of records) shards[shardOf(record.id)]![record.id] = record;
+  const hex = Buffer.from(tenantId, "utf8").toString("hex");
+  await Promise.all(shards.map((docs, n) => writeFile(join(dbDir, `insights.${hex}.${n}.json`), JSON.stringify({ version: 1, docs }))));
+}
+
+export async function insightsRestartBench(options: RestartBenchOptions): Promise<void> {
+  const total = options.tenants * options.perTenant;
+  const dir = await mkdtemp(join(tmpdir(), "canopy-bench-restart-"));
+  const hubDir = join(dir, "hub");
+  try {
+    const first = await startServer(hubBin, ["start", "--port", "0", "--host", "127.0.0.1", "--data-dir", hubDir], hubEnv);
+    const tenantIds: string[] = [];
+    try {
+      const api = await session(first.url);
+      for (let i = 0; i < options.tenants; i++) {
+        tenantIds.push((await api<{ id: string }>("POST", "/tenants", { name: `Restart bench ${String(i).padStart(3, "0")}` })).id);
+      }
+    } finally {
+      await first.stop();
+    }
+
+    const now = new Date();
+    const templates = await generateDemoInsights({ count: Math.min(options.perTenant, 20_000), seed: "restart-bench", now });
+    const dbDir = join(hubDir, "db");
+    await mkdir(dbDir, { recursive: true });
+    const writeStart = performance.now();
+    for (const tenantId of tenantIds) {
+      const records = Array.from({ length: options.perTenant }, (_, i) => {
+        const template = templates[i % templates.length]!;
+        return insightJson({ ...template, id: `${template.id}-${i}` });
+      });
+      await writeTenantInsights(dbDir, tenantId, records);
+    }
+    console.log(`\nwrote ${total} insights for ${options.tenants} tenants into the hub's store files in ${((performance.now() - writeStart) / 1000).toFixed(1)} s`);
+
+    const startedAt = performance.now();
+    const hub = await startServer(hubBin, ["start", "--port", "0", "--host", "127.0.0.1", "--data-dir", hubDir], hubEnv);
+    const readyMs = performance.now() - startedAt;
+    try {
+      const rss = hub.rssBytes();
+      const api = await session(hub.url);
+      const counted = await api<{ total: number }>("GET", "/insights?limit=1");
+      const times: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const t0 = performance.now();
+        await api("GET", i % 2 === 0 ? "/insights?limit=50&status=new&severity=high,critical" : `/insights?limit=50&tenantId=${tenantIds[i % tenantIds.length]}`);
+        times.push(performance.now() - t0);
+      }
+      console.log(`hub restart holding ${counted.total} insights (${options.tenants} tenants x ${options.perTenant}): listening after ${(readyMs / 1000).toFixed(1)} s; RSS ${mib(rss)}`);
+      console.log(`GET /insights right after (board column / one tenant): p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms\n`);
+    } finally {
+      await hub.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
