@@ -66,13 +66,20 @@ describe("insights-over-time", () => {
     expect(total(series({ type: "insights-over-time", range: "24h", tenants: { ids: ["tnt_globex"] } }))).toBe(1);
   });
 
-  it("an insight at the window's start counts; one at its end does not", () => {
+  it("an insight at the window's start counts, one before it does not; one stamped now or later (a fast agent clock) is in the last bucket", () => {
     const edge = [
+      insight({ tenantId: "t", localId: "before", createdAt: NOW - HOUR - 1, severity: "low" }),
       insight({ tenantId: "t", localId: "start", createdAt: NOW - HOUR, severity: "low" }),
-      insight({ tenantId: "t", localId: "end", createdAt: NOW, severity: "low" }),
+      insight({ tenantId: "t", localId: "now", createdAt: NOW, severity: "low" }),
+      insight({ tenantId: "t", localId: "ahead", createdAt: NOW + 10 * 60_000, severity: "high" }),
     ];
     const data = series({ type: "insights-over-time", range: "1h" }, sources({ insights: edge }));
     expect(valuesOf(data, "low")[0]).toBe(1);
-    expect(total(data)).toBe(1);
+    expect(valuesOf(data, "low")[59]).toBe(1);
+    expect(valuesOf(data, "high")[59]).toBe(1);
+    expect(valuesOf(data, "high")).toHaveLength(60);
+    expect(total(data)).toBe(3);
+    const allTime = series({ type: "insights-over-time", range: "all" }, sources({ insights: edge }));
+    expect(total(allTime)).toBe(4);
   });
 });

@@ -9,7 +9,8 @@ const MIN_OPEN_SPAN = 24 * 60 * 60 * 1000;
 /**
  * Insights per time bucket, one series per severity. The bucket size follows the window
  * (1h → minutes, 24h/7d → hours, 30d/90d → days, 365d → weeks); every bucket is present, empty
- * ones as zeros. "All time" starts at the earliest insight counted.
+ * ones as zeros. "All time" starts at the earliest insight counted. Insights dated after now
+ * (see `insightsIn`) fall into the last bucket.
  */
 export const insightsOverTime: WidgetDefinition = {
   uses: "range-and-lifecycle",
@@ -29,7 +30,8 @@ export const insightsOverTime: WidgetDefinition = {
     const starts = bucketStarts(unit, from, window.to);
     const values = new Map<InsightSeverity, number[]>(SEVERITY_ORDER.map((severity) => [severity, starts.map(() => 0)]));
     for (let i = 0; i < times.length; i++) {
-      const bucket = Math.floor((times[i]! - starts[0]!) / BUCKET_MS[unit]);
+      // Stamped after now (a fast agent clock): the last bucket, where it belongs on the hub's clock.
+      const bucket = Math.min(starts.length - 1, Math.floor((times[i]! - starts[0]!) / BUCKET_MS[unit]));
       values.get(severities[i]!)![bucket]!++;
     }
     return {

@@ -27,7 +27,11 @@ export function tenantSet(tenants: WidgetTenants): ReadonlySet<string> | null {
   return "all" in tenants ? null : new Set(tenants.ids);
 }
 
-/** The insights a widget counts: its time field inside its window, of its tenants. */
+/**
+ * The insights a widget counts: its time field from the window's start on, of its tenants. No
+ * upper bound: an insight stamped after the hub's `now` (an agent whose clock runs ahead) is as
+ * recent as any, so it counts as now instead of staying out of every window, "All time" too.
+ */
 export function insightsIn(context: WidgetContext): Iterable<IndexedInsight> {
-  return context.sources.insights.inRange(context.field, context.window.from, context.window.to, context.tenantIds);
+  return context.sources.insights.inRange(context.field, context.window.from, null, context.tenantIds);
 }
