@@ -257,6 +257,16 @@ describe("bulk load (hub start)", () => {
     compareAll();
   });
 
+  it("loads into an index that held entries before, one at a time", () => {
+    const index = new InsightIndex();
+    const [first, second] = inputsOf(2);
+    index.upsert(first!);
+    index.remove(first!.key);
+    expect(index.load([first!, second!])).toBe(2);
+    expect(index.size).toBe(2);
+    expect(index.query({ ...base, limit: 10 }).items.map((e) => e.key).sort()).toEqual([first!.key, second!.key].sort());
+  });
+
   it("keeps the last of two entries with the same key", () => {
     const [input] = inputsOf(1);
     const index = new InsightIndex();

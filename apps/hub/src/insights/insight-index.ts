@@ -133,7 +133,8 @@ export class InsightIndex implements InsightSource {
    * instead of a million inserts: at a million insights, under half the time.
    */
   load(inputs: Iterable<InsightEntryInput>): number {
-    if (this.size > 0) {
+    // Not a fresh index (it holds entries, or held some: ordinals are taken): one at a time.
+    if (this.#entries.length > 0) {
       let count = 0;
       for (const input of inputs) {
         this.upsert(input);
