@@ -8,39 +8,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { generateDemoInsights } from "@canopy/agent";
 import { insightJson, type TenantInsight } from "@canopy/api";
 import { DEFAULT_SHARDS, shardOf } from "@canopy/store";
-import { mib, percentile, startServer } from "./processes.js";
+import { signIn, startBenchHub } from "./bench-hub.js";
+import { mib, percentile } from "./processes.js";
 
 export interface RestartBenchOptions {
   tenants: number;
   perTenant: number;
-}
-
-const PASSWORD = "bench-password-123";
-const EMAIL = "bench@canopy.local";
-const hubBin = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
-const hubEnv = { CANOPY_ADMIN_EMAIL: EMAIL, CANOPY_ADMIN_PASSWORD: PASSWORD };
-
-async function session(url: string) {
-  const login = await fetch(new URL("/api/v1/auth/login", url), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-  });
-  if (!login.ok) throw new Error(`login: ${login.status}`);
-  const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
-  return async <R>(method: string, path: string, payload?: unknown): Promise<R> => {
-    const res = await fetch(new URL(`/api/v1${path}`, url), {
-      method,
-      headers: { cookie, origin: url.replace(/\/$/, ""), "content-type": "application/json" },
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
-    return (await res.json()) as R;
-  };
 }
 
 /** One tenant's insights as the hub stores them: `insights.<hex tenant id>.<shard>.json`. */
@@ -56,10 +32,10 @@ export async function insightsRestartBench(options: RestartBenchOptions): Promis
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-restart-"));
   const hubDir = join(dir, "hub");
   try {
-    const first = await startServer(hubBin, ["start", "--port", "0", "--host", "127.0.0.1", "--data-dir", hubDir], hubEnv);
+    const first = await startBenchHub(dir);
     const tenantIds: string[] = [];
     try {
-      const api = await session(first.url);
+      const api = await signIn(first.url);
       for (let i = 0; i < options.tenants; i++) {
         tenantIds.push((await api<{ id: string }>("POST", "/tenants", { name: `Restart bench ${String(i).padStart(3, "0")}` })).id);
       }
@@ -82,11 +58,11 @@ export async function insightsRestartBench(options: RestartBenchOptions): Promis
     console.log(`\nwrote ${total} insights for ${options.tenants} tenants into the hub's store files in ${((performance.now() - writeStart) / 1000).toFixed(1)} s`);
 
     const startedAt = performance.now();
-    const hub = await startServer(hubBin, ["start", "--port", "0", "--host", "127.0.0.1", "--data-dir", hubDir], hubEnv);
+    const hub = await startBenchHub(dir);
     const readyMs = performance.now() - startedAt;
     try {
       const rss = hub.rssBytes();
-      const api = await session(hub.url);
+      const api = await signIn(hub.url);
       const counted = await api<{ total: number }>("GET", "/insights?limit=1");
       const times: number[] = [];
       for (let i = 0; i < 40; i++) {

@@ -17,6 +17,7 @@ import { createAgent, generateDemoInsights, pairAgent } from "@canopy/agent";
 import { InsightIndex, type IndexQuery } from "@canopy/hub";
 import type { Insight } from "@canopy/protocol";
 import WebSocket from "ws";
+import { signIn, startBenchHub, type HubApi } from "./bench-hub.js";
 import { mib, percentile, startServer, type Server } from "./processes.js";
 
 export interface InsightBenchOptions {
@@ -31,8 +32,6 @@ export interface InsightBenchOptions {
 
 export const DEFAULT_INSIGHT_BENCH: InsightBenchOptions = { tenants: 100, perTenant: 1000, large: 1_000_000, roundTrips: 50, samples: 40 };
 
-const PASSWORD = "bench-password-123";
-const hubBin = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
 const baselineScript = fileURLToPath(new URL("./baseline-server.js", import.meta.url));
 const DAY = 24 * 3600_000;
 
@@ -115,7 +114,7 @@ async function baseline(samples: number): Promise<{ http: number[]; ws: number[]
 
 interface HubRun {
   hub: Server;
-  api: <R>(method: string, path: string, payload?: unknown) => Promise<R>;
+  api: HubApi;
   tenantIds: string[];
   agents: ReturnType<typeof createAgent>[];
   dir: string;
@@ -123,31 +122,8 @@ interface HubRun {
 
 async function startHubWithAgents(options: InsightBenchOptions, demo: Insight[]): Promise<HubRun & { ingestMs: number }> {
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-insights-"));
-  const hub = await startServer(hubBin, ["start", "--port", "0", "--host", "127.0.0.1", "--data-dir", join(dir, "hub")], {
-    CANOPY_ADMIN_EMAIL: "bench@canopy.local",
-    CANOPY_ADMIN_PASSWORD: PASSWORD,
-  });
-  const login = await fetch(new URL("/api/v1/auth/login", hub.url), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "bench@canopy.local", password: PASSWORD }),
-  });
-  const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
-  const request = (method: string, path: string, payload?: unknown) =>
-    fetch(new URL(`/api/v1${path}`, hub.url), {
-      method,
-      headers: { cookie, origin: hub.url.replace(/\/$/, ""), "content-type": "application/json" },
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-  const api = async <R>(method: string, path: string, payload?: unknown): Promise<R> => {
-    // A pooled keep-alive socket the server closed after 5 s idle can reset the next GET: retry reads once.
-    const res = await request(method, path, payload).catch((error: unknown) => {
-      if (method !== "GET") throw error;
-      return request(method, path, payload);
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 500)}`);
-    return (await res.json()) as R;
-  };
+  const hub = await startBenchHub(dir);
+  const api = await signIn(hub.url);
   const tenantIds: string[] = new Array<string>(options.tenants);
   const agents: ReturnType<typeof createAgent>[] = new Array<ReturnType<typeof createAgent>>(options.tenants);
   try {

@@ -8,33 +8,15 @@ import { fileURLToPath } from "node:url";
 import { createAgent, pairAgent } from "@canopy/agent";
 import { sharedDataFile, sigmaFiles } from "@canopy/shared-data";
 import WebSocket from "ws";
+import { signIn, startBenchHub, type HubApi } from "./bench-hub.js";
 import { mib, startServer } from "./processes.js";
 
-const PASSWORD = "bench-password-123";
-const hubBin = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
 const baselineScript = fileURLToPath(new URL("./baseline-server.js", import.meta.url));
 
 async function withHub<T>(agentCount: number, body: (ctx: HubContext) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-push-"));
-  const hub = await startServer(hubBin, ["start", "--port", "0", "--host", "127.0.0.1", "--data-dir", join(dir, "hub")], {
-    CANOPY_ADMIN_EMAIL: "bench@canopy.local",
-    CANOPY_ADMIN_PASSWORD: PASSWORD,
-  });
-  const login = await fetch(new URL("/api/v1/auth/login", hub.url), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "bench@canopy.local", password: PASSWORD }),
-  });
-  const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
-  const api = async <R>(method: string, path: string, payload?: unknown): Promise<R> => {
-    const res = await fetch(new URL(`/api/v1${path}`, hub.url), {
-      method,
-      headers: { cookie, origin: hub.url.replace(/\/$/, ""), "content-type": "application/json" },
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 500)}`);
-    return (await res.json()) as R;
-  };
+  const hub = await startBenchHub(dir);
+  const api = await signIn(hub.url);
   const agents: ReturnType<typeof createAgent>[] = [];
   for (let start = 0; start < agentCount; start += 20) {
     await Promise.all(
@@ -61,7 +43,7 @@ async function withHub<T>(agentCount: number, body: (ctx: HubContext) => Promise
 }
 
 interface HubContext {
-  api: <R>(method: string, path: string, payload?: unknown) => Promise<R>;
+  api: HubApi;
   rss: () => number;
 }
 

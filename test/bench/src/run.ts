@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createAgent, pairAgent } from "@canopy/agent";
 import WebSocket from "ws";
+import { signIn, startBenchHub } from "./bench-hub.js";
 import { mib, percentile, startServer } from "./processes.js";
 import { DEFAULT_INSIGHT_BENCH, insightsBench } from "./insights.js";
 import { pushBench } from "./push.js";
@@ -19,8 +20,6 @@ const { values, positionals } = parseArgs({
 const only = positionals[0];
 const AGENTS = Number(values.agents);
 const PINGS = Number(values.pings);
-const PASSWORD = "bench-password-123";
-const hubBin = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
 const baselineScript = fileURLToPath(new URL("./baseline-server.js", import.meta.url));
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -55,26 +54,10 @@ async function baseline() {
 
 async function canopy() {
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-"));
-  const hubArgs = (port: number) => ["start", "--port", String(port), "--host", "127.0.0.1", "--data-dir", join(dir, "hub")];
-  const hubEnv = { CANOPY_ADMIN_EMAIL: "bench@canopy.local", CANOPY_ADMIN_PASSWORD: PASSWORD };
-  let hub = await startServer(hubBin, hubArgs(0), hubEnv);
+  let hub = await startBenchHub(dir);
   await settle(500);
   const idle = hub.rssBytes();
-  const login = await fetch(new URL("/api/v1/auth/login", hub.url), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "bench@canopy.local", password: PASSWORD }),
-  });
-  const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(new URL(`/api/v1${path}`, hub.url), {
-      method,
-      headers: { cookie, origin: hub.url.replace(/\/$/, ""), "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const api = await signIn(hub.url);
 
   const agents: ReturnType<typeof createAgent>[] = [];
   const tenantIds: string[] = [];
@@ -104,7 +87,7 @@ async function canopy() {
   const port = Number(new URL(hub.url).port);
   await hub.stop();
   const restartedAt = performance.now();
-  hub = await startServer(hubBin, hubArgs(port), hubEnv);
+  hub = await startBenchHub(dir, port);
   await Promise.all(agents.map((a) => a.waitFor("online", 60_000)));
   const rejoinMs = performance.now() - restartedAt;
   await settle(2000);

@@ -1,0 +1,44 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServer, type Server } from "./processes.js";
+
+const HUB_BIN = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
+const EMAIL = "bench@canopy.local";
+const PASSWORD = "bench-password-123";
+
+/** A JSON call to the hub's API as the signed-in bench admin; throws on a non-2xx answer. */
+export type HubApi = <R>(method: string, path: string, payload?: unknown) => Promise<R>;
+
+/** `canopy-hub start` as its own process (so its RSS is its own), on loopback, data in `<dir>/hub`. */
+export function startBenchHub(dir: string, port = 0): Promise<Server> {
+  return startServer(HUB_BIN, ["start", "--port", String(port), "--host", "127.0.0.1", "--data-dir", join(dir, "hub")], {
+    CANOPY_ADMIN_EMAIL: EMAIL,
+    CANOPY_ADMIN_PASSWORD: PASSWORD,
+  });
+}
+
+/** Signs in as the bench admin (the first start created it) and returns the API caller. */
+export async function signIn(url: string): Promise<HubApi> {
+  const login = await fetch(new URL("/api/v1/auth/login", url), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`login: ${login.status} ${(await login.text()).slice(0, 300)}`);
+  const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;
+  const request = (method: string, path: string, payload?: unknown) =>
+    fetch(new URL(`/api/v1${path}`, url), {
+      method,
+      headers: { cookie, origin: url.replace(/\/$/, ""), "content-type": "application/json" },
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
+  return async <R>(method: string, path: string, payload?: unknown): Promise<R> => {
+    // A pooled keep-alive socket the server closed after 5 s idle can reset the next GET: retry reads once.
+    const res = await request(method, path, payload).catch((error: unknown) => {
+      if (method !== "GET") throw error;
+      return request(method, path, payload);
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 500)}`);
+    return (await res.json()) as R;
+  };
+}
