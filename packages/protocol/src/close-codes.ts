@@ -21,6 +21,8 @@ export const CloseCode = {
   handshakeTimeout: 4008,
   /** The agent speaks a protocol version this hub does not. */
   unsupportedVersion: 4010,
+  /** The agent kept exceeding its budget (frames, bytes, insights per second, bad frames); reconnect after a backoff. */
+  rateLimited: 4029,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

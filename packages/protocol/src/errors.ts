@@ -15,6 +15,7 @@ export const ErrorCode = z.enum([
   "unknown_method",
   "rpc_timeout",
   "not_connected",
+  "rate_limited",
   "internal",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
