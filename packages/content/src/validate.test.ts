@@ -179,7 +179,12 @@ describe("validateContent: playbooks", () => {
       { path: `workflow.${ACTION}.targets[1]`, message: 'target "linux--22222222-2222-4222-8222-222222222222" is not defined in target_definitions' },
       { path: `target_definitions.${TARGET}.address`, message: "a ssh definition needs address" },
     ]);
-    expect(AGENT).toBeTruthy();
+    // Pointing the step at the agent that is defined clears its issue, and only that one.
+    playbook.workflow[ACTION]!.agent = AGENT;
+    expect(issuesOf(validateContent("playbook", playbook)).map((found) => found.path)).toEqual([
+      `workflow.${ACTION}.targets[1]`,
+      `target_definitions.${TARGET}.address`,
+    ]);
   });
 
   it("says when a step id does not match its type", () => {
