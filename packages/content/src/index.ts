@@ -17,6 +17,8 @@ export { sha256Hex } from "./sha256.js";
 export { CustomField, CUSTOM_FIELD_TYPES, CUSTOM_FIELD_TARGETS, type CustomFieldType, validateCustomField } from "./custom-field.js";
 export { SigmaRule, SIGMA_LEVELS, SIGMA_STATUSES, type SigmaProblemCode, validateSigmaRule } from "./sigma-rule.js";
 export { importSigma, type SigmaImport, type SigmaRefusal } from "./sigma-import.js";
+export { SIGMA_CONDITION_LIMITS } from "./sigma-detection.js";
+export { matchesWildcard } from "./wildcard.js";
 export { TuningExpression, associatedRules, validateTuningExpression } from "./tuning.js";
 export {
   LibraryItem,
