@@ -19,6 +19,7 @@ export { SigmaRule, SIGMA_LEVELS, SIGMA_STATUSES, type SigmaProblemCode, validat
 export { importSigma, type SigmaImport, type SigmaRefusal } from "./sigma-import.js";
 export { SIGMA_CONDITION_LIMITS } from "./sigma-detection.js";
 export { matchesWildcard } from "./wildcard.js";
+export { isCron, scheduleProblem } from "./schedule.js";
 export { TuningExpression, associatedRules, validateTuningExpression } from "./tuning.js";
 export {
   LibraryItem,
@@ -27,7 +28,6 @@ export {
   type LibraryItemType,
   libraryDescendants,
   comparePaths,
-  isCron,
   validateLibraryItem,
 } from "./library.js";
 export { STEP_TYPES, type StepType, type CacaoPlaybook, type CacaoStep, type CacaoCommand } from "./cacao/schema.js";

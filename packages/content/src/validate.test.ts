@@ -235,7 +235,11 @@ describe("validateContent: tuning expressions and library items", () => {
     ]);
     expect(issuesOf(validateContent("library", { type: "scheduled-report", path: "SOC//Weekly", schedule: "every monday" }))).toEqual([
       { path: "path", message: '"SOC//Weekly" has an empty folder name (leading, trailing or double "/")' },
-      { path: "schedule", message: '"every monday" is not a cron expression (like "0 6 * * 1" or "@daily")' },
+      {
+        path: "schedule",
+        message:
+          '"every monday" is not a cron expression: it has 2 fields; a cron expression has 5 (minute hour day month weekday), or 6 with seconds first (write one like "0 6 * * 1" or "@daily")',
+      },
     ]);
     expect(issuesOf(validateContent("library", { type: "folder", path: "A", query: "x" }))).toEqual([
       { path: "query", message: "a folder has no query" },
