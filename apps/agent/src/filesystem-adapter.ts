@@ -19,6 +19,12 @@ export function renderContent(item: Pick<ApplyItem, "kind" | "body">): string {
   return `${JSON.stringify(item.body, null, 2)}\n`;
 }
 
+/** `.<file>.<12 hex>.tmp`: what writeAtomically names its temp files (content files are never hidden). */
+const ATOMIC_TEMP = /^\.[^/\\]+\.(json|yml)\.[0-9a-f]{12}\.tmp$/;
+
+/** Whether a file in the content dir is a temp file of writeAtomically (left by a process killed mid-write). */
+export const isAtomicWriteTemp = (fileName: string): boolean => ATOMIC_TEMP.test(fileName);
+
 /** Temp file in the same folder + rename: a reader (the tenant's SIEM) never sees half a file. */
 export async function writeAtomically(path: string, bytes: Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
