@@ -66,8 +66,9 @@ async function postInsights(url: string, token: string, pid: number, values: unk
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(values),
+      // NDJSON: the endpoint reads it line by line (a JSON array is parsed whole, and bounded lower).
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+      body: `${values.map((value) => JSON.stringify(value)).join("\n")}\n`,
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error));
@@ -81,6 +82,7 @@ async function postInsights(url: string, token: string, pid: number, values: unk
       updated: answer.updated ?? 0,
       unchanged: answer.unchanged ?? 0,
       failed: answer.failed ?? [],
+      ...(answer.failedCount === undefined ? {} : { failedCount: answer.failedCount }),
     };
   }
   if (response.status === 401) throw new AgentCliError("ingest_unavailable", `the running agent (pid ${pid}) refused the ingest token; is ${url} another agent's?`);
