@@ -19,6 +19,7 @@ import { writeRuntimeRecord } from "./runtime-file.js";
 import { collectSystemInfo } from "./system-info.js";
 import { TERMINAL_STATES, type Agent, type AgentEvents, type AgentOptions, type AgentState, type StopReason } from "./types.js";
 import { AGENT_VERSION } from "./version.js";
+import { removeWriteDebris } from "./write-debris.js";
 
 /** Options only the package itself uses (single-shot sessions for `unpairAgent`). */
 export interface AgentRuntimeOptions extends AgentOptions {
@@ -235,6 +236,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
   }
 
   async function open(): Promise<void> {
+    // Before the store opens: what a killed process left half-written goes first.
+    await removeWriteDebris(paths, baseLogger);
     const { store, credentials, privateKey } = await loadIdentity(paths);
     let hubKey: KeyObject;
     try {

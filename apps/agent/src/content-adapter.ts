@@ -1,5 +1,6 @@
 import type { ApplyItem } from "@canopy/protocol";
 import type { AdapterConfig, AdapterType } from "./adapter-config.js";
+import type { ContentLocations } from "./content-locations.js";
 import { createFilesystemAdapter, type FileChecker } from "./filesystem-adapter.js";
 import type { ManifestDoc } from "./manifest.js";
 import { createWebhookAdapter } from "./webhook-adapter.js";
@@ -35,12 +36,14 @@ export interface AdapterContext {
   contentDir: string;
   /** Shared across batches so unchanged files are not hashed again on every drift scan. */
   checker: FileChecker;
+  /** Where each item's file is: kept across batches, so items of one batch never share a file. */
+  locations: ContentLocations;
 }
 
 export function createContentAdapter(config: AdapterConfig, context: AdapterContext): ContentAdapter {
   switch (config.type) {
     case "filesystem":
-      return createFilesystemAdapter(context.contentDir, context.checker);
+      return createFilesystemAdapter(context.contentDir, context.checker, context.locations);
     case "webhook":
       return createWebhookAdapter(config);
   }

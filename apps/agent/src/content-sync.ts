@@ -1,6 +1,7 @@
 import type { Store } from "@canopy/store";
 import { readAdapterConfig } from "./adapter-config.js";
 import { createContentAdapter, type ContentAdapter } from "./content-adapter.js";
+import { ContentLocations } from "./content-locations.js";
 import { applyBatch, unavailableAdapter, type ContentBatch } from "./content-apply.js";
 import { markDriftReported, scanForDrift, unreportedDrift } from "./drift-scan.js";
 import { FileChecker } from "./filesystem-adapter.js";
@@ -39,6 +40,8 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 export class ContentSync {
   readonly #options: ContentSyncOptions;
   readonly #checker: FileChecker;
+  /** Read from the manifest at the first batch; this queue is the manifest's only writer after that. */
+  #locations: ContentLocations | undefined;
   readonly #abort = new AbortController();
   readonly #tasks: Task[] = [];
   #draining: Promise<void> | undefined;
@@ -114,7 +117,8 @@ export class ContentSync {
     // Read for every batch: `canopy-agent adapter set` from another process takes effect at the next push.
     try {
       const config = await readAdapterConfig(this.#options.paths);
-      return createContentAdapter(config, { contentDir: this.#options.paths.contentDir, checker: this.#checker });
+      this.#locations ??= ContentLocations.fromManifest(readManifest(this.#options.store));
+      return createContentAdapter(config, { contentDir: this.#options.paths.contentDir, checker: this.#checker, locations: this.#locations });
     } catch (error) {
       return unavailableAdapter(`adapter not available: ${errorText(error)}`);
     }

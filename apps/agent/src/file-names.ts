@@ -29,6 +29,9 @@ export function fileSafeSegment(segment: string): string {
   const last = tokens.length - 1;
   if (last >= 0 && (tokens[last] === "." || tokens[last] === " ")) tokens[last] = percentEncode(tokens[last]!);
   if (tokens.length === 0) return "%";
+  // `CON`, `nul.txt`, `Com1 .x`: Windows opens the device, not a file. Encoding the first letter
+  // (`%43ON.json`) keeps the name readable and the mapping one-to-one (a literal `%` is `%25`).
+  if (isWindowsDeviceName(tokens.join(""))) tokens[0] = percentEncode(tokens[0]!);
   const encoded = tokens.join("");
   if (Buffer.byteLength(encoded, "utf8") <= MAX_SEGMENT_BYTES) return encoded;
   const suffix = `~${createHash("sha256").update(segment, "utf8").digest("hex").slice(0, HASH_SUFFIX_CHARS)}`;
@@ -38,6 +41,30 @@ export function fileSafeSegment(segment: string): string {
     kept += token;
   }
   return kept + suffix;
+}
+
+/** CON, PRN, AUX, NUL, COM0-9, LPT0-9 and COM¹²³ / LPT¹²³, in any case. */
+const WINDOWS_DEVICES = /^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])$/i;
+
+/**
+ * Whether Windows takes a file name for a device: its stem (up to the first dot, trailing spaces
+ * dropped, as Windows does) is a reserved name, whatever follows (`NUL.tar.gz`, `CON .json`,
+ * `AUX.`).
+ */
+export function isWindowsDeviceName(fileName: string): boolean {
+  const dot = fileName.indexOf(".");
+  let end = dot === -1 ? fileName.length : dot;
+  while (end > 0 && fileName[end - 1] === " ") end--;
+  return end <= 4 && WINDOWS_DEVICES.test(fileName.slice(0, end));
+}
+
+/**
+ * The key under which case-insensitive file systems (Windows, macOS) see a path as one file:
+ * `Rule A.json` and `rule a.json` are the same there. Folding more than a file system does only
+ * costs a needless suffix; folding less would let one item overwrite another.
+ */
+export function foldCase(location: string): string {
+  return location.toUpperCase().toLowerCase();
 }
 
 /** Sigma rules keep their YAML; everything else is pretty JSON. */

@@ -3,7 +3,8 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { ApplyItem } from "@canopy/protocol";
 import type { ContentAdapter, DriftCheck } from "./content-adapter.js";
-import { contentRelativePath, insideContentDir } from "./file-names.js";
+import type { ContentLocations } from "./content-locations.js";
+import { insideContentDir } from "./file-names.js";
 import type { ManifestDoc } from "./manifest.js";
 import { toYaml } from "./yaml-text.js";
 
@@ -17,6 +18,12 @@ export function renderContent(item: Pick<ApplyItem, "kind" | "body">): string {
   }
   return `${JSON.stringify(item.body, null, 2)}\n`;
 }
+
+/** `.<file>.<12 hex>.tmp`: what writeAtomically names its temp files (content files are never hidden). */
+const ATOMIC_TEMP = /^\.[^/\\]+\.(json|yml)\.[0-9a-f]{12}\.tmp$/;
+
+/** Whether a file in the content dir is a temp file of writeAtomically (left by a process killed mid-write). */
+export const isAtomicWriteTemp = (fileName: string): boolean => ATOMIC_TEMP.test(fileName);
 
 /** Temp file in the same folder + rename: a reader (the tenant's SIEM) never sees half a file. */
 export async function writeAtomically(path: string, bytes: Buffer): Promise<void> {
@@ -81,13 +88,13 @@ const FILESYSTEM_CONCURRENCY = 8;
  * The default adapter: each item is a file under `<dataDir>/content/<kind>/`, where a local SIEM
  * or SOAR picks it up. Replacing by name is overwriting the same file.
  */
-export function createFilesystemAdapter(contentDir: string, checker: FileChecker): ContentAdapter {
+export function createFilesystemAdapter(contentDir: string, checker: FileChecker, locations: ContentLocations): ContentAdapter {
   return {
     type: "filesystem",
     // Each write is a few round trips to the disk; overlapping them is what makes large pushes fast.
     concurrency: FILESYSTEM_CONCURRENCY,
     async apply(item) {
-      const location = contentRelativePath(item.kind, item.name);
+      const location = locations.locate(item.kind, item.name);
       const path = insideContentDir(contentDir, location);
       const bytes = Buffer.from(renderContent(item), "utf8");
       try {

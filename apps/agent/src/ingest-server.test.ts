@@ -81,15 +81,22 @@ describe("loopback ingest endpoint", () => {
   it("takes one insight, an array or NDJSON; reports bad ones by index; stores and sends the good ones", async () => {
     const one = await post(JSON.stringify(sourceInsight("in-1")));
     expect(one.status).toBe(200);
-    expect(await one.json()).toEqual({ accepted: 1, created: 1, updated: 0, unchanged: 0, failed: [] });
+    expect(await one.json()).toEqual({ accepted: 1, created: 1, updated: 0, unchanged: 0, failed: [], failedCount: 0 });
 
     const array = await post(JSON.stringify([sourceInsight("in-2"), { id: "in-3", title: "no severity" }, sourceInsight("in-1", { severity: "critical" })]));
     expect(array.status).toBe(200);
-    expect(await array.json()).toEqual({ accepted: 2, created: 1, updated: 1, unchanged: 0, failed: [{ index: 1, error: expect.stringMatching(/^severity: /) }] });
+    expect(await array.json()).toEqual({
+      accepted: 2,
+      created: 1,
+      updated: 1,
+      unchanged: 0,
+      failed: [{ index: 1, error: expect.stringMatching(/^severity: /) }],
+      failedCount: 1,
+    });
 
     const ndjson = [JSON.stringify(sourceInsight("in-4")), "{not json", "", JSON.stringify(sourceInsight("in-5"))].join("\n");
     const lines = await post(ndjson, { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" });
-    expect(await lines.json()).toEqual({ accepted: 2, created: 2, updated: 0, unchanged: 0, failed: [{ index: 1, error: "not valid JSON" }] });
+    expect(await lines.json()).toEqual({ accepted: 2, created: 2, updated: 0, unchanged: 0, failed: [{ index: 1, error: "not valid JSON" }], failedCount: 1 });
 
     const held = await listInsights({ dataDir });
     expect(held.map((i) => i.id).sort()).toEqual(["in-1", "in-2", "in-4", "in-5"]);

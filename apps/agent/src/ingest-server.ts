@@ -2,15 +2,30 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { INGEST_HOST, INGEST_PATH, ingestUrl } from "./ingest-address.js";
-import { parseIngestBody } from "./ingest-body.js";
+import { type IngestFailure, type IngestLimits, readIngestBody } from "./ingest-body.js";
 import { tokenMatches } from "./ingest-token.js";
+import { MAX_INSIGHT_BYTES } from "./insight-doc.js";
 import type { IngestResult } from "./insight-store.js";
 import type { AgentLogger } from "./logger.js";
 
 /** Larger bodies get 413; `insights import` sends big files in chunks well below this. */
 export const MAX_INGEST_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * What one request may make the agent do. The body is read as it arrives, NDJSON line by line,
+ * so memory follows what is kept (the valid insights), not what was sent; a JSON array is parsed
+ * whole, so it gets a smaller bound. The answer lists the first failures only: 4 MiB of `{}`
+ * lines once made a 115 MB answer and 1.8 GB of agent memory.
+ */
+export const INGEST_LIMITS: IngestLimits = {
+  maxBodyBytes: MAX_INGEST_BODY_BYTES,
+  maxDocumentBytes: 4 * 1024 * 1024,
+  // The largest insight the agent keeps, and room for the whitespace and members it drops.
+  maxLineBytes: MAX_INSIGHT_BYTES + 64 * 1024,
+  maxItems: 50_000,
+  maxListedFailures: 100,
+};
 /** What the source is called when a posted insight does not name one. */
 export const INGEST_SOURCE = "ingest";
 
@@ -44,18 +59,25 @@ export function createIngestApp(options: Pick<IngestServerOptions, "token" | "lo
       }
       await next();
     },
-    bodyLimit({ maxSize: MAX_INGEST_BODY_BYTES, onError: (c) => c.json({ error: `body larger than ${MAX_INGEST_BODY_BYTES} bytes; send fewer insights per request` }, 413) }),
     async (c) => {
-      const body = parseIngestBody(await c.req.text());
+      const declared = Number(c.req.header("content-length") ?? 0);
+      if (declared > INGEST_LIMITS.maxBodyBytes) return c.json({ error: `body larger than ${INGEST_LIMITS.maxBodyBytes} bytes; send fewer insights per request` }, 413);
+      const body = await readIngestBody(c.req.raw.body, INGEST_LIMITS);
+      if (!body.ok) {
+        options.logger.warn({ err: body.error }, "ingest request refused");
+        return c.json({ error: body.error }, 413);
+      }
       const result = await options.ingest(
         body.values.map((v) => v.value),
         INGEST_SOURCE,
       );
-      const failed = [...body.failed, ...result.failed.map((f) => ({ index: body.values[f.index]!.index, error: f.error }))].sort((a, b) => a.index - b.index);
-      const answer = { accepted: result.accepted, created: result.created, updated: result.updated, unchanged: result.unchanged, failed };
-      options.logger.info({ accepted: answer.accepted, created: answer.created, updated: answer.updated, failed: failed.length }, "insights ingested");
+      const refused = result.failed.map((f) => ({ index: body.values[f.index]!.index, error: f.error }));
+      const failed = firstFailures(body.failed, refused, INGEST_LIMITS.maxListedFailures);
+      const failedCount = body.failedCount + refused.length;
+      const answer = { accepted: result.accepted, created: result.created, updated: result.updated, unchanged: result.unchanged, failed, failedCount };
+      options.logger.info({ accepted: answer.accepted, created: answer.created, updated: answer.updated, failed: failedCount }, "insights ingested");
       if (answer.accepted === 0) {
-        return c.json({ ...answer, error: failed.length === 0 ? "no insights in the body" : "no valid insight in the body" }, 422);
+        return c.json({ ...answer, error: failedCount === 0 ? "no insights in the body" : "no valid insight in the body" }, 422);
       }
       return c.json(answer, 200);
     },
@@ -66,6 +88,15 @@ export function createIngestApp(options: Pick<IngestServerOptions, "token" | "lo
     return c.json({ error: "internal error" }, 500);
   });
   return app;
+}
+
+/** The first `max` of two lists of failures, each in order of position, by position. */
+function firstFailures(a: IngestFailure[], b: IngestFailure[], max: number): IngestFailure[] {
+  const merged: IngestFailure[] = [];
+  for (let i = 0, j = 0; merged.length < max && (i < a.length || j < b.length); ) {
+    merged.push(j >= b.length || (i < a.length && a[i]!.index < b[j]!.index) ? a[i++]! : b[j++]!);
+  }
+  return merged;
 }
 
 /** Listens on 127.0.0.1 only. Rejects when the port is taken. */

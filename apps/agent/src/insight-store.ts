@@ -15,7 +15,10 @@ export interface IngestResult {
   created: number;
   updated: number;
   unchanged: number;
+  /** The first failures by position (all of them, unless an answer had to be kept small). */
   failed: { index: number; error: string }[];
+  /** How many failed in all, when `failed` lists only the first (the ingest endpoint's answer). */
+  failedCount?: number;
 }
 
 /** Where a changed insight goes next: the outbox (it only needs the id; it sends the current doc). */

@@ -6,7 +6,8 @@ import { InsightSync } from "./insight-sync.js";
 import type { IngestResult } from "./insight-store.js";
 import { silentLogger } from "./logger.js";
 import type { AgentPaths } from "./paths.js";
-import { isProcessAlive, readRuntimeRecord } from "./runtime-file.js";
+import { liveRuntimeRecord } from "./runtime-file.js";
+import { removeWriteDebris } from "./write-debris.js";
 
 /**
  * Where a CLI command puts insights. Only one process may write the store file (two lowdb
@@ -23,12 +24,10 @@ export interface InsightWriter {
   close(): Promise<void>;
 }
 
-const TERMINAL = new Set(["stopped", "unpaired", "replaced"]);
-
 /** The running agent's ingest port, null when no agent runs; throws when one runs without an endpoint. */
 export async function runningIngestPort(paths: AgentPaths): Promise<{ pid: number; port: number } | null> {
-  const runtime = await readRuntimeRecord(paths.runtimeFile);
-  if (!runtime || TERMINAL.has(runtime.state) || !isProcessAlive(runtime.pid)) return null;
+  const runtime = await liveRuntimeRecord(paths.runtimeFile);
+  if (!runtime) return null;
   if (runtime.ingestPort === undefined) {
     throw new AgentCliError(
       "ingest_unavailable",
@@ -46,6 +45,7 @@ export async function openInsightWriter(paths: AgentPaths): Promise<InsightWrite
     const url = ingestUrl(running.port);
     return { via: "agent", pid: running.pid, write: (values) => postInsights(url, token, running.pid, values), close: async () => {} };
   }
+  await removeWriteDebris(paths);
   const store = await openAgentStore(paths, { create: true });
   const sync = new InsightSync({ store, logger: silentLogger });
   return {
@@ -66,8 +66,9 @@ async function postInsights(url: string, token: string, pid: number, values: unk
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(values),
+      // NDJSON: the endpoint reads it line by line (a JSON array is parsed whole, and bounded lower).
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+      body: `${values.map((value) => JSON.stringify(value)).join("\n")}\n`,
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error));
@@ -81,6 +82,7 @@ async function postInsights(url: string, token: string, pid: number, values: unk
       updated: answer.updated ?? 0,
       unchanged: answer.unchanged ?? 0,
       failed: answer.failed ?? [],
+      ...(answer.failedCount === undefined ? {} : { failedCount: answer.failedCount }),
     };
   }
   if (response.status === 401) throw new AgentCliError("ingest_unavailable", `the running agent (pid ${pid}) refused the ingest token; is ${url} another agent's?`);

@@ -82,6 +82,8 @@ export class ChunkedWriter<Origin> {
       const origin = origins[failure.index];
       if (origin !== undefined) this.failed(origin, failure.error);
     }
+    // Failures the endpoint only counted (it lists the first 100 of a request).
+    this.report.failed += Math.max(0, (result.failedCount ?? result.failed.length) - result.failed.length);
   }
 }
 

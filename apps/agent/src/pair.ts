@@ -13,6 +13,7 @@ import { AgentCliError } from "./errors.js";
 import { hostDescription } from "./host.js";
 import { normalizeHubUrl, pairUrl } from "./hub-url.js";
 import { agentPaths } from "./paths.js";
+import { removeWriteDebris } from "./write-debris.js";
 
 export interface PairOptions {
   /** The hub's address as staff gave it, e.g. `https://hub.example.com`. */
@@ -128,6 +129,7 @@ export async function pairAgent(options: PairOptions): Promise<PairResult> {
     hubPublicKey: answer.hubPublicKey,
     pairedAt: new Date().toISOString(),
   };
+  await removeWriteDebris(paths);
   // Key first: credentials without their key would be unusable, a key without credentials is inert.
   const store = await openAgentStore(paths, { create: true });
   try {

@@ -45,6 +45,14 @@ export async function readRuntimeRecord(path: string): Promise<RuntimeRecord | n
   }
 }
 
+const ENDED = new Set(["stopped", "unpaired", "replaced"]);
+
+/** The record of an agent that is running for this data dir right now, or null. */
+export async function liveRuntimeRecord(path: string): Promise<RuntimeRecord | null> {
+  const record = await readRuntimeRecord(path);
+  return record && !ENDED.has(record.state) && isProcessAlive(record.pid) ? record : null;
+}
+
 /** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
 export function isProcessAlive(pid: number): boolean {
   if (pid === process.pid) return true;

@@ -17,6 +17,9 @@ export { sha256Hex } from "./sha256.js";
 export { CustomField, CUSTOM_FIELD_TYPES, CUSTOM_FIELD_TARGETS, type CustomFieldType, validateCustomField } from "./custom-field.js";
 export { SigmaRule, SIGMA_LEVELS, SIGMA_STATUSES, type SigmaProblemCode, validateSigmaRule } from "./sigma-rule.js";
 export { importSigma, type SigmaImport, type SigmaRefusal } from "./sigma-import.js";
+export { SIGMA_CONDITION_LIMITS } from "./sigma-detection.js";
+export { matchesWildcard } from "./wildcard.js";
+export { isCron, scheduleProblem } from "./schedule.js";
 export { TuningExpression, associatedRules, validateTuningExpression } from "./tuning.js";
 export {
   LibraryItem,
@@ -25,7 +28,6 @@ export {
   type LibraryItemType,
   libraryDescendants,
   comparePaths,
-  isCron,
   validateLibraryItem,
 } from "./library.js";
 export { STEP_TYPES, type StepType, type CacaoPlaybook, type CacaoStep, type CacaoCommand } from "./cacao/schema.js";

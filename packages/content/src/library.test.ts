@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type LibraryItem, comparePaths, isCron, libraryDescendants } from "./library.js";
+import { type LibraryItem, comparePaths, libraryDescendants } from "./library.js";
 
 const tree: LibraryItem[] = [
   { type: "saved-search", path: "SOC/Windows/Failed logons", query: "EventID=4625" },
@@ -19,12 +19,5 @@ describe("libraryDescendants", () => {
 
   it("orders a folder before its contents", () => {
     expect(["A/B/C", "A", "A/B", "A B"].sort(comparePaths)).toEqual(["A", "A/B", "A/B/C", "A B"]);
-  });
-});
-
-describe("isCron", () => {
-  it("accepts cron expressions and macros, refuses prose", () => {
-    for (const schedule of ["0 6 * * 1", "*/15 * * * *", "0 0 6 ? * MON-FRI", "@daily"]) expect(isCron(schedule)).toBe(true);
-    for (const schedule of ["every monday", "0 6 * *", "@sometimes", ""]) expect(isCron(schedule)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type ValidationIssue, type Validated, failed, issue, ok, parseWith } from "./issues.js";
+import { scheduleProblem } from "./schedule.js";
 
 export const LIBRARY_ITEM_TYPES = [
   "folder",
@@ -56,8 +57,9 @@ export function validateLibraryItem(body: unknown): Validated<LibraryItem> {
   if (!parsed.ok) return failed(parsed.issues);
   const item = parsed.value;
   const issues = [...checkPath(item.path), ...checkFields(item)];
-  if (item.schedule !== undefined && !isCron(item.schedule)) {
-    issues.push(issue(["schedule"], `${JSON.stringify(item.schedule)} is not a cron expression (like "0 6 * * 1" or "@daily")`));
+  const cronProblem = item.schedule === undefined ? undefined : scheduleProblem(item.schedule);
+  if (cronProblem !== undefined) {
+    issues.push(issue(["schedule"], `${JSON.stringify(item.schedule)} is not a cron expression: ${cronProblem} (write one like "0 6 * * 1" or "@daily")`));
   }
   return issues.length > 0 ? failed(issues) : ok(item, item.path);
 }
@@ -83,16 +85,6 @@ function checkFields(item: LibraryItem): ValidationIssue[] {
     if (rule === "forbidden" && present) issues.push(issue([field], `a ${item.type} has no ${field}`));
   }
   return issues;
-}
-
-const CRON_MACROS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
-const CRON_FIELD = /^[\d*?/,\-A-Za-z#LW]+$/;
-
-/** A 5-field (or 6-field, with seconds) cron expression or a macro such as "@daily". */
-export function isCron(schedule: string): boolean {
-  if (CRON_MACROS.has(schedule)) return true;
-  const fields = schedule.split(/\s+/);
-  return (fields.length === 5 || fields.length === 6) && fields.every((field) => CRON_FIELD.test(field));
 }
 
 /** Items below `folderPath` (not the folder itself), parents before their children. */

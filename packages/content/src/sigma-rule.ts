@@ -42,6 +42,8 @@ export type SigmaProblemCode =
   | "no-condition"
   | "condition-type"
   | "legacy-aggregation"
+  | "condition-too-complex"
+  | "detection-too-large"
   | "unknown-identifier"
   | "bad-search"
   | "no-logsource";

@@ -179,7 +179,12 @@ describe("validateContent: playbooks", () => {
       { path: `workflow.${ACTION}.targets[1]`, message: 'target "linux--22222222-2222-4222-8222-222222222222" is not defined in target_definitions' },
       { path: `target_definitions.${TARGET}.address`, message: "a ssh definition needs address" },
     ]);
-    expect(AGENT).toBeTruthy();
+    // Pointing the step at the agent that is defined clears its issue, and only that one.
+    playbook.workflow[ACTION]!.agent = AGENT;
+    expect(issuesOf(validateContent("playbook", playbook)).map((found) => found.path)).toEqual([
+      `workflow.${ACTION}.targets[1]`,
+      `target_definitions.${TARGET}.address`,
+    ]);
   });
 
   it("says when a step id does not match its type", () => {
@@ -230,7 +235,11 @@ describe("validateContent: tuning expressions and library items", () => {
     ]);
     expect(issuesOf(validateContent("library", { type: "scheduled-report", path: "SOC//Weekly", schedule: "every monday" }))).toEqual([
       { path: "path", message: '"SOC//Weekly" has an empty folder name (leading, trailing or double "/")' },
-      { path: "schedule", message: '"every monday" is not a cron expression (like "0 6 * * 1" or "@daily")' },
+      {
+        path: "schedule",
+        message:
+          '"every monday" is not a cron expression: it has 2 fields; a cron expression has 5 (minute hour day month weekday), or 6 with seconds first (write one like "0 6 * * 1" or "@daily")',
+      },
     ]);
     expect(issuesOf(validateContent("library", { type: "folder", path: "A", query: "x" }))).toEqual([
       { path: "query", message: "a folder has no query" },

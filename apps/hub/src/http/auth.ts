@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { problems } from "../core/problem-error.js";
 import type { HubEnv, Principal } from "./context.js";
+import { routeKey } from "./route-key.js";
 
 export const SESSION_COOKIE = "canopy_session";
 
@@ -19,7 +20,7 @@ const rank: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function isPublicRoute(method: string, path: string): boolean {
-  return PUBLIC_ROUTES.has(`${method} ${path.replace(/\/+$/, "")}`);
+  return PUBLIC_ROUTES.has(routeKey(method, path));
 }
 
 /**

@@ -10,6 +10,7 @@ import type { HubServices } from "../services.js";
 import { authenticate } from "./auth.js";
 import type { HubEnv } from "./context.js";
 import { problemResponse, toProblem } from "./problem.js";
+import { routeKey } from "./route-key.js";
 import { agentPairRoutes } from "./routes/agent-pair-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { auditRoutes } from "./routes/audit-routes.js";
@@ -50,7 +51,7 @@ function bodyLimitFor(maxSize: number): MiddlewareHandler {
 function limitBodies(): MiddlewareHandler {
   const limiters = new Map<number, MiddlewareHandler>();
   return (c, next) => {
-    const maxSize = LARGE_BODY_ROUTES[`${c.req.method} ${c.req.path.replace(/\/+$/, "")}`] ?? MAX_BODY_BYTES;
+    const maxSize = LARGE_BODY_ROUTES[routeKey(c.req.method, c.req.path)] ?? MAX_BODY_BYTES;
     let limiter = limiters.get(maxSize);
     if (!limiter) limiters.set(maxSize, (limiter = bodyLimitFor(maxSize)));
     return limiter(c, next);

@@ -122,6 +122,21 @@ describe("content API", () => {
     expect((await admin.post("/content/custom-fields", [1, 2])).status).toBe(422);
   });
 
+  it("refuses a scheduled search or report whose schedule is not cron, on create and on update, saying why at `schedule`", async () => {
+    const search = { type: "scheduled-search", path: "SOC/Nightly", query: "event.code:4625", connection: "splunk" };
+    for (const schedule of ["hello world foo bar baz", "99 99 * * *"]) {
+      const res = await admin.post("/content/library", { ...search, schedule });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([{ path: "schedule", message: expect.stringContaining(`${JSON.stringify(schedule)} is not a cron expression: `) }]);
+    }
+    const created = await admin.post("/content/library", { type: "scheduled-report", path: "SOC/Weekly", schedule: "@weekly" });
+    expect(created.status).toBe(201);
+    const update = await admin.request("PUT", `/content/library/${created.body.id}`, { type: "scheduled-report", path: "SOC/Weekly", schedule: "0 6 * * 8" });
+    expect(update.status).toBe(422);
+    expect(update.body.errors).toEqual([{ path: "schedule", message: expect.stringContaining("Invalid value for dayOfWeek: 8") }]);
+    expect((await admin.get(`/content/library/${created.body.id}`)).body.body.schedule).toBe("@weekly");
+  });
+
   it("an unknown kind or id is a 404", async () => {
     expect((await admin.get("/content/widgets")).status).toBe(404);
     expect((await admin.post("/content/widgets", field("X"))).status).toBe(404);
