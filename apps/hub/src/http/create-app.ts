@@ -10,6 +10,7 @@ import type { HubServices } from "../services.js";
 import { authenticate } from "./auth.js";
 import type { HubEnv } from "./context.js";
 import { problemResponse, toProblem } from "./problem.js";
+import { securityHeaders } from "./security-headers.js";
 import { agentPairRoutes } from "./routes/agent-pair-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { auditRoutes } from "./routes/audit-routes.js";
@@ -113,6 +114,8 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<HubEnv> {
   const { logger } = options;
   const app = new OpenAPIHono<HubEnv>({ defaultHook });
   withProblems(app, logger);
+  // First, so every answer gets them: errors, 404s, and requests made while the hub starts.
+  app.use("*", securityHeaders());
   app.use("*", async (c, next) => {
     c.set("hub", await options.services());
     await next();

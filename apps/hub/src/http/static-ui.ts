@@ -1,6 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import type { Context, MiddlewareHandler } from "hono";
+import type { HubEnv } from "./context.js";
+import { inlineScriptSources } from "./inline-scripts.js";
 
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -44,14 +46,14 @@ async function firstFile(paths: string[]): Promise<string | undefined> {
   return undefined;
 }
 
-async function serveFile(c: Context, path: string, immutable: boolean): Promise<Response> {
-  const headers = {
-    "Content-Type": MIME[extname(path).toLowerCase()] ?? "application/octet-stream",
-    "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-    "X-Content-Type-Options": "nosniff",
-  };
+async function serveFile(c: Context<HubEnv>, path: string, immutable: boolean): Promise<Response> {
+  const type = MIME[extname(path).toLowerCase()] ?? "application/octet-stream";
+  const headers = { "Content-Type": type, "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache" };
+  const bytes = await readFile(path);
+  // The page's policy must allow its own inline scripts (SvelteKit's bootstrap) and nothing else.
+  c.set("uiFile", type.startsWith("text/html") ? { inlineScripts: inlineScriptSources(bytes.toString("utf8")) } : {});
   if (c.req.method === "HEAD") return c.body(null, 200, headers);
-  return c.body(new Uint8Array(await readFile(path)), 200, headers);
+  return c.body(new Uint8Array(bytes), 200, headers);
 }
 
 /**
@@ -59,7 +61,7 @@ async function serveFile(c: Context, path: string, immutable: boolean): Promise<
  * shell for any other extension-less path so client-side routes survive a reload. API and agent
  * paths never reach the shell (they answer problem+json 404 instead).
  */
-export function staticUi(root: string): MiddlewareHandler {
+export function staticUi(root: string): MiddlewareHandler<HubEnv> {
   const base = resolve(root);
   return async (c, next) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") return next();
@@ -68,7 +70,10 @@ export function staticUi(root: string): MiddlewareHandler {
 
     const shell = await firstFile(SHELLS.map((name) => join(base, name)));
     if (!shell) {
-      if (path === "/") return c.text(UI_NOT_BUILT, 200);
+      if (path === "/") {
+        c.set("uiFile", {});
+        return c.text(UI_NOT_BUILT, 200);
+      }
       return next();
     }
 

@@ -45,8 +45,6 @@ async function sendExport(c: Context<HubEnv>, id: string, format: Format): Promi
     "Content-Type": FORMATS[format].mediaType,
     "Content-Disposition": attachmentDisposition(`${dashboard.name} ${day}`, `.${format}`),
     "Content-Length": String(file.byteLength),
-    // Figures of a moment, for one user: never from a shared cache.
-    "Cache-Control": "private, no-store",
   });
 }
 
