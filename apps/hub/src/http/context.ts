@@ -10,8 +10,10 @@ export type Principal =
 
 /** Set by the static UI for the file it served; the security headers follow from it. */
 export interface UiFile {
-  /** Only for HTML documents: the sha256 sources (`'sha256-…'`) of their inline scripts. */
+  /** Only for HTML documents: the sha256 sources (`'sha256-…'`) of their inline scripts… */
   inlineScripts?: string[];
+  /** …and of the static style attributes the page and the UI's scripts write. */
+  styleAttributes?: string[];
 }
 
 export interface HubEnv {

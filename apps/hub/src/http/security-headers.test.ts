@@ -5,12 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sharedData } from "@canopy/shared-data";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Caller, createTestHub, login, type TestHub } from "../../test/helpers.js";
+import type { Caller} from "../../test/helpers.js";
+import { createTestHub, login, type TestHub } from "../../test/helpers.js";
 
 const BOOTSTRAP = "\n\t\t\t\t{\n\t\t\t\t\t__sveltekit_x = { base: \"\" };\n\t\t\t\t}\n\t\t\t";
 const SHELL =
   `<!doctype html><html><head><script type="module" src="/_app/immutable/entry.js"></script></head>` +
-  `<body><div class="app">\r\n<script>${BOOTSTRAP}</script></div></body></html>`;
+  `<body><div style="display: contents">\r\n<script>${BOOTSTRAP}</script></div></body></html>`;
+// A compiled Svelte template with a static style attribute (SvelteKit's route announcer is one).
+const ANNOUNCER_STYLE = "position: absolute; left: 0; clip: rect(0 0 0 0); width: 1px; height: 1px";
+const BUNDLE = `var t = H('<div id="svelte-announcer" aria-live="assertive" style="${ANNOUNCER_STYLE}"><!></div>');`;
 
 const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
 
@@ -50,6 +54,8 @@ describe("security headers on every answer", () => {
     await mkdir(join(root, "_app/immutable"), { recursive: true });
     await writeFile(join(root, "index.html"), SHELL);
     await writeFile(join(root, "_app/immutable/entry.js"), "export {}");
+    await mkdir(join(root, "_app/immutable/chunks"), { recursive: true });
+    await writeFile(join(root, "_app/immutable/chunks/root.js"), BUNDLE);
     t = await createTestHub({ webRoot: root });
     admin = await login(t.hub);
   });
@@ -58,16 +64,17 @@ describe("security headers on every answer", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("UI pages: a policy that runs only the shell's own inline script, no unsafe-inline, no framing", async () => {
+  it("UI pages: a policy that allows only the build's own inline script and style attributes, no unsafe-inline, no framing", async () => {
     for (const path of ["/", "/nodes", "/dashboards/dsh_1", "/index.html"]) {
       const res = await t.hub.app.request(path);
       expect(res.status).toBe(200);
       expectSharedHeaders(res, path);
       const csp = res.headers.get("content-security-policy")!;
       // The browser hashes the script's text with CR LF already turned into LF.
+      const styleHashes = [sha256("display: contents"), sha256(ANNOUNCER_STYLE)].sort().join(" ");
       expect(csp).toBe(
-        `default-src 'self'; script-src 'self' ${sha256(BOOTSTRAP)}; style-src 'self'; img-src 'self'; connect-src 'self'; ` +
-          "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        `default-src 'self'; script-src 'self' ${sha256(BOOTSTRAP)}; style-src 'self'; style-src-attr 'unsafe-hashes' ${styleHashes}; ` +
+          "img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
       );
       expect(csp).not.toContain("unsafe-inline");
       expect(res.headers.get("cache-control")).toBe("no-cache");
@@ -83,7 +90,7 @@ describe("security headers on every answer", () => {
     expect(playbook.status).toBe(201);
     const dashboard = (await admin.get("/dashboards")).body.items[0];
     const cookie = { cookie: admin.auth.cookie! };
-    const answers: [string, Promise<Response>][] = [
+    const answers: [string, Response | Promise<Response>][] = [
       ["GET /healthz", t.hub.app.request("/healthz")],
       ["GET /api/v1/openapi.json", t.hub.app.request("/api/v1/openapi.json")],
       ["GET /api/v1/tenants (JSON)", t.hub.app.request("/api/v1/tenants", { headers: cookie })],

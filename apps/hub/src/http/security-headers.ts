@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import type { HubEnv } from "./context.js";
+import type { HubEnv, UiFile } from "./context.js";
 
 /**
  * Anything that is not a UI page (the API, problems, 404s, event streams, downloads, the OpenAPI
@@ -10,15 +10,18 @@ export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 
 
 /**
  * A UI page: its own scripts, styles, images and API only. Inline scripts run only when their
- * sha256 is listed (SvelteKit's bootstrap script in the shell); no 'unsafe-inline' for scripts
- * or styles (Svelte 5 sets dynamic styles through the CSSOM, which CSP does not block).
+ * sha256 is listed (SvelteKit's bootstrap script in the shell), and style attributes only with
+ * a listed value (SvelteKit's route announcer); no 'unsafe-inline' for scripts or styles (Svelte 5
+ * sets dynamic styles through the CSSOM, which CSP does not restrict).
  * `frame-ancestors 'none'`: push, unpair and delete cannot be clickjacked from another page.
  */
-export function uiContentSecurityPolicy(inlineScripts: readonly string[]): string {
+export function uiContentSecurityPolicy(page: UiFile): string {
+  const { inlineScripts = [], styleAttributes = [] } = page;
   return [
     "default-src 'self'",
     ["script-src 'self'", ...inlineScripts].join(" "),
     "style-src 'self'",
+    ...(styleAttributes.length > 0 ? [["style-src-attr 'unsafe-hashes'", ...styleAttributes].join(" ")] : []),
     "img-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",
@@ -52,7 +55,7 @@ export function securityHeaders(): MiddlewareHandler<HubEnv> {
         headers.set("Content-Security-Policy", API_CONTENT_SECURITY_POLICY);
         headers.set("Cache-Control", "no-store");
       } else {
-        headers.set("Content-Security-Policy", uiContentSecurityPolicy(uiFile.inlineScripts ?? []));
+        headers.set("Content-Security-Policy", uiContentSecurityPolicy(uiFile));
       }
     });
 }

@@ -2,7 +2,8 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import type { Context, MiddlewareHandler } from "hono";
 import type { HubEnv } from "./context.js";
-import { inlineScriptSources } from "./inline-scripts.js";
+import { inlineScriptSources, styleAttributeSources } from "./inline-sources.js";
+import { uiStyleAttributes } from "./ui-style-attributes.js";
 
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -46,12 +47,21 @@ async function firstFile(paths: string[]): Promise<string | undefined> {
   return undefined;
 }
 
-async function serveFile(c: Context<HubEnv>, path: string, immutable: boolean): Promise<Response> {
+type StyleAttributes = ReturnType<typeof uiStyleAttributes>;
+
+async function serveFile(c: Context<HubEnv>, path: string, immutable: boolean, bundleStyles: StyleAttributes): Promise<Response> {
   const type = MIME[extname(path).toLowerCase()] ?? "application/octet-stream";
   const headers = { "Content-Type": type, "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache" };
   const bytes = await readFile(path);
-  // The page's policy must allow its own inline scripts (SvelteKit's bootstrap) and nothing else.
-  c.set("uiFile", type.startsWith("text/html") ? { inlineScripts: inlineScriptSources(bytes.toString("utf8")) } : {});
+  if (type.startsWith("text/html")) {
+    // The page's policy allows exactly what the build writes inline (SvelteKit's bootstrap script).
+    const html = bytes.toString("utf8");
+    const inlineScripts = inlineScriptSources(html);
+    const styles = new Set([...styleAttributeSources(html), ...(await bundleStyles(inlineScripts.join(" ")))]);
+    c.set("uiFile", { inlineScripts, styleAttributes: [...styles].sort() });
+  } else {
+    c.set("uiFile", {});
+  }
   if (c.req.method === "HEAD") return c.body(null, 200, headers);
   return c.body(new Uint8Array(bytes), 200, headers);
 }
@@ -63,6 +73,7 @@ async function serveFile(c: Context<HubEnv>, path: string, immutable: boolean): 
  */
 export function staticUi(root: string): MiddlewareHandler<HubEnv> {
   const base = resolve(root);
+  const bundleStyles = uiStyleAttributes(base);
   return async (c, next) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") return next();
     const path = c.req.path;
@@ -90,9 +101,9 @@ export function staticUi(root: string): MiddlewareHandler<HubEnv> {
     const found = decoded.endsWith("/")
       ? await firstFile([join(target, "index.html")])
       : await firstFile([target, `${target}.html`, join(target, "index.html")]);
-    if (found) return serveFile(c, found, immutable);
+    if (found) return serveFile(c, found, immutable, bundleStyles);
     // A missing asset is a 404, not the shell: a broken <script src> should fail loudly.
     if (extname(decoded) !== "") return next();
-    return serveFile(c, shell, false);
+    return serveFile(c, shell, false, bundleStyles);
   };
 }
