@@ -10,6 +10,7 @@ import { DEFAULT_HEARTBEAT_MS, DEFAULT_RPC_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS } fr
 import { createLowdbStore, type Store } from "@canopy/store";
 import { webRoot as defaultWebRoot } from "@canopy/web";
 import { systemClock, type Clock } from "./core/clock.js";
+import { httpOrigin } from "./core/http-origin.js";
 import { DEFAULT_PAIRING_TTL_SECONDS } from "./domain/pairing-codes.js";
 import { createAgentTransport, type AgentTransport } from "./gateway/ws-transport.js";
 import { ephemeralHubKey, loadOrCreateHubKey } from "./hub-key.js";
@@ -41,6 +42,12 @@ export interface HubOptions {
   handshakeTimeoutMs?: number;
   /** How long ping and rpc wait for the agent. Default 10000. */
   rpcTimeoutMs?: number;
+  /**
+   * The URL browsers use to reach the hub, when it is not the one requests arrive at (a
+   * TLS-terminating proxy: `https://canopy.example.com`). Writes from pages of that origin pass
+   * the same-origin check too.
+   */
+  publicUrl?: string;
 }
 
 export interface HubStartInfo {
@@ -102,6 +109,13 @@ interface Settings {
   pairingTtlSeconds: number;
   handshakeTimeoutMs: number;
   rpcTimeoutMs: number;
+}
+
+function publicOriginOf(publicUrl: string | undefined): string | undefined {
+  if (publicUrl === undefined) return undefined;
+  const origin = httpOrigin(publicUrl);
+  if (origin === undefined) throw new RangeError(`publicUrl must be an http(s) URL, not ${JSON.stringify(publicUrl.slice(0, 200))}`);
+  return origin;
 }
 
 /** Checked before anything starts, so a bad option throws from `createHub` itself. */
@@ -175,6 +189,7 @@ function formatUrl(host: string, port: number): string {
  */
 export function createHub(options: HubOptions = {}): Hub {
   const logger = options.logger ?? createLogger("warn");
+  const publicOrigin = publicOriginOf(options.publicUrl);
   const runtime = start(options, settingsFrom(options), logger);
   // Reported by ready()/listen()/requests; never an unhandled rejection.
   runtime.catch(() => {});
@@ -185,6 +200,7 @@ export function createHub(options: HubOptions = {}): Hub {
     webRoot: options.webRoot ?? defaultWebRoot,
     logger,
     version: packageVersion(),
+    publicOrigin,
   });
 
   let server: Server | undefined;
