@@ -20,18 +20,17 @@ function pairProblem(code: Exclude<PairErrorCode, "invalid_request">, headers: R
  * revoked (and disconnected with 4003) once the new pairing is on disk.
  */
 export async function pairAgent(hub: HubServices, request: PairRequest, clientAddress: string): Promise<PairResponse> {
-  const limiter = hub.limits.pairing;
-  const waitMs = limiter.retryAfterMs(clientAddress);
-  if (waitMs > 0) throw pairProblem("rate_limited", { "Retry-After": String(Math.ceil(waitMs / 1000)) });
+  const attempt = hub.limits.pairing.reserve(clientAddress);
+  if (!attempt.ok) throw pairProblem("rate_limited", { "Retry-After": String(Math.ceil(attempt.retryAfterMs / 1000)) });
 
   const check = hub.pairingCodes.check(request.code);
   const tenant = check.ok ? hub.tenants.get(check.record.tenantId) : undefined;
   if (!check.ok || !tenant) {
-    limiter.recordFailure(clientAddress);
     hub.logger.warn({ clientAddress, reason: check.ok ? "tenant deleted" : check.reason }, "pairing attempt refused");
     throw pairProblem(check.ok ? "pairing_code_invalid" : check.reason);
   }
 
+  attempt.release();
   const previous = hub.agents.activeFor(tenant.id);
   const agent = hub.agents.create({
     tenantId: tenant.id,

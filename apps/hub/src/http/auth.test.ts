@@ -52,7 +52,7 @@ describe("staff authentication", () => {
     expect(limited.status).toBe(429);
     expect(limited.body.code).toBe("rate_limited");
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
-  });
+  }, 60_000); // eleven real scrypt hashes
 
   it("logout ends the session: the old cookie no longer works", async () => {
     const caller = await login(t.hub);
