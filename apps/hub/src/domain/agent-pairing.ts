@@ -15,9 +15,11 @@ function pairProblem(code: Exclude<PairErrorCode, "invalid_request">, headers: R
 }
 
 /**
- * Exchanges a one-time code for an agent identity bound to the agent's public key. Failures
- * count against the caller's address; a tenant keeps one active agent, so a previous one is
- * revoked (and disconnected with 4003) once the new pairing is on disk.
+ * Exchanges a one-time code for an agent identity bound to the agent's public key. Each attempt
+ * takes a unit of the pairing budgets (host, network, hub) before the code is checked and gives
+ * it back only if it pairs; a wrong, used or expired code, or one whose tenant is gone, keeps it.
+ * A tenant keeps one active agent, so a previous one is revoked (and disconnected with 4003)
+ * once the new pairing is on disk.
  */
 export async function pairAgent(hub: HubServices, request: PairRequest, clientAddress: string): Promise<PairResponse> {
   const attempt = hub.limits.pairing.reserve(clientAddress);
