@@ -13,6 +13,7 @@ import { systemClock, type Clock } from "./core/clock.js";
 import { httpOrigin } from "./core/http-origin.js";
 import { DEFAULT_PAIRING_TTL_SECONDS } from "./domain/pairing-codes.js";
 import { createAgentTransport, type AgentTransport } from "./gateway/ws-transport.js";
+import { pairedAgentCount, retireLostIdentity } from "./hub-identity.js";
 import { ephemeralHubKey, loadOrCreateHubKey } from "./hub-key.js";
 import type { HubEnv } from "./http/context.js";
 import { createHttpApp } from "./http/create-app.js";
@@ -48,6 +49,12 @@ export interface HubOptions {
    * the same-origin check too.
    */
   publicUrl?: string;
+  /**
+   * The hub key file is missing although agents are paired: make a new identity anyway (they are
+   * revoked and must all pair again; audited as `hub.identity.replace`). Without it, start-up
+   * refuses, naming the file. Ignored while the key file is there.
+   */
+  newIdentity?: boolean;
 }
 
 export interface HubStartInfo {
@@ -140,9 +147,13 @@ async function start(options: HubOptions, settings: Settings, logger: Logger): P
   const dataDir = options.dataDir !== undefined ? resolve(options.dataDir) : options.store ? null : resolve(".canopy/hub");
   if (dataDir !== null) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = options.store ?? (await openStore(dataDir!, logger));
-  const hubKey = dataDir === null ? ephemeralHubKey() : (await loadOrCreateHubKey(dataDir)).key;
+  const loaded =
+    dataDir === null ? null : await loadOrCreateHubKey(dataDir, { pairedAgents: pairedAgentCount(store), newIdentity: options.newIdentity === true });
+  const hubKey = loaded?.key ?? ephemeralHubKey();
   const { heartbeatMs } = settings;
   const services = createServices({ store, hubKey, clock, logger, ...settings });
+  if (loaded?.replacedLost) await retireLostIdentity(services, loaded.path, logger);
+  else if (options.newIdentity && loaded?.created === false) logger.warn({ keyFile: loaded.path }, "--new-identity ignored: the hub key file is there");
   services.sessions.prune();
   services.pairingCodes.prune();
   try {

@@ -31,6 +31,7 @@ interface StartFlags {
   host?: string;
   dataDir?: string;
   publicUrl?: string;
+  newIdentity?: boolean;
 }
 
 async function startHub(flags: StartFlags): Promise<void> {
@@ -49,6 +50,7 @@ async function startHub(flags: StartFlags): Promise<void> {
     adminEmail: env.adminEmail,
     adminPassword: env.adminPassword,
     publicUrl: flags.publicUrl ?? env.publicUrl,
+    newIdentity: flags.newIdentity === true,
     logger,
   });
 
@@ -100,6 +102,10 @@ program
   .option("--port <port>", "port to listen on; 0 picks a free one (env CANOPY_PORT, default 8080)", parsePort)
   .option("--host <host>", "address to bind (env CANOPY_HOST, default 127.0.0.1)")
   .option("--data-dir <dir>", "where the store and hub key live (env CANOPY_DATA_DIR, default .canopy/hub)")
+  .option(
+    "--new-identity",
+    "if <data-dir>/hub-key.pem is lost, make a new hub identity anyway: every paired agent is revoked and must pair again (audited)",
+  )
   .option("--public-url <url>", "the URL browsers use, when a TLS proxy stands in front (env CANOPY_PUBLIC_URL)", parsePublicUrl)
   .addHelpText(
     "after",
