@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { httpOrigin } from "./core/http-origin.js";
+
+export const PUBLIC_URL_MESSAGE = "must be the http(s) URL browsers use, such as https://canopy.example.com";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -11,6 +14,7 @@ const EnvSchema = z.object({
   CANOPY_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(15_000),
   CANOPY_PAIRING_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 60 * 60).default(900),
   CANOPY_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  CANOPY_PUBLIC_URL: z.string().refine((value) => httpOrigin(value) !== undefined, PUBLIC_URL_MESSAGE).optional(),
 });
 
 export interface HubEnvironment {
@@ -22,6 +26,7 @@ export interface HubEnvironment {
   heartbeatMs: number;
   pairingTtlSeconds: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  publicUrl: string | undefined;
 }
 
 export class EnvError extends Error {
@@ -49,5 +54,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): HubEnviro
     heartbeatMs: e.CANOPY_HEARTBEAT_MS,
     pairingTtlSeconds: e.CANOPY_PAIRING_TTL_SECONDS,
     logLevel: e.CANOPY_LOG_LEVEL,
+    publicUrl: e.CANOPY_PUBLIC_URL,
   };
 }

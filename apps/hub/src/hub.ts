@@ -10,8 +10,10 @@ import { DEFAULT_HEARTBEAT_MS, DEFAULT_RPC_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS } fr
 import { createLowdbStore, type Store } from "@canopy/store";
 import { webRoot as defaultWebRoot } from "@canopy/web";
 import { systemClock, type Clock } from "./core/clock.js";
+import { httpOrigin } from "./core/http-origin.js";
 import { DEFAULT_PAIRING_TTL_SECONDS } from "./domain/pairing-codes.js";
 import { createAgentTransport, type AgentTransport } from "./gateway/ws-transport.js";
+import { pairedAgentCount, retireLostIdentity } from "./hub-identity.js";
 import { ephemeralHubKey, loadOrCreateHubKey } from "./hub-key.js";
 import type { HubEnv } from "./http/context.js";
 import { createHttpApp } from "./http/create-app.js";
@@ -41,6 +43,18 @@ export interface HubOptions {
   handshakeTimeoutMs?: number;
   /** How long ping and rpc wait for the agent. Default 10000. */
   rpcTimeoutMs?: number;
+  /**
+   * The URL browsers use to reach the hub, when it is not the one requests arrive at (a
+   * TLS-terminating proxy: `https://canopy.example.com`). Writes from pages of that origin pass
+   * the same-origin check too.
+   */
+  publicUrl?: string;
+  /**
+   * The hub key file is missing although agents are paired: make a new identity anyway (they are
+   * revoked and must all pair again; audited as `hub.identity.replace`). Without it, start-up
+   * refuses, naming the file. Ignored while the key file is there.
+   */
+  newIdentity?: boolean;
 }
 
 export interface HubStartInfo {
@@ -104,6 +118,13 @@ interface Settings {
   rpcTimeoutMs: number;
 }
 
+function publicOriginOf(publicUrl: string | undefined): string | undefined {
+  if (publicUrl === undefined) return undefined;
+  const origin = httpOrigin(publicUrl);
+  if (origin === undefined) throw new RangeError(`publicUrl must be an http(s) URL, not ${JSON.stringify(publicUrl.slice(0, 200))}`);
+  return origin;
+}
+
 /** Checked before anything starts, so a bad option throws from `createHub` itself. */
 function settingsFrom(options: HubOptions): Settings {
   return {
@@ -126,9 +147,13 @@ async function start(options: HubOptions, settings: Settings, logger: Logger): P
   const dataDir = options.dataDir !== undefined ? resolve(options.dataDir) : options.store ? null : resolve(".canopy/hub");
   if (dataDir !== null) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = options.store ?? (await openStore(dataDir!, logger));
-  const hubKey = dataDir === null ? ephemeralHubKey() : (await loadOrCreateHubKey(dataDir)).key;
+  const loaded =
+    dataDir === null ? null : await loadOrCreateHubKey(dataDir, { pairedAgents: pairedAgentCount(store), newIdentity: options.newIdentity === true });
+  const hubKey = loaded?.key ?? ephemeralHubKey();
   const { heartbeatMs } = settings;
   const services = createServices({ store, hubKey, clock, logger, ...settings });
+  if (loaded?.replacedLost) await retireLostIdentity(services, loaded.path, logger);
+  else if (options.newIdentity && loaded?.created === false) logger.warn({ keyFile: loaded.path }, "--new-identity ignored: the hub key file is there");
   services.sessions.prune();
   services.pairingCodes.prune();
   try {
@@ -175,6 +200,7 @@ function formatUrl(host: string, port: number): string {
  */
 export function createHub(options: HubOptions = {}): Hub {
   const logger = options.logger ?? createLogger("warn");
+  const publicOrigin = publicOriginOf(options.publicUrl);
   const runtime = start(options, settingsFrom(options), logger);
   // Reported by ready()/listen()/requests; never an unhandled rejection.
   runtime.catch(() => {});
@@ -185,6 +211,7 @@ export function createHub(options: HubOptions = {}): Hub {
     webRoot: options.webRoot ?? defaultWebRoot,
     logger,
     version: packageVersion(),
+    publicOrigin,
   });
 
   let server: Server | undefined;

@@ -125,9 +125,14 @@ describe("canopy-hub CLI", () => {
     expect(await startHelp.exited).toBe(0);
     expect(startHelp.stdout()).toMatch(/--port/);
     expect(startHelp.stdout()).toMatch(/--data-dir/);
+    expect(startHelp.stdout()).toMatch(/--new-identity +if <data-dir>\/hub-key.pem is lost/);
+    expect(startHelp.stdout()).toMatch(/--public-url <url>/);
 
     const bad = run(["start"], { CANOPY_PORT: "eighty" });
     expect(await bad.exited).toBe(1);
     expect(bad.stderr().trim().split("\n")).toEqual([expect.stringMatching(/^error: CANOPY_PORT: /)]);
+    const badUrl = run(["start"], { CANOPY_PUBLIC_URL: "canopy.example.com" });
+    expect(await badUrl.exited).toBe(1);
+    expect(badUrl.stderr().trim().split("\n")).toEqual(["error: CANOPY_PUBLIC_URL: must be the http(s) URL browsers use, such as https://canopy.example.com"]);
   }, 30_000);
 });

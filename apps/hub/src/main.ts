@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
-import { EnvError, readEnvironment } from "./env.js";
+import { httpOrigin } from "./core/http-origin.js";
+import { EnvError, PUBLIC_URL_MESSAGE, readEnvironment } from "./env.js";
 import { createHub } from "./hub.js";
 import { createLogger } from "./logger.js";
 
@@ -20,10 +21,17 @@ function parsePort(value: string): number {
   return port;
 }
 
+function parsePublicUrl(value: string): string {
+  if (httpOrigin(value) === undefined) throw new InvalidArgumentError(PUBLIC_URL_MESSAGE);
+  return value;
+}
+
 interface StartFlags {
   port?: number;
   host?: string;
   dataDir?: string;
+  publicUrl?: string;
+  newIdentity?: boolean;
 }
 
 async function startHub(flags: StartFlags): Promise<void> {
@@ -41,6 +49,8 @@ async function startHub(flags: StartFlags): Promise<void> {
     pairingTtlSeconds: env.pairingTtlSeconds,
     adminEmail: env.adminEmail,
     adminPassword: env.adminPassword,
+    publicUrl: flags.publicUrl ?? env.publicUrl,
+    newIdentity: flags.newIdentity === true,
     logger,
   });
 
@@ -92,10 +102,15 @@ program
   .option("--port <port>", "port to listen on; 0 picks a free one (env CANOPY_PORT, default 8080)", parsePort)
   .option("--host <host>", "address to bind (env CANOPY_HOST, default 127.0.0.1)")
   .option("--data-dir <dir>", "where the store and hub key live (env CANOPY_DATA_DIR, default .canopy/hub)")
+  .option(
+    "--new-identity",
+    "if <data-dir>/hub-key.pem is lost, make a new hub identity anyway: every paired agent is revoked and must pair again (audited)",
+  )
+  .option("--public-url <url>", "the URL browsers use, when a TLS proxy stands in front (env CANOPY_PUBLIC_URL)", parsePublicUrl)
   .addHelpText(
     "after",
     "\nEnvironment: CANOPY_DATA_DIR, CANOPY_PORT, CANOPY_HOST, CANOPY_ADMIN_EMAIL, CANOPY_ADMIN_PASSWORD,\n" +
-      "CANOPY_HEARTBEAT_MS, CANOPY_PAIRING_TTL_SECONDS, CANOPY_LOG_LEVEL (logs go to stderr).",
+      "CANOPY_HEARTBEAT_MS, CANOPY_PAIRING_TTL_SECONDS, CANOPY_LOG_LEVEL (logs go to stderr), CANOPY_PUBLIC_URL.",
   )
   .action((flags: StartFlags) => startHub(flags));
 

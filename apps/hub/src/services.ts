@@ -9,6 +9,7 @@ import { FailureRateLimiter } from "./core/rate-limiter.js";
 import { Agents } from "./domain/agents.js";
 import { ApiKeys } from "./domain/api-keys.js";
 import { AuditLog } from "./domain/audit-log.js";
+import { PairingBudget } from "./domain/pairing-budget.js";
 import { PairingCodes } from "./domain/pairing-codes.js";
 import { Sessions } from "./domain/sessions.js";
 import { TenantViews } from "./domain/tenant-views.js";
@@ -120,7 +121,11 @@ export function createServices(options: ServiceOptions) {
     publishTenant,
     limits: {
       login: new FailureRateLimiter({ maxFailures: 10, windowMs: FIVE_MINUTES, clock }),
-      pairing: new FailureRateLimiter({ maxFailures: 10, windowMs: FIVE_MINUTES, clock }),
+      pairing: new PairingBudget({
+        clock,
+        onHubBudgetSpent: (retryAfterMs) =>
+          logger.warn({ retryAfterSeconds: Math.ceil(retryAfterMs / 1000) }, "hub-wide pairing budget spent: every pairing waits (many wrong codes)"),
+      }),
     },
   };
 }

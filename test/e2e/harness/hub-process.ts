@@ -21,13 +21,15 @@ export interface HubProcessOptions {
   port?: number;
   heartbeatMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** More `canopy-hub start` flags, such as `--new-identity`. */
+  extraArgs?: string[];
 }
 
 /** Starts `canopy-hub start` as a child process and waits for its `listening on` line. */
 export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
   const child = spawnNode(
     hubBin,
-    ["start", "--port", String(options.port ?? 0), "--host", "127.0.0.1", "--data-dir", options.dataDir],
+    ["start", "--port", String(options.port ?? 0), "--host", "127.0.0.1", "--data-dir", options.dataDir, ...(options.extraArgs ?? [])],
     {
       CANOPY_ADMIN_EMAIL: ADMIN_EMAIL,
       CANOPY_ADMIN_PASSWORD: ADMIN_PASSWORD,

@@ -7,7 +7,7 @@ import { DEFAULT_DASHBOARD_NAME, defaultWidgets } from "./default-widgets.js";
 
 /** `dashboards` document: the API's `Dashboard` plus whose it is. */
 export interface DashboardRecord extends Dashboard {
-  /** The user id of the owner; nobody else sees or changes it. */
+  /** The owner's user id, or an API key's id; nobody else sees or changes it. */
   ownerId: string;
 }
 
@@ -70,6 +70,13 @@ export class Dashboards {
     const record = this.require(ownerId, id);
     this.#dashboards.delete(id);
     return record;
+  }
+
+  /** Drops every dashboard of an owner that is gone (a revoked API key); returns how many. */
+  removeAllOf(ownerId: string): number {
+    const owned = this.list(ownerId);
+    for (const record of owned) this.#dashboards.delete(record.id);
+    return owned.length;
   }
 }
 

@@ -15,23 +15,24 @@ function pairProblem(code: Exclude<PairErrorCode, "invalid_request">, headers: R
 }
 
 /**
- * Exchanges a one-time code for an agent identity bound to the agent's public key. Failures
- * count against the caller's address; a tenant keeps one active agent, so a previous one is
- * revoked (and disconnected with 4003) once the new pairing is on disk.
+ * Exchanges a one-time code for an agent identity bound to the agent's public key. Each attempt
+ * takes a unit of the pairing budgets (host, network, hub) before the code is checked and gives
+ * it back only if it pairs; a wrong, used or expired code, or one whose tenant is gone, keeps it.
+ * A tenant keeps one active agent, so a previous one is revoked (and disconnected with 4003)
+ * once the new pairing is on disk.
  */
 export async function pairAgent(hub: HubServices, request: PairRequest, clientAddress: string): Promise<PairResponse> {
-  const limiter = hub.limits.pairing;
-  const waitMs = limiter.retryAfterMs(clientAddress);
-  if (waitMs > 0) throw pairProblem("rate_limited", { "Retry-After": String(Math.ceil(waitMs / 1000)) });
+  const attempt = hub.limits.pairing.reserve(clientAddress);
+  if (!attempt.ok) throw pairProblem("rate_limited", { "Retry-After": String(Math.ceil(attempt.retryAfterMs / 1000)) });
 
   const check = hub.pairingCodes.check(request.code);
   const tenant = check.ok ? hub.tenants.get(check.record.tenantId) : undefined;
   if (!check.ok || !tenant) {
-    limiter.recordFailure(clientAddress);
     hub.logger.warn({ clientAddress, reason: check.ok ? "tenant deleted" : check.reason }, "pairing attempt refused");
     throw pairProblem(check.ok ? "pairing_code_invalid" : check.reason);
   }
 
+  attempt.release();
   const previous = hub.agents.activeFor(tenant.id);
   const agent = hub.agents.create({
     tenantId: tenant.id,

@@ -5,6 +5,7 @@ import { getCookie } from "hono/cookie";
 import { problems } from "../core/problem-error.js";
 import type { HubEnv, Principal } from "./context.js";
 import { routeKey } from "./route-key.js";
+import { isSameOrigin } from "./same-origin.js";
 
 export const SESSION_COOKIE = "canopy_session";
 
@@ -21,23 +22,6 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function isPublicRoute(method: string, path: string): boolean {
   return PUBLIC_ROUTES.has(routeKey(method, path));
-}
-
-/**
- * Same-origin check for browser requests. Browsers always send `Sec-Fetch-Site` or `Origin` on
- * cross-site writes, so a request with neither is not a browser acting for a victim. (Hono's
- * `csrf()` only checks form content types; this checks every write.)
- */
-export function isSameOrigin(c: Context): boolean {
-  const site = c.req.header("sec-fetch-site");
-  if (site !== undefined) return site === "same-origin" || site === "none";
-  const origin = c.req.header("origin");
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === (c.req.header("host") ?? new URL(c.req.url).host);
-  } catch {
-    return false;
-  }
 }
 
 function resolvePrincipal(c: Context<HubEnv>): Principal | undefined {
@@ -60,17 +44,20 @@ function resolvePrincipal(c: Context<HubEnv>): Principal | undefined {
 /**
  * Resolves the caller for every /api/v1 request, refuses anonymous calls to non-public routes,
  * and refuses cross-site writes from browsers (a cookie rides along on those by itself; a
- * bearer key does not, so key-authenticated calls skip the origin check).
+ * bearer key does not, so key-authenticated calls skip the origin check). `publicOrigin` is the
+ * origin browsers use when it differs from the one the hub sees (a TLS-terminating proxy).
  */
-export const authenticate: MiddlewareHandler<HubEnv> = async (c, next) => {
-  const principal = resolvePrincipal(c);
-  c.set("principal", principal);
-  if (!principal && !isPublicRoute(c.req.method, c.req.path)) throw problems.unauthorized();
-  if (!SAFE_METHODS.has(c.req.method) && principal?.kind !== "apiKey" && !isSameOrigin(c)) {
-    throw problems.forbidden("cross-site request refused (Origin does not match this hub)");
-  }
-  await next();
-};
+export function authenticate(publicOrigin: string | undefined): MiddlewareHandler<HubEnv> {
+  return async (c, next) => {
+    const principal = resolvePrincipal(c);
+    c.set("principal", principal);
+    if (!principal && !isPublicRoute(c.req.method, c.req.path)) throw problems.unauthorized();
+    if (!SAFE_METHODS.has(c.req.method) && principal?.kind !== "apiKey" && !isSameOrigin(c, publicOrigin)) {
+      throw problems.forbidden("cross-site request refused (Origin or Sec-Fetch-Site does not match this hub)");
+    }
+    await next();
+  };
+}
 
 /** Route guard: the caller's role must be at least `minimum`. */
 export function requireRole(minimum: Role): MiddlewareHandler<HubEnv> {

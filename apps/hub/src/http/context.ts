@@ -8,10 +8,19 @@ export type Principal =
   | { kind: "session"; role: Role; actor: string; userId: string; email: string; token: string }
   | { kind: "apiKey"; role: Role; actor: string; keyId: string; name: string };
 
+/** Set by the static UI for the file it served; the security headers follow from it. */
+export interface UiFile {
+  /** Only for HTML documents: the sha256 sources (`'sha256-…'`) of their inline scripts… */
+  inlineScripts?: string[];
+  /** …and of the static style attributes the page and the UI's scripts write. */
+  styleAttributes?: string[];
+}
+
 export interface HubEnv {
   Variables: {
     hub: HubServices;
     principal: Principal | undefined;
+    uiFile: UiFile | undefined;
   };
 }
 

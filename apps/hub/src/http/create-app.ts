@@ -11,6 +11,7 @@ import { authenticate } from "./auth.js";
 import type { HubEnv } from "./context.js";
 import { problemResponse, toProblem } from "./problem.js";
 import { routeKey } from "./route-key.js";
+import { securityHeaders } from "./security-headers.js";
 import { agentPairRoutes } from "./routes/agent-pair-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { auditRoutes } from "./routes/audit-routes.js";
@@ -32,6 +33,8 @@ export interface HttpAppOptions {
   webRoot: string;
   logger: Logger;
   version: string;
+  /** The origin browsers use, when not the one requests arrive at (a TLS-terminating proxy). */
+  publicOrigin?: string;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -70,11 +73,11 @@ function withProblems(app: OpenAPIHono<HubEnv>, logger: Logger): void {
 }
 
 /** The REST API under /api/v1, with its OpenAPI document. */
-function createApi(logger: Logger, version: string): OpenAPIHono<HubEnv> {
+function createApi(logger: Logger, version: string, publicOrigin: string | undefined): OpenAPIHono<HubEnv> {
   const api = new OpenAPIHono<HubEnv>({ defaultHook });
   withProblems(api, logger);
   api.use("*", limitBodies());
-  api.use("*", authenticate);
+  api.use("*", authenticate(publicOrigin));
   authRoutes(api);
   apiKeyRoutes(api);
   tenantRoutes(api);
@@ -114,6 +117,8 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<HubEnv> {
   const { logger } = options;
   const app = new OpenAPIHono<HubEnv>({ defaultHook });
   withProblems(app, logger);
+  // First, so every answer gets them: errors, 404s, and requests made while the hub starts.
+  app.use("*", securityHeaders());
   app.use("*", async (c, next) => {
     c.set("hub", await options.services());
     await next();
@@ -121,7 +126,7 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<HubEnv> {
   app.use("*", requestLog(logger));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get(AGENT_CONNECT_PATH, async (c, next) => (await options.agentUpgrade())(c, next));
-  app.route("/api/v1", createApi(logger, options.version));
+  app.route("/api/v1", createApi(logger, options.version, options.publicOrigin));
   app.use("*", staticUi(options.webRoot));
   return app;
 }

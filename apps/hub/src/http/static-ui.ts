@@ -1,6 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import type { Context, MiddlewareHandler } from "hono";
+import type { HubEnv } from "./context.js";
+import { inlineScriptSources, styleAttributeSources } from "./inline-sources.js";
+import { uiStyleAttributes } from "./ui-style-attributes.js";
 
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -44,14 +47,23 @@ async function firstFile(paths: string[]): Promise<string | undefined> {
   return undefined;
 }
 
-async function serveFile(c: Context, path: string, immutable: boolean): Promise<Response> {
-  const headers = {
-    "Content-Type": MIME[extname(path).toLowerCase()] ?? "application/octet-stream",
-    "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-    "X-Content-Type-Options": "nosniff",
-  };
+type StyleAttributes = ReturnType<typeof uiStyleAttributes>;
+
+async function serveFile(c: Context<HubEnv>, path: string, immutable: boolean, bundleStyles: StyleAttributes): Promise<Response> {
+  const type = MIME[extname(path).toLowerCase()] ?? "application/octet-stream";
+  const headers = { "Content-Type": type, "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache" };
+  const bytes = await readFile(path);
+  if (type.startsWith("text/html")) {
+    // The page's policy allows exactly what the build writes inline (SvelteKit's bootstrap script).
+    const html = bytes.toString("utf8");
+    const inlineScripts = inlineScriptSources(html);
+    const styles = new Set([...styleAttributeSources(html), ...(await bundleStyles(inlineScripts.join(" ")))]);
+    c.set("uiFile", { inlineScripts, styleAttributes: [...styles].sort() });
+  } else {
+    c.set("uiFile", {});
+  }
   if (c.req.method === "HEAD") return c.body(null, 200, headers);
-  return c.body(new Uint8Array(await readFile(path)), 200, headers);
+  return c.body(new Uint8Array(bytes), 200, headers);
 }
 
 /**
@@ -59,8 +71,9 @@ async function serveFile(c: Context, path: string, immutable: boolean): Promise<
  * shell for any other extension-less path so client-side routes survive a reload. API and agent
  * paths never reach the shell (they answer problem+json 404 instead).
  */
-export function staticUi(root: string): MiddlewareHandler {
+export function staticUi(root: string): MiddlewareHandler<HubEnv> {
   const base = resolve(root);
+  const bundleStyles = uiStyleAttributes(base);
   return async (c, next) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") return next();
     const path = c.req.path;
@@ -68,7 +81,10 @@ export function staticUi(root: string): MiddlewareHandler {
 
     const shell = await firstFile(SHELLS.map((name) => join(base, name)));
     if (!shell) {
-      if (path === "/") return c.text(UI_NOT_BUILT, 200);
+      if (path === "/") {
+        c.set("uiFile", {});
+        return c.text(UI_NOT_BUILT, 200);
+      }
       return next();
     }
 
@@ -85,9 +101,9 @@ export function staticUi(root: string): MiddlewareHandler {
     const found = decoded.endsWith("/")
       ? await firstFile([join(target, "index.html")])
       : await firstFile([target, `${target}.html`, join(target, "index.html")]);
-    if (found) return serveFile(c, found, immutable);
+    if (found) return serveFile(c, found, immutable, bundleStyles);
     // A missing asset is a 404, not the shell: a broken <script src> should fail loudly.
     if (extname(decoded) !== "") return next();
-    return serveFile(c, shell, false);
+    return serveFile(c, shell, false, bundleStyles);
   };
 }

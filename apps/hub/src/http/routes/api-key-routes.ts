@@ -60,7 +60,9 @@ export function apiKeyRoutes(api: OpenAPIHono<HubEnv>): void {
     const { id } = c.req.valid("param");
     const record = hub.apiKeys.get(id);
     if (!record || !hub.apiKeys.delete(id)) throw problems.notFound(`API key ${id}`);
-    hub.audit.record({ actor: principalOf(c).actor, action: "api-key.delete", target: `api-key:${id}`, detail: { name: record.name } });
+    // A key's dashboards are its own (never its creator's): they go with it.
+    const dashboards = hub.dashboards.records.removeAllOf(id);
+    hub.audit.record({ actor: principalOf(c).actor, action: "api-key.delete", target: `api-key:${id}`, detail: { name: record.name, dashboards } });
     await hub.store.flush();
     return c.body(null, 204);
   });

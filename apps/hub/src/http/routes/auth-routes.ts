@@ -42,15 +42,16 @@ export function authRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(login, async (c) => {
     const hub = c.get("hub");
     const address = clientAddress(c);
-    const waitMs = hub.limits.login.retryAfterMs(address);
-    if (waitMs > 0) throw problems.rateLimited("too many failed logins, try again later", waitMs);
     const { email, password } = c.req.valid("json");
+    // Counted before the hash, so parallel guesses cannot all reach it; released if it succeeds.
+    const attempt = hub.limits.login.reserve(address);
+    if (!attempt.ok) throw problems.rateLimited("too many failed logins, try again later", attempt.retryAfterMs);
     const user = await hub.users.authenticate(email, password);
     if (!user) {
-      hub.limits.login.recordFailure(address);
       hub.audit.record({ actor: email.toLowerCase(), action: "auth.login_failed", detail: { clientAddress: address } });
       throw new ProblemError(401, "invalid_credentials", "email or password is not correct");
     }
+    attempt.release();
     const { token } = hub.sessions.create(user.id);
     hub.audit.record({ actor: user.email, action: "auth.login", target: `user:${user.id}`, detail: { clientAddress: address } });
     setCookie(c, SESSION_COOKIE, token, {

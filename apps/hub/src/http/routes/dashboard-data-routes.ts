@@ -53,14 +53,14 @@ export function dashboardDataRoutes(api: OpenAPIHono<HubEnv>): void {
 
   api.openapi(data, (c) => {
     const { records, figures } = c.get("hub").dashboards;
-    const dashboard = records.require(dashboardOwner(c).userId, c.req.valid("param").id);
+    const dashboard = records.require(dashboardOwner(c).id, c.req.valid("param").id);
     return c.json(figures.all(dashboard), 200);
   });
 
   api.openapi(widgetData, (c) => {
     const { records, figures } = c.get("hub").dashboards;
     const { id, widgetId } = c.req.valid("param");
-    const dashboard = records.require(dashboardOwner(c).userId, id);
+    const dashboard = records.require(dashboardOwner(c).id, id);
     return c.json(figures.widget(dashboard, widgetId), 200);
   });
 }

@@ -34,7 +34,7 @@ describe("dashboard exports", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     expect(res.headers.get("content-disposition")).toBe(`attachment; filename="MSSP overview 2030-01-15.xlsx"; filename*=UTF-8''MSSP%20overview%202030-01-15.xlsx`);
-    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    expect(res.headers.get("cache-control")).toBe("no-store");
     expect(Number(res.headers.get("content-length"))).toBe(res.bytes.length);
 
     const workbook = new ExcelJS.Workbook();

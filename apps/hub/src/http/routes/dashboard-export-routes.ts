@@ -37,16 +37,14 @@ function exportRoute(format: Format) {
 async function sendExport(c: Context<HubEnv>, id: string, format: Format): Promise<Response> {
   const hub = c.get("hub");
   const owner = dashboardOwner(c);
-  const dashboard = hub.dashboards.records.require(owner.userId, id);
-  const file = format === "xlsx" ? await hub.dashboards.figures.xlsx(dashboard, owner.email) : await hub.dashboards.figures.pdf(dashboard, owner.email);
+  const dashboard = hub.dashboards.records.require(owner.id, id);
+  const file = format === "xlsx" ? await hub.dashboards.figures.xlsx(dashboard, owner.label) : await hub.dashboards.figures.pdf(dashboard, owner.label);
   hub.audit.record({ actor: principalOf(c).actor, action: "dashboard.export", target: `dashboard:${dashboard.id}`, detail: { name: dashboard.name, format } });
   const day = isoAt(hub.clock()).slice(0, 10);
   return c.body(new Uint8Array(file.buffer as ArrayBuffer, file.byteOffset, file.byteLength), 200, {
     "Content-Type": FORMATS[format].mediaType,
     "Content-Disposition": attachmentDisposition(`${dashboard.name} ${day}`, `.${format}`),
     "Content-Length": String(file.byteLength),
-    // Figures of a moment, for one user: never from a shared cache.
-    "Cache-Control": "private, no-store",
   });
 }
 

@@ -110,15 +110,36 @@ describe("dashboard routes", () => {
     expect((await viewer.post("/dashboards", { name: "x" }, { origin: "https://evil.example" })).status).toBe(403);
   });
 
-  it("an API key acts as the user who made it", async () => {
+  it("an API key has its own dashboards, never those of the admin who made it", async () => {
     const mine = (await admin.get("/dashboards")).body.items[0];
-    const { key } = (await admin.post("/api-keys", { name: "reports", role: "viewer" })).body;
-    const script = new Caller(t.hub, { bearer: key });
-    expect((await script.get("/dashboards")).body.items.map((d: { id: string }) => d.id)).toEqual([mine.id]);
-    const created = await script.post("/dashboards", { name: "From a script", widgets: [] });
-    expect(created.status).toBe(201);
-    expect((await admin.get(`/dashboards/${created.body.id}`)).status).toBe(200);
+    const created = await admin.post("/api-keys", { name: "reports", role: "viewer" });
+    const script = new Caller(t.hub, { bearer: created.body.key });
+
+    // The key's first list makes its own default dashboard, not the admin's.
+    const its = (await script.get("/dashboards")).body.items;
+    expect(its).toHaveLength(1);
+    expect(its[0].id).not.toBe(mine.id);
+    for (const res of [
+      await script.get(`/dashboards/${mine.id}`),
+      await put(script, `/dashboards/${mine.id}`, { name: "defaced", widgets: [] }),
+      await script.delete(`/dashboards/${mine.id}`),
+      await script.get(`/dashboards/${mine.id}/data`),
+      await script.get(`/dashboards/${mine.id}/widgets/${mine.widgets[0].id}/data`),
+      await script.get(`/dashboards/${mine.id}/export.xlsx`),
+    ]) {
+      expect(res.status).toBe(404);
+    }
+    expect((await admin.get(`/dashboards/${mine.id}`)).body).toMatchObject({ name: mine.name, widgets: mine.widgets });
+
+    const fromScript = await script.post("/dashboards", { name: "From a script", widgets: [] });
+    expect(fromScript.status).toBe(201);
+    expect((await admin.get(`/dashboards/${fromScript.body.id}`)).status).toBe(404);
+    expect((await admin.get("/dashboards")).body.items.map((d: { id: string }) => d.id)).toEqual([mine.id]);
     expect((await admin.get("/audit?action=dashboard.create")).body.items[0].actor).toBe("api-key:reports");
+
+    // Revoking the key drops what was its own.
+    expect((await admin.delete(`/api-keys/${created.body.id}`)).status).toBe(204);
+    expect(t.store.collection("dashboards").all().map((d) => d.id)).toEqual([mine.id]);
   });
 
   it("refuses invalid dashboards with 422 and field paths", async () => {

@@ -85,7 +85,7 @@ export function dashboardRoutes(api: OpenAPIHono<HubEnv>): void {
 
   api.openapi(list, async (c) => {
     const hub = c.get("hub");
-    const { items, created } = hub.dashboards.records.listOrCreateDefault(dashboardOwner(c).userId);
+    const { items, created } = hub.dashboards.records.listOrCreateDefault(dashboardOwner(c).id);
     if (created) {
       audit(c, "dashboard.create", created, { default: true });
       await hub.store.flush();
@@ -98,21 +98,21 @@ export function dashboardRoutes(api: OpenAPIHono<HubEnv>): void {
     const body = c.req.valid("json");
     const widgets = body.widgets ?? defaultWidgets();
     checkTenants(c, widgets);
-    const record = hub.dashboards.records.create(dashboardOwner(c).userId, { name: body.name, widgets });
+    const record = hub.dashboards.records.create(dashboardOwner(c).id, { name: body.name, widgets });
     audit(c, "dashboard.create", record);
     await hub.store.flush();
     return c.json(dashboardJson(record), 201);
   });
 
   api.openapi(get, (c) => {
-    const record = c.get("hub").dashboards.records.require(dashboardOwner(c).userId, c.req.valid("param").id);
+    const record = c.get("hub").dashboards.records.require(dashboardOwner(c).id, c.req.valid("param").id);
     return c.json(dashboardJson(record), 200);
   });
 
   api.openapi(replace, async (c) => {
     const hub = c.get("hub");
     const { id } = c.req.valid("param");
-    const owner = dashboardOwner(c).userId;
+    const owner = dashboardOwner(c).id;
     const body = c.req.valid("json");
     hub.dashboards.records.require(owner, id);
     checkTenants(c, body.widgets);
@@ -124,7 +124,7 @@ export function dashboardRoutes(api: OpenAPIHono<HubEnv>): void {
 
   api.openapi(remove, async (c) => {
     const hub = c.get("hub");
-    const record = hub.dashboards.records.remove(dashboardOwner(c).userId, c.req.valid("param").id);
+    const record = hub.dashboards.records.remove(dashboardOwner(c).id, c.req.valid("param").id);
     audit(c, "dashboard.delete", record);
     await hub.store.flush();
     return c.body(null, 204);
