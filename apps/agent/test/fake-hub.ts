@@ -68,6 +68,16 @@ export class FakeConnection {
     this.#ws.ping();
   }
 
+  /** A ws ping, resolved once the agent's pong is back (by then the agent has seen the ping); rejected if the link closes first. */
+  pingAndPong(): Promise<void> {
+    const pong = new Promise<void>((resolve, reject) => {
+      this.#ws.once("pong", () => resolve());
+      void this.closed.then(({ code }) => reject(new Error(`the link closed (${code}) before the agent's pong`)));
+    });
+    this.#ws.ping();
+    return pong;
+  }
+
   /** Every `insights.upsert` received on this connection, in order. */
   upserts(): AgentMessage<"insights.upsert">[] {
     return this.received.filter((m): m is AgentMessage<"insights.upsert"> => m.type === "insights.upsert");
