@@ -43,7 +43,8 @@ export class FakeConnection {
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly #ws: WebSocket;
   readonly #hubKey: KeyObject;
-  #waiters: (() => void)[] = [];
+  /** Looked at again after each message from the agent. */
+  readonly #waiters = new Set<() => void>();
 
   constructor(ws: WebSocket, hubKey: KeyObject) {
     this.#ws = ws;
@@ -90,25 +91,28 @@ export class FakeConnection {
   push(message: AgentToHub): void {
     for (const observe of this.observers) observe(message);
     this.received.push(message);
-    for (const wake of this.#waiters.splice(0)) wake();
+    for (const check of Array.from(this.#waiters)) check();
   }
 
   /** The first message received of `type` (matching `predicate`), waiting for it if need be. */
-  async next<T extends AgentToHubType>(type: T, predicate: (m: AgentMessage<T>) => boolean = () => true, timeoutMs = 3000): Promise<AgentMessage<T>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.received.find((m): m is AgentMessage<T> => m.type === type && predicate(m as AgentMessage<T>));
-      if (found) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${type} from the agent within ${timeoutMs} ms (got ${this.received.map((m) => m.type).join(", ") || "nothing"})`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  next<T extends AgentToHubType>(type: T, predicate: (m: AgentMessage<T>) => boolean = () => true, timeoutMs = 3000): Promise<AgentMessage<T>> {
+    const find = () => this.received.find((m): m is AgentMessage<T> => m.type === type && predicate(m as AgentMessage<T>));
+    const found = find();
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const message = find();
+        if (!message) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve(message);
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`no ${type} from the agent within ${timeoutMs} ms (got ${this.received.map((m) => m.type).join(", ") || "nothing"})`));
+      }, timeoutMs);
+      this.#waiters.add(check);
+    });
   }
 }
 
