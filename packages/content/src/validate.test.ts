@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACTION, END, IF, NOTIFY, SIGMA_RULE, START, TARGET, playbookFixture } from "../test/fixtures.js";
+import { ACTION, AGENT, END, IF, NOTIFY, SIGMA_RULE, START, TARGET, playbookFixture } from "../test/fixtures.js";
 import { importSigma } from "./sigma-import.js";
 import { type ValidationIssue, contentName, validateContent } from "./index.js";
 
@@ -179,6 +179,7 @@ describe("validateContent: playbooks", () => {
       { path: `workflow.${ACTION}.targets[1]`, message: 'target "linux--22222222-2222-4222-8222-222222222222" is not defined in target_definitions' },
       { path: `target_definitions.${TARGET}.address`, message: "a ssh definition needs address" },
     ]);
+    expect(AGENT).toBeTruthy();
   });
 
   it("says when a step id does not match its type", () => {
