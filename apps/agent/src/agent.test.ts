@@ -1,8 +1,9 @@
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { generateKeyPair, loadPrivateKey, SystemInfo } from "@canopy/protocol";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeHub } from "../test/fake-hub.js";
+import { nextEvent, useFakeAgentTimers } from "../test/fake-time.js";
 import { seedPairedAgent, tempDataDir } from "../test/seed.js";
 import { createAgent } from "./agent.js";
 import { AgentCliError } from "./errors.js";
@@ -15,17 +16,10 @@ const exists = (path: string) =>
     () => false,
   );
 const HELD_HASH = `sha256:${"a".repeat(64)}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** runtime.json is written in the background, right after the state changes: poll briefly. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value) || Date.now() > deadline) return value;
-    await sleep(10);
-  }
-}
+/** Far beyond any reconnect delay of these agents (reconnectMaxMs 50): a retry would have dialled by then. */
+const LONG_AFTER_ANY_RETRY_MS = 60_000;
+/** runtime.json is written in the background, right after the state changes. */
+const RUNTIME_WRITTEN = { timeout: 2000, message: "runtime.json to record the new state" };
 
 describe("agent against a hub", () => {
   let hub: FakeHub;
@@ -46,6 +40,7 @@ describe("agent against a hub", () => {
   });
 
   afterEach(async () => {
+    vi.useRealTimers();
     await agent.stop();
     await hub.close();
     await cleanup();
@@ -68,8 +63,7 @@ describe("agent against a hub", () => {
     expect(hello.capabilities).toContain("rpc:system.info");
     expect(events).toEqual([expect.objectContaining({ hubUrl: hub.url, tenantName: "Acme", tenantId: "tn_tenant0001" })]);
     const readRuntime = async () => JSON.parse(await readFile(join(dataDir, "runtime.json"), "utf8"));
-    const runtime = await eventually(readRuntime, (r) => r.state === "online");
-    expect(runtime).toEqual({ pid: process.pid, state: "online", since: expect.any(String), hubUrl: hub.url });
+    await expect.poll(readRuntime, RUNTIME_WRITTEN).toEqual({ pid: process.pid, state: "online", since: expect.any(String), hubUrl: hub.url });
     const status = await readAgentStatus({ dataDir });
     expect(status).toMatchObject({ paired: true, connected: true, agentId, tenantName: "Acme", hubUrl: hub.url });
   });
@@ -131,14 +125,16 @@ describe("agent against a hub", () => {
     const unpaired: AgentEvents["unpaired"][] = [];
     agent.on("unpaired", (e) => unpaired.push(e));
     const connection = await online();
+    useFakeAgentTimers("timeout");
     connection.send({ type: "unpair", reason: "unpaired by staff" });
     await agent.waitFor("unpaired", 3000);
     expect(unpaired).toEqual([{ reason: "unpaired by staff" }]);
     expect(await exists(join(dataDir, "agent-key.pem"))).toBe(false);
     const status = await readAgentStatus({ dataDir });
     expect(status).toMatchObject({ paired: false, running: false, connected: false });
-    // It does not come back, and refuses to start again.
-    await sleep(150);
+    // It does not come back (a retry would dial, and say "connecting", when its timer fires), and refuses to start again.
+    vi.advanceTimersByTime(LONG_AFTER_ANY_RETRY_MS);
+    expect(agent.state).toBe("unpaired");
     expect(hub.connections).toHaveLength(1);
     await expect(agent.start()).rejects.toMatchObject({ code: "not_paired" });
   });
@@ -155,10 +151,12 @@ describe("agent against a hub", () => {
     const replaced: AgentEvents["replaced"][] = [];
     agent.on("replaced", (e) => replaced.push(e));
     const connection = await online();
+    useFakeAgentTimers("timeout");
     connection.close(4004, "replaced");
     await agent.waitFor("replaced", 3000);
     expect(replaced).toEqual([{ code: 4004, reason: "replaced" }]);
-    await sleep(300); // reconnectMaxMs is 50: a retry would have happened by now
+    vi.advanceTimersByTime(LONG_AFTER_ANY_RETRY_MS);
+    expect(agent.state).toBe("replaced");
     expect(hub.connections).toHaveLength(1);
     expect((await readAgentStatus({ dataDir })).paired).toBe(true);
   });
@@ -167,29 +165,49 @@ describe("agent against a hub", () => {
     hub.agents.clear();
     const stopped: AgentEvents["stopped"][] = [];
     agent.on("stopped", (e) => stopped.push(e));
+    useFakeAgentTimers("timeout");
     await agent.start();
     await agent.waitFor("stopped", 3000);
     expect(stopped).toEqual([expect.objectContaining({ reason: "auth_failed", code: 4001 })]);
     expect(stopped[0]!.message).toMatch(/refused this agent's credentials/);
-    await sleep(200);
+    vi.advanceTimersByTime(LONG_AFTER_ANY_RETRY_MS);
+    expect(agent.state).toBe("stopped");
     expect(hub.connections).toHaveLength(1);
     expect((await readAgentStatus({ dataDir })).paired).toBe(true);
   });
 
-  it("reconnects by itself after the hub restarts on the same port", async () => {
-    const offline: AgentEvents["offline"][] = [];
-    agent.on("offline", (e) => offline.push(e));
+  it("reconnects by itself after the hub restarts on the same port, each attempt once its backoff delay is over", async () => {
     await online();
+    useFakeAgentTimers("timeout");
+    const virtualNow = () => vi.getMockedSystemTime()!.getTime();
+    const offline: (AgentEvents["offline"] & { at: number })[] = [];
+    agent.on("offline", (e) => offline.push({ ...e, at: virtualNow() }));
     const port = hub.port;
+    const dropped = nextEvent(agent, "offline");
     await hub.close();
-    await agent.waitFor("offline", 3000);
-    expect(offline[0]).toMatchObject({ wasOnline: true, retryInMs: 0 });
-    expect((await eventually(() => readAgentStatus({ dataDir }), (st) => !st.connected)).connected).toBe(false);
-    await sleep(100); // a few failed attempts while the hub is down
+    expect(await dropped).toMatchObject({ wasOnline: true, retryInMs: 0 });
+    await expect.poll(async () => (await readAgentStatus({ dataDir })).connected, RUNTIME_WRITTEN).toBe(false);
+
+    // A few failed attempts while the hub is down. The retry is the only timer the agent waits
+    // on, so the next timer is that attempt: it comes exactly when its delay is over. (Timers
+    // are fired synchronously, so no socket event slips in between.)
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const previous = offline.at(-1)!;
+      expect(previous.retryInMs).toBeLessThanOrEqual(50); // reconnectMaxMs
+      expect(vi.getTimerCount()).toBe(1);
+      const failed = nextEvent(agent, "offline");
+      vi.advanceTimersToNextTimer();
+      expect(agent.state).toBe("connecting");
+      expect(virtualNow() - previous.at).toBe(previous.retryInMs);
+      expect(await failed).toMatchObject({ wasOnline: false, error: expect.stringMatching(/ECONNREFUSED/) });
+    }
+
     await hub.listen(port);
-    await agent.waitFor("online", 3000);
+    const back = nextEvent(agent, "online");
+    vi.advanceTimersToNextTimer();
+    await back;
     expect(hub.connections.at(-1)!.agentId).toBe(agentId);
-    expect((await eventually(() => readAgentStatus({ dataDir }), (st) => st.connected)).connected).toBe(true);
+    await expect.poll(async () => (await readAgentStatus({ dataDir })).connected, RUNTIME_WRITTEN).toBe(true);
   });
 
   it("stop() closes the link politely and records that it is not running", async () => {
@@ -203,12 +221,14 @@ describe("agent against a hub", () => {
   });
 
   it("stop() called while start() is still opening the state stops it all the same", async () => {
+    useFakeAgentTimers("timeout");
     const starting = agent.start();
     await expect(agent.start()).rejects.toThrow(/already running/);
     await agent.stop();
     await starting;
     expect(agent.state).toBe("stopped");
-    await sleep(100);
+    // Nothing left to dial later: a dial would say "connecting" the moment its timer fired.
+    vi.advanceTimersByTime(LONG_AFTER_ANY_RETRY_MS);
     expect(agent.state).toBe("stopped");
     for (const connection of hub.connections) expect((await connection.closed).code).toBeGreaterThan(0);
   });
@@ -221,16 +241,24 @@ describe("agent against a hub", () => {
 });
 
 describe("agent watching the hub's heartbeat", () => {
-  async function withHub(options: { heartbeatMs: number; pingEveryMs: number }) {
-    const hub = new FakeHub(options);
+  /** Sent in the hub's welcome: the agent gives up on a hub silent for 2.5 of them (25 s). */
+  const HEARTBEAT_MS = 10_000;
+
+  async function withHub() {
+    const hub = new FakeHub({ heartbeatMs: HEARTBEAT_MS });
     await hub.listen();
     const { dir, cleanup } = await tempDataDir();
     await seedPairedAgent(dir, hub);
     const agent = createAgent({ dataDir: dir, reconnectMaxMs: 50 });
+    // The silence watchdog runs on virtual time; the link itself is a real socket.
+    useFakeAgentTimers("timeout");
+    await agent.start();
+    await agent.waitFor("online", 3000);
     return {
       hub,
       agent,
       async dispose() {
+        vi.useRealTimers();
         await agent.stop();
         await hub.close();
         await cleanup();
@@ -238,13 +266,20 @@ describe("agent watching the hub's heartbeat", () => {
     };
   }
 
-  it("drops a hub that went silent and dials again", async () => {
-    const { hub, agent, dispose } = await withHub({ heartbeatMs: 40, pingEveryMs: 0 });
+  it("drops a hub silent for 2.5 heartbeats, not sooner, and dials again at once", async () => {
+    const { hub, agent, dispose } = await withHub();
     try {
-      await agent.start();
-      await agent.waitFor("online", 3000);
-      // 2.5 heartbeats of silence (100 ms) and the agent cuts the link and dials again.
+      // Silent for just under 2.5 heartbeats: still linked, as the answered ping shows (being a
+      // frame from the hub, the ping also starts the agent's count again).
+      vi.advanceTimersByTime(2.5 * HEARTBEAT_MS - 1);
+      await hub.connections[0]!.pingAndPong();
+      // Silent for 2.5 heartbeats: cut off.
+      const dropped = nextEvent(agent, "offline");
+      vi.advanceTimersByTime(2.5 * HEARTBEAT_MS);
+      await expect.poll(() => agent.state, { message: "the agent to cut the silent hub off" }).not.toBe("online");
+      expect(await dropped).toMatchObject({ wasOnline: true, retryInMs: 0 });
       await hub.connections[0]!.closed;
+      vi.advanceTimersToNextTimer(); // the immediate retry
       await hub.nextConnection(3000, 1);
       await agent.waitFor("online", 3000);
     } finally {
@@ -253,11 +288,14 @@ describe("agent watching the hub's heartbeat", () => {
   });
 
   it("keeps the link to a hub that pings", async () => {
-    const { hub, agent, dispose } = await withHub({ heartbeatMs: 40, pingEveryMs: 15 });
+    const { hub, agent, dispose } = await withHub();
     try {
-      await agent.start();
-      await agent.waitFor("online", 3000);
-      await sleep(400);
+      const connection = hub.connections[0]!;
+      // A ping every heartbeat for ten heartbeats: four times the silence limit, never cut.
+      for (let beat = 0; beat < 10; beat++) {
+        vi.advanceTimersByTime(HEARTBEAT_MS);
+        await connection.pingAndPong();
+      }
       expect(hub.connections).toHaveLength(1);
       expect(agent.state).toBe("online");
     } finally {

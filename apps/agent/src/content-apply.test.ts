@@ -119,6 +119,11 @@ describe("applyBatch", () => {
     const log: string[] = [];
     let running = 0;
     let most = 0;
+    // The rule is the slow item: it finishes only once the four items that do not wait for it
+    // have (A@1, B@1, A@2, C@1); each of those takes a turn of the event loop.
+    let othersDone = 0;
+    let finishRule!: () => void;
+    const ruleFinished = new Promise<void>((resolve) => (finishRule = resolve));
     const adapter: ContentAdapter = {
       type: "filesystem",
       concurrency: 3,
@@ -126,10 +131,11 @@ describe("applyBatch", () => {
         running++;
         most = Math.max(most, running);
         log.push(`start ${it.name}@${it.revision}`);
-        await new Promise((resolve) => setTimeout(resolve, it.name === "Rule" ? 40 : 10));
+        await (it.name === "Rule" ? ruleFinished : new Promise((resolve) => setImmediate(resolve)));
         log.push(`end ${it.name}@${it.revision}`);
         running--;
         if (it.name === "Rule") throw new Error("disk full");
+        if (++othersDone === 4) finishRule();
         return {};
       },
     };

@@ -3,9 +3,10 @@ import { access, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promise
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { SystemInfo, type AgentMessage, type ApplyItem } from "@canopy/protocol";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { hashOf, item, nextBatchId } from "../test/content.js";
 import { FakeHub, type FakeConnection } from "../test/fake-hub.js";
+import { useFakeAgentTimers } from "../test/fake-time.js";
 import { seedPairedAgent, tempDataDir } from "../test/seed.js";
 import { startReceiver } from "../test/webhook-receiver.js";
 import { writeAdapterConfig } from "./adapter-config.js";
@@ -19,7 +20,6 @@ const exists = (path: string) =>
     () => true,
     () => false,
   );
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sha256 = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -46,6 +46,7 @@ describe("content on the agent", () => {
   });
 
   afterEach(async () => {
+    vi.useRealTimers();
     await agent?.stop();
     await hub.close();
     for (const close of closers.splice(0)) await close();
@@ -200,30 +201,42 @@ describe("content on the agent", () => {
   });
 
   it("reports a file edited on the tenant as drift once, then a deletion, and a new push repairs it", async () => {
-    await startAgent({ driftScanMs: 30 });
+    // The periodic scans run on virtual time; files and the link stay real.
+    const SCAN_MS = 10_000;
+    useFakeAgentTimers("interval");
+    await startAgent({ driftScanMs: SCAN_MS });
     const rule = item("siem-rule", "Brute force", { body: { title: "Brute force", raw: RAW_RULE } });
     await push([rule], "ps_1");
     const path = join(contentDir(), "siem-rule", "Brute force.yml");
+    const drifts = () => connection.received.filter((m) => m.type === "content.drift");
+    /** `count` periodic scans, each over before the next: batches share their queue, so the ack of one queued after a scan comes after it. */
+    const scans = async (count: number) => {
+      for (let n = 0; n < count; n++) {
+        vi.advanceTimersByTime(SCAN_MS);
+        await push([item("custom-field", `After scan ${nextBatchId()}`)], null);
+      }
+    };
 
     const edited = `${RAW_RULE}# tuned by hand\n`;
     await writeFile(path, edited);
+    vi.advanceTimersByTime(SCAN_MS);
     const drift = await connection.next("content.drift");
     expect(drift.items).toEqual([{ kind: "siem-rule", name: "Brute force", revision: 1, hash: rule.hash, localHash: sha256(edited) }]);
-    await sleep(200); // several scans: the same change is not reported again
-    expect(connection.received.filter((m) => m.type === "content.drift")).toHaveLength(1);
-    expect((await listManifest({ dataDir }))[0]).toMatchObject({ drifted: true });
+    await scans(3); // the same change is not reported again
+    expect(drifts()).toHaveLength(1);
+    expect((await listManifest({ dataDir })).find((m) => m.name === "Brute force")).toMatchObject({ drifted: true });
 
     await rm(path);
+    vi.advanceTimersByTime(SCAN_MS);
     const deleted = await connection.next("content.drift", (m) => m.items[0]!.localHash === null);
     expect(deleted.items).toEqual([{ kind: "siem-rule", name: "Brute force", revision: 1, hash: rule.hash, localHash: null }]);
 
     // The hub pushes the same item again: the agent rewrites it instead of saying unchanged.
     expect(statuses(await push([rule], "ps_2"))).toEqual({ "Brute force": "applied" });
     expect(await readFile(path, "utf8")).toBe(RAW_RULE);
-    expect((await listManifest({ dataDir }))[0]).toMatchObject({ drifted: false, pushId: "ps_2" });
-    const count = connection.received.filter((m) => m.type === "content.drift").length;
-    await sleep(150);
-    expect(connection.received.filter((m) => m.type === "content.drift")).toHaveLength(count);
+    expect((await listManifest({ dataDir })).find((m) => m.name === "Brute force")).toMatchObject({ drifted: false, pushId: "ps_2" });
+    await scans(2);
+    expect(drifts()).toHaveLength(2);
   });
 
   it("finds drift that happened while it was stopped and reports it in the manifest on connect", async () => {
@@ -266,7 +279,8 @@ describe("content on the agent", () => {
   });
 
   it("keeps answering pings while a slow batch is applied, and applies batches one at a time in order", async () => {
-    const receiver = await startReceiver(() => ({ status: 200 }), { delayMs: 300 });
+    // The receiver answers nothing until released: the batch is as slow as the test needs.
+    const receiver = await startReceiver(() => ({ status: 200 }), { hold: () => true });
     closers.push(receiver.close);
     await writeAdapterConfig(agentPaths(dataDir), { type: "webhook", url: receiver.url, headers: {} });
     await startAgent();
@@ -274,9 +288,12 @@ describe("content on the agent", () => {
     const v2 = item("custom-field", "Severity", { revision: 2, body: { v: 2 } });
     connection.send({ type: "content.apply", batchId: "slow-1", pushId: "ps_1", items: [v1, item("custom-field", "Other")] });
     connection.send({ type: "content.apply", batchId: "slow-2", pushId: "ps_2", items: [v2] });
+    await receiver.requests(1); // the first batch is being applied, its first item unanswered
     connection.send({ type: "ping", id: "while-busy", sentAt: Date.now() });
     await connection.next("pong");
     expect(connection.received.some((m) => m.type === "content.ack")).toBe(false);
+    expect(receiver.received).toHaveLength(1);
+    receiver.release();
     await connection.next("content.ack", (a) => a.batchId === "slow-2", 5000);
     const acks = connection.received.flatMap((m) => (m.type === "content.ack" ? [m.batchId] : []));
     expect(acks).toEqual(["slow-1", "slow-2"]);
@@ -285,16 +302,16 @@ describe("content on the agent", () => {
   });
 
   it("stops in the middle of a slow batch without acking it, keeping what it applied", async () => {
-    const receiver = await startReceiver(() => ({ status: 200 }), { delayMs: 100 });
+    // A is answered; B is held, so the agent is stopped while B is with the receiver.
+    const receiver = await startReceiver(() => ({ status: 200 }), { hold: (body) => body.name !== "A" });
     closers.push(receiver.close);
     await writeAdapterConfig(agentPaths(dataDir), { type: "webhook", url: receiver.url, headers: {} });
     await startAgent();
     connection.send({ type: "content.apply", batchId: "long", pushId: "ps_1", items: ["A", "B", "C", "D", "E", "F"].map((n) => item("custom-field", n)) });
-    while (receiver.received.length < 2) await sleep(10);
+    await receiver.requests(2);
     await agent.stop();
     expect(connection.received.some((m) => m.type === "content.ack")).toBe(false);
-    const held = (await listContent({ dataDir })).map((c) => c.name);
-    expect(held.length).toBeGreaterThanOrEqual(1);
-    expect(held.length).toBeLessThan(6);
+    expect(receiver.received.map((r) => r.body.name)).toEqual(["A", "B"]);
+    expect((await listContent({ dataDir })).map((c) => c.name)).toEqual(["A"]);
   });
 });

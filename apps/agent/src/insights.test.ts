@@ -9,8 +9,6 @@ import { createAgentRuntime } from "./agent.js";
 import { listInsights } from "./local-data.js";
 import type { Agent } from "./types.js";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function outboxOnDisk(dataDir: string): Promise<{ kind: string; seq?: number; lastSeq?: number; insightIds?: string[] }[]> {
   try {
     return Object.values(JSON.parse(await readFile(join(dataDir, "state", "insight-outbox.json"), "utf8")).docs);
@@ -72,14 +70,19 @@ describe("insights on the agent: outbox, updates, insight.get", () => {
   });
 
   it("keeps at most a few unacked batches in flight and sends the next on each ack", async () => {
-    await storeInsights(dataDir, manyInsights(1500));
+    await storeInsights(dataDir, manyInsights(2000)); // four batches of 500
     const connection = await startAgent({ outboxWindow: 2 });
     await connection.next("insights.upsert", (m) => m.seq === 2);
-    await sleep(150);
-    expect(connection.upserts().map((b) => b.seq)).toEqual([1, 2]);
     connection.ackInsights(1);
     await connection.next("insights.upsert", (m) => m.seq === 3);
+    // stop() waits for a batch being formed, and every batch is on disk before it is sent: what
+    // the outbox holds now is all it ever formed. Two unacked, the fourth never formed.
+    await agent!.stop();
     expect(connection.upserts().map((b) => b.seq)).toEqual([1, 2, 3]);
+    const outbox = await outboxOnDisk(dataDir);
+    expect(outbox.filter((d) => d.kind === "batch").map((d) => d.seq)).toEqual([2, 3]);
+    expect(outbox.find((d) => d.kind === "seq")?.lastSeq).toBe(3);
+    expect(outbox.filter((d) => d.kind === "queued")).toHaveLength(500);
   });
 
   it("resends every unacked batch after a reconnect, with the same seq and the current documents", async () => {

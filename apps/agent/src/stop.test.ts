@@ -19,10 +19,12 @@ await first.stop();
 
 // This one waits out a long backoff when it is stopped.
 const second = createAgent({ dataDir: unreachable, reconnectMaxMs: 60000 });
-let failures = 0;
-second.on("offline", () => failures++);
+const threeFailures = new Promise((resolve) => {
+  let failures = 0;
+  second.on("offline", () => ++failures === 3 && resolve());
+});
 await second.start();
-while (failures < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+await threeFailures;
 await second.stop();
 
 // And one stopped before it ever connected.

@@ -1,11 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { item } from "../test/content.js";
+import { useFakeAgentTimers } from "../test/fake-time.js";
 import { startReceiver } from "../test/webhook-receiver.js";
 import { createWebhookAdapter } from "./webhook-adapter.js";
 
 describe("webhook adapter", () => {
   const closers: (() => Promise<void>)[] = [];
   afterEach(async () => {
+    vi.useRealTimers();
     for (const close of closers.splice(0)) await close();
   });
 
@@ -44,10 +46,22 @@ describe("webhook adapter", () => {
     await expect(adapter.apply(item("custom-field", "A"))).rejects.toThrow(/^webhook unreachable: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
   });
 
-  it("gives up after the timeout", async () => {
-    const receiver = await startReceiver(() => ({ status: 200 }), { delayMs: 2000 });
+  it("gives up after the timeout, not sooner", async () => {
+    const receiver = await startReceiver(() => ({ status: 200 }), { hold: () => true });
     closers.push(receiver.close);
-    const adapter = createWebhookAdapter({ url: receiver.url, headers: {}, timeoutMs: 100 });
-    await expect(adapter.apply(item("custom-field", "A"))).rejects.toThrow("webhook did not answer within 0.1 s");
+    // The adapter's timeout runs on virtual time; the request is real.
+    useFakeAgentTimers("timeout");
+    const adapter = createWebhookAdapter({ url: receiver.url, headers: {} });
+    const outcome = adapter.apply(item("custom-field", "A")).then(
+      () => "answered",
+      (error: Error) => error.message,
+    );
+    await receiver.requests(1);
+    // A request the adapter destroys fails within the same turn of the event loop.
+    const settled = () => Promise.race([outcome, new Promise((resolve) => setImmediate(() => resolve("still waiting")))]);
+    vi.advanceTimersByTime(9_999);
+    expect(await settled()).toBe("still waiting");
+    vi.advanceTimersByTime(1);
+    expect(await settled()).toBe("webhook did not answer within 10 s");
   });
 });

@@ -43,7 +43,8 @@ export class FakeConnection {
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly #ws: WebSocket;
   readonly #hubKey: KeyObject;
-  #waiters: (() => void)[] = [];
+  /** Looked at again after each message from the agent. */
+  readonly #waiters = new Set<() => void>();
 
   constructor(ws: WebSocket, hubKey: KeyObject) {
     this.#ws = ws;
@@ -68,6 +69,16 @@ export class FakeConnection {
     this.#ws.ping();
   }
 
+  /** A ws ping, resolved once the agent's pong is back (by then the agent has seen the ping); rejected if the link closes first. */
+  pingAndPong(): Promise<void> {
+    const pong = new Promise<void>((resolve, reject) => {
+      this.#ws.once("pong", () => resolve());
+      void this.closed.then(({ code }) => reject(new Error(`the link closed (${code}) before the agent's pong`)));
+    });
+    this.#ws.ping();
+    return pong;
+  }
+
   /** Every `insights.upsert` received on this connection, in order. */
   upserts(): AgentMessage<"insights.upsert">[] {
     return this.received.filter((m): m is AgentMessage<"insights.upsert"> => m.type === "insights.upsert");
@@ -80,25 +91,28 @@ export class FakeConnection {
   push(message: AgentToHub): void {
     for (const observe of this.observers) observe(message);
     this.received.push(message);
-    for (const wake of this.#waiters.splice(0)) wake();
+    for (const check of Array.from(this.#waiters)) check();
   }
 
   /** The first message received of `type` (matching `predicate`), waiting for it if need be. */
-  async next<T extends AgentToHubType>(type: T, predicate: (m: AgentMessage<T>) => boolean = () => true, timeoutMs = 3000): Promise<AgentMessage<T>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.received.find((m): m is AgentMessage<T> => m.type === type && predicate(m as AgentMessage<T>));
-      if (found) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${type} from the agent within ${timeoutMs} ms (got ${this.received.map((m) => m.type).join(", ") || "nothing"})`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  next<T extends AgentToHubType>(type: T, predicate: (m: AgentMessage<T>) => boolean = () => true, timeoutMs = 3000): Promise<AgentMessage<T>> {
+    const find = () => this.received.find((m): m is AgentMessage<T> => m.type === type && predicate(m as AgentMessage<T>));
+    const found = find();
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const message = find();
+        if (!message) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve(message);
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`no ${type} from the agent within ${timeoutMs} ms (got ${this.received.map((m) => m.type).join(", ") || "nothing"})`));
+      }, timeoutMs);
+      this.#waiters.add(check);
+    });
   }
 }
 

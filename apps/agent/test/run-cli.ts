@@ -20,8 +20,8 @@ export interface Running {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
-  /** Resolves once stdout contains `text`. */
-  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
+  /** Resolves once stdout contains `text` (`times` times). */
+  waitForOutput(text: string, timeoutMs?: number, times?: number): Promise<void>;
   finished: Promise<Finished>;
 }
 
@@ -47,17 +47,17 @@ export function startNode(args: string[], env: Record<string, string> = {}): Run
     stdout: () => stdout,
     stderr: () => stderr,
     finished,
-    waitForOutput(text, timeoutMs = 5000) {
+    waitForOutput(text, timeoutMs = 5000, times = 1) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          if (!stdout.includes(text)) return;
+          if (stdout.split(text).length - 1 < times) return;
           clearTimeout(timer);
           watchers.delete(check);
           resolve();
         };
         const timer = setTimeout(() => {
           watchers.delete(check);
-          reject(new Error(`no "${text}" on stdout within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`));
+          reject(new Error(`no "${text}" (${times}×) on stdout within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`));
         }, timeoutMs);
         watchers.add(check);
         check();

@@ -2,9 +2,9 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CloseCode, generateKeyPair, loadPrivateKey } from "@canopy/protocol";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { WsAgent } from "../test/ws-agent.js";
-import { ADMIN, silentLogger } from "../test/helpers.js";
+import { ADMIN, silentLogger, untilLive } from "../test/helpers.js";
 import { createHub, type Hub } from "./hub.js";
 
 /** The public API over real HTTP, as a script or the UI would use it. */
@@ -27,16 +27,6 @@ async function staff(url: string) {
   };
 }
 
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe("createHub options", () => {
   it("refuses nonsense settings at once, before starting anything", () => {
     expect(() => createHub({ heartbeatMs: 0, logger: silentLogger })).toThrow(/heartbeatMs/);
@@ -57,6 +47,7 @@ describe("a real hub on a real socket", () => {
     dataDir = await mkdtemp(join(tmpdir(), "canopy-hub-"));
   });
   afterEach(async () => {
+    vi.useRealTimers();
     await hub?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -112,21 +103,29 @@ describe("a real hub on a real socket", () => {
     await again.next("welcome");
     expect((await api2("GET", `/tenants/${agent.tenant.id}`)).body.status).toBe("online");
     again.close();
-    await waitUntil("offline after a clean close", async () =>
+    await untilLive(hub!, "offline after a clean close", async () =>
       (await api2("GET", `/tenants/${agent.tenant.id}`)).body.status === "offline" ? true : undefined,
     );
   });
 
-  it("terminates an agent that stops answering heartbeats; the tenant shows offline", async () => {
+  it("terminates an agent that stops answering heartbeats, at the second one; the tenant shows offline", async () => {
+    // The hub's heartbeat runs on virtual time; sockets and files stay real.
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     const { url } = await start();
     const api = await staff(url);
     const agent = await pairedAgent(url, api, "Hung Co");
     const client = new WsAgent({ hubUrl: url, hubPublicKey: agent.hubPublicKey, agentId: agent.agentId, privateKey: agent.privateKey, autoPong: false });
     await client.next("welcome");
-    const started = Date.now();
+    const pinged = Promise.race([
+      new Promise((resolve) => client.socket.once("ping", resolve)),
+      client.closed.then(({ code }) => Promise.reject(new Error(`closed (${code}) instead of pinged`))),
+    ]);
+    vi.advanceTimersByTime(150); // heartbeatMs: a ping the agent leaves unanswered
+    await pinged;
+    await client.pingHub(); // still connected after one missed pong
+    vi.advanceTimersByTime(150); // the next heartbeat finds no pong
     expect((await client.closed).code).toBe(1006);
-    expect(Date.now() - started).toBeLessThan(1500);
-    await waitUntil("offline", async () => ((await api("GET", `/tenants/${agent.tenant.id}`)).body.status === "offline" ? true : undefined));
+    await untilLive(hub!, "offline", async () => ((await api("GET", `/tenants/${agent.tenant.id}`)).body.status === "offline" ? true : undefined));
   });
 
   it("tells the agent when the hub unpairs it (close 4003), then refuses its key", async () => {

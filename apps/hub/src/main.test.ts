@@ -36,16 +36,32 @@ function run(args: string[], env: Record<string, string> = {}): Running {
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-async function listeningUrl(running: Running): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const match = /^listening on (http:\/\/\S+)$/m.exec(running.stdout());
-    if (match) return match[1]!;
-    if (Date.now() > deadline || running.child.exitCode !== null) {
-      throw new Error(`hub did not start:\n${running.stdout()}\n${running.stderr()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** The URL from the hub's `listening on URL` line, read as stdout arrives; fails if it exits first or after 15 s. */
+function listeningUrl(running: Running): Promise<string> {
+  const { child } = running;
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      clearTimeout(timer);
+      child.stdout!.off("data", check);
+      child.off("exit", fail);
+    };
+    const check = () => {
+      const match = /^listening on (http:\/\/\S+)$/m.exec(running.stdout());
+      if (!match) return;
+      stop();
+      resolve(match[1]!);
+    };
+    const fail = () => {
+      stop();
+      reject(new Error(`hub did not start:\n${running.stdout()}\n${running.stderr()}`));
+    };
+    const timer = setTimeout(fail, 15_000);
+    // After run()'s own listener, so running.stdout() already holds the chunk.
+    child.stdout!.on("data", check);
+    child.once("exit", fail);
+    if (child.exitCode !== null) fail();
+    else check();
+  });
 }
 
 describe("canopy-hub CLI", () => {

@@ -13,6 +13,7 @@ import type { Hub } from "../src/hub.js";
 import type { AgentSession } from "../src/gateway/agent-session.js";
 import type { Connection } from "../src/gateway/connection.js";
 import type { Caller } from "./helpers.js";
+import { until } from "./until.js";
 
 let connections = 0;
 
@@ -22,18 +23,34 @@ export class FakeConnection implements Connection {
   readonly remoteAddress = "198.51.100.7";
   readonly sent: HubToAgent[] = [];
   closedWith: { code: number; reason: string } | undefined;
+  readonly #changed = new Set<() => void>();
 
   send(message: HubToAgent): void {
     if (this.closedWith) throw new Error(`send after close: ${message.type}`);
     this.sent.push(message);
+    for (const wake of Array.from(this.#changed)) wake();
   }
 
   close(code: number, reason: string): void {
     this.closedWith ??= { code, reason };
+    for (const wake of Array.from(this.#changed)) wake();
   }
 
   last<T extends HubToAgentType>(type: T): HubMessage<T> | undefined {
     return this.sent.filter((m): m is HubMessage<T> => m.type === type).at(-1);
+  }
+
+  /** The first frame of `type` the hub sent (that `matches`), waiting for it if need be. */
+  next<T extends HubToAgentType>(type: T, matches: (message: HubMessage<T>) => boolean = () => true, timeoutMs = 2000): Promise<HubMessage<T>> {
+    return this.until(`a ${type} frame`, () => this.sent.find((m): m is HubMessage<T> => m.type === type && matches(m as HubMessage<T>)), timeoutMs);
+  }
+
+  /** `probe`'s first defined value, looked at now and after each frame the hub sends (frames it sends after a store flush arrive a turn later). */
+  until<T>(what: string, probe: () => T | undefined, timeoutMs = 2000): Promise<T> {
+    return until(what, probe, (changed) => {
+      this.#changed.add(changed);
+      return () => this.#changed.delete(changed);
+    }, timeoutMs);
   }
 }
 
@@ -102,16 +119,5 @@ export class FakeAgent {
   /** What the transport reports when the socket is gone. */
   dropped(code = 1006): void {
     this.session.closed(code, "");
-  }
-}
-
-/** Until `probe` gives a value (frames the gateway answers after a store flush arrive a turn later). */
-export async function eventually<T>(probe: () => T | undefined, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

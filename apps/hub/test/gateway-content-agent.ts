@@ -48,28 +48,46 @@ export class GatewayContentAgent {
   }
 }
 
-/** Reads server-sent events from a streaming response until `until` says stop (or time runs out). */
-export async function readEvents(res: Response, until: (events: { event: string; data: unknown }[]) => boolean, timeoutMs = 3000) {
+type ServerEvent = { event: string; data: unknown };
+
+/** The server-sent events of a streaming response, read as far as a test needs, in steps. */
+export function eventStream(res: Response) {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let text = "";
-  const events: { event: string; data: unknown }[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (!until(events) && Date.now() < deadline) {
-    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))]);
-    if (!chunk || chunk.done) break;
-    text += decoder.decode(chunk.value, { stream: true });
-    let end: number;
-    while ((end = text.indexOf("\n\n")) >= 0) {
-      const block = text.slice(0, end);
-      text = text.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data) events.push({ event, data: JSON.parse(data) });
-    }
+  const events: ServerEvent[] = [];
+  return {
+    events,
+    /** Reads until `until(events)` holds, the stream ends or time runs out; resolves with every event read so far. */
+    async readUntil(until: (events: ServerEvent[]) => boolean, timeoutMs = 3000): Promise<ServerEvent[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (!until(events) && Date.now() < deadline) {
+        const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))]);
+        if (!chunk || chunk.done) break;
+        text += decoder.decode(chunk.value, { stream: true });
+        let end: number;
+        while ((end = text.indexOf("\n\n")) >= 0) {
+          const block = text.slice(0, end);
+          text = text.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) });
+        }
+      }
+      return events;
+    },
+    close: () => reader.cancel(),
+  };
+}
+
+/** Reads server-sent events from a streaming response until `until` says stop (or time runs out). */
+export async function readEvents(res: Response, until: (events: ServerEvent[]) => boolean, timeoutMs = 3000) {
+  const stream = eventStream(res);
+  try {
+    return await stream.readUntil(until, timeoutMs);
+  } finally {
+    await stream.close();
   }
-  await reader.cancel();
-  return events;
 }
 
 /** Until the hub's push engine has flushed and published everything. */

@@ -3,6 +3,7 @@ import type { Role } from "@canopy/api";
 import { createMemoryStore, type Store } from "@canopy/store";
 import { pino } from "pino";
 import { createHub, type Hub, type HubOptions } from "../src/hub.js";
+import { until } from "./until.js";
 
 export const ADMIN = { email: "admin@test.local", password: "admin password 1" };
 export const ORIGIN = "http://localhost";
@@ -93,4 +94,13 @@ export async function loginAs(hub: Hub, role: Role): Promise<Caller> {
   const email = `${role}-${Math.random().toString(36).slice(2)}@test.local`;
   await (await hub.services()).users.create(email, "role password", role);
   return login(hub, email, "role password");
+}
+
+/**
+ * `probe`'s first defined value, looked at now and again after each of the hub's live events:
+ * every change a user could see (a tenant's status, an insight acknowledged) is announced there.
+ */
+export async function untilLive<T>(hub: Hub, what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const { bus } = await hub.services();
+  return until(what, probe, (changed) => bus.subscribe(changed), timeoutMs);
 }

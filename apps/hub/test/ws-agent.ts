@@ -11,6 +11,7 @@ import {
   type HubToAgentType,
 } from "@canopy/protocol";
 import { WebSocket } from "ws";
+import { until } from "./until.js";
 
 export interface WsAgentOptions {
   hubUrl: string;
@@ -34,6 +35,7 @@ export class WsAgent {
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly socket: WebSocket;
   #context = "";
+  readonly #changed = new Set<() => void>();
 
   constructor(readonly options: WsAgentOptions) {
     const url = new URL(AGENT_CONNECT_PATH, options.hubUrl);
@@ -59,6 +61,7 @@ export class WsAgent {
       }
       if (message.type === "ping" && options.answerPings !== false) this.send({ type: "pong", id: message.id });
       options.onMessage?.(message, this);
+      for (const wake of Array.from(this.#changed)) wake();
     });
     this.closed = new Promise((resolve) => this.socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
     this.socket.on("error", () => {});
@@ -68,25 +71,30 @@ export class WsAgent {
     this.socket.send(encodeAgentMessage(message));
   }
 
-  async next<T extends HubToAgentType>(type: T, timeoutMs = 5000): Promise<HubMessage<T>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.received.find((m): m is HubMessage<T> => m.type === type);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no ${type} within ${timeoutMs} ms (got ${this.received.map((m) => m.type).join(", ")})`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  next<T extends HubToAgentType>(type: T, timeoutMs = 5000): Promise<HubMessage<T>> {
+    return this.waitFor(type, () => true, timeoutMs);
   }
 
   /** The first frame of `type` that `matches`, waiting for it to arrive. */
-  async waitFor<T extends HubToAgentType>(type: T, matches: (message: HubMessage<T>) => boolean, timeoutMs = 5000): Promise<HubMessage<T>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.received.find((m): m is HubMessage<T> => m.type === type && matches(m as HubMessage<T>));
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching ${type} within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  waitFor<T extends HubToAgentType>(type: T, matches: (message: HubMessage<T>) => boolean, timeoutMs = 5000): Promise<HubMessage<T>> {
+    return this.until(`a ${type} frame`, () => this.received.find((m): m is HubMessage<T> => m.type === type && matches(m as HubMessage<T>)), timeoutMs);
+  }
+
+  /** `probe`'s first defined value, looked at now and after each frame from the hub (once `onMessage` has seen it). */
+  until<T>(what: string, probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
+    return until(what, probe, (changed) => {
+      this.#changed.add(changed);
+      return () => this.#changed.delete(changed);
+    }, timeoutMs);
+  }
+
+  /** A ws ping to the hub, resolved on its pong: the link is up. Rejected if it closes first. */
+  pingHub(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.once("pong", () => resolve());
+      void this.closed.then(({ code }) => reject(new Error(`the link closed (${code}) before the hub's pong`)));
+      this.socket.ping();
+    });
   }
 
   /** Every frame of `type` received so far. */

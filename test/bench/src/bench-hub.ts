@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openLiveFeed, type LiveFeed } from "./live-feed.js";
 import { startServer, type Server } from "./processes.js";
 
 const HUB_BIN = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
@@ -7,7 +8,11 @@ const EMAIL = "bench@canopy.local";
 const PASSWORD = "bench-password-123";
 
 /** A JSON call to the hub's API as the signed-in bench admin; throws on a non-2xx answer. */
-export type HubApi = <R>(method: string, path: string, payload?: unknown) => Promise<R>;
+export interface HubApi {
+  <R>(method: string, path: string, payload?: unknown): Promise<R>;
+  /** The hub's live feed, as the same admin. */
+  liveFeed(): Promise<LiveFeed>;
+}
 
 /** `canopy-hub start` as its own process (so its RSS is its own), on loopback, data in `<dir>/hub`. */
 export function startBenchHub(dir: string, port = 0): Promise<Server> {
@@ -32,7 +37,7 @@ export async function signIn(url: string): Promise<HubApi> {
       headers: { cookie, origin: url.replace(/\/$/, ""), "content-type": "application/json" },
       body: payload === undefined ? undefined : JSON.stringify(payload),
     });
-  return async <R>(method: string, path: string, payload?: unknown): Promise<R> => {
+  const call = async <R>(method: string, path: string, payload?: unknown): Promise<R> => {
     // A pooled keep-alive socket the server closed after 5 s idle can reset the next GET: retry reads once.
     const res = await request(method, path, payload).catch((error: unknown) => {
       if (method !== "GET") throw error;
@@ -41,4 +46,5 @@ export async function signIn(url: string): Promise<HubApi> {
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 500)}`);
     return (await res.json()) as R;
   };
+  return Object.assign(call, { liveFeed: () => openLiveFeed(url, cookie) });
 }

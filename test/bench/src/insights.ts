@@ -18,6 +18,7 @@ import { InsightIndex, type IndexQuery } from "@canopy/hub";
 import type { Insight } from "@canopy/protocol";
 import WebSocket from "ws";
 import { signIn, startBenchHub, type HubApi } from "./bench-hub.js";
+import type { FeedEvent } from "./live-feed.js";
 import { mib, percentile, startServer, type Server } from "./processes.js";
 
 export interface InsightBenchOptions {
@@ -162,16 +163,27 @@ async function pairAndIngest(
       }),
     );
   }
-  // Every agent ingests its share at once; the outboxes deliver it in acked batches.
-  const started = performance.now();
-  await Promise.all(agents.map((agent, i) => agent.ingestInsights(demo.slice(i * options.perTenant, (i + 1) * options.perTenant), { source: "bench" })));
-  const expected = options.tenants * options.perTenant;
-  for (;;) {
+  // Every agent ingests its share at once; the outboxes deliver it in acked batches. The hub
+  // announces each batch it stored (`insights.ingested`, with its count) on the live feed.
+  const feed = await api.liveFeed();
+  try {
+    const from = feed.position;
+    const started = performance.now();
+    await Promise.all(agents.map((agent, i) => agent.ingestInsights(demo.slice(i * options.perTenant, (i + 1) * options.perTenant), { source: "bench" })));
+    const expected = options.tenants * options.perTenant;
+    let stored = 0;
+    await feed.waitFor(
+      `${expected} insights stored`,
+      ({ event, data }) => (event === "insights.ingested" && (stored += Number(data.count)) >= expected ? true : undefined),
+      { from },
+    );
+    const ingestMs = performance.now() - started;
     const { total } = await api<{ total: number }>("GET", "/insights?limit=1");
-    if (total >= expected) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (total < expected) throw new Error(`the hub announced ${stored} insights stored but lists ${total}`);
+    return { ingestMs };
+  } finally {
+    await feed.close();
   }
-  return { ingestMs: performance.now() - started };
 }
 
 async function timeHttpQueries(run: HubRun, samples: number, now: number) {
@@ -192,21 +204,30 @@ async function timeHttpQueries(run: HubRun, samples: number, now: number) {
   return rows;
 }
 
-/** PATCH → agent applies and acks → the change visible in GET /insights/{id}; one at a time. */
+/**
+ * PATCH → agent applies and acks → the change visible in GET /insights/{id}; one at a time. The
+ * hub announces the acknowledged change on the live feed (`insight.updated`, pending cleared);
+ * the GET after it is part of the round trip, as for a user whose page reloads the insight.
+ */
 async function timeRoundTrips(run: HubRun, count: number): Promise<number[]> {
   const { items } = await run.api<{ items: { id: string; status: string }[] }>("GET", `/insights?limit=${Math.min(200, count * 2)}&status=new`);
   const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const insight = items[i % items.length]!;
-    const target = i < items.length ? "in_progress" : "new";
-    const t0 = performance.now();
-    await run.api("PATCH", `/insights/${encodeURIComponent(insight.id)}`, { status: target, comment: `bench round trip ${i}` });
-    for (;;) {
+  const feed = await run.api.liveFeed();
+  try {
+    for (let i = 0; i < count; i++) {
+      const insight = items[i % items.length]!;
+      const target = i < items.length ? "in_progress" : "new";
+      const acknowledged = ({ event, data }: FeedEvent) => (event === "insight.updated" && data.id === insight.id && data.pending === null && data.status === target ? true : undefined);
+      const from = feed.position;
+      const t0 = performance.now();
+      await run.api("PATCH", `/insights/${encodeURIComponent(insight.id)}`, { status: target, comment: `bench round trip ${i}` });
+      await feed.waitFor(`round trip ${i} acknowledged`, acknowledged, { from });
       const now = await run.api<{ status: string; pending: unknown }>("GET", `/insights/${encodeURIComponent(insight.id)}`);
-      if (now.pending === null && now.status === target) break;
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      times.push(performance.now() - t0);
+      if (now.pending !== null || now.status !== target) throw new Error(`insight ${insight.id} announced as acknowledged but GET shows ${JSON.stringify(now)}`);
     }
-    times.push(performance.now() - t0);
+  } finally {
+    await feed.close();
   }
   return times;
 }

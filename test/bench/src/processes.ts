@@ -44,6 +44,29 @@ export function rssOf(pid: number): number {
   return kb * 1024;
 }
 
+/**
+ * A process's resident memory once it has settled (start-up, connections and collections done):
+ * sampled every `everyMs` until `samples` readings in a row stay within `tolerance` of their
+ * mean. After `timeoutMs` the last reading is taken anyway, and the figure is marked unsettled.
+ */
+export function settledRss(pid: number, { everyMs = 100, samples = 5, tolerance = 0.01, timeoutMs = 15_000 } = {}): Promise<number> {
+  const started = performance.now();
+  const recent: number[] = [];
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      recent.push(rssOf(pid));
+      if (recent.length > samples) recent.shift();
+      const mean = recent.reduce((a, b) => a + b, 0) / recent.length;
+      const steady = recent.length === samples && recent.every((v) => Math.abs(v - mean) <= mean * tolerance);
+      const late = performance.now() - started > timeoutMs;
+      if (!steady && !late) return;
+      clearInterval(timer);
+      if (!steady) console.warn(`RSS of ${pid} still moving after ${timeoutMs / 1000} s; taking the last reading`);
+      resolve(recent.at(-1)!);
+    }, everyMs);
+  });
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;

@@ -47,16 +47,27 @@ interface HubContext {
   rss: () => number;
 }
 
+type PushSummary = { id: string; state: string; progress: { pending: number; applied: number; total: number; failed: number } };
+
 async function timePush(ctx: HubContext, items: { kind: string; id: string }[]) {
-  const started = performance.now();
-  const { id } = await ctx.api<{ id: string }>("POST", "/pushes", { items, targets: { all: true } });
-  for (;;) {
-    // Poll the short summary (the list), not the full push with one result per tenant and item:
-    // re-reading tens of thousands of results every 25 ms would measure this client, not the hub.
-    const list = await ctx.api<{ items: { id: string; state: string; progress: { pending: number; applied: number; total: number; failed: number } }[] }>("GET", "/pushes?limit=5");
-    const push = list.items.find((p) => p.id === id);
-    if (push && push.state !== "running" && push.progress.pending === 0) return { ms: performance.now() - started, push };
-    await new Promise((r) => setTimeout(r, 25));
+  // The live feed's `push.progress` (counts only, no results) says when the push is done; it is
+  // open before the push starts, so even a push that finishes at once is seen finishing.
+  const feed = await ctx.api.liveFeed();
+  try {
+    const from = feed.position;
+    const started = performance.now();
+    const { id } = await ctx.api<{ id: string }>("POST", "/pushes", { items, targets: { all: true } });
+    const push = await feed.waitFor(
+      `push ${id} to finish`,
+      ({ event, data }) => {
+        const progress = data as PushSummary;
+        return event === "push.progress" && progress.id === id && progress.state !== "running" && progress.progress.pending === 0 ? progress : undefined;
+      },
+      { from },
+    );
+    return { ms: performance.now() - started, push };
+  } finally {
+    await feed.close();
   }
 }
 

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { createAgent, pairAgent } from "@canopy/agent";
 import WebSocket from "ws";
 import { signIn, startBenchHub } from "./bench-hub.js";
-import { mib, percentile, startServer } from "./processes.js";
+import { mib, percentile, settledRss, startServer } from "./processes.js";
 import { DEFAULT_INSIGHT_BENCH, insightsBench } from "./insights.js";
 import { pushBench } from "./push.js";
 
@@ -21,12 +21,10 @@ const only = positionals[0];
 const AGENTS = Number(values.agents);
 const PINGS = Number(values.pings);
 const baselineScript = fileURLToPath(new URL("./baseline-server.js", import.meta.url));
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function baseline() {
   const server = await startServer(baselineScript, []);
-  await settle(500);
-  const idle = server.rssBytes();
+  const idle = await settledRss(server.child.pid!);
   const wsUrl = server.url.replace("http", "ws");
   const clients = await Promise.all(
     Array.from({ length: AGENTS }, () => new Promise<WebSocket>((resolve, reject) => {
@@ -35,8 +33,7 @@ async function baseline() {
       ws.once("error", reject);
     })),
   );
-  await settle(1000);
-  const loaded = server.rssBytes();
+  const loaded = await settledRss(server.child.pid!);
   const rtts: number[] = [];
   for (let i = 0; i < PINGS; i++) {
     const ws = clients[i % clients.length]!;
@@ -55,8 +52,7 @@ async function baseline() {
 async function canopy() {
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-"));
   let hub = await startBenchHub(dir);
-  await settle(500);
-  const idle = hub.rssBytes();
+  const idle = await settledRss(hub.child.pid!);
   const api = await signIn(hub.url);
 
   const agents: ReturnType<typeof createAgent>[] = [];
@@ -90,8 +86,7 @@ async function canopy() {
   hub = await startBenchHub(dir, port);
   await Promise.all(agents.map((a) => a.waitFor("online", 60_000)));
   const rejoinMs = performance.now() - restartedAt;
-  await settle(2000);
-  const loaded = hub.rssBytes();
+  const loaded = await settledRss(hub.child.pid!);
   const agentRtts: number[] = [];
   const apiRtts: number[] = [];
   for (let i = 0; i < PINGS; i++) {

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { InsightInput } from "@canopy/protocol";
+import { vi } from "vitest";
 import type { RunningAgent } from "./agents.js";
 import type { Api } from "./api.js";
 import { runNode } from "./child.js";
@@ -48,13 +49,13 @@ export function agentInsights(dataDir: string): Promise<AgentInsight[]> {
   });
 }
 
-/** Polls `GET /insights` until the hub counts `total` for the query (agents deliver in the background). */
+/** Until `GET /insights` counts `total` for the query (agents deliver in the background), asking every 150 ms. */
 export async function waitForHubInsights(api: Api, total: number, query = "", timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const page = await api<{ total: number }>("GET", `/insights?limit=1${query ? `&${query}` : ""}`);
-    if (page.total === total) return;
-    if (Date.now() > deadline) throw new Error(`the hub lists ${page.total} insights for "${query}", not ${total}, after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+  await vi.waitFor(
+    async () => {
+      const page = await api<{ total: number }>("GET", `/insights?limit=1${query ? `&${query}` : ""}`);
+      if (page.total !== total) throw new Error(`the hub lists ${page.total} insights for "${query}", not ${total}, after ${timeoutMs} ms`);
+    },
+    { timeout: timeoutMs, interval: 150 },
+  );
 }

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { vi } from "vitest";
 import type { Api } from "./api.js";
 import { runNode, spawnNode, type Child } from "./child.js";
 import { agentBin } from "./paths.js";
@@ -27,16 +28,17 @@ export async function startPairedAgent(api: Api, hubUrl: string, tenantName: str
   return { tenantId: tenant.id, tenantName, dataDir, child };
 }
 
-/** Polls until every tenant is online (the agents connected). */
+/** Until every tenant is online (the agents connected), asking the hub every 200 ms; fails after `timeoutMs` naming the ones still not online. */
 export async function waitOnline(api: Api, tenantIds: readonly string[], timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { items } = await api<{ items: { id: string; status: string }[] }>("GET", "/tenants?limit=200");
-    const online = new Set(items.filter((tenant) => tenant.status === "online").map((tenant) => tenant.id));
-    if (tenantIds.every((id) => online.has(id))) return;
-    if (Date.now() > deadline) throw new Error(`agents not online within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await vi.waitFor(
+    async () => {
+      const { items } = await api<{ items: { id: string; status: string }[] }>("GET", "/tenants?limit=200");
+      const online = new Set(items.filter((tenant) => tenant.status === "online").map((tenant) => tenant.id));
+      const missing = tenantIds.filter((id) => !online.has(id));
+      if (missing.length > 0) throw new Error(`agents not online within ${timeoutMs} ms: ${missing.join(", ")}`);
+    },
+    { timeout: timeoutMs, interval: 200 },
+  );
 }
 
 export interface HeldContent {

@@ -6,14 +6,16 @@ import { Scenario, type PairedAgent } from "../harness/scenario.js";
 import { waitFor } from "../harness/wait.js";
 
 /** A tenant's webhook receiver that refuses items by name while they are listed in `refuse`. */
-function startWebhook(refuse: Set<string>): Promise<{ url: string; server: Server; received: string[] }> {
+function startWebhook(refuse: Set<string>): Promise<{ url: string; server: Server; received: string[]; refused: string[] }> {
   const received: string[] = [];
+  const refused: string[] = [];
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (d) => (body += d));
     req.on("end", () => {
       const item = JSON.parse(body) as { name: string };
       if (refuse.has(item.name)) {
+        refused.push(item.name);
         res.writeHead(500, { "content-type": "text/plain" }).end(`SOAR rejected field ${item.name}: quota exceeded`);
         return;
       }
@@ -24,7 +26,7 @@ function startWebhook(refuse: Set<string>): Promise<{ url: string; server: Serve
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () => {
       const address = server.address() as { port: number };
-      resolve({ url: `http://127.0.0.1:${address.port}/canopy`, server, received });
+      resolve({ url: `http://127.0.0.1:${address.port}/canopy`, server, received, refused });
     }),
   );
 }
@@ -89,11 +91,17 @@ describe("delivery", () => {
     expect(failure.error).toMatch(/quota exceeded/);
     expect(receiver.received).toContain("Good Field");
 
-    // A refused item is not resent by itself, even across a reconnect.
+    // A refused item is not resent by itself, even across a reconnect. A push made after the
+    // reconnect is the fence: the agent applies batches in the order they come, so a resend
+    // would reach the receiver before this push completes.
+    expect(receiver.refused).toEqual(["Quota Field"]);
     await webhook.child!.stop();
     webhook.child = scenario.track(spawnAgentRun(webhook.dataDir));
     await scenario.api.waitForStatus(webhook.tenant.id, "online");
-    await new Promise((r) => setTimeout(r, 500));
+    const fence = await scenario.api.createContent("custom-fields", customField("After Reconnect"));
+    await scenario.api.waitForPush((await scenario.api.push({ items: [{ kind: "custom-fields", id: fence.id }], targets: { tenants: [webhook.tenant.id] } })).id);
+    expect(receiver.received).toContain("After Reconnect");
+    expect(receiver.refused).toEqual(["Quota Field"]);
     expect((await scenario.api.getPush(id)).progress.failed).toBe(1);
 
     refuse.delete("Quota Field");

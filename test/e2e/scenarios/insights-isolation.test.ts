@@ -77,7 +77,8 @@ describe("insight batches are idempotent and scoped to the sending tenant", () =
     await blueRaw.next("insights.ack");
     // Red sends the same local id, and even a payload naming Blue's tenant: it lands under Red.
     const redRaw = await connectAs(scenario, red);
-    redRaw.send({ type: "insights.upsert", seq: 4, insights: [{ ...insight("shared-id", "Red overwrites?", 99), tenantId: blue.tenant.id } as Insight] });
+    const redBatch = { type: "insights.upsert" as const, seq: 4, insights: [{ ...insight("shared-id", "Red overwrites?", 99), tenantId: blue.tenant.id } as Insight] };
+    redRaw.send(redBatch);
     await redRaw.next("insights.ack");
     expect((await getInsight(scenario.api, hubInsightId(blue.tenant.id, "shared-id"))).title).toBe("Blue's own finding");
     expect((await getInsight(scenario.api, hubInsightId(red.tenant.id, "shared-id"))).title).toBe("Red overwrites?");
@@ -93,7 +94,10 @@ describe("insight batches are idempotent and scoped to the sending tenant", () =
       type: "insight.update.ack",
       results: [{ updateId: request.updateId, ok: true, insight: { ...insight("shared-id", "Hijacked by Red", 100), status: "closed" } }],
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // A round trip on Red's connection after it (its batch again, which changes nothing): the hub
+    // handles a connection's frames in order, so by this ack it has dealt with the forged one.
+    redRaw.send(redBatch);
+    await waitFor("Red's batch acked a second time", () => redRaw.received.filter((m) => m.type === "insights.ack" && m.seq === 4).length === 2);
     const stillPending = await getInsight(scenario.api, id);
     expect(stillPending.title).toBe("Blue's own finding");
     expect(stillPending.status).toBe("new");

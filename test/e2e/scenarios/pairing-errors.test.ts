@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pairWithCli } from "../harness/agents.js";
 import { Scenario } from "../harness/scenario.js";
+import { waitFor } from "../harness/wait.js";
 
 /** A CLI error a person can read: exactly one line, non-zero exit. */
 function expectOneLineError(result: { code: number | string; stderr: string }, pattern: RegExp) {
@@ -26,8 +27,9 @@ describe("pairing with a bad code", () => {
   });
 
   it("refuses an expired code", async () => {
-    const { code } = await scenario.api.pairingCode(tenantId, 1);
-    await new Promise((r) => setTimeout(r, 1500));
+    const { code, expiresAt } = await scenario.api.pairingCode(tenantId, 1);
+    // The shortest TTL is a second of the hub's clock (this machine's): past it, the code is expired.
+    await waitFor("the code's expiresAt to pass", () => Date.now() > Date.parse(expiresAt), { timeoutMs: 5000 });
     expectOneLineError(await pairWithCli(scenario.hub.url, code, scenario.dir("agent")), /expired/i);
   });
 

@@ -24,8 +24,6 @@ function expectExactly(schema: z.ZodType, response: ApiResponse) {
   expect(result.data).toEqual(response.body);
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
-
 /** The hub's answers against the schemas @canopy/api publishes (and the web UI is typed with). */
 describe("HTTP answers match @canopy/api", () => {
   let t: TestHub;
@@ -54,8 +52,7 @@ describe("HTTP answers match @canopy/api", () => {
     expectExactly(TenantListSchema, await admin.get("/tenants"));
 
     const ping = admin.post(`/tenants/${id}/ping`);
-    await tick();
-    agent.send({ type: "pong", id: agent.connection.last("ping")!.id });
+    agent.send({ type: "pong", id: (await agent.connection.next("ping")).id });
     expectExactly(PingResultSchema, await ping);
 
     const info: SystemInfo = {
@@ -73,8 +70,7 @@ describe("HTTP answers match @canopy/api", () => {
       holds: { content: [{ kind: "playbook", name: "Isolate", revision: 2, hash: `sha256:${"0f".repeat(32)}` }], insights: { count: 3 } },
     };
     const connect = admin.get(`/tenants/${id}/connect`);
-    await tick();
-    agent.send({ type: "rpc.res", id: agent.connection.last("rpc.req")!.id, ok: true, result: info });
+    agent.send({ type: "rpc.res", id: (await agent.connection.next("rpc.req")).id, ok: true, result: info });
     const connected = await connect;
     expect(connected.body.info).toMatchObject({ startedAt: "2030-01-01T00:00:00.000Z", connectedSince: null });
     expectExactly(ConnectResultSchema, connected);

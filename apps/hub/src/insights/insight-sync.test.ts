@@ -6,7 +6,7 @@ import type { LiveEvents } from "@canopy/api";
 import type { Insight } from "@canopy/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pairThroughApi, type PairedIdentity } from "../../test/fake-agent.js";
-import { ADMIN, login, silentLogger, type Caller } from "../../test/helpers.js";
+import { ADMIN, login, silentLogger, untilLive, type Caller } from "../../test/helpers.js";
 import { InsightAgent, type AgentState } from "../../test/insight-agent.js";
 import { makeInsight, seededRandom } from "../../test/insight-fixtures.js";
 import { createHub, type Hub } from "../hub.js";
@@ -45,15 +45,8 @@ describe("insights between agents and the hub", () => {
       .sort();
   }
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  /** `probe`'s first defined value, looked at again after each live event of the hub (acks, status changes). */
+  const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined) => untilLive(hub, what, probe);
 
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "canopy-insights-"));
@@ -118,7 +111,7 @@ describe("insights between agents and the hub", () => {
     // A board change for Globex: Acme's agent cannot acknowledge it, even naming its update id.
     const patched = await admin.patch(`/insights/${globex.tenantId}~ins-000007`, { status: "closed" });
     expect(patched.status).toBe(202);
-    const update = await until("globex receives the update", () => g.updates[0]);
+    const update = await g.ws.until("globex receives the update", () => g.updates[0]);
     a.ws.send({
       type: "insight.update.ack",
       results: [{ updateId: update.updateId, ok: true, insight: { ...g.state.insights.get("ins-000007")!, status: "closed", title: "Forged", revision: 500 } }],
@@ -144,7 +137,7 @@ describe("insights between agents and the hub", () => {
     const res = await admin.patch(`/insights/${id}`, { status: "in_progress", assignee: "ana@mssp.example", comment: "looking into it" });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ id, status: "new", pending: { status: "in_progress", assignee: "ana@mssp.example", comments: 1, delivery: "sent", requestedBy: ADMIN.email } });
-    const update = await until("the update", () => agent.updates[0]);
+    const update = await agent.ws.until("the update", () => agent.updates[0]);
     expect(update).toMatchObject({ insightId: "ins-000001", actor: ADMIN.email, changes: { status: "in_progress", comment: { author: ADMIN.email, body: "looking into it" } } });
 
     agent.answerHeld();
@@ -177,7 +170,7 @@ describe("insights between agents and the hub", () => {
     });
 
     const again = await InsightAgent.connect(url, acme, state);
-    await until("both updates", () => (again.updates.length === 2 ? true : undefined));
+    await again.ws.until("both updates", () => (again.updates.length === 2 ? true : undefined));
     expect(again.updates.map((u) => u.changes.status)).toEqual(["in_progress", "closed"]);
     const done = await until("acknowledged", async () => {
       const detail = await get(id);
@@ -194,13 +187,13 @@ describe("insights between agents and the hub", () => {
     await first.acked(first.send([insight(1), insight(2)]));
     first.hold = true;
     await admin.patch(`/insights/${acme.tenantId}~ins-000001`, { status: "closed" });
-    await until("the update", () => first.updates[0]);
+    await first.ws.until("the update", () => first.updates[0]);
     await first.close(); // dropped without an ack
 
     const again = new InsightAgent(url, acme, state);
     again.refuse.set("ins-000002", "the SIEM refused: insight is locked");
     await again.ws.next("welcome");
-    await until("the resend", () => again.updates[0]);
+    await again.ws.until("the resend", () => again.updates[0]);
     expect(again.updates[0]!.updateId).toBe(first.updates[0]!.updateId);
     await until("acknowledged", async () => ((await get(`${acme.tenantId}~ins-000001`)).status === "closed" ? true : undefined));
 
@@ -222,7 +215,7 @@ describe("insights between agents and the hub", () => {
     await agent.acked(agent.send(batch));
     agent.hold = true;
     await admin.patch(`/insights/${acme.tenantId}~ins-000005`, { status: "in_progress" });
-    await until("the update", () => agent.updates[0]);
+    await agent.ws.until("the update", () => agent.updates[0]);
     await hub.close();
     await agent.ws.closed;
 

@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeContentAgent, PushWorld } from "../../test/push-kit.js";
 import type { PushRecord } from "./push-records.js";
+import { withDefaults } from "./reconciler-options.js";
 
 const toAll = { all: true as const };
 const fieldRefs = (world: PushWorld, count: number) => Array.from({ length: count }, (_, i) => ({ kind: "custom-fields" as const, id: world.field(`F${i}`).id }));
@@ -12,6 +13,10 @@ function statuses(world: PushWorld, pushId: string): Record<string, number> {
 }
 
 describe("push engine: losses and restarts", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("a new engine on the same store finishes a push exactly once, from the agents' manifests", async () => {
     const world = new PushWorld({ reconciler: { batchItems: 4 } });
     const a = new FakeContentAgent(world, world.tenant("A"));
@@ -77,14 +82,22 @@ describe("push engine: losses and restarts", () => {
   });
 
   it("a batch not acknowledged in time is resent after a backoff, and a late ack still counts", async () => {
-    const world = new PushWorld({ reconciler: { ackTimeoutMs: 20, retryBaseMs: 10 } });
+    // The reconciler's timers (ack timeout, backoff) on virtual time, at their defaults.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { ackTimeoutMs, retryBaseMs } = withDefaults({});
+    const world = new PushWorld();
     const agent = new FakeContentAgent(world, world.tenant("A"));
     agent.autoAck = false;
     agent.connect();
     const push = await world.engine.push({ items: fieldRefs(world, 1), targets: toAll }, "ops@x");
     await world.turn();
     const first = agent.inbox[0]!.batchId;
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    vi.advanceTimersByTime(ackTimeoutMs - 1);
+    expect(agent.received).toHaveLength(1);
+    vi.advanceTimersByTime(1); // timed out: resent after the first backoff
+    vi.advanceTimersByTime(retryBaseMs - 1);
+    expect(agent.received).toHaveLength(1);
+    vi.advanceTimersByTime(1);
     expect(agent.received).toHaveLength(2);
     agent.answer(first);
     await world.settle();
@@ -95,7 +108,9 @@ describe("push engine: losses and restarts", () => {
   });
 
   it("acknowledgements are taken only for what was sent, on the link it was sent on", async () => {
-    const world = new PushWorld({ reconciler: { retryBaseMs: 5 } });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { retryBaseMs } = withDefaults({});
+    const world = new PushWorld();
     const agent = new FakeContentAgent(world, world.tenant("A"));
     agent.autoAck = false;
     agent.connect();
@@ -110,8 +125,9 @@ describe("push engine: losses and restarts", () => {
     expect(statuses(world, push.id)).toEqual({ pending: 1 });
     expect(world.engine.state.reported(agent.tenantId, "custom-field:Not Sent")).toBeUndefined();
     // What the ack left out is sent once more, after a backoff.
+    vi.advanceTimersByTime(retryBaseMs - 1);
     expect(agent.received).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    vi.advanceTimersByTime(1);
     expect(agent.received).toHaveLength(2);
 
     const stale = { ...agent, sessionId: "old" } as unknown as FakeContentAgent;

@@ -36,8 +36,7 @@ async function agentSends(t: TestHub, admin: Caller, tenantId: string, insights:
   const agent = new FakeAgent(await t.hub.services());
   agent.hello(identity.agentId, identity.privateKey);
   agent.send({ type: "insights.upsert", seq: 1, insights: insights.map((input) => Insight.parse(input)) });
-  for (let i = 0; i < 100 && !agent.connection.last("insights.ack"); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(agent.connection.last("insights.ack")).toMatchObject({ seq: 1 });
+  expect(await agent.connection.next("insights.ack")).toMatchObject({ seq: 1 });
 }
 
 /** Figures from insights agents sent through the gateway into the hub's federated index. */

@@ -63,8 +63,7 @@ describe("live feed (GET /events)", () => {
     await reader.read(); // the opening comment
     expect(services.bus.listenerCount).toBe(1);
     await reader.cancel();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(services.bus.listenerCount).toBe(0);
+    await expect.poll(() => services.bus.listenerCount, { message: "the stream to unsubscribe once its reader is gone" }).toBe(0);
 
     const open = await t.hub.app.request("/api/v1/events", { headers: { cookie: admin.auth.cookie! } });
     const openReader = open.body!.getReader();

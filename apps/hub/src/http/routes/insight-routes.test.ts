@@ -1,7 +1,7 @@
 import { insightJson } from "@canopy/api";
 import type { Insight } from "@canopy/protocol";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeAgent, eventually, pairThroughApi, type PairedIdentity } from "../../../test/fake-agent.js";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeAgent, pairThroughApi, type PairedIdentity } from "../../../test/fake-agent.js";
 import { Caller, createTestHub, login, loginAs, type TestHub } from "../../../test/helpers.js";
 import { makeInsight, seededRandom } from "../../../test/insight-fixtures.js";
 
@@ -28,7 +28,7 @@ describe("insights API", () => {
   async function upsert(from: FakeAgent, insights: Insight[]): Promise<void> {
     const mine = ++seq;
     from.send({ type: "insights.upsert", seq: mine, insights });
-    await eventually(() => from.connection.sent.find((m) => m.type === "insights.ack" && m.seq === mine));
+    await from.connection.next("insights.ack", (m) => m.seq === mine);
   }
 
   async function pairedTenant(name: string): Promise<{ identity: PairedIdentity; agent: FakeAgent }> {
@@ -49,7 +49,10 @@ describe("insights API", () => {
       insight(3, { title: "Quiet login", severity: "low", tactics: ["initial-access"], techniques: ["T1078"] }),
     ]);
   });
-  afterEach(() => t.hub.close());
+  afterEach(() => {
+    vi.useRealTimers();
+    return t.hub.close();
+  });
 
   const id = (n: number, tenantId = acme.tenantId) => `${tenantId}~ins-${String(n).padStart(6, "0")}`;
 
@@ -171,7 +174,7 @@ describe("insights API", () => {
   it("fetches one insight live from the tenant's agent: 200, 404 when it has none, 409 offline, 504 silent", async () => {
     const live = insight(1, { title: "As the agent has it now", revision: 7 });
     const asked = admin.get(`/tenants/${acme.tenantId}/insights/ins-000001`);
-    const request = await eventually(() => agent.connection.last("rpc.req"));
+    const request = await agent.connection.next("rpc.req");
     expect(request).toMatchObject({ method: "insight.get", params: { id: "ins-000001" } });
     agent.send({ type: "rpc.res", id: request.id, ok: true, result: { found: true, insight: live } });
     const res = await asked;
@@ -179,11 +182,17 @@ describe("insights API", () => {
     expect(res.body).toMatchObject({ tenantId: acme.tenantId, tenantName: "Acme", insight: insightJson(live) });
 
     const absent = admin.get(`/tenants/${acme.tenantId}/insights/ins-000404`);
-    const second = await eventually(() => agent.connection.sent.filter((m) => m.type === "rpc.req")[1]);
-    agent.send({ type: "rpc.res", id: (second as { id: string }).id, ok: true, result: { found: false, insight: null } });
+    const second = await agent.connection.next("rpc.req", (m) => m.id !== request.id);
+    agent.send({ type: "rpc.res", id: second.id, ok: true, result: { found: false, insight: null } });
     expect((await absent).status).toBe(404);
 
-    expect((await admin.get(`/tenants/${acme.tenantId}/insights/ins-000001`)).status).toBe(504);
+    // The agent stays silent: the hub gives up after rpcTimeoutMs, on virtual time.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const silent = admin.get(`/tenants/${acme.tenantId}/insights/ins-000001`);
+    await agent.connection.next("rpc.req", (m) => m.id !== request.id && m.id !== second.id);
+    vi.advanceTimersByTime(200);
+    expect((await silent).status).toBe(504);
+    vi.useRealTimers();
     expect((await admin.get(`/tenants/${acme.tenantId}/insights/bad%20id`)).status).toBe(422);
     expect((await admin.get(`/tenants/tnt_nobody00000000/insights/ins-000001`)).status).toBe(404);
     agent.dropped();

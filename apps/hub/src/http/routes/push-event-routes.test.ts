@@ -1,7 +1,7 @@
 import { CloseCode } from "@canopy/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeAgent } from "../../../test/fake-agent.js";
-import { GatewayContentAgent, readEvents, settled } from "../../../test/gateway-content-agent.js";
+import { GatewayContentAgent, eventStream, readEvents, settled } from "../../../test/gateway-content-agent.js";
 import { createTestHub, login, loginAs, type Caller, type TestHub } from "../../../test/helpers.js";
 
 const field = (name: string) => ({ name, type: "text", appliesTo: "incident" });
@@ -29,10 +29,11 @@ describe("push events", () => {
     const res = await t.hub.app.request(`/api/v1/pushes/${id}/events`, { headers: { cookie: viewer.auth.cookie! } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
-    const received = readEvents(res, (events) => events.some((e) => e.event === "done"));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const stream = eventStream(res);
+    await stream.readUntil((events) => events.length > 0); // the progress before any ack
     agent.ackAll();
-    const events = await received;
+    const events = await stream.readUntil((all) => all.some((e) => e.event === "done"));
+    await stream.close();
 
     expect(events.map((e) => e.event)).toEqual(["progress", "results", "done"]);
     expect(events[0]!.data).toMatchObject({ id, state: "running", progress: { total: 2, pending: 2 } });

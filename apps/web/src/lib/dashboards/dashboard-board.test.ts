@@ -22,7 +22,13 @@ class FakeHub {
   ];
   puts: { id: string; titles: string[] }[] = [];
   refuse: { path: string; message: string } | null = null;
-  putDelays: number[] = [];
+  /** When set, each PUT waits at the hub until the test answers it (`nextPut`): a slow hub without a clock. */
+  holdPuts = false;
+  /** For each PUT, how many earlier PUTs were still unanswered when it arrived (0: saves never overlapped). */
+  overlapping: number[] = [];
+  #unanswered = 0;
+  #held: { titles: string[]; answer: () => void }[] = [];
+  #heldWaiters: (() => void)[] = [];
 
   fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const path = String(input).replace("/api/v1", "");
@@ -34,8 +40,16 @@ class FakeHub {
     if (one && method === "GET") return json(200, this.#find(one[1]!));
     if (one && method === "PUT") {
       const body = JSON.parse(String(init!.body)) as { name: string; widgets: Widget[] };
-      await new Promise((resolve) => setTimeout(resolve, this.putDelays.shift() ?? 0));
-      this.puts.push({ id: one[1]!, titles: body.widgets.map((w) => w.title) });
+      const titles = body.widgets.map((w) => w.title);
+      this.overlapping.push(this.#unanswered++);
+      if (this.holdPuts) {
+        await new Promise<void>((answer) => {
+          this.#held.push({ titles, answer });
+          for (const wake of this.#heldWaiters.splice(0)) wake();
+        });
+      }
+      this.#unanswered--;
+      this.puts.push({ id: one[1]!, titles });
       if (this.refuse) return json(422, { title: "Invalid", status: 422, detail: "invalid request", errors: [this.refuse] });
       const saved = { ...this.#find(one[1]!), ...body };
       this.dashboards = this.dashboards.map((d) => (d.id === saved.id ? saved : d));
@@ -43,6 +57,12 @@ class FakeHub {
     }
     return json(404, { title: "Not found", status: 404, detail: `no route ${method} ${path}` });
   };
+
+  /** The next held PUT, once it has arrived: its widget titles, and `answer()` to let the hub reply. */
+  async nextPut(): Promise<{ titles: string[]; answer: () => void }> {
+    while (this.#held.length === 0) await new Promise<void>((wake) => this.#heldWaiters.push(wake));
+    return this.#held.shift()!;
+  }
 
   #find(id: string): Dashboard {
     return this.dashboards.find((d) => d.id === id)!;
@@ -100,15 +120,22 @@ describe("the dashboard page's state", () => {
   it("sends saves one at a time, in the order they were made", async () => {
     const board = new DashboardBoard();
     await board.open("d1");
-    hub.putDelays = [30, 30];
+    hub.holdPuts = true;
     const first = board.save([widget("a", "first"), widget("b")]);
     const second = board.save([widget("a", "second"), widget("b")]);
+    const firstPut = await hub.nextPut();
+    expect(firstPut.titles[0]).toBe("first");
+    firstPut.answer();
     await first;
     // The first answer does not bring back the older picture while the newer save is on its way.
     expect(board.dashboard?.widgets[0]!.title).toBe("second");
     expect(board.saving).toBe(true);
+    const secondPut = await hub.nextPut();
+    expect(secondPut.titles[0]).toBe("second");
+    secondPut.answer();
     await second;
     expect(hub.puts.map((put) => put.titles[0])).toEqual(["first", "second"]);
+    expect(hub.overlapping).toEqual([0, 0]); // the second PUT left only once the first was answered
     expect(board.saving).toBe(false);
     expect(board.dashboard?.widgets[0]!.title).toBe("second");
   });
