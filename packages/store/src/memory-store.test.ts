@@ -12,10 +12,11 @@ describe("memory store", () => {
     expect(c.filter((d) => d.tag === "x")).toEqual([{ id: "a", tag: "x" }]);
     expect(c.update("a", (d) => ({ ...d, tag: "z" }))?.tag).toBe("z");
     expect(c.update("missing", { tag: "q" })).toBeUndefined();
+    expect(c.edit("missing", () => {})).toBeUndefined();
     expect(c.delete("b")).toBe(true);
     expect(c.delete("b")).toBe(false);
     expect(store.collection("items").all()).toEqual([{ id: "a", tag: "z" }]);
     await store.flush();
-    expect(store.stats()).toEqual({ writes: 0, changes: 4 });
+    expect(store.stats()).toEqual({ writes: 0, changes: 4, rollbacks: 0 });
   });
 });
