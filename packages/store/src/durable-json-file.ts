@@ -1,7 +1,7 @@
-import { copyFile, link, open, readFile, rename, rm } from "node:fs/promises";
+import { copyFile, link, open, readFile, rename, rm, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Adapter } from "lowdb";
-import { serializePartition, type PartitionFile } from "./partition-file.js";
+import { partitionChunks, type PartitionFile } from "./partition-file.js";
 import { StoreWriteError } from "./store-errors.js";
 
 /**
@@ -55,15 +55,14 @@ export class DurableJsonFile implements Adapter<PartitionFile> {
     await syncFolder(dirname(this.file));
   }
 
-  /** Serializes `docs` at once (before the first await), then writes and syncs the temp file. */
+  /** Serializes `docs` (a snapshot nothing else changes), then writes and syncs the temp file. */
   async prepare(docs: ReadonlyMap<string, { id: string }>): Promise<PreparedWrite> {
-    const text = serializePartition(docs);
     const temp = tempPath(this.file);
     try {
       this.#fault?.(this.file);
       const handle = await open(temp, "w", 0o600);
       try {
-        await handle.writeFile(text, "utf8");
+        for (const chunk of partitionChunks(docs)) await writeAll(handle, Buffer.from(chunk, "utf8"));
         await handle.sync();
       } finally {
         await handle.close();
@@ -87,6 +86,11 @@ export class DurableJsonFile implements Adapter<PartitionFile> {
       throw new StoreWriteError(this.file, error);
     }
   }
+}
+
+/** A write may take fewer bytes than given (a disk filling up): go on until all are written or it fails. */
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  for (let offset = 0; offset < bytes.length; ) offset += (await handle.write(bytes, offset)).bytesWritten;
 }
 
 /** The current file becomes `.bak` (hard link, or a copy where links are not supported). */

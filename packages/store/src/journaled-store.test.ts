@@ -5,7 +5,7 @@ import type { Doc } from "./store.js";
 /** A writer that records what it was asked and lets the test decide when each write ends. */
 function scriptedWriter() {
   const log: string[] = [];
-  const gates: { name: string; docs: number; opened: boolean; open(): void; fail(code: string): void }[] = [];
+  const gates: { name: string; docs: number; snapshot: ReadonlyMap<string, Doc>; opened: boolean; open(): void; fail(code: string): void }[] = [];
   const writer: PartitionWriter & { writes: number } = {
     writes: 0,
     prepare(name: string, docs: ReadonlyMap<string, Doc>) {
@@ -14,6 +14,7 @@ function scriptedWriter() {
         const gate = {
           name,
           docs: docs.size,
+          snapshot: docs,
           opened: false,
           open: () => {
             gate.opened = true;
@@ -101,5 +102,25 @@ describe("writes (group commit)", () => {
     await turn();
     expect(gates).toHaveLength(1);
     expect(store.stats().rollbacks).toBe(1);
+  });
+
+  it("a document edited in place while a write serializes it stays as it was in that write", async () => {
+    const { writer, gates } = scriptedWriter();
+    const store = createJournaledStore({ writer, coalesceMs: 60_000, onError: () => {} });
+    const results = store.collection<Doc & { results: Record<string, string> }>("results");
+    results.put({ id: "tenant", results: { a: "pending" } });
+    const flushed = store.flush();
+    await turn();
+    results.edit("tenant", (doc) => void (doc.results.a = "applied"));
+    expect(gates[0]!.snapshot.get("tenant")).toEqual({ id: "tenant", results: { a: "pending" } });
+    expect(results.get("tenant")).toEqual({ id: "tenant", results: { a: "applied" } });
+    gates[0]!.open();
+    await flushed;
+    // The edit was not in that write: a failure of the next one puts back what the disk holds.
+    const next = store.flush();
+    while (gates.length < 2) await turn();
+    gates[1]!.fail("EIO");
+    await expect(next).rejects.toThrow(/EIO/);
+    expect(results.get("tenant")).toEqual({ id: "tenant", results: { a: "pending" } });
   });
 });

@@ -6,9 +6,8 @@ import { assertCollectionName, type Collection, type Doc, type RollbackEvent, ty
 /** Where a store's partitions go: files (lowdb), or nowhere (memory). */
 export interface PartitionWriter {
   /**
-   * Takes `docs` as they are now (it must read them before it first awaits: they change right
-   * after) and makes that content ready to replace the partition, without replacing it yet.
-   * Throws StoreWriteError when the disk refuses.
+   * Makes `docs` (a snapshot: nothing changes it) ready to replace the partition, without
+   * replacing it yet. Throws StoreWriteError when the disk refuses.
    */
   prepare(name: string, docs: ReadonlyMap<string, Doc>): Promise<{ commit(): Promise<void>; abort(): Promise<void> }>;
   /** After the commits of one write: makes them durable (the folder's fsync). */
@@ -105,10 +104,13 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
       const partition = partitions.get(name)!;
       dirty.delete(name);
       partition.journal.seal();
-      const step = writer.prepare(name, partition.entries()).then(
-        (ready) => void prepared.push({ name, ...ready }),
-        (error: unknown) => void (failure ??= asWriteError(name, error)),
-      );
+      const step = writer
+        .prepare(name, partition.snapshot())
+        .then(
+          (ready) => void prepared.push({ name, ...ready }),
+          (error: unknown) => void (failure ??= asWriteError(name, error)),
+        )
+        .finally(() => partition.release());
       inFlight.add(step);
       void step.finally(() => inFlight.delete(step));
       if (inFlight.size >= CONCURRENT_PARTITION_WRITES) await Promise.race(inFlight);

@@ -11,6 +11,8 @@ export class MemoryCollection<T extends Doc> implements Collection<T> {
   readonly journal = new UndoJournal<T>();
   readonly #docs: Map<string, T>;
   readonly #onChange: () => void;
+  /** The content a write is serializing (over several turns); `edit` must not change its documents. */
+  #snapshot: ReadonlyMap<string, T> | undefined;
 
   constructor(name: string, docs: Iterable<T>, onChange: () => void) {
     this.name = name;
@@ -55,9 +57,14 @@ export class MemoryCollection<T extends Doc> implements Collection<T> {
   }
 
   edit(id: string, change: (doc: T) => void): T | undefined {
-    const current = this.#docs.get(id);
+    let current = this.#docs.get(id);
     if (!current) return undefined;
     this.#changing(id, true);
+    if (this.#snapshot?.get(id) === current) {
+      // A write is serializing this very object: change a copy, the write keeps what it took.
+      current = structuredClone(current);
+      this.#docs.set(id, current);
+    }
     change(current);
     return current;
   }
@@ -68,9 +75,18 @@ export class MemoryCollection<T extends Doc> implements Collection<T> {
     return this.#docs.delete(id);
   }
 
-  /** The live documents, for a writer that reads them at once (before anything else runs). */
-  entries(): ReadonlyMap<string, T> {
-    return this.#docs;
+  /**
+   * The documents as they are now, for a write that serializes them over several turns: later
+   * changes replace documents in the live map (or copy them first, for `edit`), never these.
+   */
+  snapshot(): ReadonlyMap<string, T> {
+    this.#snapshot = new Map(this.#docs);
+    return this.#snapshot;
+  }
+
+  /** The write has serialized its snapshot. */
+  release(): void {
+    this.#snapshot = undefined;
   }
 
   /** Back to the last durable state; true when anything changed. */
