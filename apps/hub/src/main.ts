@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { EnvError, readEnvironment } from "./env.js";
 import { createHub } from "./hub.js";
 import { createLogger } from "./logger.js";
+import { addStoreCommands } from "./store/store-commands.js";
 
 // The CLI: read argv and env, start, print, stop on a signal. All the work is in createHub.
 
@@ -98,5 +99,7 @@ program
       "CANOPY_HEARTBEAT_MS, CANOPY_PAIRING_TTL_SECONDS, CANOPY_LOG_LEVEL (logs go to stderr).",
   )
   .action((flags: StartFlags) => startHub(flags));
+
+addStoreCommands(program);
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ function scriptedWriter() {
   const gates: { name: string; docs: number; snapshot: ReadonlyMap<string, Doc>; opened: boolean; open(): void; fail(code: string): void }[] = [];
   const writer: PartitionWriter & { writes: number } = {
     writes: 0,
+    yieldBetweenPartitions: true,
     prepare(name: string, docs: ReadonlyMap<string, Doc>) {
       log.push(`prepare ${name}`);
       return new Promise((resolve, reject) => {

@@ -14,6 +14,8 @@ export interface PartitionWriter {
   settle(): Promise<void>;
   /** Partition files written so far. */
   readonly writes: number;
+  /** Give the event loop a turn between partitions (a writer that serializes; not the memory store, which stays microtask-only). */
+  readonly yieldBetweenPartitions: boolean;
 }
 
 export interface JournaledStoreOptions {
@@ -99,7 +101,7 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
     let failure: StoreWriteError | undefined;
     for (const [index, name] of names.entries()) {
       // One partition per turn: serializing a large one must not hold every other request up.
-      if (index > 0) await nextTurn();
+      if (index > 0 && writer.yieldBetweenPartitions) await nextTurn();
       if (failure) break;
       const partition = partitions.get(name)!;
       dirty.delete(name);

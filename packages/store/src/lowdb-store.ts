@@ -44,6 +44,7 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
   };
   const writer = {
     writes: 0,
+    yieldBetweenPartitions: true,
     async prepare(name: string, docs: ReadonlyMap<string, { id: string }>) {
       const prepared = await fileOf(name).prepare(docs);
       return {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createMemoryStore } from "./memory-store.js";
 
 describe("memory store", () => {
@@ -18,5 +18,17 @@ describe("memory store", () => {
     expect(store.collection("items").all()).toEqual([{ id: "a", tag: "z" }]);
     await store.flush();
     expect(store.stats()).toEqual({ writes: 0, changes: 4, rollbacks: 0 });
+  });
+
+  describe("under fake timers", () => {
+    afterEach(() => vi.useRealTimers());
+
+    it("flushes many partitions without a timer having to run (tests with fake timers can await it)", async () => {
+      vi.useFakeTimers();
+      const store = createMemoryStore();
+      for (const name of ["a", "b", "c"]) store.collection(name).put({ id: "1" });
+      await store.flush();
+      expect(store.stats().changes).toBe(3);
+    });
   });
 });

@@ -25,6 +25,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     onError: options.onError ?? (() => {}),
     writer: {
       writes: 0,
+      yieldBetweenPartitions: false,
       async prepare(name) {
         try {
           fault?.(name);

@@ -48,10 +48,16 @@ export async function restoreCollection(
   schemas: CollectionSchemas,
   options: { discard?: boolean; now?: Date } = {},
 ): Promise<RestoreOutcome> {
-  assertCollectionName(collection);
+  try {
+    assertCollectionName(collection);
+  } catch {
+    throw new StoreRestoreError(`"${collection}" is not a collection name (store check lists them)`);
+  }
   const file = partitionFile(dir, collection);
   const backup = await readBackup(dir, collection, schemas);
   const usable = backup !== null && !Array.isArray(backup);
+  const present = await exists(file);
+  if (!present && backup === null) throw new StoreRestoreError(`there is no collection ${collection} in ${dir} (no ${file}, no last good copy)`);
   if (!usable && !options.discard) {
     const why =
       backup === null
@@ -59,7 +65,7 @@ export async function restoreCollection(
         : `its last good copy is damaged too:\n${backup.map((p) => `  ${describeProblem(p)}`).join("\n")}`;
     throw new StoreRestoreError(`cannot restore ${collection}: ${why}; to set ${file} aside and start the collection empty, add --discard`);
   }
-  const setAside = (await exists(file)) ? `${file}.damaged-${stamp(options.now ?? new Date())}` : null;
+  const setAside = present ? `${file}.damaged-${stamp(options.now ?? new Date())}` : null;
   if (setAside) await rename(file, setAside);
   if (usable) {
     // A link, so the .bak stays as it is: a later write keeps the file it replaces as the new .bak.

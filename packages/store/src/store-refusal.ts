@@ -24,20 +24,26 @@ const shellCommands = (dir: string): StoreCommands => ({
 const SHOWN_PER_FILE = 5;
 
 /**
- * The error a store gives when it will not open: every damaged file, what is wrong with it, and
- * for each the exact way out (the last good copy and what it holds, or setting the file aside).
+ * What is wrong with each damaged file and, for each, the exact way out: the last good copy and
+ * what it holds, or setting the file aside. `perFile` bounds the problems listed per file.
  */
-export async function refusal(dir: string, problems: StoreFileProblem[], schemas: CollectionSchemas, commands: StoreCommands = shellCommands(dir)): Promise<StoreFileError> {
+export async function explainProblems(
+  dir: string,
+  problems: StoreFileProblem[],
+  schemas: CollectionSchemas,
+  commands: StoreCommands = shellCommands(dir),
+  perFile = SHOWN_PER_FILE,
+): Promise<string[]> {
   const byCollection = new Map<string, StoreFileProblem[]>();
   for (const problem of problems) {
     const list = byCollection.get(problem.collection) ?? [];
     list.push(problem);
     byCollection.set(problem.collection, list);
   }
-  const lines = [`the store in ${dir} has ${byCollection.size === 1 ? "a damaged file" : `${byCollection.size} damaged files`}; it was not opened, so nothing was changed or overwritten:`];
+  const lines: string[] = [];
   for (const [collection, found] of byCollection) {
-    for (const problem of found.slice(0, SHOWN_PER_FILE)) lines.push(`  ${describeProblem(problem)}`);
-    if (found.length > SHOWN_PER_FILE) lines.push(`  … and ${found.length - SHOWN_PER_FILE} more problems in this file`);
+    for (const problem of found.slice(0, perFile)) lines.push(`  ${describeProblem(problem)}`);
+    if (found.length > perFile) lines.push(`  … and ${found.length - perFile} more problems in this file`);
     const backup = await readBackup(dir, collection, schemas);
     if (backup && !Array.isArray(backup)) {
       lines.push(`  way out: ${commands.restore(collection, { discard: false })} (puts back the last good copy: ${backup.documents} documents, written ${backup.writtenAt.toISOString()})`);
@@ -46,6 +52,16 @@ export async function refusal(dir: string, problems: StoreFileProblem[], schemas
       lines.push(`  way out: ${why}; ${commands.restore(collection, { discard: true })} (sets the file aside; the collection starts empty)`);
     }
   }
-  lines.push(`every problem: ${commands.check}`);
+  return lines;
+}
+
+/** The error a store gives when it will not open: every damaged file, what is wrong, and the way out. */
+export async function refusal(dir: string, problems: StoreFileProblem[], schemas: CollectionSchemas, commands: StoreCommands = shellCommands(dir)): Promise<StoreFileError> {
+  const files = new Set(problems.map((p) => p.collection)).size;
+  const lines = [
+    `the store in ${dir} has ${files === 1 ? "a damaged file" : `${files} damaged files`}; it was not opened, so nothing was changed or overwritten:`,
+    ...(await explainProblems(dir, problems, schemas, commands)),
+    `every problem: ${commands.check}`,
+  ];
   return new StoreFileError(lines.join("\n"), problems);
 }
