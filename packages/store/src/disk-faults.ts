@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, open, rm, rmdir } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, open, readdir, rm, rmdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -11,7 +11,9 @@ const run = promisify(execFile);
  * A folder whose disk a test can make read-only or full, and writable again. Where the process
  * may mount (root), it is a small tmpfs, remounted read-only or filled with a file: the real
  * errors from the real kernel. Elsewhere the same calls switch a write fault on (`fault`, to
- * pass to the store), so the test still runs and sees the same errno.
+ * pass to the store), so the test still runs and sees the same errno; read-only also takes the
+ * folder's write permission away, for a store opened without the seam (a process that is not
+ * root then gets EACCES).
  */
 export interface DiskFaults {
   /** The folder to keep the store in (created, empty). */
@@ -47,8 +49,11 @@ export async function createDiskFaults(options: { sizeMiB?: number } = {}): Prom
       if (injected) throw errnoError(injected, file);
     },
     async readOnly() {
-      if (mounted) await run("mount", ["-o", "remount,ro", base]);
-      else injected = "EROFS";
+      if (mounted) await remountReadOnly(base);
+      else {
+        injected = "EROFS";
+        await chmodTree(dir, 0o555);
+      }
     },
     async full() {
       if (mounted) await fill(filler);
@@ -58,15 +63,41 @@ export async function createDiskFaults(options: { sizeMiB?: number } = {}): Prom
       if (mounted) {
         await run("mount", ["-o", "remount,rw", base]);
         await rm(filler, { force: true });
-      } else injected = null;
+      } else {
+        injected = null;
+        await chmodTree(dir, 0o755);
+      }
     },
     async cleanup() {
       if (mounted) {
         await run("umount", [base]).catch(() => run("umount", ["-l", base]));
         await rmdir(base);
-      } else await rm(base, { recursive: true, force: true });
+      } else {
+        await chmodTree(dir, 0o755);
+        await rm(base, { recursive: true, force: true });
+      }
     },
   };
+}
+
+/** The kernel refuses while a file is open for writing (a store write under way): try again until a deadline. */
+async function remountReadOnly(base: string, deadlineMs = 5000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      await run("mount", ["-o", "remount,ro", base]);
+      return;
+    } catch (error) {
+      if (!/busy/.test(String((error as { stderr?: string }).stderr ?? error)) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+/** The folder and the folders below it (files need no change: a folder decides what is created or renamed). */
+async function chmodTree(dir: string, mode: number): Promise<void> {
+  await chmod(dir, mode);
+  for (const entry of await readdir(dir, { withFileTypes: true })) if (entry.isDirectory()) await chmodTree(join(dir, entry.name), mode);
 }
 
 /** Writes zeros until the disk says ENOSPC. */

@@ -1,7 +1,7 @@
 export type { Collection, Doc, RollbackEvent, Store, StoreStats } from "./store.js";
 export { StoreFileError, StoreWriteError, describeProblem, type StoreFileProblem } from "./store-errors.js";
 export { schemaFor, type CollectionSchemas } from "./collection-schemas.js";
-export { explainProblems, type StoreCommands } from "./store-refusal.js";
+export { explainProblems, wayOut, type StoreCommands } from "./store-refusal.js";
 export type { WriteFaultHook } from "./durable-json-file.js";
 export { createMemoryStore, type MemoryStoreOptions } from "./memory-store.js";
 export { createLowdbStore, type LowdbStoreOptions } from "./lowdb-store.js";

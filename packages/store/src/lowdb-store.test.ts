@@ -110,13 +110,15 @@ describe("lowdb store", () => {
     expect(await readFile(join(dir, "things.json"), "utf8")).toBe('{"version":1,"docs":{"a":{"id":"a","n":1}}}');
   });
 
-  it("removes the temp file of a write a crash cut short, and reads the file it never replaced", async () => {
+  it("reads the file a crashed write never replaced, leaves its temp file alone (another process may be writing it), and replaces it with the next write", async () => {
     await writeFile(join(dir, "things.json"), '{"version":1,"docs":{"a":{"id":"a","n":1}}}');
     await writeFile(join(dir, "things.json.tmp"), '{"version":1,"docs":{"a":{"id":"a","n');
     const store = await createLowdbStore({ dir });
     expect(store.collection<Thing>("things").get("a")?.n).toBe(1);
-    expect((await readdir(dir)).sort()).toEqual(["things.json"]);
+    expect((await readdir(dir)).sort()).toEqual(["things.json", "things.json.tmp"]);
+    store.collection<Thing>("things").put({ id: "b", n: 2 });
     await store.close();
+    expect((await readdir(dir)).sort()).toEqual(["things.json", "things.json.bak"]);
   });
 
   it("rejects collection names that could escape the folder", async () => {

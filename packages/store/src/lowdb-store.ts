@@ -1,5 +1,4 @@
-import { mkdir, readdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
 import type { CollectionSchemas } from "./collection-schemas.js";
 import { DurableJsonFile, syncFolder, type WriteFaultHook } from "./durable-json-file.js";
 import { createJournaledStore } from "./journaled-store.js";
@@ -34,7 +33,9 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
   await mkdir(dir, { recursive: true });
   const loaded = await loadPartitions(dir, schemas);
   if (loaded.problems.length > 0) throw await refusal(dir, loaded.problems, schemas, options.commands);
-  await removeStaleTemps(dir);
+  // A `<name>.json.tmp` left by a crash is never read, and the partition's next write replaces
+  // it. It is not removed here: another process may have this folder open for writing (a
+  // running agent while `status` looks), and the temp would be its write under way.
 
   const files = new Map<string, DurableJsonFile>();
   const fileOf = (name: string): DurableJsonFile => {
@@ -58,11 +59,4 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
     settle: () => syncFolder(dir),
   };
   return createJournaledStore({ writer, initial: loaded.partitions, coalesceMs, onError });
-}
-
-/** A write cut short by a crash leaves its temp file: it never replaced anything, so it goes. */
-async function removeStaleTemps(dir: string): Promise<void> {
-  for (const entry of await readdir(dir)) {
-    if (entry.endsWith(".json.tmp")) await rm(join(dir, entry), { force: true }).catch(() => {});
-  }
 }

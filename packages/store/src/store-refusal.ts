@@ -44,15 +44,22 @@ export async function explainProblems(
   for (const [collection, found] of byCollection) {
     for (const problem of found.slice(0, perFile)) lines.push(`  ${describeProblem(problem)}`);
     if (found.length > perFile) lines.push(`  … and ${found.length - perFile} more problems in this file`);
-    const backup = await readBackup(dir, collection, schemas);
-    if (backup && !Array.isArray(backup)) {
-      lines.push(`  way out: ${commands.restore(collection, { discard: false })} (puts back the last good copy: ${backup.documents} documents, written ${backup.writtenAt.toISOString()})`);
-    } else {
-      const why = backup === null ? "there is no last good copy" : "its last good copy is damaged too";
-      lines.push(`  way out: ${why}; ${commands.restore(collection, { discard: true })} (sets the file aside; the collection starts empty)`);
-    }
+    lines.push(`  way out: ${await wayOut(dir, collection, schemas, commands)}`);
   }
   return lines;
+}
+
+/**
+ * For one damaged collection: the restore command and what it will put back (the last good
+ * copy and what it holds), or, with no usable copy, the command that sets the file aside.
+ */
+export async function wayOut(dir: string, collection: string, schemas: CollectionSchemas, commands: StoreCommands = shellCommands(dir)): Promise<string> {
+  const backup = await readBackup(dir, collection, schemas);
+  if (backup && !Array.isArray(backup)) {
+    return `${commands.restore(collection, { discard: false })} (puts back the last good copy: ${backup.documents} documents, written ${backup.writtenAt.toISOString()})`;
+  }
+  const why = backup === null ? "there is no last good copy" : "its last good copy is damaged too";
+  return `${why}; ${commands.restore(collection, { discard: true })} (sets the file aside; the collection starts empty)`;
 }
 
 /** The error a store gives when it will not open: every damaged file, what is wrong, and the way out. */
