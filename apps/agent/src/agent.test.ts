@@ -1,12 +1,13 @@
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { generateKeyPair, loadPrivateKey, SystemInfo } from "@canopy/protocol";
+import { generateKeyPair, Insight, loadPrivateKey, SystemInfo } from "@canopy/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeHub } from "../test/fake-hub.js";
 import { nextEvent, useFakeAgentTimers } from "../test/fake-time.js";
 import { seedPairedAgent, tempDataDir } from "../test/seed.js";
 import { createAgent } from "./agent.js";
 import { AgentCliError } from "./errors.js";
+import { storeInsight } from "./insight-doc.js";
 import { readAgentStatus } from "./status.js";
 import type { Agent, AgentEvents } from "./types.js";
 
@@ -34,7 +35,7 @@ describe("agent against a hub", () => {
     ({ dir: dataDir, cleanup } = await tempDataDir());
     ({ agentId } = await seedPairedAgent(dataDir, hub, {
       content: [{ id: "playbook:Phishing", kind: "playbook", name: "Phishing", revision: 3, hash: HELD_HASH, pushId: null, appliedAt: "2030-01-01T00:00:00.000Z", drifted: false }],
-      insights: [{ id: "in_1", title: "t" }],
+      insights: [storeInsight(Insight.parse({ id: "in_1", title: "t", severity: "low", status: "new", createdAt: new Date(0), updatedAt: new Date(0), revision: 1 }))],
     }));
     agent = createAgent({ dataDir, reconnectMaxMs: 50 });
   });

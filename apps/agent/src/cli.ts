@@ -6,6 +6,7 @@ import { readEnv, resolveDataDir, type AgentEnv } from "./env.js";
 import { AgentCliError } from "./errors.js";
 import { complain, dataDirOption, ExitCode, printJson, say, wholeNumber } from "./cli-output.js";
 import { addInsightsCommands } from "./insights-commands.js";
+import { addStoreCommands } from "./store-commands.js";
 import { listContent, listManifest } from "./local-data.js";
 import { ingestUrl } from "./ingest-address.js";
 import { agentPaths } from "./paths.js";
@@ -273,6 +274,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(act(adapterShowCommand));
 
   addInsightsCommands(program, setExitCode);
+  addStoreCommands(program, setExitCode);
 
   return program;
 }

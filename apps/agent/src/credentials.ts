@@ -1,7 +1,8 @@
 import type { KeyObject } from "node:crypto";
 import { access, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { Id, loadPrivateKey, PublicKey } from "@canopy/protocol";
-import { createLowdbStore, type Store } from "@canopy/store";
+import type { Store } from "@canopy/store";
+import { openStateStore } from "./agent-store.js";
 import { z } from "zod";
 import { AgentCliError } from "./errors.js";
 import type { AgentPaths } from "./paths.js";
@@ -17,34 +18,15 @@ export const Credentials = z.object({
 });
 export type Credentials = z.infer<typeof Credentials>;
 
-const CREDENTIALS_COLLECTION = "credentials";
+export const CREDENTIALS_COLLECTION = "credentials";
 const CREDENTIALS_ID = "current";
-type CredentialsDoc = Credentials & { id: string };
+/** The `credentials` collection's one document. */
+export const CredentialsDoc = Credentials.extend({ id: z.literal(CREDENTIALS_ID) });
+type CredentialsDoc = z.infer<typeof CredentialsDoc>;
 
 /** Creates the data dir (and `state/`) readable by the owner only. Existing dirs are left as they are. */
 export async function ensureDataDir(paths: AgentPaths): Promise<void> {
   await mkdir(paths.stateDir, { recursive: true, mode: 0o700 });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Opens the agent's lowdb store. Readers (`status`, `content list`) pass `create: false` so that
- * looking at an empty data dir does not create one; they get null instead.
- */
-export async function openAgentStore(paths: AgentPaths, options: { create: true }): Promise<Store>;
-export async function openAgentStore(paths: AgentPaths, options: { create: boolean }): Promise<Store | null>;
-export async function openAgentStore(paths: AgentPaths, options: { create: boolean }): Promise<Store | null> {
-  if (options.create) await ensureDataDir(paths);
-  else if (!(await exists(paths.stateDir))) return null;
-  return createLowdbStore({ dir: paths.stateDir });
 }
 
 export function readCredentials(store: Store, paths: AgentPaths): Credentials | null {
@@ -66,6 +48,28 @@ export function putCredentials(store: Store, credentials: Credentials): void {
 
 export function updateTenantName(store: Store, tenantName: string): void {
   store.collection<CredentialsDoc>(CREDENTIALS_COLLECTION).update(CREDENTIALS_ID, { tenantName });
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens the agent's lowdb store. Readers (`status`, `content list`) pass `create: false` so that
+ * looking at an empty data dir does not create one; they get null instead. A damaged file
+ * refuses with a one-line `damaged_state` error naming it and the `canopy-agent store` way out.
+ */
+export async function openAgentStore(paths: AgentPaths, options: { create: true }): Promise<Store>;
+export async function openAgentStore(paths: AgentPaths, options: { create: boolean }): Promise<Store | null>;
+export async function openAgentStore(paths: AgentPaths, options: { create: boolean }): Promise<Store | null> {
+  if (options.create) await ensureDataDir(paths);
+  else if (!(await exists(paths.stateDir))) return null;
+  return openStateStore(paths);
 }
 
 /** Temp file + rename, created 0600 from the start so the key is never readable by others. */

@@ -6,12 +6,13 @@ import { z } from "zod";
  * so what is written is exactly what is read back (JSON has no dates). `reviveInsight` turns it
  * into the wire shape again, validated.
  */
-export type StoredInsight = Omit<Insight, "createdAt" | "updatedAt" | "closedAt" | "comments"> & {
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-  comments: (Omit<InsightComment, "at"> & { at: string })[];
-};
+export const StoredInsight = Insight.extend({
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  closedAt: z.string().nullable(),
+  comments: z.array(InsightComment.extend({ at: z.string() })),
+});
+export type StoredInsight = z.infer<typeof StoredInsight>;
 
 /**
  * The largest insight the agent keeps (its JSON). Well under the 4 MiB frame limit, so every

@@ -1,5 +1,6 @@
 import { encodeAgentMessage, INSIGHT_LIMITS, MAX_AGENT_FRAME_BYTES, type AgentMessage, type Insight } from "@canopy/protocol";
 import type { Collection, Store } from "@canopy/store";
+import { z } from "zod";
 import type { HubSocket } from "./hub-socket.js";
 import { FRAME_BUDGET_BYTES, insightBytes, reviveInsight, type StoredInsight } from "./insight-doc.js";
 import type { InsightChangeSink } from "./insight-store.js";
@@ -14,10 +15,12 @@ export const DEFAULT_OUTBOX_WINDOW = 4;
  * the last seq used, each numbered batch not yet acked (insight ids only: a resend carries the
  * current documents), and each insight changed since it was last put in a batch.
  */
-type OutboxDoc =
-  | { id: "seq"; kind: "seq"; lastSeq: number }
-  | { id: `batch:${number}`; kind: "batch"; seq: number; insightIds: string[] }
-  | { id: `queued:${string}`; kind: "queued"; insightId: string };
+export const OutboxDoc = z.discriminatedUnion("kind", [
+  z.object({ id: z.literal("seq"), kind: z.literal("seq"), lastSeq: z.number().int().nonnegative() }),
+  z.object({ id: z.templateLiteral(["batch:", z.number()]), kind: z.literal("batch"), seq: z.number().int().positive(), insightIds: z.array(z.string()) }),
+  z.object({ id: z.templateLiteral(["queued:", z.string()]), kind: z.literal("queued"), insightId: z.string() }),
+]);
+type OutboxDoc = z.infer<typeof OutboxDoc>;
 
 export interface InsightOutboxOptions {
   store: Store;
@@ -60,6 +63,17 @@ export class InsightOutbox implements InsightChangeSink {
       ...options,
     };
     this.#docs = options.store.collection<OutboxDoc>(OUTBOX_COLLECTION);
+    this.#load();
+    // A failed write took outbox changes back: what is queued and unacked is what the disk says.
+    options.store.onRollback(({ collections }) => {
+      if (collections.includes(OUTBOX_COLLECTION)) this.#load();
+    });
+  }
+
+  #load(): void {
+    this.#queued.clear();
+    this.#batches.clear();
+    this.#lastSeq = 0;
     for (const doc of this.#docs.all()) {
       if (doc.kind === "seq") this.#lastSeq = Math.max(this.#lastSeq, doc.lastSeq);
       else if (doc.kind === "batch") this.#batches.set(doc.seq, doc.insightIds);

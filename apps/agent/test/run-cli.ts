@@ -47,7 +47,7 @@ export function startNode(args: string[], env: Record<string, string> = {}): Run
     stdout: () => stdout,
     stderr: () => stderr,
     finished,
-    waitForOutput(text, timeoutMs = 5000, times = 1) {
+    waitForOutput(text, timeoutMs = 20_000, times = 1) {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (stdout.split(text).length - 1 < times) return;
@@ -67,7 +67,7 @@ export function startNode(args: string[], env: Record<string, string> = {}): Run
 }
 
 /** Runs `canopy-agent <args>` to completion (killed after `timeoutMs`). */
-export async function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 10_000): Promise<Finished> {
+export async function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 25_000): Promise<Finished> {
   const running = startNode([BIN, ...args], env);
   const timer = setTimeout(() => running.child.kill("SIGKILL"), timeoutMs);
   const result = await running.finished;

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { createAdaptorServer } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { MAX_PAIRING_TTL_SECONDS } from "@canopy/api";
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_RPC_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS } from "@canopy/protocol";
-import { createLowdbStore, type Store } from "@canopy/store";
+import type { Store } from "@canopy/store";
 import { webRoot as defaultWebRoot } from "@canopy/web";
 import { systemClock, type Clock } from "./core/clock.js";
 import { httpOrigin } from "./core/http-origin.js";
@@ -19,6 +19,7 @@ import type { HubEnv } from "./http/context.js";
 import { createHttpApp } from "./http/create-app.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, type HubServices } from "./services.js";
+import { openHubStore } from "./store/open-hub-store.js";
 
 export interface HubOptions {
   /** Hub key and (unless `store` is given) the lowdb store under `<dataDir>/db`. Default `.canopy/hub`. */
@@ -135,18 +136,11 @@ function settingsFrom(options: HubOptions): Settings {
   };
 }
 
-async function openStore(dataDir: string, logger: Logger): Promise<Store> {
-  const dir = join(dataDir, "db");
-  // Password and session hashes live here: keep the folder private.
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  return createLowdbStore({ dir, onError: (error) => logger.error({ err: error }, "store write failed") });
-}
-
 async function start(options: HubOptions, settings: Settings, logger: Logger): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const dataDir = options.dataDir !== undefined ? resolve(options.dataDir) : options.store ? null : resolve(".canopy/hub");
   if (dataDir !== null) await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const store = options.store ?? (await openStore(dataDir!, logger));
+  const store = options.store ?? (await openHubStore(dataDir!, logger));
   const loaded =
     dataDir === null ? null : await loadOrCreateHubKey(dataDir, { pairedAgents: pairedAgentCount(store), newIdentity: options.newIdentity === true });
   const hubKey = loaded?.key ?? ephemeralHubKey();

@@ -3,6 +3,7 @@ import { httpOrigin } from "./core/http-origin.js";
 import { EnvError, PUBLIC_URL_MESSAGE, readEnvironment } from "./env.js";
 import { createHub } from "./hub.js";
 import { createLogger } from "./logger.js";
+import { addStoreCommands } from "./store/store-commands.js";
 
 // The CLI: read argv and env, start, print, stop on a signal. All the work is in createHub.
 
@@ -113,5 +114,7 @@ program
       "CANOPY_HEARTBEAT_MS, CANOPY_PAIRING_TTL_SECONDS, CANOPY_LOG_LEVEL (logs go to stderr), CANOPY_PUBLIC_URL.",
   )
   .action((flags: StartFlags) => startHub(flags));
+
+addStoreCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,13 +1,10 @@
-import { mkdir, readdir } from "node:fs/promises";
-import { join } from "node:path";
-import { JSONFile } from "lowdb/node";
-import { MemoryCollection } from "./memory-collection.js";
-import { assertCollectionName, type Collection, type Doc, type Store, type StoreStats } from "./store.js";
-
-interface PartitionFile {
-  version: 1;
-  docs: Record<string, Doc>;
-}
+import { mkdir } from "node:fs/promises";
+import type { CollectionSchemas } from "./collection-schemas.js";
+import { DurableJsonFile, syncFolder, type WriteFaultHook } from "./durable-json-file.js";
+import { createJournaledStore } from "./journaled-store.js";
+import { loadPartitions, partitionFile } from "./partition-loader.js";
+import { refusal, type StoreCommands } from "./store-refusal.js";
+import type { Store } from "./store.js";
 
 export interface LowdbStoreOptions {
   /** Folder holding one `<collection>.json` file per partition. Created if missing. */
@@ -16,109 +13,50 @@ export interface LowdbStoreOptions {
   coalesceMs?: number;
   /** Called when a background write fails (a `flush()` caller gets the rejection instead). */
   onError?: (error: unknown) => void;
-}
-
-interface Partition {
-  collection: MemoryCollection<Doc>;
-  file: JSONFile<PartitionFile>;
+  /** Each collection's document schema, checked when the files are read. */
+  schemas?: CollectionSchemas;
+  /** How the owner's CLI spells the ways out, for the refusal message. */
+  commands?: StoreCommands;
+  /** Test seam: called before each file is written; throw to fail that write as a disk would. */
+  fault?: WriteFaultHook;
 }
 
 /**
- * The embedded store. Each collection is a partition kept in memory and written as one JSON file
- * by lowdb's JSONFile adapter, which writes atomically (temp file + rename) and itself coalesces
- * overlapping writes. On top of that, changes are batched for `coalesceMs`, so a burst of
- * thousands of changes costs one file write per partition touched, never one per change.
+ * The embedded store. Each collection is a partition kept in memory and written as one compact
+ * JSON file through a lowdb adapter that is durable (temp file, fsync, previous file kept as
+ * `.bak`, rename, folder fsync). Files are checked when the store opens: a damaged file or a
+ * wrong shape refuses to open (`StoreFileError` naming every file, document and field, and the
+ * way out) rather than start without the data and overwrite it later.
  */
 export async function createLowdbStore(options: LowdbStoreOptions): Promise<Store> {
-  const { dir, coalesceMs = 50, onError = () => {} } = options;
+  const { dir, coalesceMs = 50, onError = () => {}, schemas = {} } = options;
   await mkdir(dir, { recursive: true });
+  const loaded = await loadPartitions(dir, schemas);
+  if (loaded.problems.length > 0) throw await refusal(dir, loaded.problems, schemas, options.commands);
+  // A `<name>.json.tmp` left by a crash is never read, and the partition's next write replaces
+  // it. It is not removed here: another process may have this folder open for writing (a
+  // running agent while `status` looks), and the temp would be its write under way.
 
-  const partitions = new Map<string, Partition>();
-  const dirty = new Set<string>();
-  const stats: StoreStats = { writes: 0, changes: 0 };
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-  // Writes started by the timer: a flush must also wait for them, or it could return while a
-  // change made before it is still on its way to disk.
-  const inFlight = new Set<Promise<void>>();
-
-  const open = (name: string, docs: Doc[]): Partition => {
-    const partition: Partition = {
-      collection: new MemoryCollection<Doc>(name, docs, () => markDirty(name)),
-      file: new JSONFile<PartitionFile>(join(dir, `${name}.json`)),
-    };
-    partitions.set(name, partition);
-    return partition;
+  const files = new Map<string, DurableJsonFile>();
+  const fileOf = (name: string): DurableJsonFile => {
+    let file = files.get(name);
+    if (!file) files.set(name, (file = new DurableJsonFile(partitionFile(dir, name), { fault: options.fault })));
+    return file;
   };
-
-  for (const entry of await readdir(dir)) {
-    if (!entry.endsWith(".json")) continue;
-    const name = entry.slice(0, -".json".length);
-    try {
-      assertCollectionName(name);
-    } catch {
-      continue; // not one of ours
-    }
-    const file = new JSONFile<PartitionFile>(join(dir, entry));
-    let data: PartitionFile | null;
-    try {
-      data = await file.read();
-    } catch (error) {
-      throw new Error(`store file ${join(dir, entry)} is not valid JSON; refusing to start rather than lose it`, {
-        cause: error,
-      });
-    }
-    open(name, Object.values(data?.docs ?? {}));
-  }
-
-  function markDirty(name: string): void {
-    if (closed) throw new Error("store is closed");
-    stats.changes++;
-    dirty.add(name);
-    if (!timer) {
-      timer = setTimeout(() => {
-        timer = undefined;
-        const write = writeDirty();
-        inFlight.add(write);
-        write.catch(onError).finally(() => inFlight.delete(write));
-      }, coalesceMs);
-      timer.unref();
-    }
-  }
-
-  async function writeDirty(): Promise<void> {
-    const names = Array.from(dirty);
-    dirty.clear();
-    await Promise.all(
-      names.map((name) => {
-        const partition = partitions.get(name)!;
-        stats.writes++;
-        return partition.file.write({ version: 1, docs: partition.collection.toJSON() });
-      }),
-    );
-  }
-
-  async function flush(): Promise<void> {
-    if (timer) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
-    const pending = Array.from(inFlight);
-    await writeDirty();
-    await Promise.all(pending);
-  }
-
-  return {
-    collection<T extends Doc>(name: string): Collection<T> {
-      assertCollectionName(name);
-      const partition = partitions.get(name) ?? open(name, []);
-      return partition.collection as unknown as Collection<T>;
+  const writer = {
+    writes: 0,
+    yieldBetweenPartitions: true,
+    async prepare(name: string, docs: ReadonlyMap<string, { id: string }>) {
+      const prepared = await fileOf(name).prepare(docs);
+      return {
+        commit: async () => {
+          await prepared.commit();
+          writer.writes++;
+        },
+        abort: () => prepared.abort(),
+      };
     },
-    flush,
-    async close() {
-      await flush();
-      closed = true;
-    },
-    stats: () => ({ ...stats }),
+    settle: () => syncFolder(dir),
   };
+  return createJournaledStore({ writer, initial: loaded.partitions, coalesceMs, onError });
 }

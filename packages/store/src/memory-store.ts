@@ -1,22 +1,40 @@
-import { MemoryCollection } from "./memory-collection.js";
-import { assertCollectionName, type Collection, type Doc, type Store, type StoreStats } from "./store.js";
+import { createJournaledStore } from "./journaled-store.js";
+import { StoreWriteError } from "./store-errors.js";
+import type { Store } from "./store.js";
 
-/** A Store that never touches disk: for unit tests and benchmarks of logic above the store. */
-export function createMemoryStore(): Store {
-  const collections = new Map<string, MemoryCollection<Doc>>();
-  const stats: StoreStats = { writes: 0, changes: 0 };
-  return {
-    collection<T extends Doc>(name: string): Collection<T> {
-      assertCollectionName(name);
-      let c = collections.get(name);
-      if (!c) {
-        c = new MemoryCollection<Doc>(name, [], () => void stats.changes++);
-        collections.set(name, c);
-      }
-      return c as unknown as Collection<T>;
+export interface MemoryStoreOptions {
+  /**
+   * Called for each partition a write would persist; throw (e.g. an error with `code: "EROFS"`)
+   * to make that write fail, as a disk would. Tests of what owners do on a failed write.
+   */
+  fault?: (collection: string) => void;
+  /** How long changes gather before a (pretend) write. Default 0. */
+  coalesceMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * A Store that never touches disk: for unit tests and benchmarks of logic above the store. It
+ * keeps the same rules as the lowdb store (journal, group commit, rollback on a failed write),
+ * so a `fault` shows exactly what users would see if the disk refused.
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
+  const { fault } = options;
+  return createJournaledStore({
+    coalesceMs: options.coalesceMs ?? 0,
+    onError: options.onError ?? (() => {}),
+    writer: {
+      writes: 0,
+      yieldBetweenPartitions: false,
+      async prepare(name) {
+        try {
+          fault?.(name);
+        } catch (error) {
+          throw new StoreWriteError(`memory:${name}`, error);
+        }
+        return { commit: () => Promise.resolve(), abort: () => Promise.resolve() };
+      },
+      settle: () => Promise.resolve(),
     },
-    flush: () => Promise.resolve(),
-    close: () => Promise.resolve(),
-    stats: () => ({ ...stats }),
-  };
+  });
 }

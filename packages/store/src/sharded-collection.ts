@@ -65,6 +65,10 @@ export class ShardedCollection<T extends Doc> implements Collection<T> {
     return this.#shard(id).update(id, change);
   }
 
+  edit(id: string, change: (doc: T) => void): T | undefined {
+    return this.#shard(id).edit(id, change);
+  }
+
   delete(id: string): boolean {
     return this.#shard(id).delete(id);
   }

@@ -1,3 +1,5 @@
+import type { StoreWriteError } from "./store-errors.js";
+
 /** Anything kept in the store has a string id, unique within its collection. */
 export interface Doc {
   id: string;
@@ -7,6 +9,10 @@ export interface Doc {
  * One partition of the store: a set of documents by id. Reads and writes are synchronous and
  * in memory; durability is asked for separately with `Store.flush()`, so a hot path can change
  * state without waiting for (or causing) a disk write of its own.
+ *
+ * Documents are values: put a new object rather than changing one you got or put (the store
+ * keeps the one it replaced, to put it back if the write fails). For a large document changed
+ * often, `edit` changes it in place and the store keeps a copy instead.
  */
 export interface Collection<T extends Doc> {
   readonly name: string;
@@ -19,6 +25,12 @@ export interface Collection<T extends Doc> {
   put(doc: T): T;
   /** Apply `change` to an existing document; undefined when there is none. */
   update(id: string, change: Partial<T> | ((doc: T) => T)): T | undefined;
+  /**
+   * Changes an existing document in place (undefined when there is none). For large documents
+   * where a copy per change would cost more than the change: the store copies the document
+   * once, when it first changes after a write, so a failed write can still put it back.
+   */
+  edit(id: string, change: (doc: T) => void): T | undefined;
   delete(id: string): boolean;
 }
 
@@ -27,13 +39,34 @@ export interface StoreStats {
   writes: number;
   /** Mutations since the store was opened. */
   changes: number;
+  /** Failed writes whose changes were rolled back. */
+  rollbacks: number;
+}
+
+/** What a failed write undid: the collections now hold what they held after the last good write. */
+export interface RollbackEvent {
+  /** Every collection that changed back (owners rebuild what they derive from them). */
+  collections: string[];
+  error: StoreWriteError;
 }
 
 /** The store port: hub and agent logic depend on this, never on lowdb. */
 export interface Store {
   collection<T extends Doc>(name: string): Collection<T>;
-  /** Resolves once every change made before the call is on disk. Concurrent calls share writes. */
+  /**
+   * Resolves once every change made before the call is durable. Concurrent calls share one
+   * write. Rejects with `StoreWriteError` when a write failed meanwhile: then every change that
+   * was not durable yet has been rolled back in memory (the caller's included), so the caller
+   * must not report its change as done.
+   */
   flush(): Promise<void>;
+  /**
+   * Called (synchronously, before any `flush()` rejects) after a failed write rolled changes
+   * back, so owners can rebuild indexes and caches they keep over those collections. An
+   * operation that changes the store across several turns before it flushes can also listen, to
+   * learn that its earlier changes are gone. Returns the way to stop listening.
+   */
+  onRollback(listener: (event: RollbackEvent) => void): () => void;
   /** Flushes and stops the write timer. */
   close(): Promise<void>;
   stats(): StoreStats;

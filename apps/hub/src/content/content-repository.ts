@@ -41,6 +41,10 @@ export class ContentRepository {
   constructor(store: Store, clock: Clock) {
     this.#store = store;
     this.#clock = clock;
+    // A failed write took items back: their kind's name index is rebuilt on next use.
+    store.onRollback(({ collections }) => {
+      for (const name of collections) if (name.startsWith("content.")) this.#names.delete(name.slice("content.".length) as ContentKind);
+    });
   }
 
   /** Validates and stores a new item (revision 1). 409 if the name is taken, 422 if invalid. */

@@ -1,15 +1,14 @@
-import type { Dashboard, Widget } from "@canopy/api";
+import { DashboardSchema, type Dashboard, type Widget } from "@canopy/api";
 import type { Collection, Store } from "@canopy/store";
+import { z } from "zod";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newSortableId } from "../core/ids.js";
 import { problems } from "../core/problem-error.js";
 import { DEFAULT_DASHBOARD_NAME, defaultWidgets } from "./default-widgets.js";
 
-/** `dashboards` document: the API's `Dashboard` plus whose it is. */
-export interface DashboardRecord extends Dashboard {
-  /** The owner's user id, or an API key's id; nobody else sees or changes it. */
-  ownerId: string;
-}
+/** `dashboards` document: the API's `Dashboard` plus whose it is (the owner's user id, or an API key's id; nobody else sees or changes it). */
+export const DashboardRecord = DashboardSchema.extend({ ownerId: z.string() });
+export type DashboardRecord = z.infer<typeof DashboardRecord>;
 
 export const DASHBOARDS_COLLECTION = "dashboards";
 /** Enough for anyone's views; keeps one user from filling the store. */

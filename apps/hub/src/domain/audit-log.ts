@@ -1,13 +1,7 @@
 import type { Collection, Store } from "@canopy/store";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newSortableId } from "../core/ids.js";
-import { Collections, type AuditRecord } from "./records.js";
-
-interface PartitionIndex {
-  id: "audit-partitions";
-  /** `YYYY-MM`, ascending. */
-  months: string[];
-}
+import { auditCollection, Collections, type AuditRecord, type MetaRecord } from "./records.js";
 
 export interface AuditEntryInput {
   actor: string;
@@ -29,12 +23,12 @@ export interface AuditQuery {
  */
 export class AuditLog {
   readonly #store: Store;
-  readonly #meta: Collection<PartitionIndex>;
+  readonly #meta: Collection<MetaRecord>;
   readonly #clock: Clock;
 
   constructor(store: Store, clock: Clock) {
     this.#store = store;
-    this.#meta = store.collection<PartitionIndex>(Collections.meta);
+    this.#meta = store.collection<MetaRecord>(Collections.meta);
     this.#clock = clock;
   }
 
@@ -79,6 +73,6 @@ export class AuditLog {
   }
 
   #partition(month: string): Collection<AuditRecord> {
-    return this.#store.collection<AuditRecord>(`audit.${month}`);
+    return this.#store.collection<AuditRecord>(auditCollection(month));
   }
 }

@@ -1,88 +1,105 @@
 /**
- * What the hub keeps in its store, one interface per collection. Timestamps are ISO strings so
- * the JSON files stay readable; secrets are only ever kept as hashes.
+ * What the hub keeps in its store, one schema per collection; the types are inferred from them,
+ * and the store checks every document against them when it opens (a wrong shape refuses to
+ * start rather than answer 500 later). Timestamps are ISO strings so the JSON files stay
+ * readable; secrets are only ever kept as hashes. Schemas check shape, not the limits input is
+ * held to (tightening an input limit must not make old files unreadable).
  */
 
-import type { Role } from "@canopy/api";
+import { RoleSchema } from "@canopy/api";
+import { z } from "zod";
 
-export interface UserRecord {
-  id: string;
+const nullableString = z.string().nullable();
+
+export const UserRecord = z.object({
+  id: z.string(),
   /** Lower-cased; unique. */
-  email: string;
-  role: Role;
+  email: z.string(),
+  role: RoleSchema,
   /** `scrypt$N$r$p$salt$hash` */
-  passwordHash: string;
-  createdAt: string;
-}
+  passwordHash: z.string(),
+  createdAt: z.string(),
+});
+export type UserRecord = z.infer<typeof UserRecord>;
 
-export interface SessionRecord {
+export const SessionRecord = z.object({
   /** SHA-256 (hex) of the session token: a stolen store file cannot be replayed as a cookie. */
-  id: string;
-  userId: string;
-  createdAt: string;
-  expiresAt: string;
-}
+  id: z.string(),
+  userId: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type SessionRecord = z.infer<typeof SessionRecord>;
 
-export interface ApiKeyRecord {
-  id: string;
-  name: string;
-  role: Role;
+export const ApiKeyRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: RoleSchema,
   /** SHA-256 (hex) of the secret part of the key. */
-  secretHash: string;
-  createdBy: string;
-  createdAt: string;
-}
+  secretHash: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
 
-export interface TenantRecord {
-  id: string;
-  name: string;
-  description: string;
-  tags: string[];
-  parentId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export const TenantRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  tags: z.array(z.string()),
+  parentId: nullableString,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TenantRecord = z.infer<typeof TenantRecord>;
 
-export interface AgentRecord {
-  id: string;
-  tenantId: string;
+export const AgentRecord = z.object({
+  id: z.string(),
+  tenantId: z.string(),
   /** Raw Ed25519 public key, base64url: the only thing the hub knows about the agent's key. */
-  publicKey: string;
-  hostname: string;
-  platform: string;
-  agentVersion: string;
-  pairedAt: string;
+  publicKey: z.string(),
+  hostname: z.string(),
+  platform: z.string(),
+  agentVersion: z.string(),
+  pairedAt: z.string(),
   /** Set once, never cleared: a revoked key is refused forever. */
-  revokedAt: string | null;
-  revokedBy: string | null;
-  revokedReason: string | null;
+  revokedAt: nullableString,
+  revokedBy: nullableString,
+  revokedReason: nullableString,
   /** Persisted on disconnect only; the live value is in memory while connected. */
-  lastSeenAt: string | null;
-}
+  lastSeenAt: nullableString,
+});
+export type AgentRecord = z.infer<typeof AgentRecord>;
 
-export interface PairingCodeRecord {
+export const PairingCodeRecord = z.object({
   /** HMAC-SHA256 (hex) of the normalised code under the hub's pairing secret. */
-  id: string;
-  tenantId: string;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-  agentId: string | null;
-}
+  id: z.string(),
+  tenantId: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  usedAt: nullableString,
+  agentId: nullableString,
+});
+export type PairingCodeRecord = z.infer<typeof PairingCodeRecord>;
 
-export interface AuditRecord {
-  id: string;
-  at: string;
+export const AuditRecord = z.object({
+  id: z.string(),
+  at: z.string(),
   /** Who: a user's email, `api-key:<name>`, `agent:<agentId>` or `system`. */
-  actor: string;
+  actor: z.string(),
   /** What, as `domain.verb`: `tenant.create`, `agent.pair`, … */
-  action: string;
+  action: z.string(),
   /** What it was done to, as `kind:id`, or null. */
-  target: string | null;
+  target: nullableString,
   /** Non-secret particulars. */
-  detail: Record<string, unknown>;
-}
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
+/** `meta` documents: the audit log's months (`YYYY-MM`, ascending). */
+export const MetaRecord = z.object({ id: z.literal("audit-partitions"), months: z.array(z.string()) });
+export type MetaRecord = z.infer<typeof MetaRecord>;
 
 export const Collections = {
   users: "users",
@@ -93,3 +110,6 @@ export const Collections = {
   pairingCodes: "pairing-codes",
   meta: "meta",
 } as const;
+
+/** One audit partition per month. */
+export const auditCollection = (month: string): string => `audit.${month}`;

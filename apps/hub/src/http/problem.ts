@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { StoreWriteError } from "@canopy/store";
 import type { Logger } from "pino";
 import { ProblemError } from "../core/problem-error.js";
 import { GatewayError } from "../gateway/gateway-error.js";
@@ -55,6 +56,11 @@ export function toProblem(error: unknown, logger: Logger): ProblemError {
     if (error.code === "not_connected") return new ProblemError(409, "tenant_offline", "the tenant's agent is not connected");
     if (error.code === "rpc_timeout") return new ProblemError(504, "agent_timeout", "the tenant's agent did not answer in time");
     return new ProblemError(502, "agent_error", `the tenant's agent could not answer (${error.code}): ${error.message}`);
+  }
+  if (error instanceof StoreWriteError) {
+    // The change was rolled back in memory: nothing of it is visible, nothing was announced.
+    logger.error({ err: error, file: error.file, errno: error.errno }, "a change could not be saved");
+    return new ProblemError(503, "store_unavailable", `the hub could not save this change: ${error.reason}; nothing was changed`);
   }
   if (error instanceof HTTPException && error.status < 500) {
     return new ProblemError(error.status, exceptionCodes[error.status] ?? "bad_request", error.message || (titles[error.status] ?? "Bad Request"));

@@ -3,7 +3,7 @@ import type { Insight } from "@canopy/protocol";
 import { ShardedCollection, type Store } from "@canopy/store";
 import type { InsightEntry } from "./insight-entry.js";
 import { InsightIndex } from "./insight-index.js";
-import { InsightCollections, entryOf, type InsightRecord } from "./insight-records.js";
+import { InsightCollections, entryOf, tenantOfShard, type InsightRecord } from "./insight-records.js";
 
 export interface AppliedInsights {
   /** Entries that are new or changed (in batch order). */
@@ -26,6 +26,11 @@ export class InsightBook {
 
   constructor(store: Store) {
     this.#store = store;
+    // A failed write took insights back: the tenants they belong to are indexed again from the store.
+    store.onRollback(({ collections }) => {
+      const tenants = new Set(collections.map(tenantOfShard).filter((tenantId) => tenantId !== undefined));
+      for (const tenantId of tenants) this.#reindex(tenantId);
+    });
   }
 
   /** Indexes what the store holds for these tenants (hub start). */
@@ -66,6 +71,11 @@ export class InsightBook {
     this.#partition(tenantId).clear();
     this.#partitions.delete(tenantId);
     return this.index.removeTenant(tenantId);
+  }
+
+  #reindex(tenantId: string): void {
+    this.index.removeTenant(tenantId);
+    for (const record of this.#partition(tenantId).all()) this.index.upsert(entryOf(tenantId, record));
   }
 
   /** The tenant's documents; a change rewrites one of its 16 shard files, not all it holds. */

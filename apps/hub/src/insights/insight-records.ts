@@ -1,4 +1,5 @@
-import type { InsightStatus, TenantInsight } from "@canopy/api";
+import { InsightStatusSchema, TenantInsightSchema } from "@canopy/api";
+import { z } from "zod";
 import type { InsightEntryInput } from "./insight-entry.js";
 import { hubInsightId } from "./insight-entry.js";
 
@@ -12,7 +13,8 @@ import { hubInsightId } from "./insight-entry.js";
  * - `insight-updates`: changes asked from the hub that the tenant's agent has not acknowledged.
  * - `insight-update-errors`: the last refused change per insight, until the next change.
  */
-export type InsightRecord = TenantInsight;
+export const InsightRecord = TenantInsightSchema;
+export type InsightRecord = z.infer<typeof InsightRecord>;
 
 export const InsightCollections = {
   /** The sharded collection's name; its shards are `<name>.<0-15>` (a `ShardedCollection`). */
@@ -21,35 +23,45 @@ export const InsightCollections = {
   updateErrors: "insight-update-errors",
 } as const;
 
-export interface CommentRecord {
-  id: string;
-  author: string;
-  body: string;
-  at: string;
+const TENANT_SHARD = /^insights\.([0-9a-f]+)\.\d+$/;
+
+/** The tenant whose insight shard a collection is (`insights.<hex>.<n>`), or undefined. */
+export function tenantOfShard(collection: string): string | undefined {
+  const hex = TENANT_SHARD.exec(collection)?.[1];
+  return hex === undefined ? undefined : Buffer.from(hex, "hex").toString("utf8");
 }
 
-export interface PendingUpdateRecord {
+export const CommentRecord = z.object({ id: z.string(), author: z.string(), body: z.string(), at: z.string() });
+export type CommentRecord = z.infer<typeof CommentRecord>;
+
+export const PendingUpdateRecord = z.object({
   /** The update id the agent's ack names. */
-  id: string;
-  tenantId: string;
-  localId: string;
-  changes: { status?: InsightStatus; assignee?: string | null; comment?: CommentRecord };
+  id: z.string(),
+  tenantId: z.string(),
+  localId: z.string(),
+  changes: z.object({
+    status: InsightStatusSchema.optional(),
+    assignee: z.string().nullable().optional(),
+    comment: CommentRecord.optional(),
+  }),
   /** Who asked (the audit actor: a user's email or `api-key:<name>`). */
-  actor: string;
-  requestedAt: string;
+  actor: z.string(),
+  requestedAt: z.string(),
   /** Order of requests across the hub: updates are (re)sent in this order. */
-  seq: number;
-}
+  seq: z.number().int(),
+});
+export type PendingUpdateRecord = z.infer<typeof PendingUpdateRecord>;
 
-export interface UpdateErrorRecord {
+export const UpdateErrorRecord = z.object({
   /** The hub insight id. */
-  id: string;
-  tenantId: string;
-  updateId: string;
-  error: string;
-  at: string;
-  requestedBy: string;
-}
+  id: z.string(),
+  tenantId: z.string(),
+  updateId: z.string(),
+  error: z.string(),
+  at: z.string(),
+  requestedBy: z.string(),
+});
+export type UpdateErrorRecord = z.infer<typeof UpdateErrorRecord>;
 
 /** The index entry of a stored insight. */
 export function entryOf(tenantId: string, record: InsightRecord): InsightEntryInput {

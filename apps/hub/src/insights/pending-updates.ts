@@ -32,7 +32,10 @@ export class PendingUpdates {
   constructor(store: Store) {
     this.#updates = store.collection<PendingUpdateRecord>(InsightCollections.updates);
     this.#errors = store.collection<UpdateErrorRecord>(InsightCollections.updateErrors);
-    for (const record of this.#updates.all().sort(bySeq)) this.#remember(record);
+    this.#rebuild();
+    store.onRollback(({ collections }) => {
+      if (collections.includes(InsightCollections.updates)) this.#rebuild();
+    });
   }
 
   get size(): number {
@@ -92,6 +95,13 @@ export class PendingUpdates {
   dropTenant(tenantId: string): void {
     for (const record of this.forTenant(tenantId)) this.remove(record.id);
     for (const error of this.#errors.filter((e) => e.tenantId === tenantId)) this.#errors.delete(error.id);
+  }
+
+  /** The memory indexes from the collection (start, and after a failed write took updates back). */
+  #rebuild(): void {
+    this.#byTenant.clear();
+    this.#byInsight.clear();
+    for (const record of this.#updates.all().sort(bySeq)) this.#remember(record);
   }
 
   #remember(record: PendingUpdateRecord): void {

@@ -50,7 +50,8 @@ export class PushBook implements DeliveryBook {
     const revision = this.#catalogue.revision(entry.kind, entry.itemId, entry.revision);
     if (!revision) return undefined;
     const item = deliveredItem({ kind: entry.kind, itemId: entry.itemId, revision: revision.revision, hash: revision.hash, body: revision.body }, entry.options);
-    const sizeKey = `${entry.itemId}:${entry.revision}:${entry.options.scheduledSearches}:${entry.options.scheduledReports}`;
+    // By the body's hash, not the revision number: a failed write can roll a revision back and the next save reuse its number.
+    const sizeKey = `${revision.hash}:${entry.options.scheduledSearches}:${entry.options.scheduledReports}`;
     let bytes = this.#sizes.get(sizeKey);
     if (bytes === undefined) {
       bytes = JSON.stringify(item.body)?.length ?? 0;

@@ -77,6 +77,7 @@ export class PushEngine {
     this.control = new PushControl({ engine: this, audit: options.audit, flush: () => store.flush() });
     this.reads = new PushReads(this.ledger, clock);
     this.control.recover();
+    store.onRollback(() => this.reconciler.resync());
   }
 
   /** What the gateway talks to. */

@@ -13,6 +13,9 @@ import {
   type TenantResultsDoc,
 } from "./push-records.js";
 
+const PUSH_COLLECTION = /^(pushes$|push-plan\.|push-results\.)/;
+const isPushCollection = (name: string): boolean => PUSH_COLLECTION.test(name);
+
 interface Plan {
   doc: PushPlanDoc;
   byKey: Map<ItemKey, PushPlanDoc["items"][number]>;
@@ -44,6 +47,9 @@ export class PushLedger {
     this.#store = store;
     this.#clock = clock;
     this.#pushes = store.collection<PushRecord>(pushCollections.pushes);
+    store.onRollback(({ collections }) => {
+      if (collections.some(isPushCollection)) this.#forgetDerived();
+    });
   }
 
   /** Records a new push with every result pending. */
@@ -97,8 +103,7 @@ export class PushLedger {
     const progress = this.progress(pushId);
     progress[current.status]--;
     progress[status]++;
-    doc.results[key] = error === undefined ? { status } : { status, error };
-    results.put(doc);
+    results.edit(tenantId, (held) => void (held.results[key] = error === undefined ? { status } : { status, error }));
     this.#bump(pushId);
     this.#changes.push({ pushId, tenantId, key });
     this.#settle(pushId);
@@ -168,6 +173,18 @@ export class PushLedger {
     if (state === record.state) return;
     const finishedAt = state === "running" ? null : isoAt(this.#clock());
     this.#pushes.put({ ...record, state, finishedAt, progress: { ...progress } });
+  }
+
+  /**
+   * A failed write took pushes, plans or results back: counts are recounted and plans reread
+   * when next asked for, every cached push JSON is rebuilt, and result changes not yet
+   * announced are dropped (they did not happen).
+   */
+  #forgetDerived(): void {
+    for (const pushId of new Set([...this.#versions.keys(), ...this.#progress.keys(), ...this.#plans.keys()])) this.#bump(pushId);
+    this.#progress.clear();
+    this.#plans.clear();
+    this.#changes = [];
   }
 
   #bump(pushId: string): void {

@@ -1,6 +1,7 @@
-import type { PushOptions as ApiPushOptions, PushProgress, PushResultStatus, PushState, PushTargets } from "@canopy/api";
-import type { ContentKind, PushOptions as TransformOptions } from "@canopy/content";
-import type { ContentRef } from "@canopy/protocol";
+import { PushOptionsSchema, PushProgressSchema, PushResultStatusSchema, PushStateSchema, PushTargetsSchema, type PushProgress, type PushState } from "@canopy/api";
+import { ContentKind } from "@canopy/content";
+import { ContentRef } from "@canopy/protocol";
+import { z } from "zod";
 
 /**
  * What the push engine keeps in the store. Everything that grows with items × tenants is
@@ -36,89 +37,96 @@ function hexOf(id: string): string {
 export type ItemKey = string;
 export const itemKey = (kind: ContentKind, name: string): ItemKey => `${kind}:${name}`;
 
+const include = z.enum(["include", "ignore"]);
+
 /** The value a tenant should hold for one item (what a push decided). */
-export interface DesiredValue {
-  kind: ContentKind;
-  name: string;
+export const DesiredValue = z.object({
+  kind: ContentKind,
+  name: z.string(),
   /** The catalogue item and revision the body comes from (revisions are kept after deletion). */
-  itemId: string;
-  revision: number;
+  itemId: z.string(),
+  revision: z.number().int(),
   /** Hash of the body as delivered (after the push transform). */
-  hash: string;
-  pushId: string;
+  hash: z.string(),
+  pushId: z.string(),
   /** The push's transform options, needed to rebuild the body for delivery. */
-  options: TransformOptions;
+  options: z.object({ scheduledSearches: include, scheduledReports: include }),
   /** Items of the same push this one is attached to: if one fails, this one is skipped. */
-  dependsOn: ContentRef[];
-}
+  dependsOn: z.array(ContentRef),
+});
+export type DesiredValue = z.infer<typeof DesiredValue>;
 
 /** `desired.<tenant>` document: the desired value and what it replaced (put back by a stop). */
-export interface DesiredEntry extends DesiredValue {
-  id: ItemKey;
-  previous: DesiredValue | null;
-}
+export const DesiredEntry = DesiredValue.extend({
+  id: z.string(),
+  previous: DesiredValue.nullable(),
+});
+export type DesiredEntry = z.infer<typeof DesiredEntry>;
 
 /** `reported.<tenant>` document (id `kind:name`; kept small, a tenant holds thousands): the agent's word about one item. */
-export interface ReportedEntry {
-  id: ItemKey;
+export const ReportedEntry = z.object({
+  id: z.string(),
   /** The hash the agent holds; null when it holds nothing under this name (only a refusal is known). */
-  hash: string | null;
-  revision: number;
+  hash: z.string().nullable(),
+  revision: z.number().int(),
   /** The push that last applied it, as the agent recorded it. */
-  pushId: string | null;
+  pushId: z.string().nullable(),
   /** Changed (or deleted) on the tenant since it was applied. */
-  drifted: boolean;
+  drifted: z.boolean(),
   /** The agent refused this hash (failed or skipped): not resent until a retry or a new push. */
-  failedHash?: string;
-  error?: string;
-}
+  failedHash: z.string().optional(),
+  error: z.string().optional(),
+});
+export type ReportedEntry = z.infer<typeof ReportedEntry>;
 
 export type PushType = "push" | "rollback";
 
 /** `pushes` document: small on purpose, it is rewritten whenever a push changes state. */
-export interface PushRecord {
-  id: string;
-  type: PushType;
-  state: PushState;
-  createdBy: string;
-  createdAt: string;
-  finishedAt: string | null;
-  stoppedBy: string | null;
-  title: string;
-  kinds: ContentKind[];
-  itemCount: number;
-  tenantCount: number;
-  targets: PushTargets;
-  options: ApiPushOptions;
+export const PushRecord = z.object({
+  id: z.string(),
+  type: z.enum(["push", "rollback"]),
+  state: PushStateSchema,
+  createdBy: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  stoppedBy: z.string().nullable(),
+  title: z.string(),
+  kinds: z.array(ContentKind),
+  itemCount: z.number().int(),
+  tenantCount: z.number().int(),
+  targets: PushTargetsSchema,
+  options: PushOptionsSchema,
   /** Counts as of the last state change; the engine keeps live counts in memory. */
-  progress: PushProgress;
-}
+  progress: PushProgressSchema,
+});
+export type PushRecord = z.infer<typeof PushRecord>;
 
 /** One resolved item of a push (the body is read from the catalogue's revision when sent). */
-export interface PlannedItem extends DesiredValue {
-  key: ItemKey;
-}
+export type PlannedItem = DesiredValue & { key: ItemKey };
 
 /** `push-plan.<push>` document (id `plan`): written once, when the push is made. */
-export interface PushPlanDoc {
-  id: "plan";
-  items: Omit<PlannedItem, "pushId" | "options">[];
-  tenantIds: string[];
-}
+export const PushPlanDoc = z.object({
+  id: z.literal("plan"),
+  items: z.array(DesiredValue.omit({ pushId: true, options: true }).extend({ key: z.string() })),
+  tenantIds: z.array(z.string()),
+});
+export type PushPlanDoc = z.infer<typeof PushPlanDoc>;
 
-export interface ResultEntry {
-  status: PushResultStatus;
-  error?: string;
-}
+export const ResultEntry = z.object({
+  status: PushResultStatusSchema,
+  error: z.string().optional(),
+});
+export type ResultEntry = z.infer<typeof ResultEntry>;
 
 /**
- * `push-results.<push>` document, one per tenant. The map is changed in place and the doc put
- * back: copying thousands of entries per acknowledgement would make a push quadratic.
+ * `push-results.<push>` document, one per tenant. The map is changed in place (`edit`) rather
+ * than copied: copying thousands of entries per acknowledgement would make a push quadratic.
  */
-export interface TenantResultsDoc {
-  id: string;
-  results: Record<ItemKey, ResultEntry>;
-}
+export const TenantResultsDoc = z.object({
+  id: z.string(),
+  results: z.record(z.string(), ResultEntry),
+});
+export type TenantResultsDoc = z.infer<typeof TenantResultsDoc>;
 
 export const emptyProgress = (): PushProgress => ({ total: 0, applied: 0, unchanged: 0, failed: 0, skipped: 0, stopped: 0, pending: 0 });
 

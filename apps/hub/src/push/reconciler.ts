@@ -127,6 +127,19 @@ export class Reconciler implements ContentPort {
     this.#schedule(peer);
   }
 
+  /**
+   * A failed store write took changes back (acks, results, reported state): every desired key
+   * of every agent is looked at again, as after a manifest. After a pause that doubles while it
+   * keeps happening, so a disk that stays read-only does not make the hub resend in a loop.
+   */
+  resync(): void {
+    for (const peer of this.#peers.values()) {
+      if (!peer.ready) continue;
+      for (const key of this.#book.desiredKeys(peer.link.tenantId)) peer.dirty.add(key);
+      this.#backOff(peer);
+    }
+  }
+
   /** Whether `key` is in a batch on its way to the tenant's agent. */
   inFlight(tenantId: string, key: ItemKey, pushId: string): boolean {
     return this.#peers.get(tenantId)?.sending.get(key)?.pushId === pushId;

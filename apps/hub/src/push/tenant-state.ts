@@ -35,6 +35,10 @@ export class TenantState {
   constructor(store: Store, tenantIds: () => Iterable<string>) {
     this.#store = store;
     this.#tenantIds = tenantIds;
+    // A failed write took desired state back: the index is rebuilt from the store on next use.
+    store.onRollback(({ collections }) => {
+      if (collections.some((name) => name.startsWith("desired."))) this.#itemIndex = undefined;
+    });
   }
 
   desired(tenantId: string, key: ItemKey): DesiredEntry | undefined {

@@ -54,6 +54,8 @@ export function authRoutes(api: OpenAPIHono<HubEnv>): void {
     attempt.release();
     const { token } = hub.sessions.create(user.id);
     hub.audit.record({ actor: user.email, action: "auth.login", target: `user:${user.id}`, detail: { clientAddress: address } });
+    // A session the store could not keep would vanish with the next failed write: no cookie for it.
+    await hub.store.flush();
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: "Lax",
@@ -64,12 +66,13 @@ export function authRoutes(api: OpenAPIHono<HubEnv>): void {
     return c.json({ user: { id: user.id, email: user.email, role: user.role } }, 200);
   });
 
-  api.openapi(logout, (c) => {
+  api.openapi(logout, async (c) => {
     const hub = c.get("hub");
     const principal = c.get("principal");
     if (principal?.kind === "session") {
       hub.sessions.revoke(principal.token);
       hub.audit.record({ actor: principal.actor, action: "auth.logout", target: `user:${principal.userId}` });
+      await hub.store.flush();
     }
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.body(null, 204);

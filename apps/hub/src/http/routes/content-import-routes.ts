@@ -1,4 +1,5 @@
 import { CONTENT_IMPORT_MAX_BYTES, ContentImportJsonSchema, ContentImportResultSchema } from "@canopy/api";
+import { watchForRollback } from "@canopy/store";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { importContent, type ImportInput, type ImportOutcome } from "../../content/content-import.js";
 import { contentSummaryJson } from "../../content/content-views.js";
@@ -69,12 +70,20 @@ export function contentImportRoutes(api: OpenAPIHono<HubEnv>): void {
         input = { type: "yaml", text };
       }
       const actor = principalOf(c).actor;
-      const outcome = await importContent(hub.content, input, actor);
-      if (outcome.created.length + outcome.updated.length + outcome.unchanged.length + outcome.refused.length === 0) {
-        throw problems.invalid([{ path: "", message: "the import holds no documents" }]);
+      // The import saves over many turns: a write that fails meanwhile takes some of it back.
+      const rollbacks = watchForRollback(hub.store);
+      let outcome: ImportOutcome;
+      try {
+        outcome = await importContent(hub.content, input, actor);
+        rollbacks.check();
+        if (outcome.created.length + outcome.updated.length + outcome.unchanged.length + outcome.refused.length === 0) {
+          throw problems.invalid([{ path: "", message: "the import holds no documents" }]);
+        }
+        hub.audit.record({ actor, action: "content.import", target: null, detail: auditDetail(outcome) });
+        await hub.store.flush();
+      } finally {
+        rollbacks.stop();
       }
-      hub.audit.record({ actor, action: "content.import", target: null, detail: auditDetail(outcome) });
-      await hub.store.flush();
       const summary = (item: ImportOutcome["created"][number]) => contentSummaryJson(item, hub.sync);
       return c.json(
         {

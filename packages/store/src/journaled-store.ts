@@ -1,0 +1,201 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { MemoryCollection } from "./memory-collection.js";
+import { StoreWriteError } from "./store-errors.js";
+import { assertCollectionName, type Collection, type Doc, type RollbackEvent, type Store, type StoreStats } from "./store.js";
+
+/** Where a store's partitions go: files (lowdb), or nowhere (memory). */
+export interface PartitionWriter {
+  /**
+   * Makes `docs` (a snapshot: nothing changes it) ready to replace the partition, without
+   * replacing it yet. Throws StoreWriteError when the disk refuses.
+   */
+  prepare(name: string, docs: ReadonlyMap<string, Doc>): Promise<{ commit(): Promise<void>; abort(): Promise<void> }>;
+  /** After the commits of one write: makes them durable (the folder's fsync). */
+  settle(): Promise<void>;
+  /** Partition files written so far. */
+  readonly writes: number;
+  /** Give the event loop a turn between partitions (a writer that serializes; not the memory store, which stays microtask-only). */
+  readonly yieldBetweenPartitions: boolean;
+}
+
+export interface JournaledStoreOptions {
+  writer: PartitionWriter;
+  /** Partitions read at open. */
+  initial?: Iterable<[string, Doc[]]>;
+  /** How long changes gather before one write per dirty partition. */
+  coalesceMs: number;
+  /** A failed write no `flush()` was waiting for, or a rollback listener that threw. */
+  onError: (error: unknown) => void;
+}
+
+/** Partitions being written at once: enough to overlap fsyncs, few enough to bound memory. */
+const CONCURRENT_PARTITION_WRITES = 8;
+
+interface WriteCycle {
+  /** Every change numbered up to this one is in this write (or was durable before it). */
+  readonly upTo: number;
+  readonly done: Promise<void>;
+}
+
+/**
+ * The store's durability rules, shared by both stores over a writer: changes apply in memory at
+ * once and are journaled; writes are coalesced (after `coalesceMs`, or when someone flushes) and
+ * shared by every flush waiting for them (group commit); a write prepares every dirty partition
+ * (yielding to the event loop between them) before it replaces any; and a failed write rolls
+ * every change that is not durable back, tells the rollback listeners, then rejects.
+ */
+export function createJournaledStore(options: JournaledStoreOptions): Store {
+  const { writer, coalesceMs, onError } = options;
+  const partitions = new Map<string, MemoryCollection<Doc>>();
+  const dirty = new Set<string>();
+  const listeners = new Set<(event: RollbackEvent) => void>();
+  const stats = { changes: 0, rollbacks: 0 };
+  let timer: NodeJS.Timeout | undefined;
+  let running: WriteCycle | undefined;
+  let closed = false;
+
+  const open = (name: string, docs: Doc[]): MemoryCollection<Doc> => {
+    const partition = new MemoryCollection<Doc>(name, docs, () => markDirty(name));
+    partitions.set(name, partition);
+    return partition;
+  };
+  for (const [name, docs] of options.initial ?? []) open(name, docs);
+
+  function markDirty(name: string): void {
+    if (closed) throw new Error("store is closed");
+    stats.changes++;
+    dirty.add(name);
+    if (!timer && !running) schedule();
+  }
+
+  function schedule(): void {
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (running) return; // the running write schedules the next one when it ends
+      startCycle().done.catch(onError);
+    }, coalesceMs);
+    timer.unref();
+  }
+
+  function startCycle(): WriteCycle {
+    const cycle: WriteCycle = {
+      upTo: stats.changes,
+      done: write().then(() => {
+        running = undefined;
+        // Changes made while it ran get their own write (or the next flush's).
+        if (dirty.size > 0 && !timer && !closed) schedule();
+      }, (error: unknown) => {
+        // No retry by itself after a failure (a read-only disk would fail every few ms): the next change or flush writes.
+        running = undefined;
+        throw error;
+      }),
+    };
+    running = cycle;
+    return cycle;
+  }
+
+  async function write(): Promise<void> {
+    const names = Array.from(dirty);
+    const prepared: { name: string; commit(): Promise<void>; abort(): Promise<void> }[] = [];
+    const inFlight = new Set<Promise<void>>();
+    let failure: StoreWriteError | undefined;
+    for (const [index, name] of names.entries()) {
+      // One partition per turn: serializing a large one must not hold every other request up.
+      if (index > 0 && writer.yieldBetweenPartitions) await nextTurn();
+      if (failure) break;
+      const partition = partitions.get(name)!;
+      dirty.delete(name);
+      partition.journal.seal();
+      const step = writer
+        .prepare(name, partition.snapshot())
+        .then(
+          (ready) => void prepared.push({ name, ...ready }),
+          (error: unknown) => void (failure ??= asWriteError(name, error)),
+        )
+        .finally(() => partition.release());
+      inFlight.add(step);
+      void step.finally(() => inFlight.delete(step));
+      if (inFlight.size >= CONCURRENT_PARTITION_WRITES) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    if (failure) {
+      await Promise.all(prepared.map((p) => p.abort()));
+      throw rollBack(failure);
+    }
+    // Every new content is on disk: now replace the files.
+    const outcomes = await Promise.allSettled(prepared.map((p) => p.commit()));
+    const replaced = prepared.filter((_, i) => outcomes[i]!.status === "fulfilled").map((p) => p.name);
+    const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    let settleError: unknown;
+    if (!refused) await writer.settle().catch((error: unknown) => void (settleError = error ?? new Error("sync failed")));
+    if (refused || settleError !== undefined) {
+      // Files already replaced hold changes memory no longer does: the next write puts them back.
+      throw rollBack(asWriteError(prepared[0]!.name, refused ? refused.reason : settleError), replaced);
+    }
+    for (const { name } of prepared) partitions.get(name)!.journal.durable();
+  }
+
+  /**
+   * Every change that is not durable goes back; listeners hear which collections changed.
+   * `rewrite`: partitions whose file may hold what memory no longer does, written again next time.
+   */
+  function rollBack(error: StoreWriteError, rewrite: readonly string[] = []): StoreWriteError {
+    const collections: string[] = [];
+    dirty.clear();
+    for (const [name, partition] of partitions) if (partition.rollBack()) collections.push(name);
+    for (const name of rewrite) {
+      partitions.get(name)!.journal.rewrite();
+      dirty.add(name);
+    }
+    stats.rollbacks++;
+    const event: RollbackEvent = { collections, error };
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (listenerError) {
+        onError(listenerError);
+      }
+    }
+    return error;
+  }
+
+  async function flush(): Promise<void> {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    const target = stats.changes;
+    for (;;) {
+      const cycle = running;
+      if (cycle) {
+        // A failure rejects here too: its rollback took every non-durable change, ours included.
+        await cycle.done;
+        if (cycle.upTo >= target) return;
+        continue;
+      }
+      if (dirty.size === 0) return;
+      startCycle();
+    }
+  }
+
+  return {
+    collection<T extends Doc>(name: string): Collection<T> {
+      assertCollectionName(name);
+      return (partitions.get(name) ?? open(name, [])) as unknown as Collection<T>;
+    },
+    flush,
+    onRollback(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    async close() {
+      await flush();
+      closed = true;
+    },
+    stats: (): StoreStats => ({ writes: writer.writes, changes: stats.changes, rollbacks: stats.rollbacks }),
+  };
+}
+
+function asWriteError(name: string, error: unknown): StoreWriteError {
+  return error instanceof StoreWriteError ? error : new StoreWriteError(name, error);
+}

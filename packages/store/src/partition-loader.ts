@@ -1,0 +1,77 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { schemaFor, type CollectionSchemas } from "./collection-schemas.js";
+import { backupPath } from "./durable-json-file.js";
+import { parsePartition } from "./partition-file.js";
+import type { StoreFileProblem } from "./store-errors.js";
+import { assertCollectionName, type Doc } from "./store.js";
+
+const SUFFIX = ".json";
+
+/** What a folder holds: every readable partition, and what is wrong with the others. */
+export interface LoadedPartitions {
+  partitions: Map<string, Doc[]>;
+  problems: StoreFileProblem[];
+}
+
+/** The collection names of the partition files in `dir` (other files are not the store's). */
+export async function partitionNames(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const entry of await readdir(dir)) {
+    if (!entry.endsWith(SUFFIX)) continue;
+    const name = entry.slice(0, -SUFFIX.length);
+    try {
+      assertCollectionName(name);
+    } catch {
+      continue; // not one of ours
+    }
+    names.push(name);
+  }
+  return names.sort();
+}
+
+export const partitionFile = (dir: string, name: string): string => join(dir, `${name}${SUFFIX}`);
+
+/** Reads and checks one partition file (its shape, then each document against its schema). */
+export async function readPartition(file: string, collection: string, schemas: CollectionSchemas) {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "EUNKNOWN";
+    return { ok: false as const, problems: [{ collection, file, message: `could not be read (${code})` }] };
+  }
+  return parsePartition(text, { collection, file }, schemaFor(schemas, collection));
+}
+
+/** Every partition in `dir`, checked; a damaged file leaves its problems and no partition. */
+export async function loadPartitions(dir: string, schemas: CollectionSchemas): Promise<LoadedPartitions> {
+  const loaded: LoadedPartitions = { partitions: new Map(), problems: [] };
+  for (const name of await partitionNames(dir)) {
+    const parsed = await readPartition(partitionFile(dir, name), name, schemas);
+    if (parsed.ok) loaded.partitions.set(name, parsed.docs);
+    else loaded.problems.push(...parsed.problems);
+  }
+  return loaded;
+}
+
+/** The last good copy of a partition, when there is one and it reads cleanly. */
+export interface BackupInfo {
+  file: string;
+  documents: number;
+  /** When it was written (its mtime). */
+  writtenAt: Date;
+}
+
+export async function readBackup(dir: string, name: string, schemas: CollectionSchemas): Promise<BackupInfo | StoreFileProblem[] | null> {
+  const file = backupPath(partitionFile(dir, name));
+  let info;
+  try {
+    info = await stat(file);
+  } catch {
+    return null;
+  }
+  const parsed = await readPartition(file, name, schemas);
+  if (!parsed.ok) return parsed.problems;
+  return { file, documents: parsed.docs.length, writtenAt: info.mtime };
+}

@@ -1,0 +1,61 @@
+import type { Doc } from "./store.js";
+
+/**
+ * What a partition held before the changes that are not durable yet: per document id, its
+ * value after the last good write (undefined: it did not exist). Two generations: the changes a
+ * write in progress carries (`writing`), and those made since it began (`pending`). A good write
+ * drops `writing`; a failed one puts both back, newest first, so the partition returns to what
+ * is on disk.
+ */
+export class UndoJournal<T extends Doc> {
+  #pending: Map<string, T | undefined> | undefined;
+  #writing: Map<string, T | undefined> | undefined;
+
+  /** Changed since the last write began (or marked to be written again). */
+  get dirty(): boolean {
+    return this.#pending !== undefined;
+  }
+
+  /**
+   * Before a document changes: keeps its current value, once per generation. `copy` when the
+   * caller changes the document in place (the kept value must not change with it).
+   */
+  record(id: string, current: T | undefined, copy: boolean): void {
+    const pending = (this.#pending ??= new Map());
+    if (pending.has(id)) return;
+    pending.set(id, copy && current !== undefined ? structuredClone(current) : current);
+  }
+
+  /** A write takes the current content: what changes from now on belongs to the next one. */
+  seal(): void {
+    if (this.#writing) throw new Error("a partition was sealed twice for one write");
+    this.#writing = this.#pending ?? new Map();
+    this.#pending = undefined;
+  }
+
+  /** The sealed content is on disk. */
+  durable(): void {
+    this.#writing = undefined;
+  }
+
+  /** The disk may not hold what memory holds (a write went halfway): write it again next time. */
+  rewrite(): void {
+    this.#pending ??= new Map();
+  }
+
+  /** Puts every document changed since the last good write back; true when anything changed. */
+  undo(docs: Map<string, T>): boolean {
+    let changed = false;
+    for (const generation of [this.#pending, this.#writing]) {
+      if (!generation) continue;
+      for (const [id, prior] of generation) {
+        if (prior === undefined) docs.delete(id);
+        else docs.set(id, prior);
+        changed = true;
+      }
+    }
+    this.#pending = undefined;
+    this.#writing = undefined;
+    return changed;
+  }
+}
