@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
+import { StoreWriteError } from "@canopy/store";
 import { Hono } from "hono";
 import { INGEST_HOST, INGEST_PATH, ingestUrl } from "./ingest-address.js";
 import { type IngestFailure, type IngestLimits, readIngestBody } from "./ingest-body.js";
@@ -85,6 +86,9 @@ export function createIngestApp(options: Pick<IngestServerOptions, "token" | "lo
   app.notFound((c) => c.json({ error: `not found; POST insights to ${INGEST_PATH}` }, 404));
   app.onError((error, c) => {
     options.logger.error({ err: error.message }, "ingest request failed");
+    // The disk refused the write: nothing was stored (the store rolled back), so the sender
+    // may retry as is, and should hear why rather than a bare 500.
+    if (error instanceof StoreWriteError) return c.json({ error: `the agent could not store these insights: ${error.reason}; nothing was stored, send them again later` }, 503);
     return c.json({ error: "internal error" }, 500);
   });
   return app;
