@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer, type Server } from "./processes.js";
+import { startServer, type Server, type ServerOptions } from "./processes.js";
 
 const HUB_BIN = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
 const EMAIL = "bench@canopy.local";
@@ -10,10 +10,10 @@ const PASSWORD = "bench-password-123";
 export type HubApi = <R>(method: string, path: string, payload?: unknown) => Promise<R>;
 
 /** `canopy-hub start` as its own process (so its RSS is its own), on loopback, data in `<dir>/hub`. */
-export function startBenchHub(dir: string, port = 0): Promise<Server> {
+export function startBenchHub(dir: string, port = 0, options: Omit<ServerOptions, "env"> = {}): Promise<Server> {
   return startServer(HUB_BIN, ["start", "--port", String(port), "--host", "127.0.0.1", "--data-dir", join(dir, "hub")], {
-    CANOPY_ADMIN_EMAIL: EMAIL,
-    CANOPY_ADMIN_PASSWORD: PASSWORD,
+    ...options,
+    env: { CANOPY_ADMIN_EMAIL: EMAIL, CANOPY_ADMIN_PASSWORD: PASSWORD },
   });
 }
 
