@@ -11,6 +11,7 @@ import { createLowdbStore, type Store } from "@canopy/store";
 import { webRoot as defaultWebRoot } from "@canopy/web";
 import { systemClock, type Clock } from "./core/clock.js";
 import { DEFAULT_PAIRING_TTL_SECONDS } from "./domain/pairing-codes.js";
+import { agentBudgets, type AgentBudgets } from "./gateway/agent-budgets.js";
 import { createAgentTransport, type AgentTransport } from "./gateway/ws-transport.js";
 import { ephemeralHubKey, loadOrCreateHubKey } from "./hub-key.js";
 import type { HubEnv } from "./http/context.js";
@@ -41,6 +42,8 @@ export interface HubOptions {
   handshakeTimeoutMs?: number;
   /** How long ping and rpc wait for the agent. Default 10000. */
   rpcTimeoutMs?: number;
+  /** What one agent may cost (frames, bytes, insights per second, …); each field defaults to `DEFAULT_AGENT_BUDGETS`. */
+  agentBudgets?: Partial<AgentBudgets>;
 }
 
 export interface HubStartInfo {
@@ -102,6 +105,7 @@ interface Settings {
   pairingTtlSeconds: number;
   handshakeTimeoutMs: number;
   rpcTimeoutMs: number;
+  agentBudgets: AgentBudgets;
 }
 
 /** Checked before anything starts, so a bad option throws from `createHub` itself. */
@@ -111,6 +115,7 @@ function settingsFrom(options: HubOptions): Settings {
     pairingTtlSeconds: positive("pairingTtlSeconds", options.pairingTtlSeconds, DEFAULT_PAIRING_TTL_SECONDS, MAX_PAIRING_TTL_SECONDS),
     handshakeTimeoutMs: positive("handshakeTimeoutMs", options.handshakeTimeoutMs, HANDSHAKE_TIMEOUT_MS),
     rpcTimeoutMs: positive("rpcTimeoutMs", options.rpcTimeoutMs, DEFAULT_RPC_TIMEOUT_MS),
+    agentBudgets: agentBudgets(options.agentBudgets),
   };
 }
 
@@ -150,6 +155,7 @@ async function start(options: HubOptions, settings: Settings, logger: Logger): P
     gateway: services.gateway,
     hubKey: () => hubKey.privateKey,
     heartbeatMs,
+    bytesBeforeHello: settings.agentBudgets.bytesBeforeHello,
     logger: logger.child({ component: "agent-transport" }),
   });
   return {

@@ -93,6 +93,7 @@ export class FakeContentAgent implements AgentLink {
   readonly received: ApplyBatch[] = [];
   readonly refuse = new Set<string>();
   autoAck = true;
+  readonly log = silentLogger;
   /** Acks are computed and the manifest updated, but never sent (a crash ate them). */
   dropAcks = false;
   #world: PushWorld;

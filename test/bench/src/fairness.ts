@@ -119,9 +119,18 @@ async function runPhase(target: Target, phase: Phase, options: FairnessOptions):
   const extra = await stopLoad();
   target.pinger.process.send("stop");
   const figures = { pings: await pings, eventLoop: await eventLoopOf(target.server), logBytes: target.logBytes.count, ...extra };
-  // Let the hub drain what the phase left (queued frames, a push finishing) before the next one.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await calm(target.server);
   return figures;
+}
+
+/** Waits until the server has worked off what a phase left (queued frames, a push finishing), so phases do not bleed into each other. */
+async function calm(server: Server): Promise<void> {
+  const deadline = performance.now() + 120_000;
+  while (performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if ((await eventLoopOf(server)).max < 50) return;
+  }
+  console.log("(the server was still busy 120 s after the phase)");
 }
 
 async function pairPinger(api: HubApi, url: string, dir: string): Promise<Child> {

@@ -1,6 +1,7 @@
 import type { AgentMessage } from "@canopy/protocol";
 import type { Logger } from "pino";
 import { isoAt, type Clock } from "../core/clock.js";
+import { clip } from "../gateway/agent-log.js";
 import type { InsightLink, InsightPort } from "../gateway/insight-port.js";
 import type { InsightBook } from "./insight-book.js";
 import { hubInsightId } from "./insight-entry.js";
@@ -52,7 +53,7 @@ export class InsightIntake implements InsightPort {
   async upsert(link: InsightLink, message: AgentMessage<"insights.upsert">): Promise<boolean> {
     const { book, logger } = this.#deps;
     if (!this.#deps.tenantExists(link.tenantId)) {
-      logger.warn({ tenantId: link.tenantId, seq: message.seq }, "insight batch for a deleted tenant ignored");
+      link.log.warn({ seq: message.seq }, "insight batch for a deleted tenant ignored");
       return false;
     }
     const applied = book.apply(link.tenantId, message.insights);
@@ -67,19 +68,19 @@ export class InsightIntake implements InsightPort {
   }
 
   async updateAck(link: InsightLink, message: AgentMessage<"insight.update.ack">): Promise<void> {
-    const { book, pending, logger, clock } = this.#deps;
+    const { book, pending, clock } = this.#deps;
     const touched = new Set<string>();
     for (const result of message.results) {
       const update = pending.get(result.updateId);
       if (!update || update.tenantId !== link.tenantId) {
         // Unknown, already acknowledged, or another tenant's: an agent speaks only for its own.
-        logger.warn({ tenantId: link.tenantId, updateId: result.updateId, known: update !== undefined }, "ack for no pending update of this tenant ignored");
+        link.log.warn({ updateId: clip(result.updateId), known: update !== undefined }, "ack for no pending update of this tenant ignored");
         continue;
       }
       const key = hubInsightId(update.tenantId, update.localId);
       if (result.ok) {
         if (result.insight?.id === update.localId) book.apply(link.tenantId, [result.insight]);
-        else if (result.insight) logger.warn({ updateId: update.id, insightId: result.insight.id }, "ack carried another insight; not applied");
+        else if (result.insight) link.log.warn({ updateId: update.id, insightId: clip(result.insight.id) }, "ack carried another insight; not applied");
         pending.clearError(key);
       } else {
         pending.recordError(update, result.error ?? "the agent refused the change", isoAt(clock()));

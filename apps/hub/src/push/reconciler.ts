@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AgentMessage, ApplyItem } from "@canopy/protocol";
 import type { Logger } from "pino";
+import { clip } from "../gateway/agent-log.js";
 import type { AgentLink, ContentPort } from "../gateway/content-port.js";
 import type { DeliveryBook, SentItem } from "./delivery-book.js";
 import { decide } from "./delivery-decision.js";
@@ -66,7 +67,7 @@ export class Reconciler implements ContentPort {
     this.#peers.set(link.tenantId, peer);
     peer.timer = this.#after(this.#options.manifestWaitMs, () => {
       if (peer.ready) return;
-      this.#log.warn({ tenantId: link.tenantId }, "no content manifest from the agent; delivering from the last known state");
+      link.log.warn({}, "no content manifest from the agent; delivering from the last known state");
       this.#start(peer);
     });
   }
@@ -89,7 +90,7 @@ export class Reconciler implements ContentPort {
     if (!peer) return;
     const batch = peer.inFlight.get(message.batchId) ?? peer.expired.get(message.batchId);
     if (!batch) {
-      this.#log.warn({ tenantId: link.tenantId, batchId: message.batchId }, "ack for a batch this connection did not send");
+      link.log.warn({ batchId: clip(message.batchId) }, "ack for a batch this connection did not send");
       return;
     }
     this.#settle(peer, batch);
