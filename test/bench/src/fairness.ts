@@ -30,14 +30,18 @@ export interface FairnessOptions {
   /** Tenants (with real agents) the push goes to. */
   tenants: number;
   rules: number;
+  /** Which phases to run (default all). */
+  phases?: Phase[];
+  /** Writes the hub's CPU profile (`node --cpu-prof`) into this folder when it stops. */
+  cpuProfDir?: string;
 }
 
 export const DEFAULT_FAIRNESS_BENCH: FairnessOptions = { phaseMs: 8000, tenants: 60, rules: 500 };
 
 const script = (name: string) => fileURLToPath(new URL(`./${name}.js`, import.meta.url));
 const probe = script("event-loop-probe");
-const PHASES = ["idle", "unknown", "insights", "garbage", "push"] as const;
-type Phase = (typeof PHASES)[number];
+export const PHASES = ["idle", "unknown", "insights", "garbage", "push"] as const;
+export type Phase = (typeof PHASES)[number];
 type Side = "hub" | "baseline";
 
 interface FloodReport {
@@ -161,7 +165,8 @@ async function pairRaw(api: HubApi, url: string, name: string): Promise<{ agentI
 async function hubTarget(options: FairnessOptions): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-fairness-"));
   const logBytes = { count: 0 };
-  const server = await startBenchHub(dir, 0, { nodeArgs: ["--import", probe], ipc: true, stderrBytes: logBytes });
+  const profile = options.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir] : [];
+  const server = await startBenchHub(dir, 0, { nodeArgs: ["--import", probe, ...profile], ipc: true, stderrBytes: logBytes });
   const api = await signIn(server.url);
   const pinger = await pairPinger(api, server.url, dir);
   const attackers = {
@@ -273,7 +278,7 @@ async function baselineTarget(options: FairnessOptions): Promise<Target> {
 async function measure(target: Target, options: FairnessOptions): Promise<Map<Phase, PhaseFigures>> {
   const figures = new Map<Phase, PhaseFigures>();
   try {
-    for (const phase of PHASES) figures.set(phase, await runPhase(target, phase, options));
+    for (const phase of options.phases ?? PHASES) figures.set(phase, await runPhase(target, phase, options));
   } finally {
     await target.close();
   }
@@ -291,7 +296,8 @@ export async function fairnessBench(options: FairnessOptions): Promise<void> {
 
   console.log(`\nCanopy fairness benchmark: phases of ${options.phaseMs} ms, healthy tenant pinged every 50 ms (node ${process.version})\n`);
   const rows = [["phase", "hub: API ping p50 / p99 / max", "bare ws: ping p50 / p99 / max", "p99 ratio", "hub event loop p99 / max", "bare ws event loop p99 / max", "hub log", "pings (failed)"]];
-  for (const phase of PHASES) {
+  const phases = options.phases ?? PHASES;
+  for (const phase of phases) {
     const h = hub.get(phase)!;
     const b = baseline.get(phase)!;
     rows.push([
@@ -308,7 +314,7 @@ export async function fairnessBench(options: FairnessOptions): Promise<void> {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join("  "));
   console.log("");
-  for (const phase of PHASES) {
+  for (const phase of phases) {
     const h = hub.get(phase)!;
     const detail = [closes(h.flood), h.note, h.pings.linkRtts.length ? `link RTT p99 ${ms(percentile(h.pings.linkRtts, 99))} ms` : ""].filter(Boolean).join("; ");
     if (phase !== "idle") console.log(`${phase}: ${detail}; bare ws: ${closes(baseline.get(phase)!.flood) || "-"}`);

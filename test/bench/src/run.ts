@@ -9,7 +9,7 @@ import { createAgent, pairAgent } from "@canopy/agent";
 import WebSocket from "ws";
 import { signIn, startBenchHub } from "./bench-hub.js";
 import { mib, percentile, startServer } from "./processes.js";
-import { DEFAULT_FAIRNESS_BENCH, fairnessBench } from "./fairness.js";
+import { DEFAULT_FAIRNESS_BENCH, fairnessBench, PHASES, type Phase } from "./fairness.js";
 import { DEFAULT_INSIGHT_BENCH, insightsBench } from "./insights.js";
 import { pushBench } from "./push.js";
 
@@ -22,6 +22,8 @@ const { values, positionals } = parseArgs({
     "phase-ms": { type: "string", default: String(DEFAULT_FAIRNESS_BENCH.phaseMs) },
     tenants: { type: "string", default: String(DEFAULT_FAIRNESS_BENCH.tenants) },
     rules: { type: "string", default: String(DEFAULT_FAIRNESS_BENCH.rules) },
+    phases: { type: "string", default: PHASES.join(",") },
+    "hub-cpu-prof": { type: "string" },
   },
 });
 // `npm run bench` runs link and push; `npm run bench -- link`, `-- push`, `-- insights` or `-- fairness` runs one.
@@ -119,7 +121,8 @@ if (only === "insights") {
   process.exit(0);
 }
 if (only === "fairness") {
-  await fairnessBench({ phaseMs: Number(values["phase-ms"]), tenants: Number(values.tenants), rules: Number(values.rules) });
+  const phases = values.phases.split(",").filter((p): p is Phase => (PHASES as readonly string[]).includes(p));
+  await fairnessBench({ phaseMs: Number(values["phase-ms"]), tenants: Number(values.tenants), rules: Number(values.rules), phases, cpuProfDir: values["hub-cpu-prof"] });
   process.exit(0);
 }
 if (only === "push") {

@@ -23,6 +23,8 @@ describe("push engine: delivery", () => {
     expect(agent.inbox.map((b) => b.items.length)).toEqual([3, 3]);
     expect(agent.inbox.every((b) => b.pushId === push.id)).toBe(true);
     agent.answer();
+    // The next batch is built on the scheduler's next turn, not inside the ack.
+    await world.turn();
     expect(agent.inbox.map((b) => b.items.length)).toEqual([3, 2]);
     agent.answer();
     agent.answer();

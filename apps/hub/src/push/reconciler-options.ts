@@ -13,6 +13,8 @@ export interface ReconcilerOptions {
   /** First delay before resending after a loss; doubles per loss up to `retryMaxMs`. Default 1 s. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** How long batches are built back to back before the event loop gets a turn. Default 10 ms. */
+  sliceMs?: number;
 }
 
 /** The options with every default filled in. */
@@ -25,5 +27,6 @@ export function withDefaults(options: ReconcilerOptions): Required<ReconcilerOpt
     manifestWaitMs: options.manifestWaitMs ?? 15_000,
     retryBaseMs: options.retryBaseMs ?? 1000,
     retryMaxMs: options.retryMaxMs ?? 30_000,
+    sliceMs: options.sliceMs ?? 10,
   };
 }
