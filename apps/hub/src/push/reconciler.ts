@@ -91,7 +91,12 @@ export class Reconciler implements ContentPort {
     this.#start(peer);
   }
 
+  /** Taken in the tenant's turn, like its batches: a burst of acks from many agents is served fairly. */
   ack(link: AgentLink, message: AgentMessage<"content.ack">): void {
+    this.#scheduler.run(link.tenantId, () => this.#ack(link, message)).catch((error: unknown) => link.log.error({ err: error }, "content ack failed"));
+  }
+
+  #ack(link: AgentLink, message: AgentMessage<"content.ack">): void {
     const peer = this.#peer(link);
     if (!peer) return;
     const batch = peer.inFlight.get(message.batchId) ?? peer.expired.get(message.batchId);
