@@ -65,6 +65,11 @@ export class AgentLog implements AgentLogger {
     this.#write("debug", fields, message);
   }
 
+  /** A line about the connection itself (online, closed): one each per connection, so never held back. */
+  lifecycle(fields: object, message: string): void {
+    this.#logger.info(fields, message);
+  }
+
   /** Reports the lines held back so far, if any (the connection is closing). */
   flush(): void {
     const allowance = this.#allowance;

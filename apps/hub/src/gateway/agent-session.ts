@@ -131,8 +131,8 @@ export class AgentSession {
     } catch (error) {
       this.#log.error({ err: error }, "failed to record the disconnect");
     }
-    this.#log.info({ code, reason: clip(reason) }, "agent connection closed");
     this.#log.flush();
+    this.#log.lifecycle({ code, reason: clip(reason) }, "agent connection closed");
     this.#ctx.onSessionEnded(this);
   }
 
@@ -163,8 +163,7 @@ export class AgentSession {
   readonly #handlers = {
     hello: (hello) => {
       if (this.#state === "authenticated") {
-        this.#sendError("unexpected_message", "already authenticated");
-        this.#badFrame();
+        if (this.#badFrame()) this.#sendError("unexpected_message", "already authenticated");
         return;
       }
       const verdict = this.#handshake.verify(hello, this.#ctx.agents, this.#ctx.tenants);
@@ -196,7 +195,7 @@ export class AgentSession {
         tenantName: tenant.name,
         heartbeatMs: this.#ctx.heartbeatMs,
       });
-      this.#log.info({ agentVersion: clip(hello.agentVersion), hostname: clip(hello.hostname), replaced: previous !== undefined }, "agent online");
+      this.#log.lifecycle({ agentVersion: clip(hello.agentVersion), hostname: clip(hello.hostname), replaced: previous !== undefined }, "agent online");
       this.#content = new ContentChannel(this.#identity, this.connection, this.#ctx.content, this.#log);
       this.#content.opened();
       this.#insights = new InsightChannel(this.#identity, this.connection, this.#ctx.insights, this.#log);
@@ -262,8 +261,7 @@ export class AgentSession {
       this.refuse(error.code, CloseCode.protocolError, error.message, error.ref);
       return;
     }
-    this.#sendError(error.code, error.message, error.ref);
-    this.#badFrame();
+    if (this.#badFrame()) this.#sendError(error.code, error.message, error.ref);
   }
 
   /** An answer to something the hub never asked (or no longer waits for). */
@@ -272,9 +270,11 @@ export class AgentSession {
     this.#badFrame();
   }
 
-  #badFrame(): void {
+  /** Counts a bad frame; false when that was one too many (the connection is refused). */
+  #badFrame(): boolean {
     const refusal = this.#budget.badFrame();
     if (refusal) this.#refuseWith(refusal);
+    return refusal === undefined;
   }
 
   #refuseWith(refusal: Refusal): void {

@@ -20,8 +20,8 @@ import { PushSyncReader } from "./sync-state.js";
 import { TenantState } from "./tenant-state.js";
 import { TimeSlicer } from "../content/time-slice.js";
 
-/** How long desired state is written back to back before the event loop gets a turn. */
-const PREPARE_SLICE_MS = 10;
+/** How long desired state is written back to back before the event loop gets a turn (as the reconciler's batches). */
+const DEFAULT_SLICE_MS = 10;
 
 export interface TenantDirectory {
   get(tenantId: string): TargetTenant | undefined;
@@ -165,7 +165,7 @@ export class PushEngine {
     const now = clock();
     const id = newSortableId("psh", now);
     const transform = transformOptions(options);
-    const slicer = new TimeSlicer(PREPARE_SLICE_MS);
+    const slicer = new TimeSlicer(this.#options.reconciler?.sliceMs ?? DEFAULT_SLICE_MS);
     for (const tenant of targetTenants) {
       await slicer.pause();
       for (const item of items) {

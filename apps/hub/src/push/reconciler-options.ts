@@ -13,7 +13,7 @@ export interface ReconcilerOptions {
   /** First delay before resending after a loss; doubles per loss up to `retryMaxMs`. Default 1 s. */
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** How long batches are built back to back before the event loop gets a turn. Default 10 ms. */
+  /** How long batches are built (and a push's desired state written) back to back before the event loop gets a turn. Default 10 ms. */
   sliceMs?: number;
 }
 
