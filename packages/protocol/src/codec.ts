@@ -9,7 +9,7 @@ export function encodeMessage(message: unknown): string {
   // superjson walks every value (with paths and an identity map) to find what JSON cannot carry;
   // a value with none of it encodes as `{"json": <its JSON>}`. Checking that is a fraction of the
   // walk, and content batches (megabytes of plain JSON per tenant) are most of what the hub sends.
-  if (isPlainJson(message, 0)) return `{"json":${JSON.stringify(message)}}`;
+  if (isPlainJson(message, 0)) return JSON.stringify({ json: message });
   return superjson.stringify(message);
 }
 
