@@ -65,9 +65,9 @@ export class AgentLog implements AgentLogger {
     this.#write("debug", fields, message);
   }
 
-  /** A line about the connection itself (online, closed): one each per connection, so never held back. */
-  lifecycle(fields: object, message: string): void {
-    this.#logger.info(fields, message);
+  /** A line about the connection itself (online, refused, closed): a few per connection at most, so never held back. */
+  lifecycle(fields: object, message: string, level: "info" | "warn" = "info"): void {
+    this.#logger[level](fields, message);
   }
 
   /** Reports the lines held back so far, if any (the connection is closing). */

@@ -278,7 +278,7 @@ export class AgentSession {
   }
 
   #refuseWith(refusal: Refusal): void {
-    this.#log.warn({ code: refusal.code, closeCode: refusal.closeCode }, refusal.message);
+    this.#log.lifecycle({ code: refusal.code, closeCode: refusal.closeCode }, refusal.message, "warn");
     this.refuse(refusal.code, refusal.closeCode, refusal.message);
   }
 
