@@ -9,7 +9,8 @@ import { createAgent, pairAgent } from "@canopy/agent";
 import WebSocket from "ws";
 import { signIn, startBenchHub } from "./bench-hub.js";
 import { mib, percentile, startServer } from "./processes.js";
-import { DEFAULT_FAIRNESS_BENCH, fairnessBench, PHASES, type Phase } from "./fairness.js";
+import { DEFAULT_FAIRNESS_BENCH, fairnessBench, PHASES } from "./fairness.js";
+import type { Phase } from "./fairness-targets.js";
 import { DEFAULT_INSIGHT_BENCH, insightsBench } from "./insights.js";
 import { pushBench } from "./push.js";
 
