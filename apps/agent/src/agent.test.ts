@@ -162,6 +162,21 @@ describe("agent against a hub", () => {
     expect((await readAgentStatus({ dataDir })).paired).toBe(true);
   });
 
+  it("waits a backoff after the hub rate-limits it (4029) instead of reconnecting at once", async () => {
+    const offline: AgentEvents["offline"][] = [];
+    agent.on("offline", (e) => offline.push(e));
+    const connection = await online();
+    connection.send({ type: "error", code: "rate_limited", message: "rate limited: this agent sent too many bad frames" });
+    connection.close(4029, "rate limited");
+    await agent.waitFor("offline", 3000);
+    // reconnectMaxMs is 50: an ordinary drop after a welcome is retried at once (retryInMs 0).
+    expect(offline[0]).toMatchObject({ code: 4029, wasOnline: true });
+    expect(offline[0]!.retryInMs).toBeGreaterThanOrEqual(25);
+    expect(hub.connections).toHaveLength(1);
+    await agent.waitFor("online", 3000);
+    expect(hub.connections).toHaveLength(2);
+  });
+
   it("stops but keeps its credentials when the hub does not know its key (4001)", async () => {
     hub.agents.clear();
     const stopped: AgentEvents["stopped"][] = [];

@@ -41,6 +41,19 @@ describe("reconnect backoff", () => {
     expect([backoff.next(), backoff.next(), backoff.next()]).toEqual([0, 49, 49]);
   });
 
+  it("after a rate limit (4029) waits in the upper half of the longest window, never at once", () => {
+    const low = createBackoff({ maxMs: 30_000, random: () => 0 });
+    const high = createBackoff({ maxMs: 30_000, random: () => 0.999999 });
+    expect(low.slowDown()).toBe(15_000);
+    expect(high.slowDown()).toBe(29_999);
+    expect(low.attempts).toBe(1);
+    // The next ordinary failure continues the schedule: not at once either.
+    expect(createBackoff({ maxMs: 30_000, random: () => 0.999999 }).next()).toBe(0);
+    const after = createBackoff({ maxMs: 30_000, random: () => 0.999999 });
+    after.slowDown();
+    expect(after.next()).toBe(249);
+  });
+
   it("starts over after a successful connection", () => {
     const backoff = createBackoff({ maxMs: 30_000, random: () => 0.999999 });
     backoff.next();

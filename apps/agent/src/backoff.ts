@@ -14,6 +14,12 @@ export interface BackoffOptions {
 export interface Backoff {
   /** Delay before the next attempt; each call counts one failed attempt. */
   next(): number;
+  /**
+   * Delay after the hub said this agent sent too much (close 4029): never at once, but somewhere
+   * in the upper half of the longest window, so a fleet of throttled agents spreads out. Counts
+   * as a failed attempt.
+   */
+  slowDown(): number;
   /** After a successful connection: the next drop is retried at once again. */
   reset(): void;
   /** Failed attempts since the last reset. */
@@ -36,6 +42,10 @@ export function createBackoff(options: BackoffOptions): Backoff {
       // Cap the exponent: 2 ** 40 already exceeds any sane maxMs and larger ones overflow to Infinity.
       const window = Math.min(maxMs, minMs * 2 ** Math.min(n - 1, 40));
       return Math.floor(random() * window);
+    },
+    slowDown() {
+      attempts++;
+      return Math.floor(maxMs / 2 + random() * (maxMs / 2));
     },
     reset() {
       attempts = 0;

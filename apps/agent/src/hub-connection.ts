@@ -26,7 +26,8 @@ export interface HubConnectionOptions {
 
 /**
  * The connection lifecycle: dial, and after each close follow `closeCodeAdvice`: reconnect on
- * the backoff schedule, or give up and let the owner decide (stop, forget the credentials).
+ * the backoff schedule (after 4029, rate limited, never at once), or give up and let the owner
+ * decide (stop, forget the credentials).
  * Message meaning lives elsewhere; this only keeps a socket up.
  */
 export class HubConnection {
@@ -85,7 +86,8 @@ export class HubConnection {
     const advice = closed.opened ? closeCodeAdvice(closed.code) : "reconnect";
     let retryInMs: number | null = null;
     if (advice === "reconnect" && this.#options.reconnect && !this.#stopped) {
-      retryInMs = this.#options.backoff.next();
+      // Rate limited: coming straight back would only be refused again (and cost the hub a handshake).
+      retryInMs = closed.opened && closed.code === CloseCode.rateLimited ? this.#options.backoff.slowDown() : this.#options.backoff.next();
       this.#retryTimer = setTimeout(() => {
         this.#retryTimer = undefined;
         this.#dial();

@@ -31,6 +31,7 @@ describe("createHub options", () => {
   it("refuses nonsense settings at once, before starting anything", () => {
     expect(() => createHub({ heartbeatMs: 0, logger: silentLogger })).toThrow(/heartbeatMs/);
     expect(() => createHub({ pairingTtlSeconds: 8 * 24 * 3600, logger: silentLogger })).toThrow(/pairingTtlSeconds/);
+    expect(() => createHub({ agentBudgets: { framesPerSecond: 0 }, logger: silentLogger })).toThrow(/agentBudgets.framesPerSecond must be a positive number/);
   });
 });
 

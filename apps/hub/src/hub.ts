@@ -12,6 +12,7 @@ import { webRoot as defaultWebRoot } from "@canopy/web";
 import { systemClock, type Clock } from "./core/clock.js";
 import { httpOrigin } from "./core/http-origin.js";
 import { DEFAULT_PAIRING_TTL_SECONDS } from "./domain/pairing-codes.js";
+import { agentBudgets, type AgentBudgets } from "./gateway/agent-budgets.js";
 import { createAgentTransport, type AgentTransport } from "./gateway/ws-transport.js";
 import { pairedAgentCount, retireLostIdentity } from "./hub-identity.js";
 import { ephemeralHubKey, loadOrCreateHubKey } from "./hub-key.js";
@@ -56,6 +57,8 @@ export interface HubOptions {
    * refuses, naming the file. Ignored while the key file is there.
    */
   newIdentity?: boolean;
+  /** What one agent may cost (frames, bytes, insights per second, …); each field defaults to `DEFAULT_AGENT_BUDGETS`. */
+  agentBudgets?: Partial<AgentBudgets>;
 }
 
 export interface HubStartInfo {
@@ -117,6 +120,7 @@ interface Settings {
   pairingTtlSeconds: number;
   handshakeTimeoutMs: number;
   rpcTimeoutMs: number;
+  agentBudgets: AgentBudgets;
 }
 
 function publicOriginOf(publicUrl: string | undefined): string | undefined {
@@ -133,6 +137,7 @@ function settingsFrom(options: HubOptions): Settings {
     pairingTtlSeconds: positive("pairingTtlSeconds", options.pairingTtlSeconds, DEFAULT_PAIRING_TTL_SECONDS, MAX_PAIRING_TTL_SECONDS),
     handshakeTimeoutMs: positive("handshakeTimeoutMs", options.handshakeTimeoutMs, HANDSHAKE_TIMEOUT_MS),
     rpcTimeoutMs: positive("rpcTimeoutMs", options.rpcTimeoutMs, DEFAULT_RPC_TIMEOUT_MS),
+    agentBudgets: agentBudgets(options.agentBudgets),
   };
 }
 
@@ -169,6 +174,7 @@ async function start(options: HubOptions, settings: Settings, logger: Logger): P
     gateway: services.gateway,
     hubKey: () => hubKey.privateKey,
     heartbeatMs,
+    bytesBeforeHello: settings.agentBudgets.bytesBeforeHello,
     logger: logger.child({ component: "agent-transport" }),
   });
   return {

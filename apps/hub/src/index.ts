@@ -4,6 +4,7 @@ export type { HubEnv, Principal } from "./http/context.js";
 export type { TenantView } from "./domain/tenant-views.js";
 export type { Clock } from "./core/clock.js";
 export type { Connection } from "./gateway/connection.js";
+export { DEFAULT_AGENT_BUDGETS, type AgentBudgets } from "./gateway/agent-budgets.js";
 export { createLogger, type Logger } from "./logger.js";
 export { InsightIndex } from "./insights/insight-index.js";
 export type { IndexPage, IndexQuery, QueryPlan } from "./insights/insight-query.js";

@@ -16,6 +16,7 @@ import { TenantViews } from "./domain/tenant-views.js";
 import { Tenants } from "./domain/tenants.js";
 import { Users } from "./domain/users.js";
 import { createDashboards } from "./dashboards/create-dashboards.js";
+import type { AgentBudgets } from "./gateway/agent-budgets.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
 import { Presence } from "./gateway/presence.js";
 import type { HubKey } from "./hub-key.js";
@@ -34,6 +35,7 @@ export interface ServiceOptions {
   pairingTtlSeconds: number;
   handshakeTimeoutMs: number;
   rpcTimeoutMs: number;
+  agentBudgets: AgentBudgets;
 }
 
 const FIVE_MINUTES = 5 * 60 * 1000;
@@ -87,6 +89,7 @@ export function createServices(options: ServiceOptions) {
     heartbeatMs: options.heartbeatMs,
     handshakeTimeoutMs: options.handshakeTimeoutMs,
     rpcTimeoutMs: options.rpcTimeoutMs,
+    budgets: options.agentBudgets,
     onTenantChanged: publishTenant,
     content: pushes.port,
     insights: insights.port,

@@ -17,13 +17,16 @@ import { until } from "./until.js";
 
 let connections = 0;
 
-/** A `Connection` that records what the hub sends and how it closed. */
+/** A `Connection` that records what the hub sends, whether it reads, and how it closed. */
 export class FakeConnection implements Connection {
   readonly id = `con_fake${String(++connections).padStart(8, "0")}`;
-  readonly remoteAddress = "198.51.100.7";
   readonly sent: HubToAgent[] = [];
   closedWith: { code: number; reason: string } | undefined;
   readonly #changed = new Set<() => void>();
+  /** The hub stopped reading (the agent is over a budget). */
+  paused = false;
+
+  constructor(readonly remoteAddress = "198.51.100.7") {}
 
   send(message: HubToAgent): void {
     if (this.closedWith) throw new Error(`send after close: ${message.type}`);
@@ -33,6 +36,16 @@ export class FakeConnection implements Connection {
 
   close(code: number, reason: string): void {
     this.closedWith ??= { code, reason };
+    for (const wake of Array.from(this.#changed)) wake();
+  }
+
+  pause(): void {
+    this.paused = true;
+    for (const wake of Array.from(this.#changed)) wake();
+  }
+
+  resume(): void {
+    this.paused = false;
     for (const wake of Array.from(this.#changed)) wake();
   }
 
@@ -81,10 +94,11 @@ export async function pairThroughApi(hub: Hub, staff: Caller, tenantId: string):
  * the bytes a socket would deliver, and the fake connection records the answers.
  */
 export class FakeAgent {
-  readonly connection = new FakeConnection();
+  readonly connection: FakeConnection;
   readonly session: AgentSession;
 
-  constructor(hubServices: Awaited<ReturnType<Hub["services"]>>) {
+  constructor(hubServices: Awaited<ReturnType<Hub["services"]>>, remoteAddress?: string) {
+    this.connection = new FakeConnection(remoteAddress);
     this.session = hubServices.gateway.accept(this.connection);
   }
 

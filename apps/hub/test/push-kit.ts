@@ -22,7 +22,9 @@ export class PushWorld {
 
   constructor(options: { store?: Store; reconciler?: ReconcilerOptions } = {}) {
     this.store = options.store ?? createMemoryStore();
-    this.#reconciler = options.reconciler ?? {};
+    // One scheduler turn delivers everything that is ready (as `turn()` expects), unless a test
+    // asks for slices: fairness between tenants has its own tests.
+    this.#reconciler = { sliceMs: Number.POSITIVE_INFINITY, ...options.reconciler };
     this.tenants = new Tenants(this.store, this.clock);
     this.content = new ContentRepository(this.store, this.clock);
     this.audit = new AuditLog(this.store, this.clock);
@@ -93,6 +95,7 @@ export class FakeContentAgent implements AgentLink {
   readonly received: ApplyBatch[] = [];
   readonly refuse = new Set<string>();
   autoAck = true;
+  readonly log = silentLogger;
   /** Acks are computed and the manifest updated, but never sent (a crash ate them). */
   dropAcks = false;
   #world: PushWorld;

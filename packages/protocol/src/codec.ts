@@ -6,7 +6,40 @@ import { ProtocolError } from "./errors.js";
  * This is the only place that knows the encoding.
  */
 export function encodeMessage(message: unknown): string {
+  // superjson walks every value (with paths and an identity map) to find what JSON cannot carry;
+  // a value with none of it encodes as `{"json": <its JSON>}`. Checking that is a fraction of the
+  // walk, and content batches (megabytes of plain JSON per tenant) are most of what the hub sends.
+  if (isPlainJson(message, 0)) return JSON.stringify({ json: message });
   return superjson.stringify(message);
+}
+
+const MAX_PLAIN_DEPTH = 64;
+
+/** Whether JSON carries `value` exactly: no Date, Map, undefined, NaN, -0, class instance, … */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case "object": {
+      if (value === null) return true;
+      if (depth >= MAX_PLAIN_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) {
+        if (key === "__proto__" || !isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** Text → value. Throws a `bad_encoding` ProtocolError; never anything else. */

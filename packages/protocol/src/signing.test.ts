@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateKeyPair, importPublicKey, keyFingerprint, loadPrivateKey, publicKeyOf, signHello, verifyHello } from "./signing.js";
+import { generateKeyPair, importPublicKey, keyFingerprint, loadPrivateKey, openHubFrame, publicKeyOf, sealHubFrame, signHello, verifyHello } from "./signing.js";
 
 describe("hello signatures", () => {
   const agent = generateKeyPair();
@@ -27,5 +27,27 @@ describe("hello signatures", () => {
     expect(publicKeyOf(priv)).toBe(agent.publicKey);
     expect(keyFingerprint(agent.publicKey)).toMatch(/^([0-9a-f]{4}:){7}[0-9a-f]{4}$/);
     expect(keyFingerprint(agent.publicKey)).toBe(keyFingerprint(agent.publicKey));
+  });
+});
+
+describe("sealed hub frames", () => {
+  const hub = generateKeyPair();
+  const priv = loadPrivateKey(hub.privateKeyPem);
+  const pub = importPublicKey(hub.publicKey);
+
+  it("open with the hub key and the same context, byte for byte, multibyte text and megabytes included", () => {
+    for (const payload of ["{}", "Ünïcode ✓ \u2028 日本", "x".repeat(2 * 1024 * 1024) + "é"]) {
+      const frame = sealHubFrame(priv, "nonce-1", payload);
+      expect(frame.byteLength).toBe(64 + Buffer.byteLength(payload));
+      expect(openHubFrame(pub, "nonce-1", frame)).toBe(payload);
+      expect(openHubFrame(pub, "nonce-2", frame)).toBeNull();
+      expect(openHubFrame(pub, "", frame)).toBeNull();
+    }
+  });
+
+  it("do not open once a byte changed", () => {
+    const frame = sealHubFrame(priv, "n", "payload");
+    frame.writeUInt8(frame.readUInt8(frame.length - 1) ^ 1, frame.length - 1);
+    expect(openHubFrame(pub, "n", frame)).toBeNull();
   });
 });

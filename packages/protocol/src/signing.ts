@@ -63,8 +63,10 @@ export function verifyHello(publicKey: KeyObject, nonce: string, agentId: string
   }
 }
 
+const ZERO = Buffer.from([0]);
+
 function frameInput(context: string, payload: Uint8Array): Buffer {
-  return Buffer.concat([HUB_FRAME_DOMAIN, Buffer.from(context), Buffer.from([0]), payload]);
+  return Buffer.concat([HUB_FRAME_DOMAIN, Buffer.from(context), ZERO, payload]);
 }
 
 /**
@@ -73,9 +75,17 @@ function frameInput(context: string, payload: Uint8Array): Buffer {
  * recorded on one connection cannot be replayed on another.
  */
 export function sealHubFrame(privateKey: KeyObject, context: string, payload: string): Buffer {
-  const body = Buffer.from(payload, "utf8");
-  const signature = sign(null, frameInput(context, body), privateKey);
-  return Buffer.concat([signature, body]);
+  // Content batches are megabytes: the payload is encoded once, straight into the signed input,
+  // and copied once into the frame (not encoded, then copied into each).
+  const head = Buffer.concat([HUB_FRAME_DOMAIN, Buffer.from(context), ZERO]);
+  const bodyBytes = Buffer.byteLength(payload, "utf8");
+  const input = Buffer.allocUnsafe(head.length + bodyBytes);
+  head.copy(input, 0);
+  input.write(payload, head.length, "utf8");
+  const frame = Buffer.allocUnsafe(SIGNATURE_BYTES + bodyBytes);
+  sign(null, input, privateKey).copy(frame, 0);
+  input.copy(frame, SIGNATURE_BYTES, head.length);
+  return frame;
 }
 
 /** Verifies a sealed frame; returns its payload text, or null when the signature is wrong. */

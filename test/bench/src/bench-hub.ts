@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openLiveFeed, type LiveFeed } from "./live-feed.js";
-import { startServer, type Server } from "./processes.js";
+import { startServer, type Server, type ServerOptions } from "./processes.js";
 
 const HUB_BIN = fileURLToPath(new URL("../../../apps/hub/bin/canopy-hub", import.meta.url));
 const EMAIL = "bench@canopy.local";
@@ -15,10 +15,10 @@ export interface HubApi {
 }
 
 /** `canopy-hub start` as its own process (so its RSS is its own), on loopback, data in `<dir>/hub`. */
-export function startBenchHub(dir: string, port = 0): Promise<Server> {
+export function startBenchHub(dir: string, port = 0, options: Omit<ServerOptions, "env"> = {}): Promise<Server> {
   return startServer(HUB_BIN, ["start", "--port", String(port), "--host", "127.0.0.1", "--data-dir", join(dir, "hub")], {
-    CANOPY_ADMIN_EMAIL: EMAIL,
-    CANOPY_ADMIN_PASSWORD: PASSWORD,
+    ...options,
+    env: { CANOPY_ADMIN_EMAIL: EMAIL, CANOPY_ADMIN_PASSWORD: PASSWORD },
   });
 }
 

@@ -8,12 +8,25 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+export interface ServerOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Node flags before the script (`--import probe.js`, `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** Open an IPC channel (for a preloaded probe to answer on). */
+  ipc?: boolean;
+  /** Instead of passing stderr through, count its bytes here (a flood must not flood the terminal). */
+  stderrBytes?: { count: number };
+}
+
 /** Starts `node script args` and waits for its `listening on URL` line. */
-export function startServer(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Server> {
-  const child = spawn(process.execPath, [script, ...args], {
-    env: { ...process.env, CANOPY_LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+export function startServer(script: string, args: string[], options: ServerOptions = {}): Promise<Server> {
+  const stderr = options.stderrBytes ? "pipe" : "inherit";
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
+    env: { ...process.env, CANOPY_LOG_LEVEL: "warn", ...options.env },
+    stdio: options.ipc ? ["ignore", "pipe", stderr, "ipc"] : ["ignore", "pipe", stderr],
   });
+  const counter = options.stderrBytes;
+  if (counter) child.stderr!.on("data", (chunk: Buffer) => (counter.count += chunk.length));
   return new Promise((resolve, reject) => {
     let out = "";
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));

@@ -9,14 +9,25 @@ import { createAgent, pairAgent } from "@canopy/agent";
 import WebSocket from "ws";
 import { signIn, startBenchHub } from "./bench-hub.js";
 import { mib, percentile, settledRss, startServer } from "./processes.js";
+import { DEFAULT_FAIRNESS_BENCH, fairnessBench, PHASES } from "./fairness.js";
+import type { Phase } from "./fairness-targets.js";
 import { DEFAULT_INSIGHT_BENCH, insightsBench } from "./insights.js";
 import { pushBench } from "./push.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { agents: { type: "string", default: "100" }, pings: { type: "string", default: "200" } },
+  options: {
+    agents: { type: "string", default: "100" },
+    pings: { type: "string", default: "200" },
+    // fairness
+    "phase-ms": { type: "string", default: String(DEFAULT_FAIRNESS_BENCH.phaseMs) },
+    tenants: { type: "string", default: String(DEFAULT_FAIRNESS_BENCH.tenants) },
+    rules: { type: "string", default: String(DEFAULT_FAIRNESS_BENCH.rules) },
+    phases: { type: "string", default: PHASES.join(",") },
+    "hub-cpu-prof": { type: "string" },
+  },
 });
-// `npm run bench` runs link and push; `npm run bench -- link`, `-- push` or `-- insights` runs one.
+// `npm run bench` runs link and push; `npm run bench -- link`, `-- push`, `-- insights` or `-- fairness` runs one.
 const only = positionals[0];
 const AGENTS = Number(values.agents);
 const PINGS = Number(values.pings);
@@ -103,6 +114,11 @@ async function canopy() {
 
 if (only === "insights") {
   await insightsBench(DEFAULT_INSIGHT_BENCH);
+  process.exit(0);
+}
+if (only === "fairness") {
+  const phases = values.phases.split(",").filter((p): p is Phase => (PHASES as readonly string[]).includes(p));
+  await fairnessBench({ phaseMs: Number(values["phase-ms"]), tenants: Number(values.tenants), rules: Number(values.rules), phases, cpuProfDir: values["hub-cpu-prof"] });
   process.exit(0);
 }
 if (only === "push") {

@@ -1,7 +1,16 @@
-import { encodeMessage, MAX_AGENT_FRAME_BYTES } from "@canopy/protocol";
+import { CloseCode, encodeMessage, MAX_AGENT_FRAME_BYTES } from "@canopy/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RawAgent, readAgentCredentials, type AgentCredentials } from "../harness/raw-agent.js";
 import { Scenario, type PairedAgent } from "../harness/scenario.js";
+import { waitFor } from "../harness/wait.js";
+
+/** The close, or a failure saying it did not come within `timeoutMs`. */
+function closedWithin(raw: RawAgent, timeoutMs: number): Promise<{ code: number; reason: string }> {
+  return Promise.race([
+    raw.closed,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not closed within ${timeoutMs} ms`)), timeoutMs).unref()),
+  ]);
+}
 
 describe("bad frames", () => {
   let scenario: Scenario;
@@ -59,6 +68,56 @@ describe("bad frames", () => {
     raw.sendRaw("x".repeat(MAX_AGENT_FRAME_BYTES + 1024));
     expect((await raw.closed).code).toBe(1009);
     expect((await scenario.api.ping(bystander.tenant.id)).rttMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("before the handshake, a frame of an unknown type is fatal: error, then close 4000", async () => {
+    const raw = await RawAgent.connect(scenario.hub.url, credentials.hubPublicKey);
+    await raw.next("hello.challenge");
+    raw.sendRaw(encodeMessage({ type: "teleport.now", id: "t1" }));
+    expect((await raw.next("error")).code).toBe("unknown_type");
+    expect((await closedWithin(raw, 5000)).code).toBe(CloseCode.protocolError);
+  });
+
+  it("before the handshake, a socket cannot stream a big frame: cut off once it sent 64 KiB", async () => {
+    const raw = await RawAgent.connect(scenario.hub.url, credentials.hubPublicKey);
+    await raw.next("hello.challenge");
+    // A frame that never ends, in fragments: the hub must not wait for it (nor read it all).
+    for (let i = 0; i < 3; i++) raw.ws.send(Buffer.alloc(40 * 1024, 0x20), { fin: false });
+    expect([CloseCode.protocolError, 1006]).toContain((await closedWithin(raw, 5000)).code);
+    expect(raw.received.find((m) => m.type === "error")).toMatchObject({ code: "frame_too_large" });
+  });
+
+  it("an agent that keeps sending unknown frames is told rate_limited and closed 4029; the bystander is still served", async () => {
+    const raw = await authenticated();
+    for (let n = 0; n < 200; n++) raw.sendRaw(encodeMessage({ type: "flood.noise", id: `n${n}` }));
+    expect((await closedWithin(raw, 10_000)).code).toBe(CloseCode.rateLimited);
+    expect(raw.received.filter((m) => m.type === "error").at(-1)).toMatchObject({ code: "rate_limited" });
+    expect((await scenario.api.ping(bystander.tenant.id)).rttMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("what an agent sends reaches the hub's log clipped and rate-limited", async () => {
+    const raw = await authenticated();
+    const connectionId = (await raw.next("welcome")).sessionId;
+    for (let n = 0; n < 50; n++) raw.send({ type: "error", code: "internal", message: `failure ${n} ${"x".repeat(1000)}` });
+    // A pong round trip: every error frame before it has been read.
+    const rtt = scenario.api.ping(victim.tenant.id);
+    const ping = await raw.next("ping");
+    raw.send({ type: "pong", id: ping.id });
+    await rtt;
+    raw.close();
+    await raw.closed;
+    const lines = await waitFor("the summary line", () => {
+      const mine = scenario.hub.child
+        .stderr()
+        .split("\n")
+        .filter((line) => line.includes(connectionId))
+        .map((line) => JSON.parse(line) as { msg: string; message?: string; suppressed?: number });
+      return mine.some((line) => line.suppressed !== undefined) ? mine : undefined;
+    });
+    const reported = lines.filter((line) => line.msg === "agent reported an error");
+    expect(reported.length).toBeLessThanOrEqual(10);
+    for (const line of reported) expect(line.message!.length).toBeLessThan(250);
+    expect(lines.find((line) => line.suppressed !== undefined)?.suppressed).toBe(50 - reported.length);
   });
 
   it("a frame before the handshake does not authenticate anyone", async () => {

@@ -1,43 +1,65 @@
 import { CloseCode, type RpcMethod, type RpcParams, type RpcResult } from "@canopy/protocol";
-import { AgentSession, type PingResult, type SessionContext } from "./agent-session.js";
+import { agentBudgets, type AgentBudgets } from "./agent-budgets.js";
+import { AgentMeter } from "./agent-meter.js";
+import { AgentSession } from "./agent-session.js";
 import type { Connection } from "./connection.js";
 import { ignoreContent, type ContentPort } from "./content-port.js";
 import { GatewayError } from "./gateway-error.js";
 import { ignoreInsights, type InsightPort } from "./insight-port.js";
 import type { LiveAgent } from "./presence.js";
+import type { PingResult, SessionContext } from "./session-context.js";
 import { SessionRegistry } from "./session-registry.js";
 
-export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded" | "content" | "insights"> & {
+export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded" | "onHandshakeEnded" | "meterFor" | "content" | "insights" | "budgets"> & {
   /** The push engine's side of every link; without one, content messages are ignored. */
   content?: ContentPort;
   /** The insight service's side of every link; without one, insight messages are ignored (never acked). */
   insights?: InsightPort;
+  /** What one agent may cost; default `DEFAULT_AGENT_BUDGETS`. */
+  budgets?: AgentBudgets;
 };
 
 /**
  * The hub's side of every agent link: accepts connections (any transport implementing
  * `Connection`), keeps the registry of authenticated sessions, and lets the rest of the hub
- * reach a tenant's agent by tenant id.
+ * reach a tenant's agent by tenant id. It also keeps what spans connections: each tenant's
+ * budgets (a reconnect does not refill them) and the sockets still in the handshake per address.
  */
 export class AgentGateway {
   readonly #registry = new SessionRegistry<AgentSession>();
   readonly #sessions = new Set<AgentSession>();
+  readonly #meters = new Map<string, AgentMeter>();
+  readonly #handshaking = new Map<string, number>();
   readonly #ctx: SessionContext;
 
   constructor(options: GatewayOptions) {
+    const budgets = options.budgets ?? agentBudgets();
     this.#ctx = {
       ...options,
+      budgets,
       content: options.content ?? ignoreContent,
       insights: options.insights ?? ignoreInsights,
       registry: this.#registry,
+      meterFor: (tenantId) => this.#meterFor(tenantId),
+      onHandshakeEnded: (session) => this.#count(session.connection.remoteAddress, -1),
       onSessionEnded: (session) => this.#sessions.delete(session),
     };
   }
 
-  /** Starts the handshake on a new connection; feed the session its frames and its close. */
+  /**
+   * Starts the handshake on a new connection; feed the session its frames and its close. An
+   * address with too many sockets still in the handshake is refused (4029) before it costs a
+   * signed challenge.
+   */
   accept(connection: Connection): AgentSession {
     const session = new AgentSession(connection, this.#ctx);
     this.#sessions.add(session);
+    const address = connection.remoteAddress;
+    if ((this.#handshaking.get(address) ?? 0) >= this.#ctx.budgets.unauthenticatedPerAddress) {
+      session.refuse("rate_limited", CloseCode.rateLimited, "too many connections from this address are waiting to authenticate");
+      return session;
+    }
+    this.#count(address, +1);
     session.start();
     return session;
   }
@@ -78,6 +100,18 @@ export class AgentGateway {
 
   get onlineCount(): number {
     return this.#registry.size;
+  }
+
+  #meterFor(tenantId: string): AgentMeter {
+    let meter = this.#meters.get(tenantId);
+    if (!meter) this.#meters.set(tenantId, (meter = new AgentMeter(this.#ctx.budgets, this.#ctx.clock())));
+    return meter;
+  }
+
+  #count(address: string, delta: 1 | -1): void {
+    const count = (this.#handshaking.get(address) ?? 0) + delta;
+    if (count > 0) this.#handshaking.set(address, count);
+    else this.#handshaking.delete(address);
   }
 
   #online(tenantId: string): AgentSession | undefined {

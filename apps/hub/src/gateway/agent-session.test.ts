@@ -1,5 +1,5 @@
 import { CloseCode, encodeMessage, generateKeyPair, loadPrivateKey, type SystemInfo } from "@canopy/protocol";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeAgent, pairThroughApi, type PairedIdentity } from "../../test/fake-agent.js";
 import { createTestHub, login, type Caller, type TestHub } from "../../test/helpers.js";
 import type { HubServices } from "../services.js";
@@ -18,7 +18,10 @@ describe("agent session (in memory, no sockets)", () => {
     alice = await pairThroughApi(t.hub, admin, (await admin.post("/tenants", { name: "Alice" })).body.id);
     bob = await pairThroughApi(t.hub, admin, (await admin.post("/tenants", { name: "Bob" })).body.id);
   });
-  afterEach(() => t.hub.close());
+  afterEach(async () => {
+    vi.useRealTimers();
+    await t.hub.close();
+  });
 
   const status = async (tenantId: string) => (await admin.get(`/tenants/${tenantId}`)).body.status;
 
@@ -116,8 +119,11 @@ describe("agent session (in memory, no sockets)", () => {
   });
 
   it("closes 4008 when no hello arrives in time", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const agent = new FakeAgent(hub);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    vi.advanceTimersByTime(49);
+    expect(agent.connection.closedWith).toBeUndefined();
+    vi.advanceTimersByTime(1);
     expect(agent.connection.closedWith?.code).toBe(CloseCode.handshakeTimeout);
     expect(agent.connection.last("error")?.message).toMatch(/no hello/);
   });
@@ -185,8 +191,7 @@ describe("agent session (in memory, no sockets)", () => {
       holds: { content: [], insights: { count: 0 } },
     };
     const viaHttp = admin.get(`/tenants/${alice.tenantId}/connect`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const request = agent.connection.last("rpc.req")!;
+    const request = await agent.connection.next("rpc.req");
     expect(request).toMatchObject({ method: "system.info" });
     agent.send({ type: "rpc.res", id: request.id, ok: true, result: info });
     const res = await viaHttp;
@@ -201,8 +206,7 @@ describe("agent session (in memory, no sockets)", () => {
   it("unpairs at the agent's request: revoked on disk, told, closed 4003, tenant unpaired", async () => {
     const agent = connect(alice);
     agent.send({ type: "unpair", reason: "decommissioned" });
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(agent.connection.last("unpair")).toBeDefined();
+    await agent.connection.next("unpair");
     expect(agent.connection.closedWith?.code).toBe(CloseCode.revoked);
     agent.dropped(CloseCode.revoked);
     expect(hub.agents.get(alice.agentId)?.revokedAt).not.toBeNull();

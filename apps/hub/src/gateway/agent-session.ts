@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
 import {
   CloseCode,
-  PROTOCOL_VERSION,
   decodeAgentFrame,
   type AgentMessage,
   type AgentToHub,
@@ -9,89 +7,58 @@ import {
   type ErrorCode,
   type HubToAgent,
   type ProtocolError,
+  frameSize,
   type RawFrame,
   type RpcMethod,
   type RpcParams,
   type RpcResult,
 } from "@canopy/protocol";
-import type { Logger } from "pino";
-import type { Clock } from "../core/clock.js";
-import { isoAt } from "../core/clock.js";
-import type { Agents } from "../domain/agents.js";
-import type { AuditLog } from "../domain/audit-log.js";
-import type { Tenants } from "../domain/tenants.js";
 import { AgentRequests } from "./agent-requests.js";
 import type { Connection } from "./connection.js";
 import { ContentChannel } from "./content-channel.js";
-import type { ContentPort } from "./content-port.js";
-import { GatewayError } from "./gateway-error.js";
-import { verifyAgentHello } from "./handshake.js";
+import { errorFrame, GatewayError } from "./gateway-error.js";
+import { Handshake } from "./handshake.js";
 import { InsightChannel } from "./insight-channel.js";
-import type { InsightPort } from "./insight-port.js";
-import type { Presence } from "./presence.js";
-import type { SessionRegistry } from "./session-registry.js";
-
-/** Everything a session needs from the hub; built once by the gateway. */
-export interface SessionContext {
-  agents: Agents;
-  tenants: Tenants;
-  audit: AuditLog;
-  /** Makes earlier store changes durable (the store's flush). */
-  flush(): Promise<void>;
-  registry: SessionRegistry<AgentSession>;
-  /** The content side (push engine): links, manifests, acks, drift. */
-  content: ContentPort;
-  /** The insight side: batches from the agent, pending board changes to it. */
-  insights: InsightPort;
-  presence: Presence;
-  clock: Clock;
-  logger: Logger;
-  heartbeatMs: number;
-  handshakeTimeoutMs: number;
-  rpcTimeoutMs: number;
-  /** A tenant's live state changed (online, offline, RTT, unpaired). */
-  onTenantChanged(tenantId: string): void;
-  /** The connection is gone; the session will do nothing more. */
-  onSessionEnded(session: AgentSession): void;
-}
+import { AgentLog, clip } from "./agent-log.js";
+import { ConnectionBudget, type Refusal } from "./connection-budget.js";
+import { lastSeenOf } from "./presence.js";
+import type { PingResult, SessionContext } from "./session-context.js";
 
 type State = "challenging" | "authenticated" | "closing" | "closed";
 type Handlers = { [T in AgentToHubType]: (message: AgentMessage<T>) => void | Promise<void> };
 
-export interface PingResult {
-  rttMs: number;
-  agentVersion: string;
-}
-
 // ws refuses close reasons over 123 bytes.
 const MAX_CLOSE_REASON = 120;
-const MAX_ERROR_MESSAGE = 1024;
 
 /**
  * One agent connection: the challenge/hello handshake, then every frame decoded in layers and
  * dispatched by type. Identity (agentId, tenantId) is set once, from the verified hello, and
- * handlers use only that, never ids found in payloads. Nothing here throws to the transport.
+ * handlers use only that, never ids found in payloads. Every frame is counted against the
+ * connection's budget before it is decoded (`ConnectionBudget`); before the handshake anything
+ * but a valid hello is fatal. Nothing here throws to the transport.
  */
 export class AgentSession {
   readonly connection: Connection;
   readonly #ctx: SessionContext;
-  readonly #nonce = randomBytes(32).toString("base64url");
   readonly #requests = new AgentRequests({
     canSend: () => this.#state === "authenticated",
     send: (message) => this.#send(message),
     timeoutMs: () => this.#ctx.rpcTimeoutMs,
   });
-  #log: Logger;
+  readonly #budget: ConnectionBudget;
+  readonly #handshake: Handshake;
+  #log: AgentLog;
   #state: State = "challenging";
   #identity: { agentId: string; tenantId: string } | undefined;
   #content: ContentChannel | undefined;
   #insights: InsightChannel | undefined;
-  #handshakeTimer: NodeJS.Timeout | undefined;
 
   constructor(connection: Connection, ctx: SessionContext) {
     this.connection = connection;
     this.#ctx = ctx;
-    this.#log = ctx.logger.child({ connectionId: connection.id, remoteAddress: connection.remoteAddress });
+    this.#log = new AgentLog(ctx.logger.child({ connectionId: connection.id, remoteAddress: connection.remoteAddress }), ctx.budgets.logLinesPerMinute, ctx.clock);
+    this.#budget = new ConnectionBudget(connection, ctx.budgets, ctx.clock);
+    this.#handshake = new Handshake(() => ctx.onHandshakeEnded(this));
   }
 
   get state(): State {
@@ -108,19 +75,24 @@ export class AgentSession {
 
   /** Sends the challenge and starts the handshake clock. */
   start(): void {
-    this.#send({ type: "hello.challenge", nonce: this.#nonce, protocolVersion: PROTOCOL_VERSION, hubTime: this.#ctx.clock() });
-    this.#handshakeTimer = setTimeout(() => {
+    const { handshakeTimeoutMs } = this.#ctx;
+    const challenge = this.#handshake.start(this.#ctx.clock(), handshakeTimeoutMs, () => {
       if (this.#state !== "challenging") return;
-      const seconds = Math.round(this.#ctx.handshakeTimeoutMs / 1000);
-      this.#refuse("auth_failed", CloseCode.handshakeTimeout, `no hello within ${seconds} s`);
-    }, this.#ctx.handshakeTimeoutMs);
-    this.#handshakeTimer.unref();
+      this.refuse("auth_failed", CloseCode.handshakeTimeout, `no hello within ${Math.round(handshakeTimeoutMs / 1000)} s`);
+    });
+    this.#send(challenge);
   }
 
   /** One frame from the agent. Never throws. */
   receive(data: RawFrame, isBinary: boolean): void {
     if (this.#state === "closing" || this.#state === "closed") return;
     try {
+      // Counted before anything else is spent on it: a flood costs a few additions per frame.
+      const refusal = this.#budget.frame(frameSize(data));
+      if (refusal) {
+        this.#refuseWith(refusal);
+        return;
+      }
       const decoded = decodeAgentFrame(data, isBinary);
       if (!decoded.ok) {
         this.#rejectFrame(decoded.error);
@@ -130,6 +102,11 @@ export class AgentSession {
     } catch (error) {
       this.#internalError(error);
     }
+  }
+
+  /** Whether the session holds back reading (the agent is over a budget). */
+  get paused(): boolean {
+    return this.#budget.paused;
   }
 
   /** The transport saw a sign of life (a ws pong), with the heartbeat's round trip if it timed one. */
@@ -144,7 +121,8 @@ export class AgentSession {
     if (this.#state === "closed") return;
     const wasAuthenticated = this.#identity !== undefined;
     this.#state = "closed";
-    clearTimeout(this.#handshakeTimer);
+    this.#handshake.end();
+    this.#budget.close();
     this.#requests.failAll(new GatewayError("not_connected", "the agent disconnected"));
     this.#content?.closed();
     this.#insights?.closed();
@@ -153,7 +131,8 @@ export class AgentSession {
     } catch (error) {
       this.#log.error({ err: error }, "failed to record the disconnect");
     }
-    this.#log.info({ code, reason }, "agent connection closed");
+    this.#log.flush();
+    this.#log.lifecycle({ code, reason: clip(reason) }, "agent connection closed");
     this.#ctx.onSessionEnded(this);
   }
 
@@ -162,9 +141,9 @@ export class AgentSession {
     if (this.#state === "closing" || this.#state === "closed") return;
     if (notice) this.#send(notice);
     this.#state = "closing";
+    this.#handshake.end();
     this.#content?.closed();
     this.#insights?.closed();
-    clearTimeout(this.#handshakeTimer);
     this.connection.close(code, reason.slice(0, MAX_CLOSE_REASON));
   }
 
@@ -184,19 +163,20 @@ export class AgentSession {
   readonly #handlers = {
     hello: (hello) => {
       if (this.#state === "authenticated") {
-        this.#sendError("unexpected_message", "already authenticated");
+        if (this.#badFrame()) this.#sendError("unexpected_message", "already authenticated");
         return;
       }
-      const verdict = verifyAgentHello(hello, this.#nonce, this.#ctx.agents, this.#ctx.tenants);
+      const verdict = this.#handshake.verify(hello, this.#ctx.agents, this.#ctx.tenants);
       if (!verdict.ok) {
         this.#log.warn({ agentId: hello.agentId, code: verdict.code }, "agent handshake refused");
-        this.#refuse(verdict.code, verdict.closeCode, verdict.message);
+        this.refuse(verdict.code, verdict.closeCode, verdict.message);
         return;
       }
       const { agent, tenant } = verdict;
-      clearTimeout(this.#handshakeTimer);
       this.#identity = { agentId: agent.id, tenantId: tenant.id };
       this.#state = "authenticated";
+      this.#handshake.end();
+      this.#budget.authenticated(this.#ctx.meterFor(tenant.id));
       this.#log = this.#log.child({ agentId: agent.id, tenantId: tenant.id });
       const previous = this.#ctx.registry.attach(this);
       if (previous && previous !== this) {
@@ -206,18 +186,7 @@ export class AgentSession {
           message: "another connection with this agent's key took over",
         });
       }
-      const now = this.#ctx.clock();
-      this.#ctx.presence.set({
-        agentId: agent.id,
-        tenantId: tenant.id,
-        sessionId: this.connection.id,
-        connectedAt: now,
-        lastSeenAt: now,
-        rttMs: null,
-        agentVersion: hello.agentVersion,
-        hostname: hello.hostname,
-        platform: hello.platform,
-      });
+      this.#ctx.presence.arrived({ agentId: agent.id, tenantId: tenant.id, sessionId: this.connection.id }, hello, this.#ctx.clock());
       this.#send({
         type: "welcome",
         sessionId: this.connection.id,
@@ -226,7 +195,7 @@ export class AgentSession {
         tenantName: tenant.name,
         heartbeatMs: this.#ctx.heartbeatMs,
       });
-      this.#log.info({ agentVersion: hello.agentVersion, hostname: hello.hostname, replaced: previous !== undefined }, "agent online");
+      this.#log.lifecycle({ agentVersion: clip(hello.agentVersion), hostname: clip(hello.hostname), replaced: previous !== undefined }, "agent online");
       this.#content = new ContentChannel(this.#identity, this.connection, this.#ctx.content, this.#log);
       this.#content.opened();
       this.#insights = new InsightChannel(this.#identity, this.connection, this.#ctx.insights, this.#log);
@@ -234,10 +203,12 @@ export class AgentSession {
       this.#ctx.onTenantChanged(tenant.id);
     },
     pong: (pong) => {
-      if (!this.#requests.answer(pong)) this.#log.debug({ id: pong.id }, "pong for no pending ping");
+      if (this.#requests.answer(pong)) this.#budget.answered();
+      else this.#unasked("pong for no pending ping", pong.id);
     },
     "rpc.res": (response) => {
-      if (!this.#requests.answer(response)) this.#log.debug({ id: response.id }, "rpc answer for no pending request");
+      if (this.#requests.answer(response)) this.#budget.answered();
+      else this.#unasked("rpc answer for no pending request", response.id);
     },
     unpair: async (request) => {
       const { agentId, tenantId } = this.#identity!;
@@ -247,7 +218,7 @@ export class AgentSession {
         this.#ctx.audit.record({ actor, action: "agent.unpair", target: `tenant:${tenantId}`, detail: { agentId, reason } });
         await this.#ctx.flush();
       }
-      this.#log.info({ reason }, "agent unpaired itself");
+      this.#log.info({ reason: clip(reason) }, "agent unpaired itself");
       this.end(CloseCode.revoked, "unpaired", { type: "unpair", reason: "unpaired at the agent's request" });
       this.#ctx.onTenantChanged(tenantId);
     },
@@ -255,17 +226,25 @@ export class AgentSession {
     "content.manifest": (message) => this.#content!.handlers["content.manifest"](message),
     "content.ack": (message) => this.#content!.handlers["content.ack"](message),
     "content.drift": (message) => this.#content!.handlers["content.drift"](message),
-    "insights.upsert": (message) => this.#insights!.handlers["insights.upsert"](message),
+    "insights.upsert": async (message) => {
+      // Backpressure for a flood of batches: the hub stops reading while too many await their ack.
+      this.#budget.batchStarted(message.insights.length);
+      try {
+        await this.#insights!.handlers["insights.upsert"](message);
+      } finally {
+        this.#budget.batchDone();
+      }
+    },
     "insight.update.ack": (message) => this.#insights!.handlers["insight.update.ack"](message),
     error: (error) => {
-      this.#log.warn({ code: error.code, ref: error.ref, message: error.message }, "agent reported an error");
+      this.#log.warn({ code: error.code, ref: error.ref, message: clip(error.message) }, "agent reported an error");
       if (error.ref) this.#requests.fail(error.ref, new GatewayError(error.code, error.message));
     },
   } satisfies Handlers;
 
   #dispatch(message: AgentToHub): void {
     if (this.#state === "challenging" && message.type !== "hello") {
-      this.#refuse("unexpected_message", CloseCode.protocolError, `expected hello, got ${message.type}`);
+      this.refuse("unexpected_message", CloseCode.protocolError, `expected hello, got ${message.type}`);
       return;
     }
     this.touch();
@@ -275,9 +254,32 @@ export class AgentSession {
   }
 
   #rejectFrame(error: ProtocolError): void {
-    this.#log.warn({ code: error.code, fatal: error.fatal }, `bad frame from agent: ${error.message}`);
-    if (error.fatal) this.#refuse(error.code, CloseCode.protocolError, error.message, error.ref);
-    else this.#sendError(error.code, error.message, error.ref);
+    // Before the handshake only a valid hello is acceptable: no error is worth a second frame.
+    const fatal = error.fatal || this.#state === "challenging";
+    this.#log.warn({ code: error.code, fatal }, `bad frame from agent: ${clip(error.message)}`);
+    if (fatal) {
+      this.refuse(error.code, CloseCode.protocolError, error.message, error.ref);
+      return;
+    }
+    if (this.#badFrame()) this.#sendError(error.code, error.message, error.ref);
+  }
+
+  /** An answer to something the hub never asked (or no longer waits for). */
+  #unasked(what: string, id: string): void {
+    this.#log.debug({ id: clip(id) }, what);
+    this.#badFrame();
+  }
+
+  /** Counts a bad frame; false when that was one too many (the connection is refused). */
+  #badFrame(): boolean {
+    const refusal = this.#budget.badFrame();
+    if (refusal) this.#refuseWith(refusal);
+    return refusal === undefined;
+  }
+
+  #refuseWith(refusal: Refusal): void {
+    this.#log.lifecycle({ code: refusal.code, closeCode: refusal.closeCode }, refusal.message, "warn");
+    this.refuse(refusal.code, refusal.closeCode, refusal.message);
   }
 
   #internalError(error: unknown): void {
@@ -285,16 +287,13 @@ export class AgentSession {
     if (this.#state === "challenging" || this.#state === "authenticated") this.#sendError("internal", "the hub could not process this frame");
   }
 
-  #refuse(code: ErrorCode, closeCode: number, message: string, ref?: string): void {
-    this.end(closeCode, message, this.#errorFrame(code, message, ref));
+  /** Ends the connection with an `error` frame saying why, then `closeCode`. */
+  refuse(code: ErrorCode, closeCode: number, message: string, ref?: string): void {
+    this.end(closeCode, message, errorFrame(code, message, ref));
   }
 
   #sendError(code: ErrorCode, message: string, ref?: string): void {
-    this.#send(this.#errorFrame(code, message, ref));
-  }
-
-  #errorFrame(code: ErrorCode, message: string, ref?: string): HubToAgent {
-    return { type: "error", code, message: message.slice(0, MAX_ERROR_MESSAGE), ...(ref === undefined ? {} : { ref }) };
+    this.#send(errorFrame(code, message, ref));
   }
 
   #send(message: HubToAgent): void {
@@ -306,16 +305,9 @@ export class AgentSession {
   }
 
   #wentOffline(): void {
-    const live = this.#ctx.presence.get(this.agentId);
-    this.#ctx.presence.delete(this.agentId);
-    if (live) {
-      this.#ctx.agents.recordLastSeen(this.agentId, {
-        lastSeenAt: isoAt(live.lastSeenAt),
-        agentVersion: live.agentVersion,
-        hostname: live.hostname,
-        platform: live.platform,
-      });
-    }
+    const live = this.#ctx.presence.left(this.agentId);
+    // Written once, on disconnect (principle 5: nothing per heartbeat).
+    if (live) this.#ctx.agents.recordLastSeen(this.agentId, lastSeenOf(live));
     this.#ctx.onTenantChanged(this.tenantId);
   }
 }

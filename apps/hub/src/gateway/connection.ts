@@ -9,4 +9,8 @@ export interface Connection {
   readonly remoteAddress: string;
   send(message: HubToAgent): void;
   close(code: number, reason: string): void;
+  /** Stop reading the agent's frames (the agent is over a budget): TCP backpressure, nothing dropped. */
+  pause(): void;
+  /** Read again. */
+  resume(): void;
 }

@@ -1,5 +1,5 @@
 import type { AgentMessage } from "@canopy/protocol";
-import type { Logger } from "pino";
+import type { AgentLogger } from "./agent-log.js";
 import type { Connection } from "./connection.js";
 import type { AgentLink, ApplyBatch, ContentPort } from "./content-port.js";
 import { SessionChannel } from "./session-channel.js";
@@ -14,7 +14,7 @@ export type ContentHandlers = { [T in ContentMessageType]: (message: AgentMessag
 export class ContentChannel extends SessionChannel implements AgentLink {
   readonly #port: ContentPort;
 
-  constructor(identity: { tenantId: string; agentId: string }, connection: Connection, port: ContentPort, log: Logger) {
+  constructor(identity: { tenantId: string; agentId: string }, connection: Connection, port: ContentPort, log: AgentLogger) {
     super(identity, connection, log);
     this.#port = port;
   }

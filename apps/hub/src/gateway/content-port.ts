@@ -1,4 +1,5 @@
 import type { AgentMessage, HubMessage } from "@canopy/protocol";
+import type { AgentLogger } from "./agent-log.js";
 
 /** The body of a `content.apply` frame, without its type. */
 export type ApplyBatch = Omit<HubMessage<"content.apply">, "type">;
@@ -14,6 +15,8 @@ export interface AgentLink {
   readonly sessionId: string;
   /** False once the connection is closing or closed. */
   readonly isOpen: boolean;
+  /** The connection's log (agent text clipped by the caller, lines rate-limited per connection). */
+  readonly log: AgentLogger;
   /** Sends `content.apply`; false when the connection is gone (the batch counts as lost). */
   apply(batch: ApplyBatch): boolean;
 }

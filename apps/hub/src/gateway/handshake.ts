@@ -1,4 +1,5 @@
-import { CloseCode, importPublicKey, verifyHello, type AgentMessage, type ErrorCode } from "@canopy/protocol";
+import { randomBytes } from "node:crypto";
+import { CloseCode, PROTOCOL_VERSION, importPublicKey, verifyHello, type AgentMessage, type ErrorCode, type HubToAgent } from "@canopy/protocol";
 import type { Agents } from "../domain/agents.js";
 import type { AgentRecord, TenantRecord } from "../domain/records.js";
 import type { Tenants } from "../domain/tenants.js";
@@ -35,4 +36,45 @@ export function verifyAgentHello(hello: AgentMessage<"hello">, nonce: string, ag
     return { ok: false, code: "revoked", closeCode: CloseCode.revoked, message: "this agent was unpaired; pair it again with a new code" };
   }
   return { ok: true, agent, tenant };
+}
+
+/**
+ * One connection's challenge: the nonce its hello must sign, the clock that runs until a valid
+ * hello, and the moment it ends (welcomed, refused or gone), reported once so the gateway can
+ * count the sockets still waiting per address.
+ */
+export class Handshake {
+  readonly nonce = randomBytes(32).toString("base64url");
+  #timer: NodeJS.Timeout | undefined;
+  #started = false;
+  #over = false;
+  readonly #onOver: () => void;
+
+  constructor(onOver: () => void) {
+    this.#onOver = onOver;
+  }
+
+  get over(): boolean {
+    return this.#over;
+  }
+
+  /** The challenge to send; `timedOut` runs if no valid hello ends the handshake within `timeoutMs`. */
+  start(now: number, timeoutMs: number, timedOut: () => void): HubToAgent {
+    this.#started = true;
+    this.#timer = setTimeout(timedOut, timeoutMs);
+    this.#timer.unref();
+    return { type: "hello.challenge", nonce: this.nonce, protocolVersion: PROTOCOL_VERSION, hubTime: now };
+  }
+
+  verify(hello: AgentMessage<"hello">, agents: Agents, tenants: Tenants): HelloVerdict {
+    return verifyAgentHello(hello, this.nonce, agents, tenants);
+  }
+
+  /** Idempotent; reported only for a handshake that started (a refused connection never counted). */
+  end(): void {
+    clearTimeout(this.#timer);
+    if (this.#over) return;
+    this.#over = true;
+    if (this.#started) this.#onOver();
+  }
 }

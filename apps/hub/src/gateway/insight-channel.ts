@@ -1,5 +1,5 @@
 import { INSIGHT_LIMITS, type AgentMessage, type InsightUpdateRequest } from "@canopy/protocol";
-import type { Logger } from "pino";
+import type { AgentLogger } from "./agent-log.js";
 import type { Connection } from "./connection.js";
 import type { InsightLink, InsightPort } from "./insight-port.js";
 import { SessionChannel } from "./session-channel.js";
@@ -15,7 +15,7 @@ export type InsightHandlers = { [T in InsightMessageType]: (message: AgentMessag
 export class InsightChannel extends SessionChannel implements InsightLink {
   readonly #port: InsightPort;
 
-  constructor(identity: { tenantId: string; agentId: string }, connection: Connection, port: InsightPort, log: Logger) {
+  constructor(identity: { tenantId: string; agentId: string }, connection: Connection, port: InsightPort, log: AgentLogger) {
     super(identity, connection, log);
     this.#port = port;
   }

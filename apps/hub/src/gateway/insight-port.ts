@@ -1,4 +1,5 @@
 import type { AgentMessage, InsightUpdateRequest } from "@canopy/protocol";
+import type { AgentLogger } from "./agent-log.js";
 
 /**
  * One authenticated agent connection as the insight side sees it. Its tenant comes from the
@@ -11,6 +12,8 @@ export interface InsightLink {
   readonly sessionId: string;
   /** False once the connection is closing or closed. */
   readonly isOpen: boolean;
+  /** The connection's log (agent text clipped by the caller, lines rate-limited per connection). */
+  readonly log: AgentLogger;
   /** Sends `insight.update` frames (chunked to the protocol's limit); false when the connection is gone. */
   sendUpdates(updates: readonly InsightUpdateRequest[]): boolean;
 }

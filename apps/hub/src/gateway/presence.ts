@@ -1,3 +1,6 @@
+import type { AgentMessage } from "@canopy/protocol";
+import { isoAt } from "../core/clock.js";
+
 /** What the hub knows about a connected agent. Memory only: nothing here is written per beat. */
 export interface LiveAgent {
   agentId: string;
@@ -19,8 +22,17 @@ export class Presence {
     return this.#live.get(agentId);
   }
 
-  set(live: LiveAgent): void {
-    this.#live.set(live.agentId, live);
+  /** A verified hello: the agent is connected on `sessionId` from `now`. */
+  arrived(who: Pick<LiveAgent, "agentId" | "tenantId" | "sessionId">, hello: AgentMessage<"hello">, now: number): void {
+    const { agentVersion, hostname, platform } = hello;
+    this.#live.set(who.agentId, { ...who, connectedAt: now, lastSeenAt: now, rttMs: null, agentVersion, hostname, platform });
+  }
+
+  /** The agent disconnected: its entry, which leaves memory. */
+  left(agentId: string): LiveAgent | undefined {
+    const live = this.#live.get(agentId);
+    this.#live.delete(agentId);
+    return live;
   }
 
   update(agentId: string, change: Partial<Pick<LiveAgent, "lastSeenAt" | "rttMs">>): void {
@@ -28,11 +40,12 @@ export class Presence {
     if (live) Object.assign(live, change);
   }
 
-  delete(agentId: string): void {
-    this.#live.delete(agentId);
-  }
-
   get size(): number {
     return this.#live.size;
   }
+}
+
+/** What is written about an agent when it disconnects. */
+export function lastSeenOf(live: LiveAgent) {
+  return { lastSeenAt: isoAt(live.lastSeenAt), agentVersion: live.agentVersion, hostname: live.hostname, platform: live.platform };
 }

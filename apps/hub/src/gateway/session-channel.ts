@@ -1,5 +1,5 @@
 import type { HubToAgent } from "@canopy/protocol";
-import type { Logger } from "pino";
+import type { AgentLogger } from "./agent-log.js";
 import type { Connection } from "./connection.js";
 
 /**
@@ -11,11 +11,12 @@ export abstract class SessionChannel {
   readonly tenantId: string;
   readonly agentId: string;
   readonly sessionId: string;
-  protected readonly log: Logger;
+  /** The connection's rate-limited log: what the services write about this agent's messages. */
+  readonly log: AgentLogger;
   readonly #connection: Connection;
   #open = true;
 
-  constructor(identity: { tenantId: string; agentId: string }, connection: Connection, log: Logger) {
+  constructor(identity: { tenantId: string; agentId: string }, connection: Connection, log: AgentLogger) {
     this.tenantId = identity.tenantId;
     this.agentId = identity.agentId;
     this.sessionId = connection.id;

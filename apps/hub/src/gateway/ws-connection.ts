@@ -21,6 +21,14 @@ export class WsConnection implements Connection {
     this.#socket.send(this.#seal(message), { binary: true });
   }
 
+  pause(): void {
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    this.#socket.resume();
+  }
+
   close(code: number, reason: string): void {
     if (this.#socket.readyState === WebSocket.CLOSED || this.#socket.readyState === WebSocket.CLOSING) return;
     this.#socket.close(code, reason);

@@ -1,4 +1,5 @@
 import type { KeyObject } from "node:crypto";
+import type { Socket } from "node:net";
 import { upgradeWebSocket, type HttpBindings } from "@hono/node-server";
 import { MAX_AGENT_FRAME_BYTES } from "@canopy/protocol";
 import type { Context, MiddlewareHandler } from "hono";
@@ -7,6 +8,7 @@ import { WebSocket, WebSocketServer } from "ws";
 import { newId } from "../core/ids.js";
 import type { AgentGateway } from "./agent-gateway.js";
 import type { AgentSession } from "./agent-session.js";
+import { tooMuchBeforeHello } from "./connection-budget.js";
 import { createFrameSealer } from "./frame-sealer.js";
 import { WsConnection } from "./ws-connection.js";
 
@@ -15,6 +17,8 @@ export interface AgentTransportOptions {
   /** The hub's signing key; read when a connection opens (the key is loaded at start-up). */
   hubKey: () => KeyObject;
   heartbeatMs: number;
+  /** Bytes a socket may send before its hello is verified (`AgentBudgets.bytesBeforeHello`). */
+  bytesBeforeHello: number;
   logger: Logger;
 }
 
@@ -34,15 +38,38 @@ interface Tracked {
   pingSentAt: number | null;
 }
 
-function remoteAddressOf(c: Context): string {
-  const env = c.env as Partial<HttpBindings> | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? "unknown";
+function socketOf(c: Context): Socket | undefined {
+  return (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket;
+}
+
+/**
+ * Bounds what a socket may send before its hello is verified. ws hands over whole frames only,
+ * up to `maxPayload`, so the TCP bytes are counted as they arrive: past `limit` the session
+ * refuses the connection (4000); a socket that keeps sending anyway is cut off.
+ */
+function watchBytesBeforeHello(raw: Socket, socket: WebSocket, session: AgentSession, limit: number): void {
+  let bytes = 0;
+  const onData = (chunk: Buffer) => {
+    if (session.state === "authenticated") {
+      raw.off("data", onData);
+      return;
+    }
+    bytes += chunk.length;
+    if (bytes > 2 * limit) socket.terminate();
+    else if (bytes > limit && session.state === "challenging") {
+      const refusal = tooMuchBeforeHello(limit);
+      session.refuse(refusal.code, refusal.closeCode, refusal.message);
+    }
+  };
+  raw.on("data", onData);
+  socket.once("close", () => raw.off("data", onData));
 }
 
 /**
  * The WebSocket side of the gateway: `ws` in noServer mode behind Hono's `upgradeWebSocket`,
- * frame size capped by `maxPayload`, and ws-level heartbeats (a socket that missed the previous
- * pong is terminated, which the session sees as a close).
+ * frame size capped by `maxPayload`, bytes before the hello bounded, reading paused and resumed
+ * as the session asks (`Connection.pause`), and ws-level heartbeats (a socket that missed the
+ * previous pong is terminated, which the session sees as a close).
  */
 export function createAgentTransport(options: AgentTransportOptions): AgentTransport {
   const { gateway, heartbeatMs, logger } = options;
@@ -51,6 +78,12 @@ export function createAgentTransport(options: AgentTransportOptions): AgentTrans
 
   const heartbeat = setInterval(() => {
     for (const [socket, entry] of tracked) {
+      // The hub stopped reading it: its pong waits unread. It gets a fresh interval after.
+      if (entry.session.paused) {
+        entry.alive = true;
+        entry.pingSentAt = null;
+        continue;
+      }
       if (!entry.alive) {
         logger.info({ connectionId: entry.session.connection.id }, "agent missed a heartbeat; terminating");
         socket.terminate();
@@ -69,7 +102,8 @@ export function createAgentTransport(options: AgentTransportOptions): AgentTrans
 
   const handler = upgradeWebSocket(
     (c) => {
-      const remoteAddress = remoteAddressOf(c);
+      const raw = socketOf(c);
+      const remoteAddress = raw?.remoteAddress ?? "unknown";
       let session: AgentSession | undefined;
       return {
         onOpen(_event, ws) {
@@ -80,6 +114,7 @@ export function createAgentTransport(options: AgentTransportOptions): AgentTrans
           }
           const connection = new WsConnection(newId("con"), remoteAddress, socket, createFrameSealer(options.hubKey()));
           session = gateway.accept(connection);
+          if (raw) watchBytesBeforeHello(raw, socket, session, options.bytesBeforeHello);
           const entry: Tracked = { session, alive: true, pingSentAt: null };
           tracked.set(socket, entry);
           socket.on("pong", () => {

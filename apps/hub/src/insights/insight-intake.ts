@@ -1,6 +1,8 @@
 import type { AgentMessage } from "@canopy/protocol";
 import type { Logger } from "pino";
 import { isoAt, type Clock } from "../core/clock.js";
+import { FairScheduler } from "../core/fair-scheduler.js";
+import { clip } from "../gateway/agent-log.js";
 import type { InsightLink, InsightPort } from "../gateway/insight-port.js";
 import type { InsightBook } from "./insight-book.js";
 import { hubInsightId } from "./insight-entry.js";
@@ -26,12 +28,19 @@ export interface IntakeDeps {
  * The gateway's insight messages, applied under the session's tenant: batches from the outbox
  * (idempotent by id and revision, durable before the ack) and acks of board changes (only for
  * updates that belong to that tenant). On every welcome the tenant's pending updates go out again.
+ *
+ * Batches and acks are applied through a `FairScheduler`: tenants take turns, one message each,
+ * for up to `sliceMs`; then one flush makes the whole slice durable and its messages are
+ * acknowledged. A tenant flooding small batches gets its turn like any other, and pays for one
+ * flush per slice instead of one per batch.
  */
 export class InsightIntake implements InsightPort {
   readonly #deps: IntakeDeps;
+  readonly #scheduler: FairScheduler;
 
-  constructor(deps: IntakeDeps) {
+  constructor(deps: IntakeDeps, sliceMs = 10) {
     this.#deps = deps;
+    this.#scheduler = new FairScheduler({ sliceMs, afterSlice: () => deps.flush() });
   }
 
   connected(link: InsightLink): void {
@@ -50,14 +59,9 @@ export class InsightIntake implements InsightPort {
   }
 
   async upsert(link: InsightLink, message: AgentMessage<"insights.upsert">): Promise<boolean> {
-    const { book, logger } = this.#deps;
-    if (!this.#deps.tenantExists(link.tenantId)) {
-      logger.warn({ tenantId: link.tenantId, seq: message.seq }, "insight batch for a deleted tenant ignored");
-      return false;
-    }
-    const applied = book.apply(link.tenantId, message.insights);
-    await this.#deps.flush();
-    logger.debug({ tenantId: link.tenantId, seq: message.seq, changed: applied.changed.length, unchanged: applied.unchanged }, "insight batch stored");
+    const applied = await this.#scheduler.run(link.tenantId, () => this.#applyBatch(link, message));
+    if (!applied) return false;
+    this.#deps.logger.debug({ tenantId: link.tenantId, seq: message.seq, changed: applied.changed.length, unchanged: applied.unchanged }, "insight batch stored");
     if (applied.changed.length > 0) {
       this.#deps.publishIngested(link.tenantId, applied.changed.length);
       // Changes to insights a board may show; new ones arrive through `insights.ingested`.
@@ -67,19 +71,35 @@ export class InsightIntake implements InsightPort {
   }
 
   async updateAck(link: InsightLink, message: AgentMessage<"insight.update.ack">): Promise<void> {
-    const { book, pending, logger, clock } = this.#deps;
+    const touched = await this.#scheduler.run(link.tenantId, () => this.#applyAcks(link, message));
+    if (touched.size > 0) this.#deps.publishUpdated(touched);
+  }
+
+  /** In the tenant's turn; durable once the slice's flush is done. */
+  #applyBatch(link: InsightLink, message: AgentMessage<"insights.upsert">): ReturnType<InsightBook["apply"]> | undefined {
+    // Closed while it waited (a flood cut off with 4029): the agent resends it after a reconnect.
+    if (!link.isOpen) return undefined;
+    if (!this.#deps.tenantExists(link.tenantId)) {
+      link.log.warn({ seq: message.seq }, "insight batch for a deleted tenant ignored");
+      return undefined;
+    }
+    return this.#deps.book.apply(link.tenantId, message.insights);
+  }
+
+  #applyAcks(link: InsightLink, message: AgentMessage<"insight.update.ack">): Set<string> {
+    const { book, pending, clock } = this.#deps;
     const touched = new Set<string>();
     for (const result of message.results) {
       const update = pending.get(result.updateId);
       if (!update || update.tenantId !== link.tenantId) {
         // Unknown, already acknowledged, or another tenant's: an agent speaks only for its own.
-        logger.warn({ tenantId: link.tenantId, updateId: result.updateId, known: update !== undefined }, "ack for no pending update of this tenant ignored");
+        link.log.warn({ updateId: clip(result.updateId), known: update !== undefined }, "ack for no pending update of this tenant ignored");
         continue;
       }
       const key = hubInsightId(update.tenantId, update.localId);
       if (result.ok) {
         if (result.insight?.id === update.localId) book.apply(link.tenantId, [result.insight]);
-        else if (result.insight) logger.warn({ updateId: update.id, insightId: result.insight.id }, "ack carried another insight; not applied");
+        else if (result.insight) link.log.warn({ updateId: update.id, insightId: clip(result.insight.id) }, "ack carried another insight; not applied");
         pending.clearError(key);
       } else {
         pending.recordError(update, result.error ?? "the agent refused the change", isoAt(clock()));
@@ -87,9 +107,7 @@ export class InsightIntake implements InsightPort {
       pending.remove(update.id);
       touched.add(key);
     }
-    if (touched.size === 0) return;
-    await this.#deps.flush();
-    this.#deps.publishUpdated(touched);
+    return touched;
   }
 
   #pendingKeys(tenantId: string): string[] {

@@ -147,8 +147,10 @@ describe("insights between agents and the hub", () => {
     });
     expect(acked).toMatchObject({ status: "in_progress", assignee: "ana@mssp.example", revision: 2, commentCount: 1 });
     expect(acked.comments).toEqual([expect.objectContaining({ id: update.changes.comment!.id, author: ADMIN.email, body: "looking into it" })]);
-    const updatedEvents = events.filter((e): e is { type: "insight.updated"; data: LiveEvents["insight.updated"] } => e.type === "insight.updated");
-    expect(updatedEvents.at(-1)?.data).toMatchObject({ id, status: "in_progress", pending: null });
+    // The event follows the flush that made the ack durable.
+    const updatedEvents = () => events.filter((e): e is { type: "insight.updated"; data: LiveEvents["insight.updated"] } => e.type === "insight.updated");
+    const lastEvent = await until("the live event", () => (updatedEvents().at(-1)?.data.pending === null ? updatedEvents().at(-1) : undefined));
+    expect(lastEvent.data).toMatchObject({ id, status: "in_progress", pending: null });
     expect((await admin.get(`/audit?action=insight.update`)).body.items[0]).toMatchObject({ actor: ADMIN.email, target: `insight:${id}` });
     await agent.close();
   });

@@ -12,26 +12,27 @@ function online(world: PushWorld, name: string, tags: string[] = []): FakeConten
 }
 
 describe("push engine: delivery", () => {
-  it("delivers in batches of at most batchItems, with at most two awaiting their ack", async () => {
+  it("delivers in batches of at most batchItems, with at most four awaiting their ack", async () => {
     const world = new PushWorld({ reconciler: { batchItems: 3 } });
     const agent = online(world, "Acme");
     agent.autoAck = false;
-    const fields = Array.from({ length: 8 }, (_, i) => world.field(`Field ${i}`));
+    const fields = Array.from({ length: 14 }, (_, i) => world.field(`Field ${i}`));
     const push = await world.engine.push({ items: fields.map((f) => ref(f.id)), targets: toAll }, "ops@x");
     await world.turn();
 
-    expect(agent.inbox.map((b) => b.items.length)).toEqual([3, 3]);
+    expect(agent.inbox.map((b) => b.items.length)).toEqual([3, 3, 3, 3]);
     expect(agent.inbox.every((b) => b.pushId === push.id)).toBe(true);
     agent.answer();
-    expect(agent.inbox.map((b) => b.items.length)).toEqual([3, 2]);
-    agent.answer();
-    agent.answer();
+    // The next batch is built on the scheduler's next turn, not inside the ack.
+    await world.turn();
+    expect(agent.inbox.map((b) => b.items.length)).toEqual([3, 3, 3, 2]);
+    for (let i = 0; i < 4; i++) agent.answer();
     await world.settle();
 
     const record = world.engine.ledger.get(push.id)!;
     expect(record.state).toBe("completed");
-    expect(world.engine.ledger.progress(push.id)).toMatchObject({ total: 8, applied: 8, pending: 0 });
-    expect(agent.held.size).toBe(8);
+    expect(world.engine.ledger.progress(push.id)).toMatchObject({ total: 14, applied: 14, pending: 0 });
+    expect(agent.held.size).toBe(14);
     expect(world.live.at(-1)).toMatchObject({ id: push.id, state: "completed" });
   });
 

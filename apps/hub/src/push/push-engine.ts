@@ -18,6 +18,10 @@ import { PushReads } from "./push-reads.js";
 import { Reconciler, type ReconcilerOptions } from "./reconciler.js";
 import { PushSyncReader } from "./sync-state.js";
 import { TenantState } from "./tenant-state.js";
+import { TimeSlicer } from "../content/time-slice.js";
+
+/** How long desired state is written back to back before the event loop gets a turn (as the reconciler's batches). */
+const DEFAULT_SLICE_MS = 10;
 
 export interface TenantDirectory {
   get(tenantId: string): TargetTenant | undefined;
@@ -64,6 +68,8 @@ export class PushEngine {
   readonly control: PushControl;
   readonly reads: PushReads;
   readonly #options: PushEngineOptions;
+  /** The push being made: the next one waits for it. */
+  #making: Promise<unknown> = Promise.resolve();
 
   constructor(options: PushEngineOptions) {
     this.#options = options;
@@ -143,12 +149,26 @@ export class PushEngine {
     return resolved.tenants;
   }
 
-  async #create(type: PushType, items: ResolvedItem[], tenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: string): Promise<PushRecord> {
+  /**
+   * Writes the push's desired state tenant by tenant, giving the event loop a turn every few
+   * milliseconds (thousands of entries for a big push), then records the push with every result
+   * pending, flushes (principle 5: on disk before the 202) and hands the tenants to the
+   * reconciler. Pushes are made one at a time, so two never interleave their slices.
+   */
+  #create(type: PushType, items: ResolvedItem[], tenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: string): Promise<PushRecord> {
+    const made = this.#making.then(() => this.#make(type, items, tenants, targets, options, actor));
+    this.#making = made.catch(() => {});
+    return made;
+  }
+
+  async #make(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: string): Promise<PushRecord> {
     const { clock, store } = this.#options;
     const now = clock();
     const id = newSortableId("psh", now);
     const transform = transformOptions(options);
-    for (const tenant of tenants) {
+    const slicer = new TimeSlicer(this.#options.reconciler?.sliceMs ?? DEFAULT_SLICE_MS);
+    for (const tenant of targetTenants) {
+      await slicer.pause();
       for (const item of items) {
         const current = this.state.desired(tenant.id, item.key);
         // A newer push takes the item over: the older one's undelivered result ends here.
@@ -160,6 +180,14 @@ export class PushEngine {
         this.state.setDesired(tenant.id, { ...value, id: key, pushId: id, options: transform, previous });
       }
     }
+    // Until now the reconciler skipped these entries (they have no result yet). A tenant deleted
+    // meanwhile is left out of the push, and what was written for it goes.
+    const tenants = targetTenants.filter((tenant) => this.#options.tenants.get(tenant.id) !== undefined);
+    if (tenants.length < targetTenants.length) {
+      const kept = new Set(tenants);
+      for (const gone of targetTenants) if (!kept.has(gone)) this.state.forget(gone.id);
+    }
+    if (tenants.length === 0) throw problems.invalid([{ path: "targets", message: "no tenant matches these targets" }]);
     const first = items[0];
     const record: PushRecord = {
       id,
@@ -188,7 +216,8 @@ export class PushEngine {
     // Principle 5: the push, its desired state and its pending results are on disk before the 202.
     await store.flush();
     this.publisher.request([id]);
-    for (const tenant of tenants) this.reconciler.enqueue(tenant.id, items.map((item) => item.key));
+    const keys = items.map((item) => item.key);
+    for (const tenant of tenants) this.reconciler.enqueue(tenant.id, keys);
     return this.ledger.get(id)!;
   }
 }

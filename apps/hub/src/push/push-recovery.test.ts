@@ -93,11 +93,15 @@ describe("push engine: losses and restarts", () => {
     await world.turn();
     const first = agent.inbox[0]!.batchId;
     vi.advanceTimersByTime(ackTimeoutMs - 1);
+    await world.turn();
     expect(agent.received).toHaveLength(1);
     vi.advanceTimersByTime(1); // timed out: resent after the first backoff
+    // A resend is built in the tenant's next scheduler turn: give it one before each look.
     vi.advanceTimersByTime(retryBaseMs - 1);
+    await world.turn();
     expect(agent.received).toHaveLength(1);
     vi.advanceTimersByTime(1);
+    await world.turn();
     expect(agent.received).toHaveLength(2);
     agent.answer(first);
     await world.settle();
@@ -125,9 +129,12 @@ describe("push engine: losses and restarts", () => {
     expect(statuses(world, push.id)).toEqual({ pending: 1 });
     expect(world.engine.state.reported(agent.tenantId, "custom-field:Not Sent")).toBeUndefined();
     // What the ack left out is sent once more, after a backoff.
+    // A resend is built in the tenant's next scheduler turn: give it one before each look.
     vi.advanceTimersByTime(retryBaseMs - 1);
+    await world.turn();
     expect(agent.received).toHaveLength(1);
     vi.advanceTimersByTime(1);
+    await world.turn();
     expect(agent.received).toHaveLength(2);
 
     const stale = { ...agent, sessionId: "old" } as unknown as FakeContentAgent;

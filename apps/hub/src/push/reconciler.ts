@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { AgentMessage, ApplyItem } from "@canopy/protocol";
 import type { Logger } from "pino";
+import { FairScheduler } from "../core/fair-scheduler.js";
+import { clip } from "../gateway/agent-log.js";
 import type { AgentLink, ContentPort } from "../gateway/content-port.js";
 import type { DeliveryBook, SentItem } from "./delivery-book.js";
 import { decide } from "./delivery-decision.js";
@@ -30,7 +32,7 @@ interface Peer {
   expired: Map<string, Batch>;
   losses: number;
   timer: NodeJS.Timeout | undefined;
-  /** A pump is scheduled for the next turn of the event loop. */
+  /** Its next batch waits in the scheduler. */
   scheduled: boolean;
 }
 
@@ -42,6 +44,9 @@ const MAX_EXPIRED = 16;
  * sent in batches of at most `batchItems` items / ~`batchBytes`, one push per batch, with at
  * most `maxInFlight` batches awaiting their ack. A batch lost to a disconnect is simply
  * reconciled again after the next manifest; one lost to a timeout is resent after a backoff.
+ * Batches are built one at a time through a `FairScheduler`: tenants take turns, and the event
+ * loop gets a turn between slices, so a push to many tenants never stalls the hub (a batch is
+ * encoded and signed per tenant, tens of milliseconds for a big one).
  * Implements the gateway's `ContentPort`.
  */
 export class Reconciler implements ContentPort {
@@ -49,6 +54,7 @@ export class Reconciler implements ContentPort {
   readonly #log: Logger;
   readonly #options: Required<ReconcilerOptions>;
   readonly #peers = new Map<string, Peer>();
+  readonly #scheduler: FairScheduler;
   #batchSeq = 0;
   // Batch ids differ across hub restarts too, so an answer meant for an earlier hub is never mistaken.
   readonly #batchPrefix = `b${randomBytes(4).toString("hex")}-`;
@@ -57,6 +63,7 @@ export class Reconciler implements ContentPort {
     this.#book = book;
     this.#log = logger;
     this.#options = withDefaults(options);
+    this.#scheduler = new FairScheduler({ sliceMs: this.#options.sliceMs });
   }
 
   connected(link: AgentLink): void {
@@ -66,7 +73,7 @@ export class Reconciler implements ContentPort {
     this.#peers.set(link.tenantId, peer);
     peer.timer = this.#after(this.#options.manifestWaitMs, () => {
       if (peer.ready) return;
-      this.#log.warn({ tenantId: link.tenantId }, "no content manifest from the agent; delivering from the last known state");
+      link.log.warn({}, "no content manifest from the agent; delivering from the last known state");
       this.#start(peer);
     });
   }
@@ -84,12 +91,17 @@ export class Reconciler implements ContentPort {
     this.#start(peer);
   }
 
+  /** Taken in the tenant's turn, like its batches: a burst of acks from many agents is served fairly. */
   ack(link: AgentLink, message: AgentMessage<"content.ack">): void {
+    this.#scheduler.run(link.tenantId, () => this.#ack(link, message)).catch((error: unknown) => link.log.error({ err: error }, "content ack failed"));
+  }
+
+  #ack(link: AgentLink, message: AgentMessage<"content.ack">): void {
     const peer = this.#peer(link);
     if (!peer) return;
     const batch = peer.inFlight.get(message.batchId) ?? peer.expired.get(message.batchId);
     if (!batch) {
-      this.#log.warn({ tenantId: link.tenantId, batchId: message.batchId }, "ack for a batch this connection did not send");
+      link.log.warn({ batchId: clip(message.batchId) }, "ack for a batch this connection did not send");
       return;
     }
     this.#settle(peer, batch);
@@ -104,7 +116,7 @@ export class Reconciler implements ContentPort {
     this.#book.changed();
     if (byKey.size === 0) {
       peer.losses = 0;
-      this.#pump(peer);
+      this.#schedule(peer);
       return;
     }
     // Items the ack left out were not applied as far as the hub knows: sent again, after a
@@ -163,24 +175,26 @@ export class Reconciler implements ContentPort {
   }
 
   /**
-   * Pumps on the next turn: a push (or a manifest) is answered first, and the first batches of
-   * many agents are encoded one agent per turn instead of all inside one request.
+   * Queues the peer's next batch: a push (or a manifest) is answered first, and then tenants
+   * take turns, one batch each, until each agent's window is full or nothing is left to send.
    */
   #schedule(peer: Peer): void {
     if (peer.scheduled) return;
     peer.scheduled = true;
-    setImmediate(() => {
-      peer.scheduled = false;
-      if (this.#peers.get(peer.link.tenantId) === peer) this.#pump(peer);
-    });
+    const tenantId = peer.link.tenantId;
+    this.#scheduler
+      .run(tenantId, () => {
+        peer.scheduled = false;
+        if (this.#peers.get(tenantId) === peer && this.#sendOne(peer)) this.#schedule(peer);
+      })
+      .catch((error: unknown) => this.#log.error({ err: error, tenantId }, "content delivery failed"));
   }
 
-  /** Sends batches while the agent has room and something needs sending. */
-  #pump(peer: Peer): void {
-    if (!peer.ready || peer.timer !== undefined) return;
-    while (peer.link.isOpen && peer.inFlight.size < this.#options.maxInFlight) {
-      if (!this.#sendNext(peer)) break;
-    }
+  /** Sends one batch if the agent has room and something needs sending; true when it sent one. */
+  #sendOne(peer: Peer): boolean {
+    if (!peer.ready || peer.timer !== undefined) return false;
+    if (!peer.link.isOpen || peer.inFlight.size >= this.#options.maxInFlight) return false;
+    return this.#sendNext(peer);
   }
 
   /** Builds and sends one batch; false when there is nothing to send now. */
@@ -269,7 +283,7 @@ export class Reconciler implements ContentPort {
     clearTimeout(peer.timer);
     peer.timer = this.#after(delay, () => {
       peer.timer = undefined;
-      this.#pump(peer);
+      this.#schedule(peer);
     });
     return delay;
   }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { FakeContentAgent, PushWorld } from "../../test/push-kit.js";
+import type { PushRecord } from "./push-records.js";
+
+const toAll = { all: true as const };
+const fieldRefs = (world: PushWorld, count: number) => Array.from({ length: count }, (_, i) => ({ kind: "custom-fields" as const, id: world.field(`F${i}`).id }));
+
+/** Counts turns of the event loop until `done` settles: what a ping or a socket read would get meanwhile. */
+async function turnsWhile(done: Promise<unknown>): Promise<number> {
+  let settled = false;
+  void done.finally(() => (settled = true));
+  let turns = 0;
+  while (!settled) {
+    await new Promise((resolve) => setImmediate(resolve));
+    turns++;
+  }
+  return turns;
+}
+
+describe("push engine: fairness", () => {
+  it("builds batches for many tenants one at a time, tenants taking turns, with the event loop in between", async () => {
+    // A 0 ms slice: one batch per turn of the event loop.
+    const world = new PushWorld({ reconciler: { batchItems: 2, sliceMs: 0 } });
+    const agents = ["A", "B", "C"].map((name) => new FakeContentAgent(world, world.tenant(name)));
+    const order: string[] = [];
+    for (const agent of agents) {
+      agent.autoAck = false;
+      agent.connect();
+      const apply = agent.apply.bind(agent);
+      agent.apply = (batch) => {
+        order.push(agent.tenantId);
+        return apply(batch);
+      };
+    }
+    await world.engine.push({ items: fieldRefs(world, 4), targets: toAll }, "ops@x");
+    const [a, b, c] = agents.map((agent) => agent.tenantId);
+    const sent = new Promise<void>((resolve) => {
+      const check = () => (order.length === 6 ? resolve() : setImmediate(check));
+      check();
+    });
+    expect(await turnsWhile(sent)).toBeGreaterThanOrEqual(5);
+    expect(order).toEqual([a, b, c, a, b, c]);
+  });
+
+  it("writes a push's desired state in slices: the event loop runs while a push to many tenants is being made", async () => {
+    const world = new PushWorld({ reconciler: { sliceMs: 0 } });
+    for (let i = 0; i < 20; i++) world.tenant(`T${i}`);
+    const push = world.engine.push({ items: fieldRefs(world, 50), targets: toAll }, "ops@x");
+    expect(await turnsWhile(push)).toBeGreaterThanOrEqual(20);
+    const record = await push;
+    expect(world.engine.ledger.progress(record.id)).toMatchObject({ total: 1000, pending: 1000 });
+  });
+
+  it("leaves out a tenant deleted while the push was being made, and still completes", async () => {
+    const world = new PushWorld({ reconciler: { sliceMs: 0 } });
+    const kept = new FakeContentAgent(world, world.tenant("Kept"));
+    kept.connect();
+    const gone = world.tenant("Gone");
+    const making = world.engine.push({ items: fieldRefs(world, 3), targets: toAll }, "ops@x");
+    await new Promise((resolve) => setImmediate(resolve));
+    world.tenants.delete(gone);
+    world.engine.control.tenantDeleted(gone);
+    const push = await making;
+    await world.settle();
+    expect(world.engine.ledger.plan(push.id)!.tenantIds).toEqual([kept.tenantId]);
+    expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
+    expect(world.engine.state.desiredEntries(gone)).toEqual([]);
+  });
+
+  it("makes pushes one at a time: the later of two pushes made at once is what every tenant should hold", async () => {
+    const world = new PushWorld({ reconciler: { sliceMs: 0 } });
+    for (let i = 0; i < 10; i++) world.tenant(`T${i}`);
+    const refs = fieldRefs(world, 5);
+    const [first, second] = await Promise.all([world.engine.push({ items: refs, targets: toAll }, "ops@x"), world.engine.push({ items: refs, targets: toAll }, "ops@x")]);
+    for (const tenant of world.tenants.all()) {
+      expect(world.engine.state.desiredEntries(tenant.id).map((entry) => entry.pushId)).toEqual(Array(5).fill(second!.id));
+    }
+    const superseded = Array.from(world.engine.ledger.results(first!.id), ({ entry }) => entry);
+    expect(superseded.every((entry) => entry.status === "stopped")).toBe(true);
+    expect((world.engine.ledger.get(second!.id) as PushRecord).progress.pending).toBe(50);
+  });
+});
