@@ -41,7 +41,9 @@ function bodyLimitFor(maxSize: number): MiddlewareHandler {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new ProblemError(413, "payload_too_large", `request bodies are limited to ${maxSize} bytes`);
+      // The refused body is never read, and the server tears the socket down rather than read
+      // it: a client that kept the connection would send its next request into a dead socket.
+      throw new ProblemError(413, "payload_too_large", `request bodies are limited to ${maxSize} bytes`, { headers: { Connection: "close" } });
     },
   });
 }
