@@ -1,12 +1,14 @@
 import { Agent, request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestHub, type TestHub } from "../../test/helpers.js";
+import { createTestHub, login, type TestHub } from "../../test/helpers.js";
 
-/** One request over `agent`; resolves with the status and headers, or the network error's message. */
-function send(agent: Agent, port: number, method: string, path: string, body?: string) {
-  return new Promise<{ status: number; connection: string | undefined } | { error: string }>((resolve) => {
-    const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) };
-    const req = request({ host: "127.0.0.1", port, method, path, headers, agent }, (res) => {
+type Sent = { status: number; connection: string | undefined } | { error: string };
+
+/** One request over `agent`; resolves with the status and Connection header, or the network error. */
+function send(agent: Agent, port: number, method: string, path: string, body?: string, headers: Record<string, string> = {}) {
+  return new Promise<Sent>((resolve) => {
+    const all: Record<string, string> = { ...headers, ...(body === undefined ? {} : { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) }) };
+    const req = request({ host: "127.0.0.1", port, method, path, headers: all, agent }, (res) => {
       res.resume();
       res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
     });
@@ -15,23 +17,45 @@ function send(agent: Agent, port: number, method: string, path: string, body?: s
   });
 }
 
-describe("a body over the limit, on a kept-alive connection", () => {
+describe("answers given without reading the request body, on a kept-alive connection", () => {
   let t: TestHub | undefined;
   afterEach(async () => {
     await t?.hub.close();
     t = undefined;
   });
 
-  it("is refused with 413 and Connection: close, so the client's next request takes a fresh connection", async () => {
+  async function listening() {
     t = await createTestHub();
     const { port } = await t.hub.listen({ port: 0, host: "127.0.0.1" });
     // One pooled socket: the client reuses whatever the server said it may keep.
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    return { port, agent: new Agent({ keepAlive: true, maxSockets: 1 }) };
+  }
+
+  it("a body over the limit: 413 with Connection: close, and the client's next requests get answers", async () => {
+    const { port, agent } = await listening();
     try {
       const refused = await send(agent, port, "POST", "/api/v1/tenants", JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) }));
       expect(refused).toEqual({ status: 413, connection: "close" });
-      // The hub never read that body; had it kept the connection, this request would meet a socket it is tearing down.
+      // Had the hub kept the connection, these would meet a socket it is tearing down.
       for (let i = 0; i < 3; i++) expect(await send(agent, port, "GET", "/healthz")).toMatchObject({ status: 200 });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it("a large body refused before its route reads it (no credentials, a role too low): Connection: close", async () => {
+    const { port, agent } = await listening();
+    try {
+      const big = JSON.stringify({ files: [{ name: "big.yml", text: "x".repeat(1024 * 1024 + 10) }] });
+      expect(await send(agent, port, "POST", "/api/v1/content/import", big, { origin: "http://127.0.0.1" })).toEqual({ status: 401, connection: "close" });
+      expect(await send(agent, port, "GET", "/healthz")).toMatchObject({ status: 200 });
+      // A body the route did read keeps the connection.
+      const admin = await login(t!.hub);
+      const cookie = admin.auth.cookie!;
+      expect(await send(agent, port, "POST", "/api/v1/tenants", JSON.stringify({ name: "Kept Alive" }), { cookie, origin: `http://127.0.0.1:${port}` })).toEqual({
+        status: 201,
+        connection: "keep-alive",
+      });
     } finally {
       agent.destroy();
     }

@@ -41,9 +41,7 @@ function bodyLimitFor(maxSize: number): MiddlewareHandler {
   return bodyLimit({
     maxSize,
     onError: () => {
-      // The refused body is never read, and the server tears the socket down rather than read
-      // it: a client that kept the connection would send its next request into a dead socket.
-      throw new ProblemError(413, "payload_too_large", `request bodies are limited to ${maxSize} bytes`, { headers: { Connection: "close" } });
+      throw new ProblemError(413, "payload_too_large", `request bodies are limited to ${maxSize} bytes`);
     },
   });
 }
@@ -99,6 +97,21 @@ function createApi(logger: Logger, version: string): OpenAPIHono<HubEnv> {
   return api;
 }
 
+/**
+ * An answer given without reading the request's body (413, 401/403 before the route, a route
+ * that ignores it) closes the connection. The server only drains what is left for a moment
+ * before it tears the socket down, so a client told it could keep the connection would send its
+ * next request into a dead socket ("socket hang up") whenever a large body was still arriving.
+ */
+function closeUnreadBodies(): MiddlewareHandler<HubEnv> {
+  return async (c, next) => {
+    await next();
+    const length = Number(c.req.header("content-length") ?? 0);
+    const hasBody = length > 0 || c.req.header("transfer-encoding") !== undefined;
+    if (hasBody && !c.req.raw.bodyUsed) c.header("Connection", "close");
+  };
+}
+
 function requestLog(logger: Logger): MiddlewareHandler<HubEnv> {
   return async (c, next) => {
     const started = performance.now();
@@ -115,6 +128,7 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<HubEnv> {
   const { logger } = options;
   const app = new OpenAPIHono<HubEnv>({ defaultHook });
   withProblems(app, logger);
+  app.use("*", closeUnreadBodies());
   app.use("*", async (c, next) => {
     c.set("hub", await options.services());
     await next();
