@@ -32,7 +32,8 @@ export interface AuthenticatedScript {
 }
 
 export const authenticatedScript: fc.Arbitrary<AuthenticatedScript> = fc.record({
-  bursts: fc.array(fc.array(openFrames, { minLength: 1, maxLength: 150 }), { minLength: 1, maxLength: 4 }),
+  // size "max": fast-check otherwise keeps generated arrays short, and every burst costs a round trip.
+  bursts: fc.array(fc.array(openFrames, { minLength: 1, maxLength: 150, size: "max" }), { minLength: 1, maxLength: 4, size: "max" }),
   last: closingFrames,
 });
 
