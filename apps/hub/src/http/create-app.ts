@@ -22,6 +22,7 @@ import { pushRoutes } from "./routes/push-routes.js";
 import { tenantActionRoutes } from "./routes/tenant-action-routes.js";
 import { tenantRoutes } from "./routes/tenant-routes.js";
 import { staticUi } from "./static-ui.js";
+import { drainUnreadBodies } from "./unread-body.js";
 
 export interface HttpAppOptions {
   /** Resolves once the store and key are loaded; requests wait for it. */
@@ -97,21 +98,6 @@ function createApi(logger: Logger, version: string): OpenAPIHono<HubEnv> {
   return api;
 }
 
-/**
- * An answer given without reading the request's body (413, 401/403 before the route, a route
- * that ignores it) closes the connection. The server only drains what is left for a moment
- * before it tears the socket down, so a client told it could keep the connection would send its
- * next request into a dead socket ("socket hang up") whenever a large body was still arriving.
- */
-function closeUnreadBodies(): MiddlewareHandler<HubEnv> {
-  return async (c, next) => {
-    await next();
-    const length = Number(c.req.header("content-length") ?? 0);
-    const hasBody = length > 0 || c.req.header("transfer-encoding") !== undefined;
-    if (hasBody && !c.req.raw.bodyUsed) c.header("Connection", "close");
-  };
-}
-
 function requestLog(logger: Logger): MiddlewareHandler<HubEnv> {
   return async (c, next) => {
     const started = performance.now();
@@ -128,7 +114,7 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<HubEnv> {
   const { logger } = options;
   const app = new OpenAPIHono<HubEnv>({ defaultHook });
   withProblems(app, logger);
-  app.use("*", closeUnreadBodies());
+  app.use("*", drainUnreadBodies());
   app.use("*", async (c, next) => {
     c.set("hub", await options.services());
     await next();
