@@ -15,9 +15,9 @@ export interface Scale {
 const SCALES: Record<ScaleName, Scale> = {
   normal: {
     name: "normal",
-    r1: { agents: 200, rules: 150, kills: 3 },
+    r1: { agents: 200, rules: 100, kills: 3 },
     r2: { rules: 1000, kills: 3 },
-    r3: { agents: 300, rules: 100, cutShare: 0.15, cutEveryMs: 1000 },
+    r3: { agents: 300, rules: 60, cutShare: 0.15, cutEveryMs: 1000 },
     r4: { frames: 100_000, httpRequests: 3000, fuzzIdentities: 4, pingEveryMs: 50, pingP99LimitMs: 100 },
   },
   long: {

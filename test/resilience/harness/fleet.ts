@@ -4,6 +4,8 @@ import { waitFor, type ApiClient } from "@canopy/test-e2e/harness";
 import type { FleetRequest, FleetStates } from "../src/fleet-protocol.js";
 import { forkChild, type IpcChild } from "./children.js";
 
+const PAIRING_CONCURRENCY = 50;
+
 export interface FleetMember {
   tenantId: string;
   tenantName: string;
@@ -40,12 +42,13 @@ export class AgentFleet {
    */
   async add(api: ApiClient, pairUrl: string, root: string, count: number, prefix: string): Promise<FleetMember[]> {
     const base = this.members.length;
-    const added = await eachLimited(Array.from({ length: count }, (_, i) => base + i), 20, async (n) => {
+    // Each write the hub acknowledges waits for a (coalesced) flush: many in flight share each flush.
+    const added = await eachLimited(Array.from({ length: count }, (_, i) => base + i), PAIRING_CONCURRENCY, async (n) => {
       const tenant = await api.createTenant(`${prefix} ${String(n).padStart(4, "0")}`);
       const { code } = await api.pairingCode(tenant.id);
       return { member: { tenantId: tenant.id, tenantName: tenant.name, dataDir: join(root, `agent-${n}`) }, code };
     });
-    await this.child.request({ op: "pair", agents: added.map(({ member, code }) => ({ hubUrl: pairUrl, code, dataDir: member.dataDir })), concurrency: 20 });
+    await this.child.request({ op: "pair", agents: added.map(({ member, code }) => ({ hubUrl: pairUrl, code, dataDir: member.dataDir })), concurrency: PAIRING_CONCURRENCY });
     const members = added.map((a) => a.member);
     this.members.push(...members);
     await this.child.request({ op: "start", dataDirs: members.map((m) => m.dataDir) });

@@ -1,5 +1,6 @@
+import { pairAgent } from "@canopy/agent";
 import { importPublicKey } from "@canopy/protocol";
-import { pairWithCli, readAgentCredentials, type HubProcess, type Scenario } from "@canopy/test-e2e/harness";
+import { readAgentCredentials, type HubProcess, type Scenario } from "@canopy/test-e2e/harness";
 import type { FuzzIdentity } from "./ws-fuzz/fuzz-socket.js";
 
 export interface FuzzTenant extends FuzzIdentity {
@@ -7,8 +8,9 @@ export interface FuzzTenant extends FuzzIdentity {
 }
 
 /**
- * Paired agent identities for the fuzzer: real tenants, paired with the CLI, whose agents never
- * run; the fuzzer speaks for them over raw sockets (the way test/e2e's bad-frames does).
+ * Paired agent identities for the fuzzer: real tenants, paired the way the CLI pairs (`pairAgent`,
+ * in this process: no CLI start-up per identity), whose agents never run; the fuzzer speaks for
+ * them over raw sockets (the way test/e2e's bad-frames does).
  */
 export async function fuzzTenants(scenario: Scenario, count: number): Promise<{ tenants: FuzzTenant[]; hubKey: ReturnType<typeof importPublicKey> }> {
   const tenants: FuzzTenant[] = [];
@@ -17,8 +19,7 @@ export async function fuzzTenants(scenario: Scenario, count: number): Promise<{ 
     const tenant = await scenario.api.createTenant(`R4 Fuzz ${i}`);
     const { code } = await scenario.api.pairingCode(tenant.id);
     const dataDir = scenario.dir("fuzz");
-    const paired = await pairWithCli(scenario.hub.url, code, dataDir);
-    if (paired.code !== 0) throw new Error(`pairing fuzz tenant ${i} failed: ${paired.stderr}`);
+    await pairAgent({ hubUrl: scenario.hub.url, code, dataDir });
     const credentials = await readAgentCredentials(dataDir);
     hubPublicKey = credentials.hubPublicKey;
     tenants.push({ tenantId: tenant.id, agentId: credentials.agentId, privateKeyPem: credentials.privateKeyPem });

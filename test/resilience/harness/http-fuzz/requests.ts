@@ -1,3 +1,4 @@
+import { CONTENT_IMPORT_MAX_BYTES } from "@canopy/api";
 import fc from "fast-check";
 import type { Operation } from "./openapi.js";
 
@@ -79,4 +80,20 @@ export function requestFor(op: Operation, ids: string[]): fc.Arbitrary<FuzzReque
         label: `${role} ${op.method} ${op.path} (${hasBody ? `${b.label}, ${contentType ?? "no content type"}` : "no body"})`,
       };
     });
+}
+
+/**
+ * Requests every run makes once, whatever the generator picks: the one route with a larger
+ * body limit (an import), one byte past it.
+ */
+export function edgeRequests(ops: Operation[]): { op: Operation; req: FuzzRequest }[] {
+  const importOp = ops.find((op) => op.method === "POST" && op.path === "/content/import");
+  if (!importOp) return [];
+  const size = CONTENT_IMPORT_MAX_BYTES + 1;
+  return [
+    {
+      op: importOp,
+      req: { role: "admin", method: "POST", target: "/content/import", contentType: "application/yaml", body: "#".repeat(size), label: `admin POST /content/import (${size} bytes of YAML, one past the limit)` },
+    },
+  ];
 }

@@ -4,7 +4,7 @@ import type { Violations } from "../violations.js";
 import { preview } from "../violations.js";
 import { nth } from "../ws-fuzz/scripts.js";
 import type { Operation } from "./openapi.js";
-import { requestFor, type FuzzRequest, type Role } from "./requests.js";
+import { edgeRequests, requestFor, type FuzzRequest, type Role } from "./requests.js";
 
 export interface HttpFuzzStats {
   requests: number;
@@ -98,28 +98,30 @@ function judge(req: FuzzRequest, op: Operation, answer: Answer, violations: Viol
 export async function runHttpFuzz(o: HttpFuzzOptions): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
   const arbitraries = o.operations.map((op) => requestFor(op, o.ids));
+  const one = async (op: Operation, req: FuzzRequest) => {
+    o.stats.requests++;
+    o.stats.byRole[req.role] = (o.stats.byRole[req.role] ?? 0) + 1;
+    o.stats.operations.add(`${op.method} ${op.path}`);
+    o.stats.bytesSent += req.body?.length ?? 0;
+    try {
+      const answer = await send(o.hubUrl, agent, req, o.keys);
+      o.stats.statuses[answer.status] = (o.stats.statuses[answer.status] ?? 0) + 1;
+      judge(req, op, answer, o.violations);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const [reason, previous] = message.split("; the socket's previous request: ");
+      o.violations.add(`${op.method} ${op.path}: no answer (${reason})`, `${req.label} ${req.target.slice(0, 160)} (${req.target.length} chars); the socket's previous request: ${previous ?? "?"}`, req.body?.length ?? 0, 600);
+    }
+  };
   let next = 0;
   const lane = async () => {
     for (let n = next++; n < o.total; n = next++) {
       const index = n % o.operations.length;
-      const op = o.operations[index]!;
-      const req = nth(arbitraries[index]!, o.seed, n);
-      o.stats.requests++;
-      o.stats.byRole[req.role] = (o.stats.byRole[req.role] ?? 0) + 1;
-      o.stats.operations.add(`${op.method} ${op.path}`);
-      o.stats.bytesSent += req.body?.length ?? 0;
-      try {
-        const answer = await send(o.hubUrl, agent, req, o.keys);
-        o.stats.statuses[answer.status] = (o.stats.statuses[answer.status] ?? 0) + 1;
-        judge(req, op, answer, o.violations);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const [reason, previous] = message.split("; the socket's previous request: ");
-        o.violations.add(`${op.method} ${op.path}: no answer (${reason})`, `${req.label} ${req.target.slice(0, 160)} (${req.target.length} chars); the socket's previous request: ${previous ?? "?"}`, req.body?.length ?? 0, 600);
-      }
+      await one(o.operations[index]!, nth(arbitraries[index]!, o.seed, n));
     }
   };
   try {
+    for (const { op, req } of edgeRequests(o.operations)) await one(op, req);
     await Promise.all(Array.from({ length: o.concurrency }, lane));
   } finally {
     agent.destroy();
