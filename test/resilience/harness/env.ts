@@ -22,9 +22,9 @@ const SCALES: Record<ScaleName, Scale> = {
   },
   long: {
     name: "long",
-    r1: { agents: 500, rules: 600, kills: 6 },
+    r1: { agents: 500, rules: 300, kills: 6 },
     r2: { rules: 3700, kills: 6 },
-    r3: { agents: 600, rules: 400, cutShare: 0.2, cutEveryMs: 1000 },
+    r3: { agents: 600, rules: 200, cutShare: 0.2, cutEveryMs: 1000 },
     r4: { frames: 1_000_000, httpRequests: 30_000, fuzzIdentities: 8, pingEveryMs: 50, pingP99LimitMs: 100 },
   },
 };

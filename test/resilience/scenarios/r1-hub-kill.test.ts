@@ -59,7 +59,8 @@ describe(`R1: the hub is SIGKILLed at ${KILLS} random points of a push to ${AGEN
         await scenario.startHub({ port });
         const listening = performance.now() - restartedAt;
         await fleet.waitOnline(60_000);
-        kills.push(`${((settledCount(at) / at.progress.total) * 100).toFixed(1)} % (listening ${(listening / 1000).toFixed(1)} s, all online ${((performance.now() - restartedAt) / 1000).toFixed(1)} s)`);
+        // The progress seen last before the kill: past the aimed point (results land in flushes).
+        kills.push(`${((settledCount(at) / at.progress.total) * 100).toFixed(1)} % (aimed ${(point * 100).toFixed(1)} %; listening ${(listening / 1000).toFixed(1)} s, all online ${((performance.now() - restartedAt) / 1000).toFixed(1)} s)`);
         // A kill after the push finished would test nothing: the scenario's premise.
         expect(at.progress.pending, `kill ${kills.length} landed mid-push`).toBeGreaterThan(0);
       }
