@@ -28,16 +28,36 @@ export async function pushSummary(api: ApiClient, id: string): Promise<PushSumma
 
 export const settledCount = (s: PushSummary) => s.progress.total - s.progress.pending;
 
-/** Waits until the push is no longer running and nothing is pending (polling the summary). */
+/**
+ * A deadline for a push of `results` results (a failure detector, not a pace): generous, since a
+ * shared CI machine can be several times slower than a quiet one.
+ */
+export const pushDeadlineMs = (results: number) => Math.max(180_000, results * 5);
+
+/**
+ * Polls the push's summary until `until` holds; a timeout says how far the push had got, the
+ * first thing to know when it stalls.
+ */
+export async function waitForPushSummary(api: ApiClient, id: string, what: string, until: (s: PushSummary) => boolean, timeoutMs: number, intervalMs = 250): Promise<PushSummary> {
+  let last: PushSummary | undefined;
+  try {
+    return await waitFor(
+      what,
+      async () => {
+        const s = await pushSummary(api, id);
+        if (s) last = s;
+        return s && until(s) ? s : undefined;
+      },
+      { timeoutMs, intervalMs },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last seen: ${last ? `${last.state} ${JSON.stringify(last.progress)}` : "no summary"}`, { cause: error });
+  }
+}
+
+/** Waits until the push is no longer running and nothing is pending. */
 export function waitForPushDone(api: ApiClient, id: string, timeoutMs: number): Promise<PushSummary> {
-  return waitFor(
-    `push ${id} to finish`,
-    async () => {
-      const s = await pushSummary(api, id);
-      return s && s.state !== "running" && s.progress.pending === 0 ? s : undefined;
-    },
-    { timeoutMs, intervalMs: 250 },
-  );
+  return waitForPushSummary(api, id, `push ${id} to finish`, (s) => s.state !== "running" && s.progress.pending === 0, timeoutMs);
 }
 
 /**

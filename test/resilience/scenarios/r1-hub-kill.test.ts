@@ -2,14 +2,14 @@
 // agents, and restarted on the same port and data dir each time. Every tenant must converge,
 // the ledger must hold exactly one result per tenant × item, and the history must be exact.
 import { sigmaFiles } from "@canopy/shared-data";
-import { heldContent, Scenario, waitFor } from "@canopy/test-e2e/harness";
+import { heldContent, Scenario } from "@canopy/test-e2e/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listContentItems } from "../harness/content-sync.js";
 import { scale } from "../harness/env.js";
 import { Figures } from "../harness/figures.js";
 import { AgentFleet, type FleetMember } from "../harness/fleet.js";
 import { hubHealthy } from "../harness/hub-health.js";
-import { expectExactLedger, expectHolds, pushSummary, settledCount, waitForPushDone } from "../harness/push-checks.js";
+import { expectExactLedger, expectHolds, pushDeadlineMs, settledCount, waitForPushDone, waitForPushSummary } from "../harness/push-checks.js";
 import { randomFor, spreadPoints } from "../harness/random.js";
 
 const { agents: AGENTS, rules: RULES, kills: KILLS } = scale.r1;
@@ -45,14 +45,7 @@ describe(`R1: the hub is SIGKILLed at ${KILLS} random points of a push to ${AGEN
     const kills: string[] = [];
     await figures.phase("push with kills", async () => {
       for (const point of spreadPoints(randomFor("r1"), KILLS, 0, 0.9)) {
-        const at = await waitFor(
-          `push ${id} past ${(point * 100).toFixed(1)} %`,
-          async () => {
-            const s = await pushSummary(scenario.api, id);
-            return s && settledCount(s) >= point * s.progress.total ? s : undefined;
-          },
-          { timeoutMs: 120_000, intervalMs: 20 },
-        );
+        const at = await waitForPushSummary(scenario.api, id, `push ${id} past ${(point * 100).toFixed(1)} %`, (s) => settledCount(s) >= point * s.progress.total, pushDeadlineMs(total), 20);
         const port = scenario.hub.port;
         await scenario.hub.kill();
         const restartedAt = performance.now();
@@ -65,7 +58,7 @@ describe(`R1: the hub is SIGKILLed at ${KILLS} random points of a push to ${AGEN
         expect(at.progress.pending, `kill ${kills.length} landed mid-push`).toBeGreaterThan(0);
       }
       figures.set("faults injected", `${kills.length} SIGKILL of canopy-hub at ${kills.join("; ")}`);
-      await waitForPushDone(scenario.api, id, 180_000);
+      await waitForPushDone(scenario.api, id, pushDeadlineMs(total));
     });
 
     await figures.phase("verify", async () => {

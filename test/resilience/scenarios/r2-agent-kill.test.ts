@@ -10,7 +10,7 @@ import { auditContentFolder, isTempFile } from "../harness/agent-files.js";
 import { scale } from "../harness/env.js";
 import { Figures } from "../harness/figures.js";
 import { hubHealthy } from "../harness/hub-health.js";
-import { expectExactLedger, expectHolds, waitForPushDone } from "../harness/push-checks.js";
+import { expectExactLedger, expectHolds, pushDeadlineMs, waitForPushDone } from "../harness/push-checks.js";
 import { randomFor, spreadPoints } from "../harness/random.js";
 
 const { rules: RULES, kills: KILLS } = scale.r2;
@@ -77,7 +77,7 @@ describe("R2: an agent is SIGKILLed mid-apply", () => {
         agent.child = scenario.track(spawnAgentRun(agent.dataDir));
       }
       figures.set("faults injected", `${kills.length} SIGKILL of canopy-agent run: ${kills.map((k) => `${k.filesAtKill}/${rules.length} files written, ${k.tempAtKill} writes cut`).join("; ")}`);
-      await waitForPushDone(scenario.api, id, 120_000);
+      await waitForPushDone(scenario.api, id, pushDeadlineMs(rules.length));
     });
     figures.set("runs", 1).set("rules pushed", rules.length);
     expect(kills.map((k) => k.midApply), "every kill landed mid-apply").toEqual(kills.map(() => true));

@@ -8,7 +8,7 @@ import { scale } from "../harness/env.js";
 import { Figures } from "../harness/figures.js";
 import { AgentFleet, type FleetMember } from "../harness/fleet.js";
 import { hubHealthy } from "../harness/hub-health.js";
-import { expectExactLedger, expectHolds, waitForPushDone } from "../harness/push-checks.js";
+import { expectExactLedger, expectHolds, pushDeadlineMs, waitForPushDone } from "../harness/push-checks.js";
 import { randomFor } from "../harness/random.js";
 import { TcpProxy } from "../harness/tcp-proxy.js";
 
@@ -49,7 +49,7 @@ describe(`R3: a proxy cuts ${SHARE * 100} % of the connections every ${EVERY_MS}
     await figures.phase("push under cuts", async () => {
       proxy.startCutting(SHARE, EVERY_MS, randomFor("r3"));
       try {
-        await waitForPushDone(scenario.api, id, 300_000);
+        await waitForPushDone(scenario.api, id, pushDeadlineMs(rules.length * members.length));
       } finally {
         proxy.stopCutting();
       }
