@@ -21,7 +21,8 @@ export interface IpcChild<Req extends { id: number; op: string }> {
  * `{id, ok, result | error}`. A child that exits fails every pending request at once.
  */
 export function forkChild<Req extends { id: number; op: string }>(name: "fleet-main" | "probe-main", args: string[] = []): IpcChild<Req> {
-  const child = fork(childScript(name), args, { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced" });
+  // execArgv: [] — not the test worker's own flags (vitest's loaders and conditions): the child is plain Node.
+  const child = fork(childScript(name), args, { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced", execArgv: [] });
   let err = "";
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (err = (err + d).slice(-20_000)));
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();

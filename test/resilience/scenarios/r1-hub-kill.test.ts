@@ -43,14 +43,22 @@ describe(`R1: the hub is SIGKILLed at ${KILLS} random points of a push to ${AGEN
 
     const { id } = await scenario.api.push({ items: rules.map((r) => ({ kind: "siem-rules", id: r.id })), targets: { all: true } });
     const kills: string[] = [];
+    const lost: number[] = [];
     await figures.phase("push with kills", async () => {
       for (const point of spreadPoints(randomFor("r1"), KILLS, 0, 0.9)) {
         const at = await waitForPushSummary(scenario.api, id, `push ${id} past ${(point * 100).toFixed(1)} %`, (s) => settledCount(s) >= point * s.progress.total, pushDeadlineMs(total), 20);
+        // What the API shows as settled right before the crash must still be settled after it
+        // ("nothing unpersisted is ever shown as done"); read again at once, before the agents
+        // are back to settle anything from their manifests.
+        const shown = await scenario.api.getPush(id);
         const port = scenario.hub.port;
         await scenario.hub.kill();
         const restartedAt = performance.now();
         await scenario.startHub({ port });
         const listening = performance.now() - restartedAt;
+        const after = new Map((await scenario.api.getPush(id)).results.map((r) => [`${r.tenantId}/${r.name}`, r.status]));
+        const unsettled = shown.results.filter((r) => r.status !== "pending" && after.get(`${r.tenantId}/${r.name}`) === "pending");
+        lost.push(unsettled.length);
         await fleet.waitOnline(60_000);
         // The progress seen last before the kill: past the aimed point (results land in flushes).
         kills.push(`${((settledCount(at) / at.progress.total) * 100).toFixed(1)} % (aimed ${(point * 100).toFixed(1)} %; listening ${(listening / 1000).toFixed(1)} s, all online ${((performance.now() - restartedAt) / 1000).toFixed(1)} s)`);
@@ -58,8 +66,12 @@ describe(`R1: the hub is SIGKILLed at ${KILLS} random points of a push to ${AGEN
         expect(at.progress.pending, `kill ${kills.length} landed mid-push`).toBeGreaterThan(0);
       }
       figures.set("faults injected", `${kills.length} SIGKILL of canopy-hub at ${kills.join("; ")}`);
+      figures.set("shown settled, then pending after the crash", lost.join(" + "));
       await waitForPushDone(scenario.api, id, pushDeadlineMs(total));
     });
+
+    // Results the API showed as settled that a crash put back to pending (issue 10: acknowledged only once durable).
+    expect.soft(lost, "results shown settled before each kill, pending after the restart").toEqual(lost.map(() => 0));
 
     await figures.phase("verify", async () => {
       const push = await expectExactLedger(scenario.api, id, members.map((m) => m.tenantId), desired);
