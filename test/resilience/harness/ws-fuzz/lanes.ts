@@ -58,18 +58,19 @@ function sent(ctx: LaneContext, frame: FuzzFrame): void {
 }
 
 /** Waits for the sentinel's answer or the close, whichever comes first. */
-async function settle(socket: FuzzSocket, sentinelId: string, from: number): Promise<{ errors: HubFrame[]; closed: FuzzSocket["closed"]; sentinelAnswered: boolean }> {
+async function collectAnswers(socket: FuzzSocket, sentinelId: string, from: number): Promise<{ errors: HubFrame[]; closed: FuzzSocket["closed"] }> {
   await socket.until("the sentinel's answer or a close", () => (socket.closed || socket.frames.slice(from).some((f) => f.ref === sentinelId) ? true : undefined), ANSWER_MS);
   const errors = socket.frames.slice(from).filter((f) => f.type === "error");
   const answered = errors.some((f) => f.ref === sentinelId);
-  return { errors: errors.filter((f) => f.ref !== sentinelId), closed: answered ? undefined : socket.closed, sentinelAnswered: answered };
+  // Answered: the connection was open when the hub read the sentinel, whatever happened after.
+  return { errors: errors.filter((f) => f.ref !== sentinelId), closed: answered ? undefined : socket.closed };
 }
 
 /**
  * Checks the answers to `frames` (sent in order, then a sentinel) against the oracle. Budget
  * answers (`rate_limited`, close 4029) are accepted anywhere; everything else must match.
  */
-function check(ctx: LaneContext, frames: FuzzFrame[], authenticated: boolean, outcome: Awaited<ReturnType<typeof settle>>): void {
+function check(ctx: LaneContext, frames: FuzzFrame[], authenticated: boolean, outcome: Awaited<ReturnType<typeof collectAnswers>>): void {
   const phase = authenticated ? "after the handshake" : "before the handshake";
   const errors = outcome.errors.filter((e) => e.code !== RATE_LIMIT.code);
   ctx.stats.rateLimited += outcome.errors.length - errors.length;
@@ -143,7 +144,7 @@ export async function authenticatedLane(ctx: LaneContext): Promise<void> {
       const s = sentinel();
       socket.sendText(s.data);
       ctx.stats.sentinels++;
-      const outcome = await settle(socket, s.id, from);
+      const outcome = await collectAnswers(socket, s.id, from);
       check(ctx, frames, true, outcome);
       open = outcome.closed === undefined;
       if (outcome.closed?.code === RATE_LIMIT.close) await pause(backoff.next());
@@ -166,7 +167,7 @@ export async function unauthenticatedLane(ctx: LaneContext): Promise<void> {
     const s = sentinel();
     socket.sendText(s.data);
     ctx.stats.sentinels++;
-    check(ctx, [frame], false, await settle(socket, s.id, 1));
+    check(ctx, [frame], false, await collectAnswers(socket, s.id, 1));
     if (socket.frames.some((f) => f.type === "welcome")) ctx.violations.add("welcomed without a valid hello", String(frame.data), 0);
     socket.terminate();
   }
