@@ -112,6 +112,8 @@ function test() {
     ["lint and typecheck", ["exec", "turbo", "run", "lint", "typecheck", "--output-logs=errors-only"]],
     ["unit tests", ["exec", "turbo", "run", "test", "--filter=./packages/*", "--filter=./apps/*", "--concurrency=2"]],
     ["end-to-end tests", ["--filter", "@canopy/test-e2e", "test"]],
+    // The fault and attack suite at its normal size; `npm run test:resilience:long` runs it larger.
+    ["resilience tests", ["--filter", "@canopy/test-resilience", "test"]],
     ["browser tests", ["--filter", "@canopy/test-browser", "test"]],
   ];
   const failedStages = [];

@@ -42,8 +42,34 @@ function isPlainJson(value: unknown, depth: number): boolean {
   }
 }
 
-/** Text → value. Throws a `bad_encoding` ProtocolError; never anything else. */
-export function decodeText(text: string): unknown {
+/**
+ * Whether `text` (JSON) nests objects or arrays deeper than `max`, found in one pass that stops
+ * at the first level too deep, without parsing: brackets inside strings do not count.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Text → value. Throws a `bad_encoding` ProtocolError; never anything else. With `maxDepth`,
+ * text nested deeper is refused before it is parsed (parsing and walking such text is what costs).
+ */
+export function decodeText(text: string, maxDepth = Infinity): unknown {
+  if (maxDepth !== Infinity && nestsDeeperThan(text, maxDepth)) {
+    throw new ProtocolError("bad_encoding", `frame nests deeper than ${maxDepth} levels`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -54,7 +80,8 @@ export function decodeText(text: string): unknown {
     throw new ProtocolError("bad_encoding", "frame is not a superjson envelope");
   }
   try {
-    return superjson.deserialize(parsed as Parameters<typeof superjson.deserialize>[0]);
+    // In place: the parsed value is this call's own, and copying it doubled the cost of a big frame.
+    return superjson.deserialize(parsed as Parameters<typeof superjson.deserialize>[0], { inPlace: true });
   } catch {
     throw new ProtocolError("bad_encoding", "frame has invalid superjson metadata");
   }

@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { encodeMessage } from "./codec.js";
 import { decodeAgentFrame, decodeHubFrame } from "./decode.js";
 import { encodeAgentMessage, sealHubMessage } from "./encode.js";
-import { MAX_AGENT_FRAME_BYTES } from "./limits.js";
+import { MAX_AGENT_FRAME_BYTES, MAX_AGENT_FRAME_DEPTH } from "./limits.js";
 import { generateKeyPair, importPublicKey, loadPrivateKey } from "./signing.js";
 
 const pong = { type: "pong", id: "p1" } as const;
@@ -42,6 +42,34 @@ describe("decodeAgentFrame", () => {
     const huge = "x".repeat(MAX_AGENT_FRAME_BYTES + 1);
     const result = decodeAgentFrame(huge);
     expect(!result.ok && result.error.code).toBe("frame_too_large");
+  });
+
+  it("refuses a frame nested deeper than MAX_AGENT_FRAME_DEPTH as fatal bad_encoding, without parsing it", () => {
+    const depth = 100_000;
+    const deep = `{"json":{"type":"telepathy.send","id":"r1","payload":${"[".repeat(depth)}${"]".repeat(depth)}}}`;
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const result = decodeAgentFrame(deep);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe("bad_encoding");
+        expect(result.error.fatal).toBe(true);
+        expect(result.error.message).toMatch(/deeper than 64/);
+      }
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it("decodes a frame nested right up to the limit, and does not count brackets inside strings", () => {
+    // The envelope and the rpc.res object are two levels; the result fills the rest.
+    const inner = MAX_AGENT_FRAME_DEPTH - 2;
+    const result = JSON.parse(`${"[".repeat(inner)}"[[[[{{{{"${"]".repeat(inner)}`) as unknown;
+    const decoded = decodeAgentFrame(encodeMessage({ type: "rpc.res", id: "r2", ok: true, result }));
+    expect(decoded.ok).toBe(true);
+    const tooDeep = decodeAgentFrame(encodeMessage({ type: "rpc.res", id: "r3", ok: true, result: [result] }));
+    expect(!tooDeep.ok && tooDeep.error.code).toBe("bad_encoding");
   });
 
   it("reports an unknown type as non-fatal, with the request id as ref", () => {

@@ -4,6 +4,13 @@ export const PROTOCOL_VERSION = 1 as const;
 /** Largest frame the hub accepts from an agent (ws `maxPayload` on the hub side). */
 export const MAX_AGENT_FRAME_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Deepest nesting (objects and arrays, the superjson envelope included) the hub parses in an
+ * agent frame. No message comes near it (a manifest is 4 deep, an insight 5); without a bound, one
+ * 4 MiB frame of `[[[[…` took seconds of the hub's event loop to parse and copy, for every tenant.
+ */
+export const MAX_AGENT_FRAME_DEPTH = 64;
+
 /** Largest frame an agent accepts from the hub: content pushes are batched below this. */
 export const MAX_HUB_FRAME_BYTES = 16 * 1024 * 1024;
 

@@ -24,6 +24,7 @@ import { pushRoutes } from "./routes/push-routes.js";
 import { tenantActionRoutes } from "./routes/tenant-action-routes.js";
 import { tenantRoutes } from "./routes/tenant-routes.js";
 import { staticUi } from "./static-ui.js";
+import { drainUnreadBodies } from "./unread-body.js";
 
 export interface HttpAppOptions {
   /** Resolves once the store and key are loaded; requests wait for it. */
@@ -119,6 +120,7 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<HubEnv> {
   withProblems(app, logger);
   // First, so every answer gets them: errors, 404s, and requests made while the hub starts.
   app.use("*", securityHeaders());
+  app.use("*", drainUnreadBodies());
   app.use("*", async (c, next) => {
     c.set("hub", await options.services());
     await next();

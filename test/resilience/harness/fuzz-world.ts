@@ -1,0 +1,45 @@
+import { pairAgent } from "@canopy/agent";
+import { importPublicKey } from "@canopy/protocol";
+import { readAgentCredentials, type HubProcess, type Scenario } from "@canopy/test-e2e/harness";
+import type { FuzzIdentity } from "./ws-fuzz/fuzz-socket.js";
+
+export interface FuzzTenant extends FuzzIdentity {
+  tenantId: string;
+}
+
+/**
+ * Paired agent identities for the fuzzer: real tenants, paired the way the CLI pairs (`pairAgent`,
+ * in this process: no CLI start-up per identity), whose agents never run; the fuzzer speaks for
+ * them over raw sockets (the way test/e2e's bad-frames does).
+ */
+export async function fuzzTenants(scenario: Scenario, count: number): Promise<{ tenants: FuzzTenant[]; hubKey: ReturnType<typeof importPublicKey> }> {
+  const tenants: FuzzTenant[] = [];
+  let hubPublicKey = "";
+  for (let i = 0; i < count; i++) {
+    const tenant = await scenario.api.createTenant(`R4 Fuzz ${i}`);
+    const { code } = await scenario.api.pairingCode(tenant.id);
+    const dataDir = scenario.dir("fuzz");
+    await pairAgent({ hubUrl: scenario.hub.url, code, dataDir });
+    const credentials = await readAgentCredentials(dataDir);
+    hubPublicKey = credentials.hubPublicKey;
+    tenants.push({ tenantId: tenant.id, agentId: credentials.agentId, privateKeyPem: credentials.privateKeyPem });
+  }
+  return { tenants, hubKey: importPublicKey(hubPublicKey) };
+}
+
+/**
+ * Counts what the hub writes to its log instead of keeping it: under a flood of bad frames the
+ * log is one of the things measured (issue 10: agent-supplied text logged without a bound), and
+ * the harness must not hold hundreds of MB of it in memory. Keeps the last 64 KiB for errors.
+ */
+export function countHubLog(hub: HubProcess): { bytes(): number; tail(): string } {
+  const stream = hub.child.process.stderr!;
+  stream.removeAllListeners("data");
+  let bytes = 0;
+  let tail = "";
+  stream.on("data", (d: string) => {
+    bytes += Buffer.byteLength(d);
+    tail = (tail + d).slice(-65_536);
+  });
+  return { bytes: () => bytes, tail: () => tail };
+}
