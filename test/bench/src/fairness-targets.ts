@@ -1,3 +1,4 @@
+import { setTimeout as after } from "node:timers/promises";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,11 @@ import { signIn, startBenchHub, type HubApi } from "./bench-hub.js";
 import type { EventLoopDelay } from "./event-loop-probe.js";
 import { IpcChild } from "./ipc-child.js";
 import { startServer, type Server } from "./processes.js";
+
+/** Pings taken before a push starts, so the push's start is seen against them. */
+const PUSH_LEAD_IN_MS = 1000;
+
+type FinishedPush = { id: string; state: string; progress: { applied: number; total: number } };
 
 /** The fairness bench's servers under load: the hub with its tenants and attackers, or the bare-ws echo with the same attackers. */
 
@@ -127,16 +133,25 @@ export async function hubTarget(options: TargetOptions): Promise<Target> {
       const rules = await preparePush();
       logBytes.count = 0;
       await eventLoopOf(server);
-      // The pings run for a moment before the push starts, so its start is inside the samples.
-      const started = new Promise((resolve) => setTimeout(resolve, 1000)).then(async () => {
-        const t0 = performance.now();
-        const { id } = await api<{ id: string }>("POST", "/pushes", { items: rules.map((r) => ({ kind: "siem-rules", id: r.id })), targets: { tags: ["push-target"] } });
-        const accepted = performance.now() - t0;
-        for (;;) {
-          const list = await api<{ items: { id: string; state: string; progress: { applied: number; total: number } }[] }>("GET", "/pushes?limit=5");
-          const push = list.items.find((p) => p.id === id);
-          if (push && push.state !== "running") return { accepted, done: performance.now() - t0, push };
-          await new Promise((resolve) => setTimeout(resolve, 100));
+      // The push starts a second into the phase, by design: the pings before it are the
+      // reference its own start is seen against.
+      const started = after(PUSH_LEAD_IN_MS).then(async () => {
+        // The live feed's `push.progress` says when it is done (open before the push, so even an
+        // instant push is seen finishing).
+        const feed = await api.liveFeed();
+        try {
+          const from = feed.position;
+          const t0 = performance.now();
+          const { id } = await api<{ id: string }>("POST", "/pushes", { items: rules.map((r) => ({ kind: "siem-rules", id: r.id })), targets: { tags: ["push-target"] } });
+          const accepted = performance.now() - t0;
+          const push = await feed.waitFor(
+            `push ${id} to finish`,
+            ({ event, data }) => (event === "push.progress" && data.id === id && data.state !== "running" ? (data as unknown as FinishedPush) : undefined),
+            { from, timeoutMs: 600_000 },
+          );
+          return { accepted, done: performance.now() - t0, push };
+        } finally {
+          await feed.close();
         }
       });
       return async () => {
@@ -175,7 +190,7 @@ export async function baselineTarget(options: TargetOptions): Promise<Target> {
           ws.once("error", reject);
         })),
       );
-      const started = new Promise((resolve) => setTimeout(resolve, 1000)).then(() =>
+      const started = after(PUSH_LEAD_IN_MS).then(() =>
         Promise.all(clients.map((ws) => new Promise<void>((resolve) => {
           ws.once("message", () => resolve());
           ws.send(payload);

@@ -10,6 +10,7 @@
 // event-loop-probe.js`), the bytes the hub logged, and the attacker's counts. The same phases
 // against the bare-ws echo server (baseline-server.ts) show what the machine itself adds.
 // Prints figures and ratios; asserts nothing.
+import { setTimeout as after, setInterval as every } from "node:timers/promises";
 import type { EventLoopDelay } from "./event-loop-probe.js";
 import { baselineTarget, eventLoopOf, hubTarget, type FloodReport, type Phase, type Target } from "./fairness-targets.js";
 import type { PingSamples } from "./pinger.js";
@@ -45,7 +46,8 @@ async function runPhase(target: Target, phase: Phase, options: FairnessOptions):
   const stopLoad = await target.load(phase);
   const pings = target.pinger.next<PingSamples>("pings");
   target.pinger.process.send("start");
-  await new Promise((resolve) => setTimeout(resolve, options.phaseMs));
+  // The phase is a measuring window of phaseMs (the push phase goes on until the push is done).
+  await after(options.phaseMs);
   const extra = await stopLoad();
   target.pinger.process.send("stop");
   const figures = { pings: await pings, eventLoop: await eventLoopOf(target.server), logBytes: target.logBytes.count, ...extra };
@@ -56,9 +58,10 @@ async function runPhase(target: Target, phase: Phase, options: FairnessOptions):
 /** Waits until the server has worked off what a phase left (queued frames, a push finishing), so phases do not bleed into each other. */
 async function calm(server: Server): Promise<void> {
   const deadline = performance.now() + 120_000;
-  while (performance.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+  // One look a second: each look resets the probe's histogram, so it covers the second before it.
+  for await (const _ of every(1000)) {
     if ((await eventLoopOf(server)).max < 50) return;
+    if (performance.now() >= deadline) break;
   }
   console.log("(the server was still busy 120 s after the phase)");
 }

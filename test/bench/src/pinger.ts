@@ -46,33 +46,39 @@ async function baselinePinger(): Promise<(samples: PingSamples) => Promise<void>
 }
 
 const ping = side === "hub" ? await hubPinger() : await baselinePinger();
-let phase: { samples: PingSamples; running: boolean; done: Promise<void> } | undefined;
 
-async function loop(current: NonNullable<typeof phase>): Promise<void> {
-  let next = performance.now();
-  while (current.running) {
+/**
+ * One phase: a ping every INTERVAL_MS (a tick is skipped while the previous ping is still out,
+ * so a slow answer shows as latency, not as a pile of requests) until "stop"; then the samples
+ * go back to the bench.
+ */
+function samplePhase(): () => void {
+  const samples: PingSamples = { type: "pings", latencies: [], linkRtts: [], failures: 0 };
+  let inFlight: Promise<void> | undefined;
+  const tick = () => {
+    if (inFlight) return;
     const started = performance.now();
-    try {
-      await ping(current.samples);
-      current.samples.latencies.push(performance.now() - started);
-    } catch {
-      current.samples.failures++;
-    }
-    next = Math.max(next + INTERVAL_MS, performance.now());
-    await new Promise((resolve) => setTimeout(resolve, next - performance.now()));
-  }
+    inFlight = ping(samples)
+      .then(
+        () => void samples.latencies.push(performance.now() - started),
+        () => void samples.failures++,
+      )
+      .finally(() => (inFlight = undefined));
+  };
+  tick();
+  const timer = setInterval(tick, INTERVAL_MS);
+  return () => {
+    clearInterval(timer);
+    void Promise.resolve(inFlight).then(() => process.send!(samples));
+  };
 }
 
+let stopPhase: (() => void) | undefined;
 process.on("message", (message) => {
-  if (message === "start") {
-    const samples: PingSamples = { type: "pings", latencies: [], linkRtts: [], failures: 0 };
-    const current = { samples, running: true, done: Promise.resolve() };
-    current.done = loop(current);
-    phase = current;
-  } else if (message === "stop" && phase) {
-    const current = phase;
-    current.running = false;
-    void current.done.then(() => process.send!(current.samples));
+  if (message === "start") stopPhase = samplePhase();
+  else if (message === "stop") {
+    stopPhase?.();
+    stopPhase = undefined;
   } else if (message === "exit") process.exit(0);
 });
 process.send!({ type: "ready" });
