@@ -177,6 +177,19 @@ describe("agent against a hub", () => {
     expect(hub.connections).toHaveLength(2);
   });
 
+  it("waits a backoff when the hub could not store what it sent (1013), then resends after the welcome", async () => {
+    const offline: AgentEvents["offline"][] = [];
+    agent.on("offline", (e) => offline.push(e));
+    const connection = await online();
+    connection.send({ type: "error", code: "store_unavailable", message: "the hub could not store this: its data folder is read-only (EROFS)" });
+    connection.close(1013, "try again later");
+    await agent.waitFor("offline", 3000);
+    expect(offline[0]).toMatchObject({ code: 1013, wasOnline: true });
+    expect(offline[0]!.retryInMs).toBeGreaterThanOrEqual(25);
+    await agent.waitFor("online", 3000);
+    expect(hub.connections).toHaveLength(2);
+  });
+
   it("stops but keeps its credentials when the hub does not know its key (4001)", async () => {
     hub.agents.clear();
     const stopped: AgentEvents["stopped"][] = [];

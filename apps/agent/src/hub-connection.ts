@@ -4,6 +4,9 @@ import type { Backoff } from "./backoff.js";
 import { HubSocket, type SocketClosed } from "./hub-socket.js";
 import type { AgentLogger } from "./logger.js";
 
+/** Closes after which the agent waits a long backoff before it dials again. */
+const SLOW_DOWN: ReadonlySet<number> = new Set([CloseCode.rateLimited, CloseCode.tryAgainLater]);
+
 export interface Disconnected extends SocketClosed {
   /** What `closeCodeAdvice` says to do after this close. */
   advice: ReturnType<typeof closeCodeAdvice>;
@@ -86,8 +89,9 @@ export class HubConnection {
     const advice = closed.opened ? closeCodeAdvice(closed.code) : "reconnect";
     let retryInMs: number | null = null;
     if (advice === "reconnect" && this.#options.reconnect && !this.#stopped) {
-      // Rate limited: coming straight back would only be refused again (and cost the hub a handshake).
-      retryInMs = closed.opened && closed.code === CloseCode.rateLimited ? this.#options.backoff.slowDown() : this.#options.backoff.next();
+      // Rate limited, or the hub could not store what it was sent: coming straight back would
+      // only be refused again (and cost the hub a handshake).
+      retryInMs = closed.opened && SLOW_DOWN.has(closed.code) ? this.#options.backoff.slowDown() : this.#options.backoff.next();
       this.#retryTimer = setTimeout(() => {
         this.#retryTimer = undefined;
         this.#dial();

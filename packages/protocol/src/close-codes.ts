@@ -9,6 +9,8 @@ export const CloseCode = {
   goingAway: 1001,
   /** ws closes with this itself when a frame exceeds `maxPayload`. */
   messageTooBig: 1009,
+  /** The hub could not store what the agent sent (its disk refused the write); reconnect after a backoff and send it again. */
+  tryAgainLater: 1013,
   /** A frame could not be decoded or validated; the peer is misbehaving. */
   protocolError: 4000,
   /** The hello signature did not verify, or the agent id is unknown. */

@@ -16,6 +16,7 @@ export const ErrorCode = z.enum([
   "rpc_timeout",
   "not_connected",
   "rate_limited",
+  "store_unavailable",
   "internal",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -13,6 +13,7 @@ import {
   type RpcParams,
   type RpcResult,
 } from "@canopy/protocol";
+import { StoreWriteError } from "@canopy/store";
 import { AgentRequests } from "./agent-requests.js";
 import type { Connection } from "./connection.js";
 import { ContentChannel } from "./content-channel.js";
@@ -283,6 +284,14 @@ export class AgentSession {
   }
 
   #internalError(error: unknown): void {
+    if (error instanceof StoreWriteError) {
+      // Nothing of the frame was kept (the store rolled it back) and nothing was acknowledged.
+      // The agent resends unacknowledged work after a welcome, so close and let it come back
+      // after a backoff, rather than leave its outbox waiting for an ack that never comes.
+      this.#log.error({ errno: error.errno }, "could not store what the agent sent; asking it to try again later");
+      if (this.#state === "authenticated") this.refuse("store_unavailable", CloseCode.tryAgainLater, `the hub could not store this: ${error.reason}; reconnect later and send it again`);
+      return;
+    }
     this.#log.error({ err: error }, "agent frame handler failed");
     if (this.#state === "challenging" || this.#state === "authenticated") this.#sendError("internal", "the hub could not process this frame");
   }

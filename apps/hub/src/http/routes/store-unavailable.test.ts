@@ -1,6 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LiveEvents } from "@canopy/api";
+import { CloseCode } from "@canopy/protocol";
 import { createDiskFaults, type DiskFaults } from "@canopy/store/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeAgent, pairThroughApi } from "../../../test/fake-agent.js";
@@ -129,7 +130,11 @@ describe("a data folder that refuses writes", () => {
 
     await disk.readOnly();
     agent.send({ type: "insights.upsert", seq: 2, insights: [makeInsight(random, 2), makeInsight(random, 1, { title: "Changed", revision: 2 })] });
-    await agent.connection.next("error");
+    // Told why and closed with 1013 (try again later): the agent resends the batch after a welcome.
+    const refused = await agent.connection.next("error");
+    expect(refused).toMatchObject({ code: "store_unavailable" });
+    expect(refused.message).toContain("read-only (EROFS)");
+    expect(agent.connection.closedWith?.code).toBe(CloseCode.tryAgainLater);
     expect(agent.connection.sent.filter((m) => m.type === "insights.ack")).toHaveLength(1);
     const listed = (await admin.get("/insights")).body;
     expect(listed.items.map((i: { localId: string; title: string }) => i.localId)).toEqual(["ins-000001"]);
