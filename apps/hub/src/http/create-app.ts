@@ -12,6 +12,7 @@ import type { HubEnv } from "./context.js";
 import { problemResponse, toProblem } from "./problem.js";
 import { routeKey } from "./route-key.js";
 import { securityHeaders } from "./security-headers.js";
+import { documentStoreUnavailable } from "./store-unavailable-docs.js";
 import { agentPairRoutes } from "./routes/agent-pair-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { auditRoutes } from "./routes/audit-routes.js";
@@ -91,6 +92,7 @@ function createApi(logger: Logger, version: string, publicOrigin: string | undef
   insightRoutes(api);
   dashboardRoutes(api);
 
+  documentStoreUnavailable(api);
   api.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "canopy_session" });
   api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
   api.doc31("/openapi.json", {

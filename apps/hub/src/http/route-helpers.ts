@@ -12,6 +12,7 @@ const problemDescriptions: Record<number, string> = {
   422: "Invalid request (field details in `errors`)",
   429: "Rate limited (see Retry-After)",
   502: "The agent failed to answer",
+  503: "The hub could not save the change (its disk refused the write); nothing was changed",
   504: "The agent did not answer in time",
 };
 
