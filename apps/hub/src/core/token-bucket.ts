@@ -30,6 +30,11 @@ export class TokenBucket {
     return this.#tokens;
   }
 
+  /** Holds its whole burst: indistinguishable from a bucket made now. */
+  full(now: number): boolean {
+    return this.level(now) >= this.burst;
+  }
+
   #refill(now: number): void {
     if (now > this.#at) this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.rate);
     this.#at = Math.max(this.#at, now);

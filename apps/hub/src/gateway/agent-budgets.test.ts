@@ -65,6 +65,40 @@ describe("agent budgets (in memory, no sockets)", () => {
     expect(again.connection.closedWith?.code).toBe(CloseCode.rateLimited);
   });
 
+  it("forgets a gone tenant's budgets once they are whole again, never while they are spent or the tenant is connected", async () => {
+    await start({ badFramesPerMinute: 10, badFrameBurst: 20 });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
+    // Any session's end sweeps the meters (at most once a minute): a stranger that never says hello.
+    const sweep = () => new FakeAgent(hub).dropped(1006);
+    const sendBad = (agent: FakeAgent, n: number) => {
+      for (let i = 0; i < n; i++) agent.sendRaw(unknownFrame(i));
+    };
+
+    const lightly = connect(alice);
+    sendBad(lightly, 5);
+    lightly.dropped(1006);
+    connect(bob);
+    expect(hub.gateway.meteredTenants).toBe(2);
+    // A minute on, Alice's 5 bad frames are paid for: her meter is dropped (a new one would be
+    // the same). Bob is connected: his stays.
+    vi.advanceTimersByTime(61_000);
+    sweep();
+    expect(hub.gateway.meteredTenants).toBe(1);
+
+    // 15 bad frames take 90 s to pay for: a minute on, Alice's meter is still kept, so
+    // reconnecting later buys her nothing.
+    const heavily = connect(alice);
+    sendBad(heavily, 15);
+    expect(heavily.connection.closedWith).toBeUndefined();
+    heavily.dropped(1006);
+    vi.advanceTimersByTime(61_000);
+    sweep();
+    expect(hub.gateway.meteredTenants).toBe(2);
+    vi.advanceTimersByTime(61_000);
+    sweep();
+    expect(hub.gateway.meteredTenants).toBe(1);
+  });
+
   it("stops reading an agent that goes over its frame budget and reads again once the budget has paid for it", async () => {
     await start({ framesPerSecond: 10, frameBurst: 5 });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });

@@ -25,12 +25,16 @@ export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded" 
  * reach a tenant's agent by tenant id. It also keeps what spans connections: each tenant's
  * budgets (a reconnect does not refill them) and the sockets still in the handshake per address.
  */
+/** How often the meters of tenants that are gone and rested are dropped (see `#sweepMeters`). */
+const METER_SWEEP_MS = 60_000;
+
 export class AgentGateway {
   readonly #registry = new SessionRegistry<AgentSession>();
   readonly #sessions = new Set<AgentSession>();
   readonly #meters = new Map<string, AgentMeter>();
   readonly #handshaking = new Map<string, number>();
   readonly #ctx: SessionContext;
+  #sweptAt: number;
 
   constructor(options: GatewayOptions) {
     const budgets = options.budgets ?? agentBudgets();
@@ -42,8 +46,12 @@ export class AgentGateway {
       registry: this.#registry,
       meterFor: (tenantId) => this.#meterFor(tenantId),
       onHandshakeEnded: (session) => this.#count(session.connection.remoteAddress, -1),
-      onSessionEnded: (session) => this.#sessions.delete(session),
+      onSessionEnded: (session) => {
+        this.#sessions.delete(session);
+        this.#sweepMeters();
+      },
     };
+    this.#sweptAt = this.#ctx.clock();
   }
 
   /**
@@ -102,10 +110,31 @@ export class AgentGateway {
     return this.#registry.size;
   }
 
+  /** Tenants whose budgets are kept: the connected ones, and the others until their budgets are whole again. */
+  get meteredTenants(): number {
+    return this.#meters.size;
+  }
+
   #meterFor(tenantId: string): AgentMeter {
+    this.#sweepMeters();
     let meter = this.#meters.get(tenantId);
     if (!meter) this.#meters.set(tenantId, (meter = new AgentMeter(this.#ctx.budgets, this.#ctx.clock())));
     return meter;
+  }
+
+  /**
+   * Drops the meters of tenants with no connection whose budgets are whole again: such a meter
+   * is the same as a new one, so nothing is refilled by dropping it, and the map stays as small
+   * as the tenants active in the last minute (deleted and long-gone tenants leave it). Throttled:
+   * meters are only made in `#meterFor`, which sweeps too, so the map cannot grow unswept.
+   */
+  #sweepMeters(): void {
+    const now = this.#ctx.clock();
+    if (now - this.#sweptAt < METER_SWEEP_MS) return;
+    this.#sweptAt = now;
+    for (const [tenantId, meter] of this.#meters) {
+      if (!this.#registry.byTenant(tenantId) && meter.rested(now)) this.#meters.delete(tenantId);
+    }
   }
 
   #count(address: string, delta: 1 | -1): void {

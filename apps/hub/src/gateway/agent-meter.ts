@@ -61,6 +61,11 @@ export class AgentMeter {
     return this.#insights.take(count, now);
   }
 
+  /** Every budget is whole again: the meter is no different from a new one, so it can be dropped. */
+  rested(now: number): boolean {
+    return now >= this.#heldUntil && [this.#frames, this.#bytes, this.#insights, this.#badFrames, this.#heldBack].every((b) => b.full(now));
+  }
+
   /** A frame that could not be used: unknown type, a second hello, an answer to nothing. */
   badFrame(now: number): MeterVerdict {
     this.#badFrames.take(1, now);
