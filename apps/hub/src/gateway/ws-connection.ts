@@ -2,22 +2,38 @@ import type { HubToAgent } from "@canopy/protocol";
 import { WebSocket } from "ws";
 import type { Connection } from "./connection.js";
 
+/**
+ * Bytes the hub may hold for one agent that are not yet on the wire. What the hub sends an agent
+ * is bounded by what it waits an answer for (4 content batches of 256 KiB, a ping, staff's rpc
+ * calls), so only a peer that stops reading its socket gets near this; without a bound it would
+ * make the hub buffer everything sent to it until the heartbeat gives up on it.
+ */
+export const MAX_UNSENT_BYTES = 16 * 1024 * 1024;
+
 /** `Connection` over a `ws` socket; every frame goes out sealed, as a binary message. */
 export class WsConnection implements Connection {
   readonly id: string;
   readonly remoteAddress: string;
   readonly #socket: WebSocket;
   readonly #seal: (message: HubToAgent) => Buffer;
+  readonly #maxUnsentBytes: number;
 
-  constructor(id: string, remoteAddress: string, socket: WebSocket, seal: (message: HubToAgent) => Buffer) {
+  constructor(id: string, remoteAddress: string, socket: WebSocket, seal: (message: HubToAgent) => Buffer, maxUnsentBytes = MAX_UNSENT_BYTES) {
     this.id = id;
     this.remoteAddress = remoteAddress;
     this.#socket = socket;
     this.#seal = seal;
+    this.#maxUnsentBytes = maxUnsentBytes;
   }
 
   send(message: HubToAgent): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
+    // A close frame would wait behind the unsent bytes: the socket is cut, which the session
+    // sees as a close (1006); the agent reconnects, and what was not acked is sent again.
+    if (this.#socket.bufferedAmount > this.#maxUnsentBytes) {
+      this.#socket.terminate();
+      return;
+    }
     this.#socket.send(this.#seal(message), { binary: true });
   }
 
