@@ -118,7 +118,7 @@ export function createServices(options: ServiceOptions) {
     sync,
     pushes,
     insights,
-    dashboards: createDashboards({ store, clock, tenants, agents, views, pushLedger: pushes.ledger, insights: () => insights.source }),
+    dashboards: createDashboards({ store, clock, tenants, agents, views, pushes: pushes.durable, insights: () => insights.source }),
     gateway,
     bus,
     publishTenant,

@@ -1,4 +1,4 @@
-export type { Collection, Doc, RollbackEvent, Store, StoreStats } from "./store.js";
+export type { Collection, Doc, DurableEvent, RollbackEvent, Store, StoreStats } from "./store.js";
 export { StoreFileError, StoreWriteError, describeProblem, type StoreFileProblem } from "./store-errors.js";
 export { schemaFor, type CollectionSchemas } from "./collection-schemas.js";
 export { explainProblems, wayOut, type StoreCommands } from "./store-refusal.js";

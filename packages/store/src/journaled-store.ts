@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { MemoryCollection } from "./memory-collection.js";
 import { StoreWriteError } from "./store-errors.js";
-import { assertCollectionName, type Collection, type Doc, type RollbackEvent, type Store, type StoreStats } from "./store.js";
+import { assertCollectionName, type Collection, type Doc, type DurableEvent, type RollbackEvent, type Store, type StoreStats } from "./store.js";
 
 /** Where a store's partitions go: files (lowdb), or nowhere (memory). */
 export interface PartitionWriter {
@@ -49,6 +49,7 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
   const partitions = new Map<string, MemoryCollection<Doc>>();
   const dirty = new Set<string>();
   const listeners = new Set<(event: RollbackEvent) => void>();
+  const durableListeners = new Set<(event: DurableEvent) => void>();
   const stats = { changes: 0, rollbacks: 0 };
   let timer: NodeJS.Timeout | undefined;
   let running: WriteCycle | undefined;
@@ -133,6 +134,18 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
       throw rollBack(asWriteError(prepared[0]!.name, refused ? refused.reason : settleError), replaced);
     }
     for (const { name } of prepared) partitions.get(name)!.journal.durable();
+    if (prepared.length > 0) tell(durableListeners, { collections: prepared.map((p) => p.name) });
+  }
+
+  /** A listener that throws is reported, never allowed to fail the write or starve the others. */
+  function tell<E>(to: Set<(event: E) => void>, event: E): void {
+    for (const listener of to) {
+      try {
+        listener(event);
+      } catch (listenerError) {
+        onError(listenerError);
+      }
+    }
   }
 
   /**
@@ -148,14 +161,7 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
       dirty.add(name);
     }
     stats.rollbacks++;
-    const event: RollbackEvent = { collections, error };
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (listenerError) {
-        onError(listenerError);
-      }
-    }
+    tell(listeners, { collections, error });
     return error;
   }
 
@@ -187,6 +193,10 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
     onRollback(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
+    },
+    onDurable(listener) {
+      durableListeners.add(listener);
+      return () => void durableListeners.delete(listener);
     },
     async close() {
       await flush();

@@ -32,6 +32,10 @@ export class MemoryCollection<T extends Doc> implements Collection<T> {
     return Array.from(this.#docs.values());
   }
 
+  durable(id: string): T | undefined {
+    return this.journal.durableValue(id, this.#docs.get(id));
+  }
+
   find(predicate: (doc: T) => boolean): T | undefined {
     for (const doc of this.#docs.values()) if (predicate(doc)) return doc;
     return undefined;

@@ -45,6 +45,10 @@ export class ShardedCollection<T extends Doc> implements Collection<T> {
     return this.#shards.flatMap((shard) => shard.all());
   }
 
+  durable(id: string): T | undefined {
+    return this.#shard(id).durable(id);
+  }
+
   find(predicate: (doc: T) => boolean): T | undefined {
     for (const shard of this.#shards) {
       const found = shard.find(predicate);

@@ -18,6 +18,12 @@ export interface Collection<T extends Doc> {
   readonly name: string;
   readonly size: number;
   get(id: string): T | undefined;
+  /**
+   * The document as the last good write left it on disk (undefined: none), O(1). `get` answers
+   * changes at once, before they are durable; a read that shows something as done (a result,
+   * progress, a state in sync) uses this instead, so a crash cannot take back what it showed.
+   */
+  durable(id: string): T | undefined;
   all(): T[];
   find(predicate: (doc: T) => boolean): T | undefined;
   filter(predicate: (doc: T) => boolean): T[];
@@ -50,6 +56,12 @@ export interface RollbackEvent {
   error: StoreWriteError;
 }
 
+/** What a good write made durable. */
+export interface DurableEvent {
+  /** Every collection it wrote: their `durable` reads moved on (owners of read models over them follow). */
+  collections: string[];
+}
+
 /** The store port: hub and agent logic depend on this, never on lowdb. */
 export interface Store {
   collection<T extends Doc>(name: string): Collection<T>;
@@ -67,6 +79,12 @@ export interface Store {
    * learn that its earlier changes are gone. Returns the way to stop listening.
    */
   onRollback(listener: (event: RollbackEvent) => void): () => void;
+  /**
+   * Called (synchronously, before any `flush()` waiting for the write resolves) after a good
+   * write, with the collections it wrote, so read models that show only what is durable (counts
+   * over `durable` documents) can move on. Returns the way to stop listening.
+   */
+  onDurable(listener: (event: DurableEvent) => void): () => void;
   /** Flushes and stops the write timer. */
   close(): Promise<void>;
   stats(): StoreStats;

@@ -26,6 +26,20 @@ export class UndoJournal<T extends Doc> {
     pending.set(id, copy && current !== undefined ? structuredClone(current) : current);
   }
 
+  /**
+   * The document as the last good write left it: the value kept for the write under way if it
+   * carries a change of it, else the value kept for the next write, else `current` (unchanged
+   * since). Reads that show something as done use this, so a crash cannot take back what they
+   * showed.
+   */
+  durableValue(id: string, current: T | undefined): T | undefined {
+    const writing = this.#writing;
+    if (writing?.has(id)) return writing.get(id);
+    const pending = this.#pending;
+    if (pending?.has(id)) return pending.get(id);
+    return current;
+  }
+
   /** A write takes the current content: what changes from now on belongs to the next one. */
   seal(): void {
     if (this.#writing) throw new Error("a partition was sealed twice for one write");

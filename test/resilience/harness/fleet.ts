@@ -77,6 +77,11 @@ export class AgentFleet {
     return this.child.request({ op: "stop" });
   }
 
+  /** How many of the fleet's agents have acknowledged at least one batch of the push (sent its ack). */
+  acked(pushId: string): Promise<number> {
+    return this.child.request({ op: "acked", pushId });
+  }
+
   /** What each agent holds (`listContent`, the same as `canopy-agent content list --json`); call after `stop()`. */
   held(): Promise<Record<string, HeldItem[]>> {
     return this.child.request({ op: "held", dataDirs: this.members.map((m) => m.dataDir) });

@@ -2,11 +2,13 @@
 // live apart from the test runner so that hundreds of them applying content do not slow the
 // runner's own clock (its deadlines and measurements), and the hub stays a process of its own.
 import { createAgent, listContent, pairAgent } from "@canopy/agent";
+import { FleetAcks } from "./fleet-acks.js";
 import type { FleetPairing, FleetRequest, FleetResponse, FleetResults, FleetStates } from "./fleet-protocol.js";
 
 type Agent = ReturnType<typeof createAgent>;
 
 const agents = new Map<string, Agent>();
+const acks = new FleetAcks();
 let onlineEvents = 0;
 let offlineEvents = 0;
 
@@ -25,7 +27,7 @@ async function start(dataDirs: string[]): Promise<null> {
   await inBatches(dataDirs, 50, async (dataDir) => {
     if (agents.has(dataDir)) return;
     // A short reconnect ceiling: the scenarios cut connections on purpose and wait for recovery.
-    const agent = createAgent({ dataDir, reconnectMaxMs: 1000, driftScanMs: 0 });
+    const agent = createAgent({ dataDir, reconnectMaxMs: 1000, driftScanMs: 0, logger: acks.logger(dataDir) });
     agent.on("online", () => onlineEvents++);
     agent.on("offline", () => offlineEvents++);
     agents.set(dataDir, agent);
@@ -64,6 +66,8 @@ async function handle(request: FleetRequest): Promise<unknown> {
       return stop();
     case "held":
       return held(request.dataDirs);
+    case "acked":
+      return acks.agents(request.pushId);
   }
 }
 

@@ -13,7 +13,8 @@ export type FleetRequest =
   | { id: number; op: "start"; dataDirs: string[] }
   | { id: number; op: "states" }
   | { id: number; op: "stop" }
-  | { id: number; op: "held"; dataDirs: string[] };
+  | { id: number; op: "held"; dataDirs: string[] }
+  | { id: number; op: "acked"; pushId: string };
 
 export interface FleetStates {
   /** Agents per state (`online`, `connecting`, `offline`, …). */
@@ -30,6 +31,8 @@ export interface FleetResults {
   states: FleetStates;
   stop: null;
   held: Record<string, HeldItem[]>;
+  /** Agents that have acknowledged at least one batch of the push (`FleetAcks`). */
+  acked: number;
 }
 
 export type FleetResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

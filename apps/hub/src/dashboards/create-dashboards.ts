@@ -4,7 +4,7 @@ import type { Agents } from "../domain/agents.js";
 import type { TenantViews } from "../domain/tenant-views.js";
 import type { Tenants } from "../domain/tenants.js";
 import type { InsightSource } from "../insights/insight-source.js";
-import type { PushLedger } from "../push/push-ledger.js";
+import type { PushView } from "../push/push-view.js";
 import { ArrayInsightSource } from "./array-insight-source.js";
 import { DashboardFigures } from "./dashboard-figures.js";
 import type { DashboardSources } from "./dashboard-sources.js";
@@ -18,7 +18,8 @@ export interface DashboardServiceOptions {
   tenants: Tenants;
   agents: Agents;
   views: TenantViews;
-  pushLedger: PushLedger;
+  /** The push history as users are shown it (the hub's `pushes.durable`: outcomes once on disk). */
+  pushes: PushView;
   /** The federated insight index; asked on every computation. Without one, insight widgets count nothing. */
   insights?: () => InsightSource;
 }
@@ -28,7 +29,7 @@ const NO_INSIGHTS = new ArrayInsightSource([]);
 /** Users' dashboards (`records`) and their figures and exports (`figures`), over the hub's data. */
 export function createDashboards(options: DashboardServiceOptions) {
   const tenants = tenantDirectory(options.tenants, options.agents, options.views);
-  const pushes = pushOutcomeSource(options.pushLedger);
+  const pushes = pushOutcomeSource(options.pushes);
   const insights = options.insights ?? (() => NO_INSIGHTS);
   const sources = (): DashboardSources => ({ insights: insights(), tenants, pushes });
   return {

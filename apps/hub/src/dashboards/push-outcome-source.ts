@@ -1,15 +1,16 @@
 import { PUSH_RESULT_STATUSES, type PushResultStatus } from "@canopy/api";
-import type { PushLedger } from "../push/push-ledger.js";
+import type { PushView } from "../push/push-view.js";
 import type { PushOutcomeSource } from "./dashboard-sources.js";
 
 const zero = (): Record<PushResultStatus, number> =>
   Object.fromEntries(PUSH_RESULT_STATUSES.map((status) => [status, 0])) as Record<PushResultStatus, number>;
 
 /**
- * Counts over the push ledger. For every tenant it adds each push's live counts (no scan of
+ * Counts over the push history as it is on disk (`DurablePushes` in the hub: an outcome is
+ * counted once it is durable). For every tenant it adds each push's counts (no scan of
  * results); for chosen tenants it reads only those tenants' results of each push.
  */
-export function pushOutcomeSource(ledger: PushLedger): PushOutcomeSource {
+export function pushOutcomeSource(ledger: PushView): PushOutcomeSource {
   return {
     outcomes(from, to, tenantIds) {
       const counts = zero();

@@ -5,9 +5,9 @@ import type { InsightEntry } from "./insight-entry.js";
 import { InsightIndex } from "./insight-index.js";
 import { InsightCollections, entryOf, tenantOfShard, type InsightRecord } from "./insight-records.js";
 
-export interface AppliedInsights {
-  /** Entries that are new or changed (in batch order). */
-  changed: InsightEntry[];
+export interface StoredInsights {
+  /** Local ids of the documents that are new or changed (in batch order); not shown yet. */
+  kept: string[];
   /** Of those, how many the hub already held (an older revision). */
   updated: number;
   /** Insights ignored because the hub holds the same or a newer revision. */
@@ -16,8 +16,10 @@ export interface AppliedInsights {
 
 /**
  * The hub's copy of every tenant's insights: the documents in store partitions per tenant (16
- * shards each), and the federated index over them. Changes go to both, synchronously; the caller flushes the
- * store before it tells anyone (the agent, the live feed) that they were kept.
+ * shards each), and the federated index over them (what lists, boards and dashboards show).
+ * A change goes to the documents first (`store`); the caller flushes, and only once the flush
+ * is done does it `show` them (issue 10: nothing is visible before it is durable, so a crash
+ * cannot take back what a user saw).
  */
 export class InsightBook {
   readonly index = new InsightIndex();
@@ -42,28 +44,50 @@ export class InsightBook {
     return this.index.load(entries());
   }
 
-  record(tenantId: string, localId: string): InsightRecord | undefined {
-    return this.#partition(tenantId).get(localId);
+  /**
+   * The document of the revision the index shows (its detail: description, comments, fields):
+   * a newer one stored and not yet written stays out of sight, like its indexed values.
+   */
+  record(tenantId: string, localId: string, revision: number): InsightRecord | undefined {
+    const partition = this.#partition(tenantId);
+    const live = partition.get(localId);
+    return live?.revision === revision ? live : (partition.durable(localId) ?? live);
   }
 
   /**
    * Files insights under `tenantId` (the session's tenant, never a payload's), keeping each only
-   * if its revision is newer than the one held: a batch sent twice changes nothing the second time.
+   * if its revision is newer than the one held: a batch sent twice changes nothing the second
+   * time. The index is left as it was until `show`.
    */
-  apply(tenantId: string, insights: readonly Insight[]): AppliedInsights {
-    const result: AppliedInsights = { changed: [], updated: 0, unchanged: 0 };
+  store(tenantId: string, insights: readonly Insight[]): StoredInsights {
     const partition = this.#partition(tenantId);
+    const result: StoredInsights = { kept: [], updated: 0, unchanged: 0 };
     for (const insight of insights) {
       const held = partition.get(insight.id);
       if (held && held.revision >= insight.revision) {
         result.unchanged++;
         continue;
       }
-      const record = partition.put(insightJson(insight));
-      result.changed.push(this.index.upsert(entryOf(tenantId, record)).entry);
+      result.kept.push(partition.put(insightJson(insight)).id);
       if (held) result.updated++;
     }
     return result;
+  }
+
+  /**
+   * Indexes these insights (after `store`, once the flush that carried them is done); returns the
+   * entries shown. Read live, not `durable`: a tenant's documents change only in its turns and
+   * this turn's flush is done, so the live document is the one written; and a tenant deleted
+   * meanwhile (its removal not written yet) must not come back into the index.
+   */
+  show(tenantId: string, localIds: Iterable<string>): InsightEntry[] {
+    const partition = this.#partition(tenantId);
+    const shown: InsightEntry[] = [];
+    for (const localId of localIds) {
+      const record = partition.get(localId);
+      if (record) shown.push(this.index.upsert(entryOf(tenantId, record)).entry);
+    }
+    return shown;
   }
 
   /** The tenant is gone: its insights leave the index and the store. */

@@ -4,10 +4,11 @@ import { isoAt, type Clock } from "../core/clock.js";
 import { FairScheduler } from "../core/fair-scheduler.js";
 import { clip } from "../gateway/agent-log.js";
 import type { InsightLink, InsightPort } from "../gateway/insight-port.js";
-import type { InsightBook } from "./insight-book.js";
+import type { InsightBook, StoredInsights } from "./insight-book.js";
 import { hubInsightId } from "./insight-entry.js";
 import { LIVE_PER_INSIGHT_MAX } from "./insight-events.js";
 import type { InsightLinks } from "./insight-links.js";
+import type { PendingUpdateRecord } from "./insight-records.js";
 import { updateRequest, type PendingUpdates } from "./pending-updates.js";
 
 export interface IntakeDeps {
@@ -30,8 +31,8 @@ export interface IntakeDeps {
  * updates that belong to that tenant). On every welcome the tenant's pending updates go out again.
  *
  * Batches and acks are applied through a `FairScheduler`: tenants take turns, one message each,
- * for up to `sliceMs`; then one flush makes the whole slice durable and its messages are
- * acknowledged. A tenant flooding small batches gets its turn like any other, and pays for one
+ * for up to `sliceMs`; then one flush makes the whole slice durable, and only then are its
+ * messages acknowledged and what they changed shown (listed, on boards, in live events). A tenant flooding small batches gets its turn like any other, and pays for one
  * flush per slice instead of one per batch.
  */
 export class InsightIntake implements InsightPort {
@@ -59,36 +60,46 @@ export class InsightIntake implements InsightPort {
   }
 
   async upsert(link: InsightLink, message: AgentMessage<"insights.upsert">): Promise<boolean> {
-    const applied = await this.#scheduler.run(link.tenantId, () => this.#applyBatch(link, message));
-    if (!applied) return false;
-    this.#deps.logger.debug({ tenantId: link.tenantId, seq: message.seq, changed: applied.changed.length, unchanged: applied.unchanged }, "insight batch stored");
-    if (applied.changed.length > 0) {
-      this.#deps.publishIngested(link.tenantId, applied.changed.length);
+    const stored = await this.#scheduler.run(link.tenantId, () => this.#applyBatch(link, message));
+    if (!stored) return false;
+    // The slice's flush made them durable (a failed one rejected above): only now are they listed.
+    const changed = this.#deps.book.show(link.tenantId, stored.kept);
+    this.#deps.logger.debug({ tenantId: link.tenantId, seq: message.seq, changed: changed.length, unchanged: stored.unchanged }, "insight batch stored");
+    if (changed.length > 0) {
+      this.#deps.publishIngested(link.tenantId, changed.length);
       // Changes to insights a board may show; new ones arrive through `insights.ingested`.
-      if (applied.updated > 0 && applied.changed.length <= LIVE_PER_INSIGHT_MAX) this.#deps.publishUpdated(applied.changed.map((e) => e.key));
+      if (stored.updated > 0 && changed.length <= LIVE_PER_INSIGHT_MAX) this.#deps.publishUpdated(changed.map((e) => e.key));
     }
     return true;
   }
 
   async updateAck(link: InsightLink, message: AgentMessage<"insight.update.ack">): Promise<void> {
-    const touched = await this.#scheduler.run(link.tenantId, () => this.#applyAcks(link, message));
-    if (touched.size > 0) this.#deps.publishUpdated(touched);
+    const acked = await this.#scheduler.run(link.tenantId, () => this.#applyAcks(link, message));
+    // The slice's flush made them durable (a failed one rejected above, and its rollback put the
+    // updates back): only now does the board show the agent's insight and the change as done.
+    const { book, pending } = this.#deps;
+    book.show(link.tenantId, acked.insights);
+    for (const update of acked.updates) pending.forget(update);
+    if (acked.touched.size > 0) this.#deps.publishUpdated(acked.touched);
   }
 
-  /** In the tenant's turn; durable once the slice's flush is done. */
-  #applyBatch(link: InsightLink, message: AgentMessage<"insights.upsert">): ReturnType<InsightBook["apply"]> | undefined {
+  /** In the tenant's turn: the documents change; they are listed once durable (`upsert`). */
+  #applyBatch(link: InsightLink, message: AgentMessage<"insights.upsert">): StoredInsights | undefined {
     // Closed while it waited (a flood cut off with 4029): the agent resends it after a reconnect.
     if (!link.isOpen) return undefined;
     if (!this.#deps.tenantExists(link.tenantId)) {
       link.log.warn({ seq: message.seq }, "insight batch for a deleted tenant ignored");
       return undefined;
     }
-    return this.#deps.book.apply(link.tenantId, message.insights);
+    return this.#deps.book.store(link.tenantId, message.insights);
   }
 
-  #applyAcks(link: InsightLink, message: AgentMessage<"insight.update.ack">): Set<string> {
+  /** In the tenant's turn: the store changes; what is shown changes once they are durable (`updateAck`). */
+  #applyAcks(link: InsightLink, message: AgentMessage<"insight.update.ack">): { updates: PendingUpdateRecord[]; insights: string[]; touched: Set<string> } {
     const { book, pending, clock } = this.#deps;
     const touched = new Set<string>();
+    const updates: PendingUpdateRecord[] = [];
+    const insights: string[] = [];
     for (const result of message.results) {
       const update = pending.get(result.updateId);
       if (!update || update.tenantId !== link.tenantId) {
@@ -98,16 +109,17 @@ export class InsightIntake implements InsightPort {
       }
       const key = hubInsightId(update.tenantId, update.localId);
       if (result.ok) {
-        if (result.insight?.id === update.localId) book.apply(link.tenantId, [result.insight]);
+        if (result.insight?.id === update.localId) insights.push(...book.store(link.tenantId, [result.insight]).kept);
         else if (result.insight) link.log.warn({ updateId: update.id, insightId: clip(result.insight.id) }, "ack carried another insight; not applied");
         pending.clearError(key);
       } else {
         pending.recordError(update, result.error ?? "the agent refused the change", isoAt(clock()));
       }
-      pending.remove(update.id);
+      pending.removeStored(update.id);
+      updates.push(update);
       touched.add(key);
     }
-    return touched;
+    return { updates, insights, touched };
   }
 
   #pendingKeys(tenantId: string): string[] {

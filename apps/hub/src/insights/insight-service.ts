@@ -108,7 +108,7 @@ export class InsightService {
 
   detail(id: string): InsightDetail {
     const entry = this.#require(id);
-    const record = this.book.record(entry.tenantId, entry.localId)!;
+    const record = this.book.record(entry.tenantId, entry.localId, entry.revision)!;
     return detailOf(entry, record, this.#views);
   }
 

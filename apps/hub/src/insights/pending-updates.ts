@@ -56,17 +56,26 @@ export class PendingUpdates {
     return this.#updates.get(updateId);
   }
 
-  remove(updateId: string): PendingUpdateRecord | undefined {
+  /**
+   * An acknowledged update leaves the store now, but stays pending in what is shown (the
+   * in-memory indexes) until `forget`, once that removal is on disk: until then a crash would
+   * bring it back, so the board must not show the change as done.
+   */
+  removeStored(updateId: string): PendingUpdateRecord | undefined {
     const record = this.#updates.get(updateId);
-    if (!record) return undefined;
-    this.#updates.delete(updateId);
-    this.#byTenant.get(record.tenantId)?.delete(updateId);
-    if (this.#byTenant.get(record.tenantId)?.size === 0) this.#byTenant.delete(record.tenantId);
+    if (record) this.#updates.delete(updateId);
+    return record;
+  }
+
+  /** The update is no longer pending as far as anyone is shown (its removal is durable). */
+  forget(record: PendingUpdateRecord): void {
+    const tenant = this.#byTenant.get(record.tenantId);
+    tenant?.delete(record.id);
+    if (tenant?.size === 0) this.#byTenant.delete(record.tenantId);
     const key = hubInsightId(record.tenantId, record.localId);
-    const left = (this.#byInsight.get(key) ?? []).filter((r) => r.id !== updateId);
+    const left = (this.#byInsight.get(key) ?? []).filter((r) => r.id !== record.id);
     if (left.length === 0) this.#byInsight.delete(key);
     else this.#byInsight.set(key, left);
-    return record;
   }
 
   /** A tenant's pending updates in the order they were asked. */
@@ -88,12 +97,16 @@ export class PendingUpdates {
     this.#errors.delete(key);
   }
 
+  /** The last refusal as it is on disk (shown beside the insight: a refusal not yet durable is not shown). */
   error(key: string): UpdateErrorRecord | undefined {
-    return this.#errors.get(key);
+    return this.#errors.durable(key);
   }
 
   dropTenant(tenantId: string): void {
-    for (const record of this.forTenant(tenantId)) this.remove(record.id);
+    for (const record of this.forTenant(tenantId)) {
+      this.#updates.delete(record.id);
+      this.forget(record);
+    }
     for (const error of this.#errors.filter((e) => e.tenantId === tenantId)) this.#errors.delete(error.id);
   }
 

@@ -7,6 +7,7 @@ import { newSortableId } from "../core/ids.js";
 import { problems } from "../core/problem-error.js";
 import type { AuditEntryInput } from "../domain/audit-log.js";
 import type { ContentPort } from "../gateway/content-port.js";
+import { DurablePushes } from "./durable-pushes.js";
 import { PushBook } from "./push-book.js";
 import { deliveredItem, expandItems, MAX_PUSHED_NAME, transformOptions, type Catalogue, type MissingDependency, type ResolvedItem } from "./push-items.js";
 import { PushLedger } from "./push-ledger.js";
@@ -62,6 +63,8 @@ interface Prepared {
 export class PushEngine {
   readonly state: TenantState;
   readonly ledger: PushLedger;
+  /** The ledger as it is on disk: what users are shown (history, one push, its stream, dashboards). */
+  readonly durable: DurablePushes;
   readonly reconciler: Reconciler;
   readonly publisher: PushPublisher;
   readonly sync: PushSyncReader;
@@ -76,12 +79,13 @@ export class PushEngine {
     const { store, clock, tenants, catalogue, logger } = options;
     this.state = new TenantState(store, () => tenants.all().map((t) => t.id));
     this.ledger = new PushLedger(store, clock);
+    this.durable = new DurablePushes(store, this.ledger);
     this.publisher = new PushPublisher({ ledger: this.ledger, flush: () => store.flush(), live: options.live, logger });
     const book = new PushBook(this.state, this.ledger, catalogue, () => this.publisher.request());
     this.reconciler = new Reconciler(book, logger.child({ component: "reconciler" }), options.reconciler);
     this.sync = new PushSyncReader(this.state, tenants, catalogue);
     this.control = new PushControl({ engine: this, audit: options.audit, flush: () => store.flush() });
-    this.reads = new PushReads(this.ledger, clock);
+    this.reads = new PushReads(this.durable, clock);
     this.control.recover();
     store.onRollback(() => this.reconciler.resync());
   }
@@ -125,6 +129,7 @@ export class PushEngine {
   async close(): Promise<void> {
     this.reconciler.close();
     await this.publisher.idle();
+    this.durable.close();
   }
 
   #prepare(request: PushRequest): Prepared {

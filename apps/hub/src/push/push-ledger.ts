@@ -12,6 +12,7 @@ import {
   type ResultEntry,
   type TenantResultsDoc,
 } from "./push-records.js";
+import type { PushView } from "./push-view.js";
 
 const PUSH_COLLECTION = /^(pushes$|push-plan\.|push-results\.)/;
 const isPushCollection = (name: string): boolean => PUSH_COLLECTION.test(name);
@@ -20,6 +21,8 @@ interface Plan {
   doc: PushPlanDoc;
   byKey: Map<ItemKey, PushPlanDoc["items"][number]>;
   shardOf: Map<string, number>;
+  /** The tenants of each result shard, in plan order. */
+  shards: string[][];
 }
 
 /** A result that changed, for the per-push event stream. */
@@ -33,8 +36,10 @@ export interface ResultChange {
  * Pushes, their plans and their results. Live counts are kept in memory and moved by every
  * result change (O(1) each), so progress never costs a scan; they are rebuilt from the results
  * once per push after a restart. The push document is written only when its state changes.
+ * Everything here is live: changed before it is durable. What users are shown is read through
+ * `DurablePushes` instead.
  */
-export class PushLedger {
+export class PushLedger implements PushView {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #pushes: Collection<PushRecord>;
@@ -150,6 +155,16 @@ export class PushLedger {
     this.#settle(pushId);
   }
 
+  /** The tenants whose results a shard of the push holds (empty for an unknown push or shard). */
+  shardTenants(pushId: string, shard: number): readonly string[] {
+    return this.#plan(pushId)?.shards[shard] ?? [];
+  }
+
+  /** The partition holding a tenant's results for a push; undefined when the push does not target it. */
+  resultsCollection(pushId: string, tenantId: string): Collection<TenantResultsDoc> | undefined {
+    return this.#results(pushId, tenantId);
+  }
+
   /** Result changes since the last call (for events once they are on disk). */
   takeChanges(): ResultChange[] {
     const changes = this.#changes;
@@ -196,11 +211,14 @@ export class PushLedger {
     if (!plan) {
       const doc = this.#store.collection<PushPlanDoc>(pushCollections.plan(pushId)).get("plan");
       if (!doc) return undefined;
-      const shards = resultShards(doc.tenantIds.length);
+      const count = resultShards(doc.tenantIds.length);
+      const shards = Array.from({ length: count }, (): string[] => []);
+      doc.tenantIds.forEach((tenantId, index) => shards[index % count]!.push(tenantId));
       plan = {
         doc,
         byKey: new Map(doc.items.map((item) => [item.key, item])),
-        shardOf: new Map(doc.tenantIds.map((tenantId, index) => [tenantId, index % shards])),
+        shardOf: new Map(doc.tenantIds.map((tenantId, index) => [tenantId, index % count])),
+        shards,
       };
       this.#plans.set(pushId, plan);
     }

@@ -1,20 +1,23 @@
-import type { PushListQuery, PushSummary } from "@canopy/api";
+import type { PushListQuery, PushProgressEvent, PushSummary } from "@canopy/api";
 import { KIND_BY_PATH, isContentPath, type ContentKind } from "@canopy/content";
 import { problems } from "../core/problem-error.js";
-import type { PushLedger } from "./push-ledger.js";
 import type { PushRecord } from "./push-records.js";
 import type { Clock } from "../core/clock.js";
-import { PushJsonCache, pushSummaryJson } from "./push-views.js";
+import type { PushView } from "./push-view.js";
+import { progressEvent, PushJsonCache, pushSummaryJson } from "./push-views.js";
 
 export type PushListFilter = Omit<PushListQuery, "limit"> & { limit: number };
 
-/** The history: one push, or a page of them newest first, filtered. */
+/**
+ * The history: one push, or a page of them newest first, filtered. Over the durable view
+ * (`DurablePushes`) in the hub: a result is shown applied once it is on disk, never before.
+ */
 export class PushReads {
-  readonly #ledger: PushLedger;
+  readonly #ledger: PushView;
   readonly #clock: Clock;
   readonly #json = new PushJsonCache();
 
-  constructor(ledger: PushLedger, clock: Clock) {
+  constructor(ledger: PushView, clock: Clock) {
     this.#ledger = ledger;
     this.#clock = clock;
   }
@@ -23,6 +26,16 @@ export class PushReads {
     const record = this.#ledger.get(pushId);
     if (!record) throw problems.notFound(`push ${pushId}`);
     return record;
+  }
+
+  /** One push's summary (the answer to a stop). */
+  summary(pushId: string): PushSummary {
+    return pushSummaryJson(this.require(pushId), this.#ledger);
+  }
+
+  /** The progress event a push's stream starts with. */
+  progress(pushId: string): PushProgressEvent {
+    return progressEvent(this.require(pushId), this.#ledger);
   }
 
   /** `GET /pushes/{id}` as encoded JSON (cached, see PushJsonCache). */

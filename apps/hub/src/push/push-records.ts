@@ -33,6 +33,25 @@ function hexOf(id: string): string {
   return Buffer.from(id, "utf8").toString("hex");
 }
 
+const RESULTS_NAME = /^push-results\.([0-9a-f]+)\.(\d+)$/;
+const PLAN_NAME = /^push-plan\.([0-9a-f]+)$/;
+const DESIRED_NAME = /^desired\.([0-9a-f]+)$/;
+const idOf = (hex: string): string => Buffer.from(hex, "hex").toString("utf8");
+
+/** The push (and shard) a collection of results or a plan belongs to, from its name; undefined for any other. */
+export function pushOfCollection(name: string): { pushId: string; shard: number | null } | undefined {
+  const results = RESULTS_NAME.exec(name);
+  if (results) return { pushId: idOf(results[1]!), shard: Number(results[2]) };
+  const plan = PLAN_NAME.exec(name);
+  return plan ? { pushId: idOf(plan[1]!), shard: null } : undefined;
+}
+
+/** The tenant a `desired.<tenant>` collection belongs to; undefined for any other. */
+export function tenantOfDesired(name: string): string | undefined {
+  const desired = DESIRED_NAME.exec(name);
+  return desired ? idOf(desired[1]!) : undefined;
+}
+
 /** An item's identity on a tenant: `kind:name` (names are unique per kind). */
 export type ItemKey = string;
 export const itemKey = (kind: ContentKind, name: string): ItemKey => `${kind}:${name}`;

@@ -152,6 +152,8 @@ describe("push engine: losses and restarts", () => {
     await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
     await world.settle();
     agent.drift("custom-field", "Drifty");
+    // The sync state is read as it is on disk: the drift report shows once it is written.
+    await world.settle();
     expect(world.engine.sync.summary("custom-field", field.id)).toMatchObject({ synchronized: false, drifted: 1 });
     // Drift is not healed behind the user's back, not even on a reconnect.
     agent.disconnect();

@@ -1,8 +1,8 @@
 import type { Push, PushProgressEvent, PushResult, PushSummary } from "@canopy/api";
-import type { PushLedger } from "./push-ledger.js";
-import type { ItemKey, PushRecord } from "./push-records.js";
+import type { ItemKey, PushPlanDoc, PushRecord, ResultEntry } from "./push-records.js";
+import type { PushView } from "./push-view.js";
 
-export function pushSummaryJson(record: PushRecord, ledger: PushLedger): PushSummary {
+export function pushSummaryJson(record: PushRecord, ledger: PushView): PushSummary {
   return {
     id: record.id,
     type: record.type,
@@ -21,27 +21,30 @@ export function pushSummaryJson(record: PushRecord, ledger: PushLedger): PushSum
   };
 }
 
-export function progressEvent(record: PushRecord, ledger: PushLedger): PushProgressEvent {
+export function progressEvent(record: PushRecord, ledger: PushView): PushProgressEvent {
   return { id: record.id, state: record.state, progress: { ...ledger.progress(record.id) } };
 }
 
 /** One result as the API shows it; undefined if the plan does not know the key. */
-export function resultJson(ledger: PushLedger, pushId: string, tenantId: string, key: ItemKey): PushResult | undefined {
+export function resultJson(ledger: PushView, pushId: string, tenantId: string, key: ItemKey): PushResult | undefined {
   const item = ledger.planned(pushId, key);
   const entry = ledger.result(pushId, tenantId, key);
-  if (!item || !entry) return undefined;
+  return item && entry ? resultOf(item, tenantId, entry) : undefined;
+}
+
+function resultOf(item: PushPlanDoc["items"][number], tenantId: string, entry: ResultEntry): PushResult {
   const result: PushResult = { tenantId, kind: item.kind, name: item.name, status: entry.status };
   if (entry.error !== undefined) result.error = entry.error;
   return result;
 }
 
-export function pushJson(record: PushRecord, ledger: PushLedger): Push {
+export function pushJson(record: PushRecord, ledger: PushView): Push {
   const plan = ledger.plan(record.id);
   const items = (plan?.items ?? []).map((item) => ({ kind: item.kind, id: item.itemId, name: item.name, revision: item.revision }));
   const results: PushResult[] = [];
-  for (const { tenantId, key } of ledger.results(record.id)) {
-    const result = resultJson(ledger, record.id, tenantId, key);
-    if (result) results.push(result);
+  for (const { tenantId, key, entry } of ledger.results(record.id)) {
+    const item = ledger.planned(record.id, key);
+    if (item) results.push(resultOf(item, tenantId, entry));
   }
   return { ...pushSummaryJson(record, ledger), items, results };
 }
@@ -59,7 +62,7 @@ const rebuildIntervalMs = (results: number): number => Math.min(1000, results / 
 export class PushJsonCache {
   readonly #entries = new Map<string, { version: number; state: PushRecord["state"]; builtAt: number; body: Uint8Array<ArrayBuffer> }>();
 
-  body(record: PushRecord, ledger: PushLedger, now: number): Uint8Array<ArrayBuffer> {
+  body(record: PushRecord, ledger: PushView, now: number): Uint8Array<ArrayBuffer> {
     const version = ledger.version(record.id);
     const cached = this.#entries.get(record.id);
     if (cached && cached.state === record.state) {

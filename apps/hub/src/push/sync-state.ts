@@ -18,9 +18,11 @@ export function tenantSyncState(desired: DesiredEntry, reported: ReportedEntry |
 }
 
 /**
- * `SyncReader` over the desired and reported state: an item's targets are the tenants whose
- * desired state holds it; it is synchronized when every one of them holds, undrifted, what was
- * pushed from the item's current revision. O(targets) per item, from memory.
+ * `SyncReader` over the desired and reported state as they are on disk (the store's `durable`
+ * documents: a tenant is shown holding an item once the acknowledgement that said so is
+ * durable, never before): an item's targets are the tenants whose desired state holds it; it is
+ * synchronized when every one of them holds, undrifted, what was pushed from the item's current
+ * revision. O(targets) per item, from memory.
  */
 export class PushSyncReader implements SyncReader {
   readonly #state: TenantState;
@@ -54,11 +56,11 @@ export class PushSyncReader implements SyncReader {
 
   #targets(itemId: string): (TenantSync & { desiredRevision: number })[] {
     const targets: (TenantSync & { desiredRevision: number })[] = [];
-    for (const [tenantId, key] of this.#state.targetsOf(itemId)) {
+    for (const [tenantId, key] of this.#state.durableTargetsOf(itemId)) {
       const tenant = this.#tenants.get(tenantId);
-      const desired = this.#state.desired(tenantId, key);
+      const desired = this.#state.durableDesired(tenantId, key);
       if (!tenant || desired?.itemId !== itemId) continue;
-      const sync = tenantSyncState(desired, this.#state.reported(tenantId, key));
+      const sync = tenantSyncState(desired, this.#state.durableReported(tenantId, key));
       const target: TenantSync & { desiredRevision: number } = { tenantId, tenantName: tenant.name, state: sync.state, revision: sync.revision, desiredRevision: desired.revision };
       if (sync.error !== undefined) target.error = sync.error;
       targets.push(target);

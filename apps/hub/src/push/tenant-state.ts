@@ -1,6 +1,6 @@
 import type { ApplyStatus, ManifestEntry } from "@canopy/protocol";
 import type { Collection, Store } from "@canopy/store";
-import { itemKey, pushCollections, type DesiredEntry, type DesiredValue, type ItemKey, type ReportedEntry } from "./push-records.js";
+import { itemKey, pushCollections, tenantOfDesired, type DesiredEntry, type DesiredValue, type ItemKey, type ReportedEntry } from "./push-records.js";
 
 export interface HeldRef {
   key: ItemKey;
@@ -25,11 +25,21 @@ const sameReported = (a: ReportedEntry | undefined, b: ReportedEntry): boolean =
  * whose desired state holds it, so the sync state of a listed item costs O(its targets).
  * Reported documents are only written when they change: a manifest of thousands of items that
  * matches what the hub knew costs no write at all.
+ *
+ * Delivery works on the live state; the sync state users are shown reads it as it is on disk
+ * (`durable…`): an acknowledgement moves reported state at once, a crash before its write would
+ * take it back.
  */
 export class TenantState {
   readonly #store: Store;
   readonly #tenantIds: () => Iterable<string>;
   #itemIndex: Map<string, Map<string, ItemKey>> | undefined;
+  /**
+   * Per tenant, index entries (key → item id) gone from the live index whose removal is not
+   * on disk yet (a stop, a deleted tenant): still targets as the durable state sees it. Dropped
+   * once the tenant's desired state is written.
+   */
+  readonly #leaving = new Map<string, Map<ItemKey, string>>();
 
   /** `tenantIds` lists the tenants whose desired state to index (read on first use, not at start-up). */
   constructor(store: Store, tenantIds: () => Iterable<string>) {
@@ -37,7 +47,16 @@ export class TenantState {
     this.#tenantIds = tenantIds;
     // A failed write took desired state back: the index is rebuilt from the store on next use.
     store.onRollback(({ collections }) => {
-      if (collections.some((name) => name.startsWith("desired."))) this.#itemIndex = undefined;
+      if (collections.some((name) => name.startsWith("desired."))) {
+        this.#itemIndex = undefined;
+        this.#leaving.clear();
+      }
+    });
+    store.onDurable(({ collections }) => {
+      for (const name of collections) {
+        const tenantId = this.#leaving.size > 0 ? tenantOfDesired(name) : undefined;
+        if (tenantId !== undefined) this.#settleLeaving(tenantId);
+      }
     });
   }
 
@@ -56,6 +75,34 @@ export class TenantState {
   /** The tenants whose desired state holds catalogue item `itemId`, with the key it has there. */
   targetsOf(itemId: string): ReadonlyMap<string, ItemKey> {
     return this.#byItem.get(itemId) ?? new Map();
+  }
+
+  /** The desired entry as it is on disk. */
+  durableDesired(tenantId: string, key: ItemKey): DesiredEntry | undefined {
+    return this.#desired(tenantId).durable(key);
+  }
+
+  /** The reported entry as it is on disk. */
+  durableReported(tenantId: string, key: ItemKey): ReportedEntry | undefined {
+    return this.#reported(tenantId).durable(key);
+  }
+
+  /**
+   * Candidates for the item's targets as the durable state sees them: the live ones plus those
+   * whose removal is not on disk yet. The caller keeps those whose durable desired entry holds
+   * the item (an entry added and not written yet has none).
+   */
+  durableTargetsOf(itemId: string): ReadonlyMap<string, ItemKey> {
+    const live = this.targetsOf(itemId);
+    if (this.#leaving.size === 0) return live;
+    let targets: Map<string, ItemKey> | undefined;
+    for (const [tenantId, keys] of this.#leaving) {
+      for (const [key, leavingItem] of keys) {
+        if (leavingItem !== itemId || live.has(tenantId)) continue;
+        (targets ??= new Map(live)).set(tenantId, key);
+      }
+    }
+    return targets ?? live;
   }
 
   setDesired(tenantId: string, entry: DesiredEntry): void {
@@ -165,6 +212,18 @@ export class TenantState {
     if (tenants?.get(tenantId) !== entry.id) return;
     tenants.delete(tenantId);
     if (tenants.size === 0) this.#byItem.delete(entry.itemId);
+    if (this.durableDesired(tenantId, entry.id)?.itemId !== entry.itemId) return;
+    let keys = this.#leaving.get(tenantId);
+    if (!keys) this.#leaving.set(tenantId, (keys = new Map()));
+    keys.set(entry.id, entry.itemId);
+  }
+
+  /** The tenant's desired state was written: what left it for good is no longer a durable target. */
+  #settleLeaving(tenantId: string): void {
+    const keys = this.#leaving.get(tenantId);
+    if (!keys) return;
+    for (const [key, itemId] of keys) if (this.durableDesired(tenantId, key)?.itemId !== itemId) keys.delete(key);
+    if (keys.size === 0) this.#leaving.delete(tenantId);
   }
 
   #desired(tenantId: string): Collection<DesiredEntry> {

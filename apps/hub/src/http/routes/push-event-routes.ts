@@ -2,7 +2,6 @@ import { IdParamSchema } from "@canopy/api";
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import type { PushStreamMessage } from "../../push/push-publisher.js";
-import { progressEvent } from "../../push/push-views.js";
 import { requireRole } from "../auth.js";
 import type { HubEnv } from "../context.js";
 import { authProblems, problemResponses } from "../route-helpers.js";
@@ -58,7 +57,8 @@ export function pushEventRoutes(api: OpenAPIHono<HubEnv>): void {
         hub.closing.signal.addEventListener("abort", stop, { once: true });
         if (hub.closing.signal.aborted) stop();
         try {
-          const current = progressEvent(pushes.reads.require(pushId), pushes.ledger);
+          // As on disk, like the events that follow (each is sent once its flush is done).
+          const current = pushes.reads.progress(pushId);
           await stream.write("retry: 2000\n\n");
           await stream.writeSSE({ event: current.state === "running" ? "progress" : "done", data: JSON.stringify(current) });
           if (current.state !== "running") return;

@@ -12,7 +12,6 @@ import {
   RollbackBodySchema,
 } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { pushSummaryJson } from "../../push/push-views.js";
 import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
@@ -117,8 +116,9 @@ export function pushRoutes(api: OpenAPIHono<HubEnv>): void {
 
   api.openapi(stop, async (c) => {
     const { pushes } = c.get("hub");
-    const record = await pushes.control.stop(c.req.valid("param").id, principalOf(c).actor);
-    return c.json(pushSummaryJson(record, pushes.ledger), 200);
+    const { id } = await pushes.control.stop(c.req.valid("param").id, principalOf(c).actor);
+    // The stop was flushed: the durable view shows it (and no acknowledgement that is not on disk).
+    return c.json(pushes.reads.summary(id), 200);
   });
 
   api.openapi(
