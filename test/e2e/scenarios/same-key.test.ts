@@ -14,7 +14,9 @@ describe("two agents with the same key", () => {
     const first = await scenario.addAgent("Cloned Agent Corp");
     await scenario.api.waitForStatus(first.tenant.id, "online");
     const cloneDir = scenario.dir("clone");
-    await cp(first.dataDir, cloneDir, { recursive: true });
+    // The running agent keeps writing its store: a `.tmp` (next generation) or `.bak` (previous)
+    // listed by cp can be gone by the time it is copied. The clone needs only the current files.
+    await cp(first.dataDir, cloneDir, { recursive: true, filter: (path) => !/\.(tmp|bak)$/.test(path) });
 
     const second = scenario.track(spawnAgentRun(cloneDir));
     expect(await first.child!.exited).toBe(4);
