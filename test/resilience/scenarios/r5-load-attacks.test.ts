@@ -137,9 +137,10 @@ describe("R5 attackers under load: a ReDoS rule, agent floods, a flood before th
       if (o.errorCode !== null) expect(["unknown_type", "frame_too_large"], `${o.style}: the error's code`).toContain(o.errorCode);
     }
     // What the hub read in all (this flood, and the pings and healthy agent meanwhile): about the
-    // cut-off per socket plus the last read (64 KiB), never the megabytes offered.
+    // cut-off per socket plus the last read (64 KiB), never the megabytes offered. (Not a share
+    // of `offered`: that is what the attacker got into its socket before the cut, so the sooner
+    // the hub cuts, the less is offered and the larger the share a prompt hub would be blamed for.)
     expect(read, "bytes the hub read during the flood").toBeLessThan(outcomes.length * (2 * BUDGET.bytesBeforeHello + 128 * 1024) + 1024 * 1024);
-    expect(read, "bytes the hub read against what was offered").toBeLessThan(offered / 10);
   });
 
   it(`the healthy tenant's ping p99 stayed under ${R5.pingP99LimitMs} ms during every attack`, async () => {
