@@ -1,5 +1,5 @@
 import { INSIGHT_LIMITS, type AgentMessage, type HubMessage, type InsightUpdateResult } from "@canopy/protocol";
-import type { Store } from "@canopy/store";
+import { StoreWriteError, type Store } from "@canopy/store";
 import type { HubSocket } from "./hub-socket.js";
 import { FRAME_BUDGET_BYTES, insightBytes } from "./insight-doc.js";
 import { InsightOutbox } from "./insight-outbox.js";
@@ -62,7 +62,7 @@ export class InsightSync {
    */
   async applyUpdates(message: HubMessage<"insight.update">, socket: HubSocket): Promise<void> {
     const now = new Date();
-    const results = message.updates.map((update) => {
+    let results = message.updates.map((update) => {
       const result = this.insights.applyUpdate(update, now);
       this.#logger.info(
         { updateId: update.updateId, insightId: update.insightId, actor: update.actor, changes: Object.keys(update.changes), ok: result.ok, error: result.error },
@@ -70,7 +70,17 @@ export class InsightSync {
       );
       return result;
     });
-    await this.#store.flush();
+    try {
+      await this.#store.flush();
+    } catch (error) {
+      if (!(error instanceof StoreWriteError)) throw error;
+      // The store rolled the changes back, so none of them is kept. Say so: the hub resends a
+      // pending change only after a reconnect, so without an answer the card would stay "on its
+      // way" long after the disk recovered. A refusal shows the analyst why, like a failed push.
+      this.#logger.error({ err: error.message, updates: results.length }, "could not store board changes from the hub; answered them refused");
+      const refused = `the agent could not store this change: ${error.reason}; nothing was changed, make the change again later`;
+      results = results.map((result) => (result.ok ? { updateId: result.updateId, ok: false, error: refused } : result));
+    }
     for (const frame of updateAckFrames(results)) socket.send(frame);
   }
 

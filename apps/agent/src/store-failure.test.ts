@@ -87,15 +87,20 @@ describe("an agent whose store cannot be written", () => {
     expect((await listManifest({ dataDir })).map((entry) => entry.name)).toEqual(["Region"]);
   });
 
-  it("answers no board change it could not record; the change is not kept", async () => {
+  it("refuses a board change it could not record, saying why; the change is not kept", async () => {
     await disk.readOnly();
     connection.send({ type: "insight.update", updates: [update("u-refused", { status: "closed" })] });
-    expect(await refusal("handling a hub message failed")).toMatch(/could not write .*(insights\.\d+|insight-outbox)\.json: .*\((EROFS|EACCES)\)/);
+    // Answered at once: the hub resends a pending change only after a reconnect, so silence
+    // would leave the card "on its way" long after the disk recovered.
+    const refusedAck = await connection.next("insight.update.ack", (m) => m.results.some((r) => r.updateId === "u-refused"), 5000);
+    expect(refusedAck.results).toEqual([
+      { updateId: "u-refused", ok: false, error: expect.stringMatching(/^the agent could not store this change: (its data folder is read-only \(EROFS\)|it is not allowed to write its data folder \(EACCES\)); nothing was changed/) },
+    ]);
+    expect(await refusal("could not store board changes from the hub; answered them refused")).toMatch(/could not write .*(insights\.\d+|insight-outbox)\.json: .*\((EROFS|EACCES)\)/);
     await disk.writable();
     connection.send({ type: "insight.update", updates: [update("u-accepted", { assignee: "ana" })] });
     const ack = await connection.next("insight.update.ack", (m) => m.results.some((r) => r.updateId === "u-accepted"), 5000);
-    expect(connection.received.filter((m) => m.type === "insight.update.ack").flatMap((m) => (m.type === "insight.update.ack" ? m.results.map((r) => r.updateId) : []))).toEqual(["u-accepted"]);
-    expect(ack.results[0]!.insight).toMatchObject({ status: "new", assignee: "ana" });
+    expect(ack.results[0]).toMatchObject({ ok: true, insight: { status: "new", assignee: "ana" } });
     await agent.stop();
     expect((await listInsights({ dataDir })).map((i) => [i.status, i.assignee])).toEqual([["new", "ana"]]);
   });

@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { httpOrigin } from "./core/http-origin.js";
 import { EnvError, PUBLIC_URL_MESSAGE, readEnvironment } from "./env.js";
-import { createHub } from "./hub.js";
 import { createLogger } from "./logger.js";
 import { addStoreCommands } from "./store/store-commands.js";
 
@@ -44,6 +43,9 @@ async function startHub(flags: StartFlags): Promise<void> {
     throw error;
   }
   const logger = createLogger(env.logLevel);
+  // Loaded here, not at the top: `store check|restore` (run while an operator is fixing a damaged
+  // store, once per file) then start in about half the time, without the server and its routes.
+  const { createHub } = await import("./hub.js");
   const hub = createHub({
     dataDir: flags.dataDir ?? env.dataDir,
     heartbeatMs: env.heartbeatMs,

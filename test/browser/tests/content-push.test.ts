@@ -199,4 +199,15 @@ describe("Content and pushes in Chromium, against a real hub and three agents", 
     expect(await sameDocument()).toBe(true);
     expect(pageErrors).toEqual([]);
   });
+
+  it("names every tenant on a finished push's page opened by its address (a reload, a shared link)", async () => {
+    // The push loads before the tenant list does here; its tenants' names must still replace their ids.
+    await page.reload();
+    const results = page.getByTestId("result-row");
+    await expect.poll(() => results.count()).toBe(2);
+    await expect
+      .poll(() => results.evaluateAll((rows) => rows.map((r) => `${r.getAttribute("data-tenant-name")}|${r.querySelector("td")?.textContent}`)))
+      .toEqual(["Acme Corp|Acme Corp", "Globex Retail|Globex Retail"]);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -11,6 +11,24 @@ export interface Scale {
   r2: { rules: number; kills: number };
   r3: { agents: number; rules: number; cutShare: number; cutEveryMs: number };
   r4: { frames: number; httpRequests: number; fuzzIdentities: number; pingEveryMs: number; pingP99LimitMs: number };
+  /**
+   * Each flood runs `floodMs`; the pre-auth flood opens `preauthSockets` sockets offering
+   * `preauthMiB` each, in rounds, and the ReDoS imports repeat, until the attack has lasted
+   * `minAttackMs`: the healthy tenant's p99 needs ~100 pings per attack, else it is the maximum.
+   */
+  r5: {
+    floodMs: number;
+    unknownPerConnection: number;
+    insightsPerSecond: number;
+    preauthSockets: number;
+    preauthMiB: number;
+    redosImports: number;
+    minAttackMs: number;
+    pingEveryMs: number;
+    pingP99LimitMs: number;
+  };
+  /** `sweep`: besides all files damaged at once, every store file with every kind of damage on its own, each through a real start. */
+  r6: { sweep: boolean };
 }
 
 const SCALES: Record<ScaleName, Scale> = {
@@ -20,6 +38,8 @@ const SCALES: Record<ScaleName, Scale> = {
     r2: { rules: 1000, kills: 3 },
     r3: { agents: 300, rules: 60, cutShare: 0.15, cutEveryMs: 1000 },
     r4: { frames: 100_000, httpRequests: 3000, fuzzIdentities: 4, pingEveryMs: 50, pingP99LimitMs: 100 },
+    r5: { floodMs: 4000, unknownPerConnection: 6000, insightsPerSecond: 3000, preauthSockets: 24, preauthMiB: 8, redosImports: 20, minAttackMs: 2000, pingEveryMs: 20, pingP99LimitMs: 100 },
+    r6: { sweep: false },
   },
   long: {
     name: "long",
@@ -27,6 +47,8 @@ const SCALES: Record<ScaleName, Scale> = {
     r2: { rules: 3700, kills: 6 },
     r3: { agents: 600, rules: 200, cutShare: 0.2, cutEveryMs: 1000 },
     r4: { frames: 1_000_000, httpRequests: 30_000, fuzzIdentities: 8, pingEveryMs: 50, pingP99LimitMs: 100 },
+    r5: { floodMs: 20_000, unknownPerConnection: 20_000, insightsPerSecond: 4000, preauthSockets: 100, preauthMiB: 32, redosImports: 200, minAttackMs: 5000, pingEveryMs: 20, pingP99LimitMs: 100 },
+    r6: { sweep: true },
   },
 };
 

@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from "node:os";
 import { scale, seed } from "./env.js";
 
 /**
@@ -40,6 +41,8 @@ export class Figures {
     const rows: [string, string][] = [
       ["scale / seed", `${scale.name} / ${seed} (CANOPY_RESILIENCE_SEED=${seed} replays it)`],
       ...this.#rows,
+      // Timing figures mean little on a machine busy with other work: say how busy it was.
+      ["machine", `${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" / ")} (1 / 5 / 15 min) at the end`],
       ["durations", [...this.#phases.map(([n, ms]) => `${n} ${seconds(ms)}`), `total ${seconds(performance.now() - this.#started)}`].join(", ")],
     ];
     const width = Math.max(...rows.map(([label]) => label.length));

@@ -23,7 +23,12 @@ function parse<T>(event: Event): T | null {
  * `done` makes the final picture exact. `start()` returns the function that stops following.
  */
 export class PushTracker {
-  push = $state<TrackedPush | null>(null);
+  /** The push as the hub sent it. Tenant names are looked up when shown, not when loaded: a page
+   * opened by its address loads the push before the tenant directory, and a finished push is never
+   * loaded again, so names baked in at load time stayed tenant ids for good. */
+  #raw = $state<Push | null>(null);
+  readonly #results = $derived(this.#raw ? this.#shown(this.#raw.results, this.#raw.items) : []);
+  readonly push: TrackedPush | null = $derived(this.#raw ? { ...this.#raw, results: this.#results } : null);
   error = $state<string | null>(null);
   /** The event stream is open. */
   streaming = $state(false);
@@ -59,7 +64,7 @@ export class PushTracker {
     try {
       const push = await pushesApi.getPush(this.id);
       if (this.#stopped) return;
-      this.push = { ...push, results: this.#shown(push.results, push.items) };
+      this.#raw = push;
       this.error = null;
     } catch (error) {
       if (!this.#stopped) this.error = errorMessage(error);
@@ -84,7 +89,7 @@ export class PushTracker {
     source.addEventListener("progress", (event) => this.#absorbProgress(parse<PushProgressEvent>(event)));
     source.addEventListener("results", (event) => {
       const data = parse<PushResultsEvent>(event);
-      if (this.push && data?.id === this.id) this.push.results = mergeResults(this.push.results, this.#shown(data.results, this.push.items));
+      if (this.#raw && data?.id === this.id) this.#raw.results = mergeResults(this.#raw.results, data.results);
     });
     source.addEventListener("done", (event) => {
       this.#absorbProgress(parse<PushProgressEvent>(event));
@@ -109,11 +114,11 @@ export class PushTracker {
   }
 
   #absorbProgress(event: PushProgressEvent | null): void {
-    if (!this.push || event?.id !== this.id) return;
+    if (!this.#raw || event?.id !== this.id) return;
     // Two sources (stream and live feed) may deliver out of order; pending only shrinks in a run.
-    if (event.progress.total === this.push.progress.total && event.progress.pending > this.push.progress.pending) return;
-    this.push.progress = event.progress;
-    this.push.state = event.state;
+    if (event.progress.total === this.#raw.progress.total && event.progress.pending > this.#raw.progress.pending) return;
+    this.#raw.progress = event.progress;
+    this.#raw.state = event.state;
   }
 
   #poll(): void {
