@@ -1,6 +1,6 @@
 import { pairAgent } from "@canopy/agent";
 import { importPublicKey } from "@canopy/protocol";
-import { readAgentCredentials, type HubProcess, type Scenario } from "@canopy/test-e2e/harness";
+import { readAgentCredentials, type Scenario } from "@canopy/test-e2e/harness";
 import type { FuzzIdentity } from "./ws-fuzz/fuzz-socket.js";
 
 export interface FuzzTenant extends FuzzIdentity {
@@ -27,19 +27,5 @@ export async function fuzzTenants(scenario: Scenario, count: number): Promise<{ 
   return { tenants, hubKey: importPublicKey(hubPublicKey) };
 }
 
-/**
- * Counts what the hub writes to its log instead of keeping it: under a flood of bad frames the
- * log is one of the things measured (issue 10: agent-supplied text logged without a bound), and
- * the harness must not hold hundreds of MB of it in memory. Keeps the last 64 KiB for errors.
- */
-export function countHubLog(hub: HubProcess): { bytes(): number; tail(): string } {
-  const stream = hub.child.process.stderr!;
-  stream.removeAllListeners("data");
-  let bytes = 0;
-  let tail = "";
-  stream.on("data", (d: string) => {
-    bytes += Buffer.byteLength(d);
-    tail = (tail + d).slice(-65_536);
-  });
-  return { bytes: () => bytes, tail: () => tail };
-}
+// Moved to hub-watch.ts (the watch keeps the count and tail); still exported here for scenarios that import it from here.
+export { countHubLog } from "./hub-watch.js";

@@ -3,13 +3,14 @@
 // operation of the OpenAPI document, as anonymous, viewer and admin), while a healthy tenant is
 // pinged every 50 ms. The hub must never crash, every bad input must get a typed answer, and the
 // healthy tenant's ping p99 must stay under 100 ms throughout.
-import { customField, Scenario, waitFor, type PairedAgent } from "@canopy/test-e2e/harness";
+import { customField, type Scenario, waitFor, type PairedAgent } from "@canopy/test-e2e/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scale, seed } from "../harness/env.js";
 import { withCpu } from "../harness/cpu.js";
 import { Figures } from "../harness/figures.js";
 import { countHubLog, fuzzTenants, type FuzzTenant } from "../harness/fuzz-world.js";
 import { hubHealthy } from "../harness/hub-health.js";
+import { startScenario } from "../harness/hub-watch.js";
 import { fetchOperations } from "../harness/http-fuzz/openapi.js";
 import { emptyHttpStats, runHttpFuzz } from "../harness/http-fuzz/runner.js";
 import { formatPing, PingProbe, pingFigures } from "../harness/ping-probe.js";
@@ -35,7 +36,7 @@ describe("R4: fuzzing the agent gateway and the HTTP API", () => {
     await figures.phase("setup", async () => {
       // The product's heartbeat (15 s), not test/e2e's 1 s: the fuzzer's own process is busy, and
       // a late pong from it must not read as a hub that dropped the connection.
-      scenario = await Scenario.start({ heartbeatMs: 15_000 });
+      scenario = await startScenario({ heartbeatMs: 15_000 });
       log = countHubLog(scenario.hub);
       healthy = await scenario.addAgent("R4 Healthy Tenant", "process");
       fuzz = await fuzzTenants(scenario, IDENTITIES);
