@@ -79,10 +79,29 @@ export function decodeText(text: string, maxDepth = Infinity): unknown {
   if (typeof parsed !== "object" || parsed === null || !("json" in parsed)) {
     throw new ProtocolError("bad_encoding", "frame is not a superjson envelope");
   }
+  const values = (parsed as { meta?: { values?: unknown } }).meta?.values;
+  if (values !== undefined && !annotationTree(values)) throw new ProtocolError("bad_encoding", "frame has invalid superjson metadata");
   try {
     // In place: the parsed value is this call's own, and copying it doubled the cost of a big frame.
     return superjson.deserialize(parsed as Parameters<typeof superjson.deserialize>[0], { inPlace: true });
   } catch {
     throw new ProtocolError("bad_encoding", "frame has invalid superjson metadata");
   }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const annotation = (value: unknown) => typeof value === "string" || (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string");
+
+/**
+ * Whether `tree` has the shape superjson writes its value annotations in: `[annotation]`,
+ * `[annotation, {path: tree}]` or `{path: tree}`, an annotation being `"Date"` or `["class", "X"]`.
+ * superjson walks anything else without end (a string where a tree belongs is walked character
+ * by character, a level each) until the stack overflows: milliseconds of the hub's thread and a
+ * stack overflow for a 100-byte frame, before any hello. Recursion here is bounded: the text's
+ * nesting is (`maxDepth`), and this walks only what JSON nested.
+ */
+function annotationTree(tree: unknown): boolean {
+  if (isRecord(tree)) return Object.values(tree).every(annotationTree);
+  if (!Array.isArray(tree) || tree.length < 1 || tree.length > 2 || !annotation(tree[0])) return false;
+  return tree.length === 1 || (isRecord(tree[1]) && Object.values(tree[1]).every(annotationTree));
 }
