@@ -43,11 +43,14 @@ function isPlainJson(value: unknown, depth: number): boolean {
 }
 
 /**
- * Whether `text` (JSON) nests objects or arrays deeper than `max`, found in one pass that stops
- * at the first level too deep, without parsing: brackets inside strings do not count.
+ * What makes `text` (JSON) too costly to parse, found in one pass that stops at the first excess,
+ * without parsing: objects and arrays nested deeper than `maxDepth`, or more than `maxValues`
+ * values (counted by the commas and opening brackets between them). Brackets and commas inside
+ * strings do not count.
  */
-export function nestsDeeperThan(text: string, max: number): boolean {
+export function jsonExceeds(text: string, maxDepth: number, maxValues = Infinity): "depth" | "values" | undefined {
   let depth = 0;
+  let values = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -55,21 +58,30 @@ export function nestsDeeperThan(text: string, max: number): boolean {
       if (c === 0x5c) i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
+    else if (c === 0x2c) {
+      if (++values > maxValues) return "values";
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxDepth) return "depth";
+      if (++values > maxValues) return "values";
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
-  return false;
+  return undefined;
+}
+
+/** Whether `text` (JSON) nests objects or arrays deeper than `max` (see `jsonExceeds`). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  return jsonExceeds(text, max) === "depth";
 }
 
 /**
- * Text → value. Throws a `bad_encoding` ProtocolError; never anything else. With `maxDepth`,
- * text nested deeper is refused before it is parsed (parsing and walking such text is what costs).
+ * Text → value. Throws a `bad_encoding` ProtocolError; never anything else. With `maxDepth` or
+ * `maxValues`, text nested deeper or holding more values is refused before it is parsed (parsing
+ * and walking such text is what costs).
  */
-export function decodeText(text: string, maxDepth = Infinity): unknown {
-  if (maxDepth !== Infinity && nestsDeeperThan(text, maxDepth)) {
-    throw new ProtocolError("bad_encoding", `frame nests deeper than ${maxDepth} levels`);
-  }
+export function decodeText(text: string, maxDepth = Infinity, maxValues = Infinity): unknown {
+  const excess = maxDepth === Infinity && maxValues === Infinity ? undefined : jsonExceeds(text, maxDepth, maxValues);
+  if (excess === "depth") throw new ProtocolError("bad_encoding", `frame nests deeper than ${maxDepth} levels`);
+  if (excess === "values") throw new ProtocolError("bad_encoding", `frame holds more than ${maxValues} values`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
