@@ -19,14 +19,14 @@ const SCALES: Record<ScaleName, Scale> = {
     r1: { agents: 200, rules: 60, kills: 3 },
     r2: { rules: 1000, kills: 3 },
     r3: { agents: 300, rules: 60, cutShare: 0.15, cutEveryMs: 1000 },
-    r4: { frames: 100_000, httpRequests: 3000, fuzzIdentities: 4, pingEveryMs: 50, pingP99LimitMs: 100 },
+    r4: { frames: 100_000, httpRequests: 3000, fuzzIdentities: 64, pingEveryMs: 50, pingP99LimitMs: 100 },
   },
   long: {
     name: "long",
     r1: { agents: 500, rules: 80, kills: 6 },
     r2: { rules: 3700, kills: 6 },
     r3: { agents: 600, rules: 200, cutShare: 0.2, cutEveryMs: 1000 },
-    r4: { frames: 1_000_000, httpRequests: 30_000, fuzzIdentities: 8, pingEveryMs: 50, pingP99LimitMs: 100 },
+    r4: { frames: 1_000_000, httpRequests: 30_000, fuzzIdentities: 96, pingEveryMs: 50, pingP99LimitMs: 100 },
   },
 };
 
