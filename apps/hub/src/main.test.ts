@@ -133,6 +133,29 @@ describe("canopy-hub CLI", () => {
     await rm(dir, { recursive: true, force: true });
   }, 30_000);
 
+  it("stays up when an import nests YAML 40,000 deep (the parser's recursion made V8 abort the process: SIGABRT)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "canopy-cli-"));
+    const hub = run(["start", "--port", "0", "--data-dir", dir], { CANOPY_ADMIN_PASSWORD: "given password", CANOPY_LOG_LEVEL: "warn" });
+    children.push(hub.child);
+    const url = await listeningUrl(hub);
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@canopy.local", password: "given password" }),
+    });
+    const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
+    // Both forms: the flow one only overflowed the stack (a caught RangeError), the block one aborted the process.
+    for (const deep of ["[".repeat(40_000) + "]".repeat(40_000), "- ".repeat(40_000) + "x"]) {
+      const answer = await fetch(`${url}/api/v1/content/import`, { method: "POST", headers: { "content-type": "application/yaml", cookie, origin: url }, body: deep }).catch((error: unknown) => error);
+      expect(answer, `the hub answered (stderr: ${hub.stderr().slice(-600)})`).toBeInstanceOf(Response);
+      expect(await (answer as Response).json()).toMatchObject({ refused: [{ reason: "YAML error at line 1: nested deeper than 64 levels" }] });
+    }
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    hub.child.kill("SIGTERM");
+    expect(await hub.exited).toBe(0);
+    await rm(dir, { recursive: true, force: true });
+  }, 30_000);
+
   it("explains itself with --help and refuses a bad environment in one line", async () => {
     const help = run(["--help"]);
     expect(await help.exited).toBe(0);

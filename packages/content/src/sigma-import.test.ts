@@ -85,6 +85,34 @@ describe("importSigma", () => {
     expect(importSigma("")).toEqual({ accepted: [], refused: [] });
   });
 
+  it("refuses YAML nested deeper than 64 levels before composing it, in every form, at once", () => {
+    // 10,000 levels made the parser recurse until V8 aborted the process (issue 10, R4).
+    const deep = (d: number) => ({
+      "flow sequences": "[".repeat(d) + "]".repeat(d),
+      "flow mappings": "{a: ".repeat(d) + "1" + "}".repeat(d),
+      "compact block sequences": "- ".repeat(d) + "x",
+      "indented block mappings": Array.from({ length: Math.min(d, 200) }, (_, i) => `${" ".repeat(i)}a:`).join("\n") + " x",
+      "explicit keys": Array.from({ length: Math.min(d, 200) }, (_, i) => `${" ".repeat(i)}? `).join("\n") + "x",
+    });
+    for (const [form, text] of Object.entries(deep(100_000))) {
+      const started = performance.now();
+      const { accepted, refused } = importSigma(text, "deep.yml");
+      expect(accepted, form).toEqual([]);
+      expect(refused, form).toEqual([{ source: "deep.yml", reason: expect.stringMatching(/^YAML error at line \d+: nested deeper than 64 levels$/), code: "yaml-error" }]);
+      // Refused as soon as the 65th level opens, not after reading the rest.
+      expect(performance.now() - started, form).toBeLessThan(1000);
+    }
+    for (const [form, text] of Object.entries(deep(65))) expect(importSigma(text).refused[0]?.reason, form).toMatch(/nested deeper than 64 levels/);
+    for (const [form, text] of Object.entries(deep(64))) expect(importSigma(text).refused[0]?.reason, form).not.toMatch(/nested/);
+    // In a stream: the line of the level too deep, counted from the start; reading stops there, so
+    // the whole file is refused (as with too many documents), the rules before it included.
+    const stream = importSigma(`${SIGMA_RULE}---\n${deep(100)["indented block mappings"]}`, "stream.yml");
+    expect(stream).toEqual({
+      accepted: [],
+      refused: [{ source: "stream.yml", reason: `YAML error at line ${SIGMA_RULE.split("\n").length + 65}: nested deeper than 64 levels`, code: "yaml-error" }],
+    });
+  });
+
   it("leaves YAML 1.2 dates as text", () => {
     const { accepted } = importSigma(SIGMA_RULE.replace("date: 2024-01-31", "date: 2024/01/31\nmodified: 2024-02-01"));
     expect(accepted[0]).toMatchObject({ date: "2024/01/31", modified: "2024-02-01" });

@@ -1,5 +1,6 @@
-import { type Document, parseAllDocuments } from "yaml";
+import { Composer, type Document, LineCounter } from "yaml";
 import { type SigmaProblemCode, type SigmaRule, checkSigmaRule } from "./sigma-rule.js";
+import { MAX_YAML_DEPTH, parseYamlTokens } from "./yaml-depth.js";
 
 export type SigmaRefusal = {
   source?: string;
@@ -23,10 +24,17 @@ const MAX_DOCUMENTS = 10_000;
 export function importSigma(yamlText: string, source?: string): SigmaImport {
   const result: SigmaImport = { accepted: [], refused: [] };
   const at = source === undefined ? {} : { source };
+  const lines = new LineCounter();
   let documents: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(yamlText, { prettyErrors: true, logLevel: "error" });
-    documents = Array.isArray(parsed) ? parsed : [];
+    // parseAllDocuments in two steps, with the nesting bounded in between (see parseYamlTokens).
+    const parsed = parseYamlTokens(yamlText, lines);
+    if ("tooDeepAt" in parsed) {
+      const reason = `YAML error at line ${lines.linePos(parsed.tooDeepAt).line}: nested deeper than ${MAX_YAML_DEPTH} levels`;
+      result.refused.push({ ...at, reason, code: "yaml-error" });
+      return result;
+    }
+    documents = Array.from(new Composer({ logLevel: "error" }).compose(parsed.tokens));
   } catch (error) {
     result.refused.push({ ...at, reason: `YAML error: ${errorMessage(error)}`, code: "yaml-error" });
     return result;
@@ -44,19 +52,17 @@ export function importSigma(yamlText: string, source?: string): SigmaImport {
   }
   nonEmpty.forEach((doc, index) => {
     const where = nonEmpty.length > 1 ? `${source ?? "document"}#${index + 1}` : source;
-    importDocument(doc, raws.get(doc) ?? "", where, result);
+    importDocument(doc, raws.get(doc) ?? "", where, lines, result);
   });
   return result;
 }
 
-function importDocument(doc: Document.Parsed, raw: string, source: string | undefined, result: SigmaImport): void {
+function importDocument(doc: Document.Parsed, raw: string, source: string | undefined, lines: LineCounter, result: SigmaImport): void {
   const at = source === undefined ? {} : { source };
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    const line = first.linePos?.[0].line;
-    // prettyErrors appends " at line L, column C:" and a code excerpt; the line is given once, up front.
-    const firstLine = (first.message.split("\n")[0] ?? first.message).replace(/ at line \d+, column \d+:?$/, "");
-    result.refused.push({ ...at, reason: `YAML error${line === undefined ? "" : ` at line ${line}`}: ${firstLine}`, code: "yaml-error" });
+    const firstLine = first.message.split("\n")[0] ?? first.message;
+    result.refused.push({ ...at, reason: `YAML error at line ${lines.linePos(first.pos[0]).line}: ${firstLine}`, code: "yaml-error" });
     return;
   }
   let value: unknown;

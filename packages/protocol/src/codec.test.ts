@@ -30,6 +30,18 @@ describe("codec", () => {
     expect("missing" in back).toBe(true);
   });
 
+  it("refuses malformed superjson metadata at once (superjson walked it without end until the stack overflowed)", () => {
+    for (const values of [{ x: ["custom", "X"] }, { x: "Date" }, ["map", "0"], [["class"]], { x: [] }, { x: ["Date", { y: "Date" }] }, 7]) {
+      const text = JSON.stringify({ json: { type: "pong", id: "a", x: 1 }, meta: { values } });
+      const started = performance.now();
+      for (let i = 0; i < 50; i++) expect(() => decodeText(text), JSON.stringify(values)).toThrow("frame has invalid superjson metadata");
+      // A stack overflow per frame took 5–10 ms each on a quiet machine.
+      expect(performance.now() - started, JSON.stringify(values)).toBeLessThan(100);
+    }
+    // Well formed, but naming a class nobody registered: superjson's own refusal, the same typed error.
+    expect(() => decodeText(JSON.stringify({ json: { t: {} }, meta: { values: { t: [["class", "Thing"]] } } }))).toThrow("frame has invalid superjson metadata");
+  });
+
   it("decodes a value that holds one object twice to an equal value", () => {
     const shared = { kind: "siem-rule", name: "x" };
     const message = { items: [{ dependsOn: [shared] }, { dependsOn: [shared] }] };

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { encodeMessage } from "./codec.js";
 import { decodeAgentFrame, decodeHubFrame } from "./decode.js";
 import { encodeAgentMessage, sealHubMessage } from "./encode.js";
-import { MAX_AGENT_FRAME_BYTES, MAX_AGENT_FRAME_DEPTH } from "./limits.js";
+import { MAX_AGENT_FRAME_BYTES, MAX_AGENT_FRAME_DEPTH, MAX_AGENT_FRAME_VALUES } from "./limits.js";
 import { generateKeyPair, importPublicKey, loadPrivateKey } from "./signing.js";
 
 const pong = { type: "pong", id: "p1" } as const;
@@ -70,6 +70,29 @@ describe("decodeAgentFrame", () => {
     expect(decoded.ok).toBe(true);
     const tooDeep = decodeAgentFrame(encodeMessage({ type: "rpc.res", id: "r3", ok: true, result: [result] }));
     expect(!tooDeep.ok && tooDeep.error.code).toBe("bad_encoding");
+  });
+
+  it("refuses a frame of more than MAX_AGENT_FRAME_VALUES values as fatal bad_encoding, without parsing it", () => {
+    // Two million zeros: 4 MiB that took the hub 50–150 ms to parse.
+    const wide = `{"json":{"type":"fuzz.wide","id":"w1","payload":[${"0,".repeat(2_000_000)}0]}}`;
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const result = decodeAgentFrame(wide);
+      expect(!result.ok && { code: result.error.code, fatal: result.error.fatal, message: result.error.message }).toEqual({ code: "bad_encoding", fatal: true, message: `frame holds more than ${MAX_AGENT_FRAME_VALUES} values` });
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it("decodes a frame of values right up to the limit, and does not count commas inside strings", () => {
+    // The envelope, the message and its members are a few values; the result fills the rest.
+    const result = Array.from({ length: MAX_AGENT_FRAME_VALUES - 10 }, () => 0);
+    expect(decodeAgentFrame(encodeMessage({ type: "rpc.res", id: "r4", ok: true, result })).ok).toBe(true);
+    const tooMany = decodeAgentFrame(encodeMessage({ type: "rpc.res", id: "r5", ok: true, result: [...result, ...result.slice(0, 20)] }));
+    expect(!tooMany.ok && tooMany.error.message).toMatch(/more than 500000 values/);
+    const commas = decodeAgentFrame(encodeMessage({ type: "rpc.res", id: "r6", ok: true, result: ",".repeat(MAX_AGENT_FRAME_VALUES * 2) }));
+    expect(commas.ok).toBe(true);
   });
 
   it("reports an unknown type as non-fatal, with the request id as ref", () => {

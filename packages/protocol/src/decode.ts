@@ -3,7 +3,7 @@ import { decodeText } from "./codec.js";
 import { ProtocolError } from "./errors.js";
 import { AgentToHub } from "./messages/agent-to-hub.js";
 import { HubToAgent } from "./messages/hub-to-agent.js";
-import { MAX_AGENT_FRAME_BYTES, MAX_AGENT_FRAME_DEPTH, MAX_HUB_FRAME_BYTES } from "./limits.js";
+import { MAX_AGENT_FRAME_BYTES, MAX_AGENT_FRAME_DEPTH, MAX_AGENT_FRAME_VALUES, MAX_HUB_FRAME_BYTES } from "./limits.js";
 import { frameBytes, frameSize, type RawFrame } from "./raw-frame.js";
 import { openHubFrame } from "./signing.js";
 import type { KeyObject } from "node:crypto";
@@ -21,10 +21,10 @@ function summarise(error: z.ZodError): string {
 }
 
 /** codec → envelope → schema. Unknown types are not fatal, so newer peers can talk to older ones. */
-function decodeValidated<T>(text: string, schema: z.ZodType<T>, known: Set<string>, maxDepth = Infinity): Decoded<T> {
+function decodeValidated<T>(text: string, schema: z.ZodType<T>, known: Set<string>, maxDepth = Infinity, maxValues = Infinity): Decoded<T> {
   let value: unknown;
   try {
-    value = decodeText(text, maxDepth);
+    value = decodeText(text, maxDepth, maxValues);
   } catch (error) {
     return { ok: false, error: error as ProtocolError };
   }
@@ -59,8 +59,8 @@ export function decodeAgentFrame(data: RawFrame, isBinary = false): Decoded<Agen
     return { ok: false, error: new ProtocolError("bad_encoding", "agent frames must be text") };
   }
   const text = typeof data === "string" ? data : Buffer.from(frameBytes(data)).toString("utf8");
-  // Agents are untrusted: their frames' nesting is bounded. Hub frames are signed, so trusted.
-  return decodeValidated(text, AgentToHub, agentTypes, MAX_AGENT_FRAME_DEPTH);
+  // Agents are untrusted: their frames' nesting and values are bounded. Hub frames are signed, so trusted.
+  return decodeValidated(text, AgentToHub, agentTypes, MAX_AGENT_FRAME_DEPTH, MAX_AGENT_FRAME_VALUES);
 }
 
 /**

@@ -11,6 +11,15 @@ export const MAX_AGENT_FRAME_BYTES = 4 * 1024 * 1024;
  */
 export const MAX_AGENT_FRAME_DEPTH = 64;
 
+/**
+ * Most values (array elements and object members, counted by the commas and brackets between
+ * them) the hub parses in an agent frame. A real frame's values average tens of bytes (a
+ * manifest entry's hash alone is 71), so even a full 4 MiB one holds far fewer; a frame of two
+ * million tiny ones (`[0,0,0,…`) took the hub 50–150 ms of its event loop to parse, a stall every
+ * other tenant's ping felt (R4). At the bound, parsing takes a quarter of that.
+ */
+export const MAX_AGENT_FRAME_VALUES = 500_000;
+
 /** Largest frame an agent accepts from the hub: content pushes are batched below this. */
 export const MAX_HUB_FRAME_BYTES = 16 * 1024 * 1024;
 

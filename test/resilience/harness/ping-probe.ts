@@ -36,6 +36,12 @@ export const formatPing = (f: PingFigures) =>
   `HTTP p50 ${f.httpP50.toFixed(1)} ms / p99 ${f.httpP99.toFixed(1)} ms / max ${f.httpMax.toFixed(1)} ms; ` +
   `link p50 ${f.linkP50.toFixed(1)} ms / p99 ${f.linkP99.toFixed(1)} ms; ${f.samples} pings, ${f.failures} failed`;
 
+/** Just the p99s, for a part of a run. */
+export const formatP99 = (samples: PingSample[]) => {
+  const f = pingFigures(samples);
+  return `HTTP ${f.httpP99.toFixed(1)} ms, link ${f.linkP99.toFixed(1)} ms (${f.samples} pings)`;
+};
+
 /**
  * Pings a healthy tenant every `everyMs` through the API (`POST /tenants/:id/ping`, signed in
  * as the admin) from a child process, until `stop()` returns every sample.

@@ -3,13 +3,14 @@
 // starts while the previous one may still be recovering. Every tenant must converge, each push's
 // ledger must hold exactly one result per tenant × item, and the history must be exact.
 import { sigmaFiles } from "@canopy/shared-data";
-import { heldContent, Scenario, waitFor, type ContentItem } from "@canopy/test-e2e/harness";
+import { heldContent, type Scenario, waitFor, type ContentItem } from "@canopy/test-e2e/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listContentItems } from "../harness/content-sync.js";
 import { scale } from "../harness/env.js";
 import { Figures } from "../harness/figures.js";
 import { AgentFleet, type FleetMember } from "../harness/fleet.js";
 import { hubHealthy } from "../harness/hub-health.js";
+import { startScenario } from "../harness/hub-watch.js";
 import { expectExactLedger, expectHolds, pushDeadlineMs, settledCount, waitForPushDone, waitForPushSummary } from "../harness/push-checks.js";
 import { randomFor } from "../harness/random.js";
 
@@ -23,7 +24,7 @@ describe(`R1: the hub is SIGKILLed at a random point of each of ${KILLS} pushes 
 
   beforeAll(async () => {
     await figures.phase("setup", async () => {
-      scenario = await Scenario.start();
+      scenario = await startScenario();
       fleet = AgentFleet.start();
       members = await fleet.add(scenario.api, scenario.hub.url, scenario.dir("fleet"), AGENTS, "R1 Tenant");
     });

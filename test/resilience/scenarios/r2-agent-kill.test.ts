@@ -4,12 +4,13 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { sigmaFiles } from "@canopy/shared-data";
-import { heldContent, Scenario, spawnAgentRun, waitFor, type PairedAgent } from "@canopy/test-e2e/harness";
+import { heldContent, type Scenario, spawnAgentRun, waitFor, type PairedAgent } from "@canopy/test-e2e/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditContentFolder, isTempFile } from "../harness/agent-files.js";
 import { scale } from "../harness/env.js";
 import { Figures } from "../harness/figures.js";
 import { hubHealthy } from "../harness/hub-health.js";
+import { startScenario } from "../harness/hub-watch.js";
 import { expectExactLedger, expectHolds, pushDeadlineMs, waitForPushDone } from "../harness/push-checks.js";
 import { randomFor, spreadPoints } from "../harness/random.js";
 
@@ -29,7 +30,7 @@ describe("R2: an agent is SIGKILLed mid-apply", () => {
 
   beforeAll(async () => {
     scenario = await figures.phase("setup", async () => {
-      const s = await Scenario.start();
+      const s = await startScenario();
       agent = await s.addAgent("R2 Kill Target", "process");
       await s.api.waitForStatus(agent.tenant.id, "online");
       return s;

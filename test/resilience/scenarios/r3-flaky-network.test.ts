@@ -2,12 +2,13 @@
 // the live connections every second while a push is delivered. Everything must converge, with
 // exactly one result per tenant × item.
 import { sigmaFiles } from "@canopy/shared-data";
-import { Scenario } from "@canopy/test-e2e/harness";
+import type { Scenario } from "@canopy/test-e2e/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scale } from "../harness/env.js";
 import { Figures } from "../harness/figures.js";
 import { AgentFleet, type FleetMember } from "../harness/fleet.js";
 import { hubHealthy } from "../harness/hub-health.js";
+import { startScenario } from "../harness/hub-watch.js";
 import { expectExactLedger, expectHolds, pushDeadlineMs, waitForPushDone } from "../harness/push-checks.js";
 import { randomFor } from "../harness/random.js";
 import { TcpProxy } from "../harness/tcp-proxy.js";
@@ -23,7 +24,7 @@ describe(`R3: a proxy cuts ${SHARE * 100} % of the connections every ${EVERY_MS}
 
   beforeAll(async () => {
     await figures.phase("setup", async () => {
-      scenario = await Scenario.start();
+      scenario = await startScenario();
       proxy = await TcpProxy.start({ host: "127.0.0.1", port: scenario.hub.port });
       fleet = AgentFleet.start();
       // Paired through the proxy, so the agents' credentials name it as their hub.

@@ -3,13 +3,14 @@
 // and then over 200 networks. Black box: only HTTP answers from the hub process, each request from
 // a source address of its own (`localAddress`). The budgets asserted are apps/hub/README.md's.
 import { AGENT_PAIR_PATH, generateKeyPair, PAIRING_ALPHABET } from "@canopy/protocol";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, Scenario, waitFor, type PairedAgent } from "@canopy/test-e2e/harness";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, type Scenario, waitFor, type PairedAgent } from "@canopy/test-e2e/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Figures } from "../harness/figures.js";
 import { eachLimited } from "../harness/fleet.js";
 import { hubHealthy } from "../harness/hub-health.js";
 import { randomFor } from "../harness/random.js";
 import { problemCode, requestFrom, type RawAnswer } from "../harness/source-address.js";
+import { startScenario } from "../harness/hub-watch.js";
 
 /** Pairing budgets per five minutes: per host, per /24, hub-wide. Login: failures per address. */
 const PAIRING = { host: 10, network: 30, hub: 100 };
@@ -40,7 +41,7 @@ describe("R5 attackers guessing: pairing codes and passwords", () => {
 
   beforeAll(async () => {
     await figures.phase("setup", async () => {
-      scenario = await Scenario.start();
+      scenario = await startScenario();
       healthy = await scenario.addAgent("R5 Bystander", "process");
       tenantId = (await scenario.api.createTenant("R5 Guessing Target")).id;
       await scenario.api.waitForStatus(healthy.tenant.id, "online");

@@ -14,7 +14,7 @@ import {
   patchInsight,
   RawAgent,
   readAgentCredentials,
-  Scenario,
+  type Scenario,
   spawnAgentRun,
   waitFor,
   waitForAcknowledged,
@@ -29,6 +29,7 @@ import { Figures } from "../harness/figures.js";
 import { hubHealthy } from "../harness/hub-health.js";
 import { hubFrameJson } from "../harness/ws-frames.js";
 import { WsTamperProxy } from "../harness/ws-tamper-proxy.js";
+import { startScenario } from "../harness/hub-watch.js";
 
 const field = (name: string, options = ["low", "high"]) => ({ name, type: "select", appliesTo: "incident", options, required: false });
 
@@ -55,7 +56,7 @@ describe("R5 attackers on the agent link: replay, forgery, cross-tenant claims, 
 
   beforeAll(async () => {
     await figures.phase("setup", async () => {
-      scenario = await Scenario.start();
+      scenario = await startScenario();
       proxy = await WsTamperProxy.start({ host: "127.0.0.1", port: scenario.hub.port });
       const tenant = await scenario.api.createTenant("R5 Blue (victim)");
       const dataDir = scenario.dir("blue");

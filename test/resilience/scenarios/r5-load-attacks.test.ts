@@ -3,7 +3,7 @@
 // batches, and sockets flooding bytes before the handshake. Each case asserts what the attacker
 // gets (a prompt refusal, slowing down, a 4029 or a 4000, few bytes read) and that a healthy
 // tenant, pinged through the API every 20 ms from its own process, does not notice (p99 < 100 ms).
-import { Scenario, waitFor, type PairedAgent } from "@canopy/test-e2e/harness";
+import { type Scenario, waitFor, type PairedAgent } from "@canopy/test-e2e/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { floodSingleInsights, floodUnknownFrames, formatFlood } from "../harness/agent-floods.js";
 import { pairAttacker } from "../harness/attackers.js";
@@ -13,6 +13,7 @@ import { hubHealthy } from "../harness/hub-health.js";
 import { formatPing, PingProbe, pingFigures, type PingFigures } from "../harness/ping-probe.js";
 import { bytesRead, preauthFlood, type PreauthOutcome, type PreauthStyle } from "../harness/preauth-flood.js";
 import { redosRule } from "../harness/redos-rule.js";
+import { startScenario } from "../harness/hub-watch.js";
 import type { PingSample } from "../src/probe-protocol.js";
 
 const R5 = scale.r5;
@@ -41,7 +42,7 @@ describe("R5 attackers under load: a ReDoS rule, agent floods, a flood before th
   beforeAll(async () => {
     await figures.phase("setup", async () => {
       // The product's heartbeat: a flood must not be mistaken for a dead link by a 1 s heartbeat.
-      scenario = await Scenario.start({ heartbeatMs: 15_000 });
+      scenario = await startScenario({ heartbeatMs: 15_000 });
       healthy = await scenario.addAgent("R5 Healthy Tenant", "process");
       await scenario.api.waitForStatus(healthy.tenant.id, "online");
       probe = await PingProbe.start(scenario.hub.url, healthy.tenant.id, R5.pingEveryMs);

@@ -1,12 +1,13 @@
 // R5 attackers in the browser's world: a page of another site framing the hub (clickjacking),
 // a page of another site writing with the admin's cookie (CSRF), and a viewer API key trying every
 // write of the OpenAPI document and its creator's dashboards. Black box: HTTP to the hub process.
-import { ADMIN_EMAIL, ADMIN_PASSWORD, customField, Scenario, type PairedAgent } from "@canopy/test-e2e/harness";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, customField, type Scenario, type PairedAgent } from "@canopy/test-e2e/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Figures } from "../harness/figures.js";
 import { hubHealthy } from "../harness/hub-health.js";
 import { fetchOperations } from "../harness/http-fuzz/openapi.js";
 import { requestFrom } from "../harness/source-address.js";
+import { startScenario } from "../harness/hub-watch.js";
 
 /** Writes a viewer may make (apps/hub/README.md): its own session and dashboards, and pairing (public). */
 const VIEWER_WRITES = new Set(["POST /auth/login", "POST /auth/logout", "POST /agent/pair", "POST /dashboards", "POST /dashboards/preview", "PUT /dashboards/{id}", "DELETE /dashboards/{id}"]);
@@ -34,7 +35,7 @@ describe("R5 attackers on the web side: clickjacking, CSRF, a viewer API key", (
 
   beforeAll(async () => {
     await figures.phase("setup", async () => {
-      scenario = await Scenario.start();
+      scenario = await startScenario();
       agent = await scenario.addAgent("R5 Web Tenant", "process");
       origin = new URL(scenario.hub.url).origin;
       const login = await fetch(new URL("/api/v1/auth/login", origin), {

@@ -141,6 +141,8 @@ describe("agent budgets (in memory, no sockets)", () => {
     for (let i = 0; i < 11; i++) agent.send(report());
     expect(agent.connection.last("error")).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/far beyond its frame or byte budget/) });
     expect(agent.connection.closedWith?.code).toBe(CloseCode.rateLimited);
+    // Read again, though its hold is not over: the agent's close frame must get through.
+    expect(agent.connection.paused).toBe(false);
   });
 
   it("stops reading while pendingBatches insight batches await their ack, and reads again once they are acked", async () => {

@@ -143,6 +143,8 @@ export class AgentSession {
     if (notice) this.#send(notice);
     this.#state = "closing";
     this.#handshake.end();
+    // Reading resumes if a budget held it back: the peer's close frame must get through.
+    this.#budget.close();
     this.#content?.closed();
     this.#insights?.closed();
     this.connection.close(code, reason.slice(0, MAX_CLOSE_REASON));

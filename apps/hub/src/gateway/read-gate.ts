@@ -12,6 +12,7 @@ export class ReadGate {
   #timerEnds = 0;
   #batchesFull = false;
   #paused = false;
+  #closed = false;
 
   constructor(connection: Pick<Connection, "pause" | "resume">) {
     this.#connection = connection;
@@ -23,7 +24,7 @@ export class ReadGate {
 
   /** Stop reading for `ms` (or until an earlier hold ends, whichever is later). */
   holdFor(ms: number): void {
-    if (ms <= 0) return;
+    if (ms <= 0 || this.#closed) return;
     const ends = performance.now() + ms;
     if (this.#timer !== undefined && ends <= this.#timerEnds) return;
     clearTimeout(this.#timer);
@@ -42,14 +43,21 @@ export class ReadGate {
     this.#update();
   }
 
-  /** The session is over: no timer left behind. */
+  /**
+   * The session is over: no timer left behind, and the socket is read again. Refused while it
+   * was held back, the peer's close frame would wait unread behind what it sent meanwhile (which
+   * is dropped unread) until the hold is over, seconds later: the close would complete only then.
+   */
   close(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#batchesFull = false;
+    this.#closed = true;
+    this.#update();
   }
 
   #update(): void {
-    const hold = this.#timer !== undefined || this.#batchesFull;
+    const hold = !this.#closed && (this.#timer !== undefined || this.#batchesFull);
     if (hold === this.#paused) return;
     this.#paused = hold;
     if (hold) this.#connection.pause();

@@ -43,23 +43,48 @@ function socketOf(c: Context): Socket | undefined {
 }
 
 /**
+ * Bytes a socket may send before its hello at all: past them it is cut off. Twice the largest
+ * frame: a refused peer may still be finishing one frame of up to `MAX_AGENT_FRAME_BYTES`.
+ */
+export const MAX_BYTES_BEFORE_HELLO_CUT = 2 * MAX_AGENT_FRAME_BYTES;
+
+/**
  * Bounds what a socket may send before its hello is verified. ws hands over whole frames only,
  * up to `maxPayload`, so the TCP bytes are counted as they arrive: past `limit` the session
- * refuses the connection (4000); a socket that keeps sending anyway is cut off.
+ * refuses the connection (`frame_too_large`, 4000), and from then on what the socket sends is
+ * counted and dropped, not parsed (ws would buffer the rest of the frame, up to 4 MiB, only to
+ * drop it). It is not cut off at once: a reset would reach the peer before the refusal it has
+ * not read yet, and it would see a bare 1006; it gets the refusal, finishes sending, answers the
+ * close frame and closes. Past `MAX_BYTES_BEFORE_HELLO_CUT` it is cut off.
  */
 function watchBytesBeforeHello(raw: Socket, socket: WebSocket, session: AgentSession, limit: number): void {
   let bytes = 0;
+  let dropping = false;
   const onData = (chunk: Buffer) => {
     if (session.state === "authenticated") {
       raw.off("data", onData);
       return;
     }
     bytes += chunk.length;
-    if (bytes > 2 * limit) socket.terminate();
-    else if (bytes > limit && session.state === "challenging") {
-      const refusal = tooMuchBeforeHello(limit);
-      session.refuse(refusal.code, refusal.closeCode, refusal.message);
+    if (bytes > MAX_BYTES_BEFORE_HELLO_CUT) {
+      socket.terminate();
+      return;
     }
+    if (bytes <= limit || dropping) return;
+    dropping = true;
+    // After ws is done with this chunk: a frame over maxPayload is refused by ws itself at its
+    // header (1009, on the next tick), the more precise answer; then this refusal finds the
+    // socket closing and sends nothing.
+    process.nextTick(() => {
+      if (session.state === "challenging") {
+        const refusal = tooMuchBeforeHello(limit);
+        session.refuse(refusal.code, refusal.closeCode, refusal.message);
+      }
+      // ws's reader off the socket, as ws does itself when it stops reading (after a close
+      // frame or an error); its 'end' handling stays, so the close still completes.
+      for (const listener of raw.listeners("data")) if (listener !== onData) raw.off("data", listener as (chunk: Buffer) => void);
+      raw.resume();
+    });
   };
   raw.on("data", onData);
   socket.once("close", () => raw.off("data", onData));

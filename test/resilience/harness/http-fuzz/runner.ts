@@ -2,7 +2,7 @@ import { Agent, request } from "node:http";
 import type { Socket } from "node:net";
 import type { Violations } from "../violations.js";
 import { preview } from "../violations.js";
-import { nth } from "../ws-fuzz/scripts.js";
+import { draw, seedFor } from "../ws-fuzz/scripts.js";
 import type { Operation } from "./openapi.js";
 import { edgeRequests, requestFor, type FuzzRequest, type Role } from "./requests.js";
 
@@ -117,7 +117,7 @@ export async function runHttpFuzz(o: HttpFuzzOptions): Promise<void> {
   const lane = async () => {
     for (let n = next++; n < o.total; n = next++) {
       const index = n % o.operations.length;
-      await one(o.operations[index]!, nth(arbitraries[index]!, o.seed, n));
+      await one(o.operations[index]!, draw(arbitraries[index]!, seedFor(o.seed, n))[0]!);
     }
   };
   try {

@@ -1,4 +1,4 @@
-import { ErrorCode, MAX_AGENT_FRAME_BYTES } from "@canopy/protocol";
+import { APPLY_STATUSES, CONTENT_KINDS, ErrorCode, MAX_AGENT_FRAME_BYTES } from "@canopy/protocol";
 import fc from "fast-check";
 
 /** What kind of bad (or odd) input a frame is; the oracle's expectation depends on it. */
@@ -17,22 +17,24 @@ export type FrameClass =
   | "unknown-type"
   | "hello-replay"
   | "hello-forged"
-  | "stray-valid";
+  | "stray-valid"
+  | "stray-answer";
 
 /**
  * One generated frame. `hello-replay` frames are made at send time (they need a signature
- * over another connection's nonce), so they carry no bytes here.
+ * over another connection's nonce), so they carry no bytes here. What the hub must answer is
+ * the oracle's business (`oracle.ts`), from the frame itself.
  */
 export interface FuzzFrame {
   cls: FrameClass;
   data: string | Buffer;
   /** Sent as a binary frame (else as text, even when `data` is a Buffer). */
   binary: boolean;
-  /** The id an `error` answer must carry as `ref` (a string `id` of at most 64 characters). */
-  ref?: string;
+  /** The `id` inside a huge frame, so the oracle need not parse megabytes to know it. */
+  id?: string;
 }
 
-const text = (cls: FrameClass, data: string, ref?: string): FuzzFrame => ({ cls, data, binary: false, ...(ref === undefined ? {} : { ref }) });
+const text = (cls: FrameClass, data: string, id?: string): FuzzFrame => ({ cls, data, binary: false, ...(id === undefined ? {} : { id }) });
 /**
  * A superjson envelope written with JSON.stringify: superjson's own encoder refuses keys such as
  * `__proto__`, and a fuzzer must be able to send them.
@@ -70,6 +72,18 @@ const wrongFieldTypes: fc.Arbitrary<FuzzFrame> = fc
 
 const ERROR_CODES: ReadonlySet<string> = new Set(ErrorCode.options);
 
+const applyResult = fc.record(
+  {
+    kind: fc.constantFrom(...CONTENT_KINDS),
+    name: fc.string({ minLength: 1, maxLength: 40 }),
+    revision: fc.nat(),
+    hash: fc.stringMatching(/^[0-9a-f]{64}$/).map((hex) => `sha256:${hex}`),
+    status: fc.constantFrom(...APPLY_STATUSES),
+    error: fc.string({ maxLength: 60 }),
+  },
+  { requiredKeys: ["kind", "name", "revision", "hash", "status"] },
+);
+
 /** Nested arrays/objects `depth` deep, built iteratively (the generator must not overflow either). */
 function nested(depth: number, kind: "array" | "object"): string {
   return kind === "array" ? "[".repeat(depth) + "]".repeat(depth) : '{"a":'.repeat(depth) + "0" + "}".repeat(depth);
@@ -93,19 +107,29 @@ export const frameArbitraries: Record<Exclude<FrameClass, "hello-replay">, fc.Ar
     .tuple(id, fc.integer({ min: 16 * 1024, max: Math.floor((MAX_AGENT_FRAME_BYTES - 1024) / 2) }))
     .map(([ref, n]) => text("huge-wide", `{"json":{"type":"fuzz.wide","id":${JSON.stringify(ref)},"payload":[${"0,".repeat(n)}0]}}`, ref)),
   oversize: fc.integer({ min: MAX_AGENT_FRAME_BYTES + 1, max: MAX_AGENT_FRAME_BYTES + 64 * 1024 }).map((size) => text("oversize", "x".repeat(size))),
-  "unknown-type": fc.tuple(unknownType, fc.option(id, { nil: undefined }), fc.dictionary(fc.string({ maxLength: 10 }), jsonValue, { maxKeys: 4 })).map(([type, ref, extra]) => text("unknown-type", envelope({ ...extra, type, ...(ref === undefined ? {} : { id: ref }) }), ref))
+  "unknown-type": fc
+    .tuple(unknownType, fc.option(fc.oneof(id, fc.string({ minLength: 65, maxLength: 80 }), notAString), { nil: undefined }), fc.dictionary(fc.string({ maxLength: 10 }), jsonValue, { maxKeys: 4 }))
+    .map(([type, ref, extra]) => text("unknown-type", envelope({ ...extra, type, ...(ref === undefined ? {} : { id: ref }) })))
     .filter((f) => wellFormed(f.data as string)),
   "hello-forged": fc
     .tuple(fc.stringMatching(/^[a-z]{2,8}_[A-Za-z0-9_-]{8,64}$/), fc.stringMatching(/^[A-Za-z0-9_-]{86}$/))
     .map(([agentId, signature]) => text("hello-forged", envelope({ type: "hello", agentId, signature, agentVersion: "0.0.0-fuzz", hostname: "fuzz", platform: "linux", capabilities: [] }))),
+  // Valid frames that ask nothing and are no offence: the hub reads them and answers nothing.
   "stray-valid": fc
+    .oneof(
+      fc.record({ type: fc.constant("error"), code: fc.constantFrom(...ErrorCode.options), message: anyString, ref: fc.option(id, { nil: undefined }) }, { requiredKeys: ["type", "code", "message"] }),
+      fc.record({ type: fc.constant("content.ack"), batchId: id, results: fc.array(applyResult, { maxLength: 5 }) }),
+    )
+    .map((m) => text("stray-valid", envelope(m)))
+    .filter((f) => wellFormed(f.data as string)),
+  // Valid answers to nothing the hub asked: no answer, but each one counts against the bad-frame budget.
+  "stray-answer": fc
     .oneof(
       fc.record({ type: fc.constant("pong"), id }),
       fc.record({ type: fc.constant("rpc.res"), id, ok: fc.constant(false), error: fc.record({ code: fc.constant("internal"), message: fc.string({ maxLength: 100 }) }) }),
-      fc.record({ type: fc.constant("error"), code: fc.constantFrom("bad_signature", "unexpected_message", "internal"), message: anyString }),
-      fc.record({ type: fc.constant("content.ack"), batchId: id, results: fc.constant([]) }),
+      fc.record({ type: fc.constant("rpc.res"), id, ok: fc.constant(true), result: jsonValue }),
     )
-    .map((m) => text("stray-valid", envelope(m)))
+    .map((m) => text("stray-answer", envelope(m)))
     .filter((f) => wellFormed(f.data as string)),
 };
 

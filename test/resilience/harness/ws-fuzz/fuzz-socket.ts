@@ -62,7 +62,7 @@ export class FuzzSocket {
     return encodeAgentMessage({
       type: "hello",
       agentId: identity.agentId,
-      signature: signHello(loadPrivateKey(identity.privateKeyPem), nonce, identity.agentId),
+      signature: signHello(privateKey(identity.privateKeyPem), nonce, identity.agentId),
       agentVersion: "0.0.0-fuzz",
       hostname: "fuzzer",
       platform: "linux",
@@ -133,6 +133,15 @@ export class FuzzSocket {
       return { type: "undecodable" };
     }
   }
+}
+
+const keys = new Map<string, KeyObject>();
+
+/** Parsed once per identity: a lane signs a hello on every connection. */
+function privateKey(pem: string): KeyObject {
+  let key = keys.get(pem);
+  if (!key) keys.set(pem, (key = loadPrivateKey(pem)));
+  return key;
 }
 
 function fail(message: string): never {

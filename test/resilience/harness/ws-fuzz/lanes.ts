@@ -1,110 +1,64 @@
 import type { KeyObject } from "node:crypto";
-import { setTimeout as pause } from "node:timers/promises";
-import { createBackoff } from "@canopy/agent";
-import { encodeMessage } from "@canopy/protocol";
+import type fc from "fast-check";
 import type { Violations } from "../violations.js";
+import { judgeConnection, type SentFrame } from "./answers.js";
 import type { FrameClass, FuzzFrame } from "./frames.js";
-import { FuzzSocket, type FuzzIdentity, type HubFrame } from "./fuzz-socket.js";
-import { expectationFor, RATE_LIMIT, type Expectation } from "./oracle.js";
-import { authenticatedScript, nth, unauthenticatedFrame } from "./scripts.js";
+import { FuzzSocket, type FuzzIdentity } from "./fuzz-socket.js";
+import { expectationFor } from "./oracle.js";
+import type { Pacer } from "./pacer.js";
+import { closingFrames, connectionLength, draw, openFrames, seedFor, unauthenticatedFrame } from "./scripts.js";
 
 export interface WsFuzzStats {
-  /** Fuzzed frames sent (sentinels and handshakes not counted). */
+  /** Fuzzed frames the hub read (the terminators and handshakes not counted, nor frames sent after a close). */
   frames: number;
-  /** Frames whose answer was checked and right. */
+  /** Read frames whose answer was checked and right. */
   verified: number;
-  sentinels: number;
+  /** Frames sent after the connection's close, never read (not counted as fuzzed). */
+  unread: number;
+  /** Connections still open after their last fuzzed frame, closed by the terminator. */
+  terminators: number;
   connections: { authenticated: number; unauthenticated: number };
   byClass: Partial<Record<FrameClass, number>>;
   closes: Record<number, number>;
-  /** `rate_limited` errors and 4029 closes: budget answers. */
+  /** Frames answered `rate_limited` and 4029 (the budget's typed answer; verified). */
   rateLimited: number;
   bytes: number;
 }
 
-export const emptyStats = (): WsFuzzStats => ({ frames: 0, verified: 0, sentinels: 0, connections: { authenticated: 0, unauthenticated: 0 }, byClass: {}, closes: {}, rateLimited: 0, bytes: 0 });
+export const emptyStats = (): WsFuzzStats => ({ frames: 0, verified: 0, unread: 0, terminators: 0, connections: { authenticated: 0, unauthenticated: 0 }, byClass: {}, closes: {}, rateLimited: 0, bytes: 0 });
 
 export interface LaneContext {
   hubUrl: string;
   hubKey: KeyObject;
-  /** A paired agent identity: authenticated lanes log in with it, the others replay its hellos. */
+  /** A paired agent identity: an authenticated lane logs in with it, an unauthenticated one replays its hellos. */
   identity: FuzzIdentity;
   seed: number;
-  /** Shared budget: a lane takes frames from it until it is empty. */
+  /** Frames still to fuzz, shared by every lane; frames a connection did not get read are given back. */
   budget: { remaining: number };
+  /** Paces the lane's frames (authenticated: its tenant's) or connections (unauthenticated: shared). */
+  pacer: Pacer;
+  /** What an authenticated lane sends before each connection's closing frame (default `openFrames`). */
+  frames?: fc.Arbitrary<FuzzFrame>;
+  /** Paces the handshakes of all authenticated lanes together: dozens of lanes starting at once are a burst no agent fleet makes. */
+  handshakes?: Pacer;
   stats: WsFuzzStats;
   violations: Violations;
 }
 
-const ANSWER_MS = 20_000;
-let sentinelCounter = 0;
-
-/** A frame that must come back as `unknown_type` with its id: proof the hub read everything before it. */
-function sentinel(): { id: string; data: string } {
-  const id = `sentinel-${++sentinelCounter}`;
-  return { id, data: encodeMessage({ type: "fuzz.sentinel", id }) };
-}
-
-function take(ctx: LaneContext, n: number): boolean {
-  if (ctx.budget.remaining <= 0) return false;
-  ctx.budget.remaining -= n;
-  return true;
-}
-
-function sent(ctx: LaneContext, frame: FuzzFrame): void {
-  ctx.stats.frames++;
-  ctx.stats.bytes += typeof frame.data === "string" ? Buffer.byteLength(frame.data) : frame.data.byteLength;
-  ctx.stats.byClass[frame.cls] = (ctx.stats.byClass[frame.cls] ?? 0) + 1;
-}
-
-/** Waits for the sentinel's answer or the close, whichever comes first. */
-async function collectAnswers(socket: FuzzSocket, sentinelId: string, from: number): Promise<{ errors: HubFrame[]; closed: FuzzSocket["closed"] }> {
-  await socket.until("the sentinel's answer or a close", () => (socket.closed || socket.frames.slice(from).some((f) => f.ref === sentinelId) ? true : undefined), ANSWER_MS);
-  const errors = socket.frames.slice(from).filter((f) => f.type === "error");
-  const answered = errors.some((f) => f.ref === sentinelId);
-  // Answered: the connection was open when the hub read the sentinel, whatever happened after.
-  return { errors: errors.filter((f) => f.ref !== sentinelId), closed: answered ? undefined : socket.closed };
-}
-
+/** How long a connection may take to answer everything it was sent. */
+const ANSWER_MS = 30_000;
+/** Always fatal (`bad_encoding`, 4000): ends a connection that is still open after its last frame. */
+const TERMINATOR = "{";
 /**
- * Checks the answers to `frames` (sent in order, then a sentinel) against the oracle. Budget
- * answers (`rate_limited`, close 4029) are accepted anywhere; everything else must match.
+ * Frames generated and sent together on an authenticated connection: few, so that once the hub
+ * closed it (a bad frame over the tenant's budget, at a random place) little is sent in vain.
  */
-function check(ctx: LaneContext, frames: FuzzFrame[], authenticated: boolean, outcome: Awaited<ReturnType<typeof collectAnswers>>): void {
-  const phase = authenticated ? "after the handshake" : "before the handshake";
-  const errors = outcome.errors.filter((e) => e.code !== RATE_LIMIT.code);
-  ctx.stats.rateLimited += outcome.errors.length - errors.length;
-  if (outcome.closed) ctx.stats.closes[outcome.closed.code] = (ctx.stats.closes[outcome.closed.code] ?? 0) + 1;
-  const throttled = outcome.closed?.code === RATE_LIMIT.close;
-  if (throttled) ctx.stats.rateLimited++;
-  let e = 0;
-  for (const frame of frames) {
-    const expected: Expectation = expectationFor(frame.cls, authenticated);
-    let ok = true;
-    const problem = (what: string) => {
-      ok = false;
-      const text = typeof frame.data === "string" ? frame.data : frame.data.toString("latin1");
-      ctx.violations.add(`${frame.cls} ${phase}: ${what}`, text, text.length);
-    };
-    if (expected.answer !== "silent" && expected.answer !== "close") {
-      const answer = errors[e++];
-      // The budget's close answers every frame it cut off.
-      if (!answer && throttled) return;
-      if (!answer) problem(outcome.closed ? `no error frame before close ${outcome.closed.code}` : "no error frame");
-      else if (!expected.codes.includes(answer.code as never)) problem(`answered ${answer.code ?? answer.type}, expected ${expected.codes.join(" or ")}`);
-      else if (frame.ref !== undefined && answer.ref !== frame.ref) problem(`error ref ${JSON.stringify(answer.ref)} instead of the frame's id`);
-    }
-    const closing = expected.answer === "fatal" || expected.answer === "close" || (expected.answer === "either" && outcome.closed !== undefined);
-    if (closing) {
-      const allowed = (expected as { close: number[] }).close;
-      if (!outcome.closed) problem(`connection left open (expected close ${allowed.join("/")})`);
-      else if (!allowed.includes(outcome.closed.code) && !throttled) problem(`closed ${outcome.closed.code} (expected ${allowed.join("/")})`);
-    }
-    if (ok) ctx.stats.verified++;
-    if (closing || !ok) return;
-  }
-  if (outcome.closed && !throttled) ctx.violations.add(`closed ${outcome.closed.code} ${phase} after frames that must not close it`, frames.map((f) => f.cls).join(","), frames.length);
-  if (e < errors.length) ctx.violations.add(`${errors.length - e} unexpected error frame(s) ${phase}`, errors.slice(e).map((f) => f.code).join(","), errors.length - e);
+const CHUNK = 8;
+
+function take(ctx: LaneContext, n: number): number {
+  const taken = Math.min(n, Math.max(0, ctx.budget.remaining));
+  ctx.budget.remaining -= taken;
+  return taken;
 }
 
 function prepare(frame: FuzzFrame, socket: FuzzSocket, ctx: LaneContext, staleNonce: string): FuzzFrame {
@@ -113,62 +67,78 @@ function prepare(frame: FuzzFrame, socket: FuzzSocket, ctx: LaneContext, staleNo
   return { ...frame, data: socket.hello(ctx.identity, staleNonce) };
 }
 
-/** Connects as the lane's agent, sends the script's bursts (each closed by a sentinel), then its closing frame. */
+function send(socket: FuzzSocket, frame: FuzzFrame, authenticated: boolean, sent: SentFrame[]): void {
+  sent.push({ frame, expected: expectationFor(frame, authenticated) });
+  socket.send(frame.data, frame.binary);
+}
+
+/**
+ * Sends the terminator, waits for the close, and has the answers judged; counts what the hub
+ * read and gives back to the budget what it never read.
+ */
+async function finish(ctx: LaneContext, socket: FuzzSocket, from: number, sent: SentFrame[], authenticated: boolean): Promise<void> {
+  socket.sendText(TERMINATOR);
+  const close = await socket.until("the close", () => socket.closed, ANSWER_MS).catch(() => undefined);
+  const verdict = judgeConnection(sent, socket.frames.slice(from), close, authenticated, ctx.violations);
+  socket.terminate();
+  const { stats } = ctx;
+  for (const { frame } of sent.slice(0, verdict.read)) {
+    stats.frames++;
+    stats.bytes += typeof frame.data === "string" ? Buffer.byteLength(frame.data) : frame.data.byteLength;
+    stats.byClass[frame.cls] = (stats.byClass[frame.cls] ?? 0) + 1;
+  }
+  stats.verified += verdict.verified;
+  stats.unread += sent.length - verdict.read;
+  ctx.budget.remaining += sent.length - verdict.read;
+  if (verdict.rateLimited) stats.rateLimited++;
+  if (verdict.terminated) stats.terminators++;
+  const code = close?.code ?? 0;
+  stats.closes[code] = (stats.closes[code] ?? 0) + 1;
+}
+
+/**
+ * Connects as the lane's agent again and again. Each connection gets up to 300 frames, paced
+ * (no round trip per frame: they are pipelined, and the answers judged once it closed), then
+ * its closing frame. One lane per identity: a second connection with the same key would replace
+ * the first (4004).
+ */
 export async function authenticatedLane(ctx: LaneContext): Promise<void> {
-  const backoff = createBackoff({ maxMs: 2000 });
   let staleNonce = "x".repeat(43);
   for (let n = 0; ctx.budget.remaining > 0; n++) {
+    await ctx.handshakes?.take(1);
     const socket = await FuzzSocket.open(ctx.hubUrl, ctx.hubKey);
-    try {
-      await socket.authenticate(ctx.identity);
-    } catch (error) {
-      if (socket.closed?.code === RATE_LIMIT.close) {
-        ctx.stats.rateLimited++;
-        // An agent refused for its budget waits before it dials again (closeCodeAdvice: reconnect after a backoff).
-        await pause(backoff.next());
-        continue;
-      }
-      throw error;
-    }
+    await socket.authenticate(ctx.identity);
     ctx.stats.connections.authenticated++;
-    const script = nth(authenticatedScript, ctx.seed, n);
-    let open = true;
-    for (const burst of [...script.bursts, [script.last]]) {
-      if (!open || !take(ctx, burst.length)) break;
-      const frames = burst.map((f) => prepare(f, socket, ctx, staleNonce));
-      const from = socket.frames.length;
-      for (const frame of frames) {
-        socket.send(frame.data, frame.binary);
-        sent(ctx, frame);
-      }
-      const s = sentinel();
-      socket.sendText(s.data);
-      ctx.stats.sentinels++;
-      const outcome = await collectAnswers(socket, s.id, from);
-      check(ctx, frames, true, outcome);
-      open = outcome.closed === undefined;
-      if (outcome.closed?.code === RATE_LIMIT.close) await pause(backoff.next());
-      else backoff.reset();
+    const from = socket.frames.length;
+    const length = draw(connectionLength, seedFor(ctx.seed, n, -1))[0]!;
+    const sent: SentFrame[] = [];
+    for (let chunk = 0; sent.length < length && socket.closed === undefined; chunk++) {
+      const count = take(ctx, Math.min(CHUNK, length - sent.length));
+      if (count === 0) break;
+      await ctx.pacer.take(count);
+      for (const frame of draw(ctx.frames ?? openFrames, seedFor(ctx.seed, n, chunk), count)) send(socket, prepare(frame, socket, ctx, staleNonce), true, sent);
     }
+    if (socket.closed === undefined && take(ctx, 1) === 1) {
+      await ctx.pacer.take(1);
+      send(socket, draw(closingFrames, seedFor(ctx.seed, n, -2))[0]!, true, sent);
+    }
+    await finish(ctx, socket, from, sent, true);
     staleNonce = socket.nonce;
-    socket.terminate();
   }
 }
 
-/** One decisive frame per connection, before any handshake. */
+/** One frame per connection, before any handshake: the first frame that is not a valid hello is fatal. */
 export async function unauthenticatedLane(ctx: LaneContext): Promise<void> {
-  const staleNonce = (await FuzzSocket.open(ctx.hubUrl, ctx.hubKey).then((s) => (s.terminate(), s.nonce))) || "x".repeat(43);
-  for (let n = 0; take(ctx, 1); n++) {
+  const first = await FuzzSocket.open(ctx.hubUrl, ctx.hubKey);
+  first.terminate();
+  for (let n = 0; take(ctx, 1) === 1; n++) {
+    await ctx.pacer.take(1);
     const socket = await FuzzSocket.open(ctx.hubUrl, ctx.hubKey);
     ctx.stats.connections.unauthenticated++;
-    const frame = prepare(nth(unauthenticatedFrame, ctx.seed, n), socket, ctx, staleNonce);
-    socket.send(frame.data, frame.binary);
-    sent(ctx, frame);
-    const s = sentinel();
-    socket.sendText(s.data);
-    ctx.stats.sentinels++;
-    check(ctx, [frame], false, await collectAnswers(socket, s.id, 1));
+    const frame = prepare(draw(unauthenticatedFrame, seedFor(ctx.seed, n))[0]!, socket, ctx, first.nonce);
+    const sent: SentFrame[] = [];
+    send(socket, frame, false, sent);
+    await finish(ctx, socket, 1, sent, false);
     if (socket.frames.some((f) => f.type === "welcome")) ctx.violations.add("welcomed without a valid hello", String(frame.data), 0);
-    socket.terminate();
   }
 }

@@ -179,6 +179,18 @@ describe("content import", () => {
     expect(flush).toHaveBeenCalledTimes(1);
   }, 120_000);
 
+  it("refuses YAML nested 40,000 deep with the line, as a body and as a file, and goes on serving (R4: it aborted the hub)", async () => {
+    // What R4's HTTP fuzzer sent: the YAML parser recursed once per level until V8 aborted the process.
+    const deep = "[".repeat(40_000) + "]".repeat(40_000);
+    const refused = [{ source: null, title: null, reason: "YAML error at line 1: nested deeper than 64 levels", code: "yaml-error" }];
+    const asBody = await admin.post("/content/import", deep, YAML);
+    expect(asBody.status).toBe(201);
+    expect(asBody.body).toEqual({ created: [], updated: [], unchanged: [], refused });
+    const asFile = await admin.post("/content/import", { files: [{ name: "deep.yml", text: `${rule("Shallow")}---\n${"- ".repeat(40_000)}x\n` }] });
+    expect(asFile.body.refused).toEqual([{ ...refused[0], source: "deep.yml", reason: "YAML error at line 12: nested deeper than 64 levels" }]);
+    expect((await admin.post("/content/import", rule("Still Served"), YAML)).body.created).toHaveLength(1);
+  });
+
   it("takes bodies above 1 MiB (up to 64 MiB) on import", async () => {
     const files = Array.from({ length: 400 }, (_, i) => ({ name: `r${i}.yml`, text: `${rule(`Bulk ${i}`)}description: ${"x".repeat(4000)}\n` }));
     const body = JSON.stringify({ files });

@@ -1,0 +1,148 @@
+import { once } from "node:events";
+import { connect } from "node:net";
+import { AGENT_CONNECT_PATH, CloseCode, decodeText, encodeAgentMessage, MAX_AGENT_FRAME_BYTES, signHello } from "@canopy/protocol";
+import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { pairThroughApi, type PairedIdentity } from "../../test/fake-agent.js";
+import { createTestHub, login, type TestHub } from "../../test/helpers.js";
+import { until } from "../../test/until.js";
+import type { AgentBudgets } from "./agent-budgets.js";
+import { MAX_BYTES_BEFORE_HELLO_CUT } from "./ws-transport.js";
+
+/** A raw agent socket: the hub's frames as it saw them (signatures unchecked: not what is tested here) and its close. */
+class Peer {
+  readonly frames: { type: string; code?: string; nonce?: string }[] = [];
+  closed: { code: number; at: number } | undefined;
+  readonly #wake = new Set<() => void>();
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on("message", (data: Buffer) => {
+      // Sealed: a 64-byte signature, then the message.
+      const { type, code, nonce } = decodeText(data.subarray(64).toString("utf8")) as { type: string; code?: string; nonce?: string };
+      this.frames.push({ type, ...(code === undefined ? {} : { code }), ...(nonce === undefined ? {} : { nonce }) });
+      this.#notify();
+    });
+    ws.on("close", (code) => {
+      this.closed = { code, at: performance.now() };
+      this.#notify();
+    });
+    ws.on("error", () => {});
+  }
+
+  static async open(url: string): Promise<Peer> {
+    const peer = new Peer(new WebSocket(`${url.replace("http", "ws")}${AGENT_CONNECT_PATH}`, { perMessageDeflate: false }));
+    await peer.until("the challenge", () => peer.frames[0]);
+    return peer;
+  }
+
+  /** What came after the challenge. */
+  get answers() {
+    return this.frames.slice(1);
+  }
+
+  async authenticate(identity: PairedIdentity): Promise<void> {
+    const nonce = this.frames[0]!.nonce!;
+    const signature = signHello(identity.privateKey, nonce, identity.agentId);
+    this.ws.send(encodeAgentMessage({ type: "hello", agentId: identity.agentId, signature, agentVersion: "1.2.3", hostname: "h", platform: "linux", capabilities: [] }));
+    await this.until("the welcome", () => this.frames.find((f) => f.type === "welcome"));
+  }
+
+  close(timeoutMs = 10_000): Promise<{ code: number; at: number }> {
+    return this.until("the close", () => this.closed, timeoutMs);
+  }
+
+  until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+    return until(what, probe, (changed) => (this.#wake.add(changed), () => this.#wake.delete(changed)), timeoutMs);
+  }
+
+  #notify(): void {
+    for (const wake of Array.from(this.#wake)) wake();
+  }
+}
+
+describe("the agent gateway on a real socket", () => {
+  let t: TestHub | undefined;
+  let url: string;
+  let alice: PairedIdentity;
+
+  async function start(agentBudgets: Partial<AgentBudgets> = {}) {
+    t = await createTestHub({ agentBudgets });
+    url = (await t.hub.listen({ port: 0, host: "127.0.0.1" })).url;
+    const admin = await login(t.hub);
+    alice = await pairThroughApi(t.hub, admin, (await admin.post("/tenants", { name: "Alice" })).body.id);
+  }
+
+  afterEach(async () => {
+    await t?.hub.close();
+    t = undefined;
+  });
+
+  it("answers a frame over 64 KiB before the hello with frame_too_large and close 4000, never a bare reset, however big", async () => {
+    await start();
+    // Many at once, of sizes that raced the refusal against a reset (the peer saw 1006 and often no error).
+    const sizes = Array.from({ length: 24 }, (_, i) => [70 * 1024, 200 * 1024, 1024 * 1024, MAX_AGENT_FRAME_BYTES][i % 4]!);
+    const peers = await Promise.all(sizes.map(() => Peer.open(url)));
+    // Each peer reads nothing until its frame has left (or could not): a busy peer, as a loaded
+    // agent is. Whatever the hub did meanwhile (a reset) has happened by then.
+    await Promise.all(
+      peers.map((peer, i) => {
+        peer.ws.pause();
+        return new Promise<void>((resolve) => peer.ws.send("x".repeat(sizes[i]!), () => resolve()));
+      }),
+    );
+    for (const peer of peers) peer.ws.resume();
+    const closes = await Promise.all(peers.map((peer) => peer.close()));
+    expect(closes.map((c) => c.code)).toEqual(sizes.map(() => CloseCode.protocolError));
+    for (const peer of peers) expect(peer.answers).toEqual([{ type: "error", code: "frame_too_large" }]);
+  });
+
+  it("closes a frame over the largest frame before the hello with 1009, ws's own refusal at the frame's header", async () => {
+    await start();
+    const peers = await Promise.all(Array.from({ length: 6 }, () => Peer.open(url)));
+    for (const peer of peers) peer.ws.send("x".repeat(MAX_AGENT_FRAME_BYTES + 1));
+    expect((await Promise.all(peers.map((peer) => peer.close()))).map((c) => c.code)).toEqual(peers.map(() => CloseCode.messageTooBig));
+    for (const peer of peers) expect(peer.answers).toEqual([]);
+  });
+
+  it("tells a socket that goes on sending after its refusal why, and cuts it off once it sent twice the largest frame", async () => {
+    await start();
+    const port = Number(new URL(url).port);
+    const socket = connect(port, "127.0.0.1");
+    let received = Buffer.alloc(0);
+    let closed = false;
+    socket.on("data", (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    socket.on("error", () => {});
+    socket.once("close", () => (closed = true));
+    socket.write(`GET ${AGENT_CONNECT_PATH} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    while (!received.includes("\r\n\r\n")) await once(socket, "data");
+    // A masked text frame that says it holds 4 MiB, then bytes that never stop: a peer that ignores the refusal.
+    socket.write(Buffer.from([0x81, 0xff, 0, 0, 0, 0, 0, MAX_AGENT_FRAME_BYTES >>> 16, 0, 0, 1, 2, 3, 4]));
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    while (!closed && sent < 4 * MAX_BYTES_BEFORE_HELLO_CUT) {
+      // Not events.once: it rejects on the reset that ends this.
+      if (!socket.write(chunk)) await new Promise((resolve) => socket.once("drain", resolve).once("close", resolve));
+      sent += chunk.length;
+    }
+    expect(closed, `still open after ${sent} bytes`).toBe(true);
+    expect(sent).toBeGreaterThan(MAX_BYTES_BEFORE_HELLO_CUT - 2 * 1024 * 1024);
+    // Before that, it was told why: the error frame, then a close frame (0x88) with 4000 (0x0fa0).
+    expect(received.includes("frame_too_large")).toBe(true);
+    const close = received.indexOf(0x88, received.indexOf("frame_too_large"));
+    expect([...received.subarray(close + 2, close + 4)]).toEqual([0x0f, 0xa0]);
+  });
+
+  it("completes at once the close of an agent refused (4029) while its reading was held back, not once the hold is over", async () => {
+    // At 1 frame a second, the hold that the flood earns lasts seconds.
+    await start({ framesPerSecond: 1, frameBurst: 5 });
+    const peer = await Peer.open(url);
+    await peer.authenticate(alice);
+    // Far past the frame budget in one go: reading stops, and the frames still arriving make an offender.
+    const started = performance.now();
+    for (let i = 0; i < 2000; i++) peer.ws.send(encodeAgentMessage({ type: "error", code: "internal", message: `noise ${i}` }));
+    const closed = await peer.close(40_000);
+    expect(closed.code).toBe(CloseCode.rateLimited);
+    expect(peer.answers.at(-1)).toEqual({ type: "error", code: "rate_limited" });
+    expect(closed.at - started, "ms until the peer saw its close").toBeLessThan(2500);
+  }, 60_000);
+});
