@@ -43,35 +43,32 @@ function socketOf(c: Context): Socket | undefined {
 }
 
 /**
- * Bytes a socket may send before its hello at all: past them it is cut off. Twice the largest
- * frame: a refused peer may still be finishing one frame of up to `MAX_AGENT_FRAME_BYTES`.
+ * How long a socket refused for what it sent before its hello has to read the refusal before it
+ * is cut off. The hub reads nothing more from it meanwhile.
  */
-export const MAX_BYTES_BEFORE_HELLO_CUT = 2 * MAX_AGENT_FRAME_BYTES;
+export const REFUSED_BEFORE_HELLO_GRACE_MS = 2000;
 
 /**
  * Bounds what a socket may send before its hello is verified. ws hands over whole frames only,
  * up to `maxPayload`, so the TCP bytes are counted as they arrive: past `limit` the session
- * refuses the connection (`frame_too_large`, 4000), and from then on what the socket sends is
- * counted and dropped, not parsed (ws would buffer the rest of the frame, up to 4 MiB, only to
- * drop it). It is not cut off at once: a reset would reach the peer before the refusal it has
- * not read yet, and it would see a bare 1006; it gets the refusal, finishes sending, answers the
- * close frame and closes. Past `MAX_BYTES_BEFORE_HELLO_CUT` it is cut off.
+ * refuses the connection (`frame_too_large`, 4000) and the hub reads no more of it (the rest of a
+ * frame too big to be a hello is not worth a byte): the refusal goes out with a FIN, and the
+ * socket is cut off `REFUSED_BEFORE_HELLO_GRACE_MS` later. Not at once: the reset would discard
+ * what the peer has not read yet, and it would see a bare 1006 and no error.
  */
 function watchBytesBeforeHello(raw: Socket, socket: WebSocket, session: AgentSession, limit: number): void {
   let bytes = 0;
-  let dropping = false;
+  let stopped = false;
   const onData = (chunk: Buffer) => {
     if (session.state === "authenticated") {
       raw.off("data", onData);
       return;
     }
     bytes += chunk.length;
-    if (bytes > MAX_BYTES_BEFORE_HELLO_CUT) {
-      socket.terminate();
-      return;
-    }
-    if (bytes <= limit || dropping) return;
-    dropping = true;
+    // Resumed by someone since (ws does when it stops parsing): still nothing more is read.
+    if (stopped) raw.pause();
+    if (stopped || bytes <= limit) return;
+    stopped = true;
     // After ws is done with this chunk: a frame over maxPayload is refused by ws itself at its
     // header (1009, on the next tick), the more precise answer; then this refusal finds the
     // socket closing and sends nothing.
@@ -80,10 +77,11 @@ function watchBytesBeforeHello(raw: Socket, socket: WebSocket, session: AgentSes
         const refusal = tooMuchBeforeHello(limit);
         session.refuse(refusal.code, refusal.closeCode, refusal.message);
       }
-      // ws's reader off the socket, as ws does itself when it stops reading (after a close
-      // frame or an error); its 'end' handling stays, so the close still completes.
-      for (const listener of raw.listeners("data")) if (listener !== onData) raw.off("data", listener as (chunk: Buffer) => void);
-      raw.resume();
+      raw.pause();
+      raw.end();
+      const cut = setTimeout(() => socket.terminate(), REFUSED_BEFORE_HELLO_GRACE_MS);
+      cut.unref();
+      socket.once("close", () => clearTimeout(cut));
     });
   };
   raw.on("data", onData);
