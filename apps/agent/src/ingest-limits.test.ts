@@ -1,10 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeHub } from "../test/fake-hub.js";
+import type { FakeHub } from "../test/fake-hub.js";
 import { manyInsights, sourceInsight } from "../test/insights.js";
-import { seedPairedAgent, tempDataDir } from "../test/seed.js";
-import { createAgent } from "./agent.js";
+import { startIngestAgent } from "../test/ingest-agent.js";
 import { INGEST_LIMITS } from "./ingest-server.js";
 import { listInsights } from "./local-data.js";
 import type { Agent } from "./types.js";
@@ -21,14 +18,7 @@ describe("loopback ingest endpoint: bounded work for any body", () => {
   let token: string;
 
   beforeEach(async () => {
-    hub = new FakeHub({ ackInsights: true });
-    await hub.listen();
-    ({ dir: dataDir, cleanup } = await tempDataDir());
-    await seedPairedAgent(dataDir, hub);
-    agent = createAgent({ dataDir, reconnectMaxMs: 50, driftScanMs: 0, ingestPort: 0 });
-    await agent.start();
-    url = `http://127.0.0.1:${agent.ingestPort}/v1/insights`;
-    token = (await readFile(join(dataDir, "ingest-token"), "utf8")).trim();
+    ({ hub, dataDir, cleanup, agent, url, token } = await startIngestAgent());
   });
 
   afterEach(async () => {

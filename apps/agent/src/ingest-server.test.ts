@@ -3,9 +3,9 @@ import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeHub } from "../test/fake-hub.js";
+import type { FakeHub } from "../test/fake-hub.js";
 import { sourceInsight } from "../test/insights.js";
-import { seedPairedAgent, tempDataDir } from "../test/seed.js";
+import { startIngestAgent } from "../test/ingest-agent.js";
 import { createAgent } from "./agent.js";
 import { MAX_INGEST_BODY_BYTES } from "./ingest-server.js";
 import { listInsights } from "./local-data.js";
@@ -33,15 +33,7 @@ describe("loopback ingest endpoint", () => {
   let token: string;
 
   beforeEach(async () => {
-    hub = new FakeHub({ ackInsights: true });
-    await hub.listen();
-    ({ dir: dataDir, cleanup } = await tempDataDir());
-    await seedPairedAgent(dataDir, hub);
-    agent = createAgent({ dataDir, reconnectMaxMs: 50, driftScanMs: 0, ingestPort: 0 });
-    await agent.start();
-    await agent.waitFor("online", 3000);
-    url = `http://127.0.0.1:${agent.ingestPort}/v1/insights`;
-    token = (await readFile(join(dataDir, "ingest-token"), "utf8")).trim();
+    ({ hub, dataDir, cleanup, agent, url, token } = await startIngestAgent({ online: true }));
   });
 
   afterEach(async () => {
