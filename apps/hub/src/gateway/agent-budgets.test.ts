@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeAgent, pairThroughApi, type PairedIdentity } from "../../test/fake-agent.js";
 import { createTestHub, login, type Caller, type TestHub } from "../../test/helpers.js";
+import { makeInsight, seededRandom } from "../../test/insight-fixtures.js";
 import type { HubServices } from "../services.js";
 import type { AgentBudgets } from "./agent-budgets.js";
 
@@ -148,8 +149,7 @@ describe("agent budgets (in memory, no sockets)", () => {
   it("stops reading while pendingBatches insight batches await their ack, and reads again once they are acked", async () => {
     await start({ pendingBatches: 2 });
     const agent = connect(alice);
-    const now = new Date("2030-01-01T00:00:00Z");
-    const insight = (n: number): Insight => ({ ...baseInsight, id: `ins-${n}`, title: `Insight ${n}`, createdAt: now, updatedAt: now });
+    const insight = (n: number): Insight => makeInsight(seededRandom(n), n);
     agent.send({ type: "insights.upsert", seq: 1, insights: [insight(1)] });
     expect(agent.connection.paused).toBe(false);
     agent.send({ type: "insights.upsert", seq: 2, insights: [insight(2)] });
@@ -161,8 +161,8 @@ describe("agent budgets (in memory, no sockets)", () => {
   it("slows down an agent over its insight budget but never closes it for that", async () => {
     await start({ insightsPerSecond: 100, insightBurst: 100 });
     const agent = connect(alice);
-    const now = new Date("2030-01-01T00:00:00Z");
-    const insights = Array.from({ length: 150 }, (_, n): Insight => ({ ...baseInsight, id: `ins-${n}`, title: `Insight ${n}`, createdAt: now, updatedAt: now }));
+    const random = seededRandom(150);
+    const insights = Array.from({ length: 150 }, (_, n) => makeInsight(random, n));
     agent.send({ type: "insights.upsert", seq: 1, insights });
     expect(agent.connection.paused).toBe(true);
     await agent.connection.next("insights.ack");
@@ -182,21 +182,3 @@ describe("agent budgets (in memory, no sockets)", () => {
     expect(logLines.find((line) => line.suppressed !== undefined)).toMatchObject({ suppressed: 7, connectionId: agent.connection.id });
   });
 });
-
-const baseInsight: Omit<Insight, "id" | "title" | "createdAt" | "updatedAt"> = {
-  description: "",
-  severity: "low",
-  status: "new",
-  closedAt: null,
-  ruleId: null,
-  ruleName: null,
-  tactics: [],
-  techniques: [],
-  hosts: [],
-  users: [],
-  assignee: null,
-  comments: [],
-  fields: {},
-  source: "test",
-  revision: 1,
-};
