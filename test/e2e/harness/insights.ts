@@ -1,8 +1,36 @@
 import { writeFile } from "node:fs/promises";
 import type { InsightList, InsightSummary, InsightDetail, InsightBulkResult } from "@canopy/api";
+import type { Insight } from "@canopy/protocol";
 import { agentCli } from "./agents.js";
 import type { ApiClient } from "./api-client.js";
 import { waitFor } from "./wait.js";
+
+/** A valid insight as an agent sends it over its link (dates as Dates: the codec carries them). */
+export function wireInsight(id: string, title: string, fields: Partial<Insight> = {}): Insight {
+  const at = new Date();
+  return {
+    id,
+    title,
+    description: "",
+    severity: "low",
+    status: "new",
+    createdAt: at,
+    updatedAt: at,
+    closedAt: null,
+    ruleId: null,
+    ruleName: null,
+    tactics: [],
+    techniques: [],
+    hosts: [],
+    users: [],
+    assignee: null,
+    comments: [],
+    fields: {},
+    source: "test",
+    revision: 1,
+    ...fields,
+  };
+}
 
 /** One NDJSON line as a tenant's SIEM would export it (API.md: `insights import FILE`). */
 export interface InsightLine {

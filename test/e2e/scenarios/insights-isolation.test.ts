@@ -1,34 +1,13 @@
 import type { Insight } from "@canopy/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getInsight, hubInsightId, listAllInsights, patchInsight, waitForInsightTotal } from "../harness/insights.js";
+import { getInsight, hubInsightId, listAllInsights, patchInsight, waitForInsightTotal, wireInsight } from "../harness/insights.js";
 import { RawAgent, readAgentCredentials } from "../harness/raw-agent.js";
 import { Scenario, type PairedAgent } from "../harness/scenario.js";
 import { waitFor } from "../harness/wait.js";
 
-function insight(id: string, title: string, revision = 1): Insight {
-  const at = new Date("2026-11-20T10:00:00Z");
-  return {
-    id,
-    title,
-    description: "",
-    severity: "high",
-    status: "new",
-    createdAt: at,
-    updatedAt: at,
-    closedAt: null,
-    ruleId: null,
-    ruleName: null,
-    tactics: [],
-    techniques: [],
-    hosts: [],
-    users: [],
-    assignee: null,
-    comments: [],
-    fields: {},
-    source: "e2e",
-    revision,
-  };
-}
+const SENT_AT = new Date("2026-11-20T10:00:00Z");
+const insight = (id: string, title: string, revision = 1): Insight =>
+  wireInsight(id, title, { severity: "high", createdAt: SENT_AT, updatedAt: SENT_AT, source: "e2e", revision });
 
 /** A raw connection speaking as `agent`, welcomed by the hub. */
 async function connectAs(scenario: Scenario, agent: PairedAgent): Promise<RawAgent> {

@@ -1,6 +1,6 @@
 import { pairAgent } from "@canopy/agent";
 import type { Insight } from "@canopy/protocol";
-import { RawAgent, readAgentCredentials, type AgentCredentials, type Scenario } from "@canopy/test-e2e/harness";
+import { RawAgent, readAgentCredentials, wireInsight, type AgentCredentials, type Scenario } from "@canopy/test-e2e/harness";
 
 /** A tenant paired for real whose agent never runs: the attacker speaks for it over raw sockets. */
 export interface AttackerIdentity extends AgentCredentials {
@@ -32,26 +32,5 @@ export function closedWithin(raw: RawAgent, timeoutMs: number): Promise<{ code: 
 
 /** A valid insight as an agent would send it (dates as Dates: the codec carries them). */
 export function attackInsight(id: string, title: string, revision = 1): Insight {
-  const at = new Date();
-  return {
-    id,
-    title,
-    description: "",
-    severity: "low",
-    status: "new",
-    createdAt: at,
-    updatedAt: at,
-    closedAt: null,
-    ruleId: null,
-    ruleName: null,
-    tactics: [],
-    techniques: [],
-    hosts: [],
-    users: [],
-    assignee: null,
-    comments: [],
-    fields: {},
-    source: "r5",
-    revision,
-  };
+  return wireInsight(id, title, { source: "r5", revision });
 }
