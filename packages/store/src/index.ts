@@ -8,3 +8,8 @@ export { createLowdbStore, type LowdbStoreOptions } from "./lowdb-store.js";
 export { DEFAULT_SHARDS, ShardedCollection, shardOf } from "./sharded-collection.js";
 export { checkStore, restoreCollection, StoreRestoreError, type RestoreOutcome, type StoreCheck } from "./store-maintenance.js";
 export { watchForRollback, type RollbackWatch } from "./rollback-watch.js";
+export type { PartitionChanges } from "./journaled-store.js";
+export { connectPostgres, redactDatabaseUrl, DatabaseConnectError, type PostgresDatabase, type PostgresDatabaseOptions } from "./postgres/postgres-database.js";
+export { migrate, schemaVersion, SchemaTooNewError, type Migration, type MigrationOutcome } from "./postgres/migrations.js";
+export { RECORDS_TABLE, recordsTableMigration } from "./postgres/records-table.js";
+export { createPostgresStore, StoreRecordsError, type PostgresStoreOptions } from "./postgres/postgres-store.js";

@@ -18,8 +18,28 @@ export interface PartitionWriter {
   readonly yieldBetweenPartitions: boolean;
 }
 
+/** What one write changes in one partition: documents as JSON (taken when the write began) and ids gone. */
+export interface PartitionChanges {
+  name: string;
+  upserts: { id: string; json: string }[];
+  deletes: string[];
+}
+
+/**
+ * Where a database store's changes go: every changed document of every partition in one
+ * transaction, so a change that spans records (and collections) lands whole or not at all, and
+ * a write costs what changed rather than the partitions it touched.
+ */
+export interface TransactionWriter {
+  readonly kind: "transaction";
+  /** Resolves once committed (durable); rejects (StoreWriteError) when the database refused. */
+  commit(changes: readonly PartitionChanges[]): Promise<void>;
+  /** Transactions committed so far. */
+  readonly writes: number;
+}
+
 export interface JournaledStoreOptions {
-  writer: PartitionWriter;
+  writer: PartitionWriter | TransactionWriter;
   /** Partitions read at open. */
   initial?: Iterable<[string, Doc[]]>;
   /** How long changes gather before one write per dirty partition. */
@@ -95,7 +115,14 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
     return cycle;
   }
 
+  /**
+   * Ids a failed transaction carried, per partition: its outcome may be unknown (the connection
+   * died during COMMIT), so the next write puts whatever memory then holds for them (idempotent).
+   */
+  const repairs = new Map<string, Set<string>>();
+
   async function write(): Promise<void> {
+    if ("kind" in writer) return writeTransaction(writer);
     const names = Array.from(dirty);
     const prepared: { name: string; commit(): Promise<void>; abort(): Promise<void> }[] = [];
     const inFlight = new Set<Promise<void>>();
@@ -135,6 +162,35 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
     }
     for (const { name } of prepared) partitions.get(name)!.journal.durable();
     if (prepared.length > 0) tell(durableListeners, { collections: prepared.map((p) => p.name) });
+  }
+
+  async function writeTransaction(to: TransactionWriter): Promise<void> {
+    const changes: PartitionChanges[] = [];
+    for (const name of dirty) {
+      const partition = partitions.get(name)!;
+      partition.journal.seal();
+      const ids = new Set(partition.journal.sealedIds());
+      for (const id of repairs.get(name) ?? []) ids.add(id);
+      const change: PartitionChanges = { name, upserts: [], deletes: [] };
+      for (const id of ids) {
+        const doc = partition.get(id);
+        // Serialized now: later changes (even `edit` in place) belong to the next write.
+        if (doc) change.upserts.push({ id, json: JSON.stringify(doc) });
+        else change.deletes.push(id);
+      }
+      changes.push(change);
+    }
+    dirty.clear();
+    repairs.clear();
+    if (changes.length === 0) return;
+    try {
+      await to.commit(changes);
+    } catch (error) {
+      for (const change of changes) repairs.set(change.name, new Set([...change.upserts.map((u) => u.id), ...change.deletes]));
+      throw rollBack(asWriteError(changes[0]!.name, error), Array.from(repairs.keys()));
+    }
+    for (const { name } of changes) partitions.get(name)!.journal.durable();
+    tell(durableListeners, { collections: changes.map((c) => c.name) });
   }
 
   /** A listener that throws is reported, never allowed to fail the write or starve the others. */

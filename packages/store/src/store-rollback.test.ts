@@ -4,6 +4,11 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLowdbStore } from "./lowdb-store.js";
 import { createMemoryStore } from "./memory-store.js";
+import { migrate } from "./postgres/migrations.js";
+import { connectPostgres, type PostgresDatabase } from "./postgres/postgres-database.js";
+import { createPostgresStore } from "./postgres/postgres-store.js";
+import { recordsTableMigration } from "./postgres/records-table.js";
+import { createTestDatabase, testDatabaseUrl } from "./postgres/test-database.js";
 import { StoreWriteError } from "./store-errors.js";
 import type { RollbackEvent, Store } from "./store.js";
 
@@ -23,9 +28,33 @@ class Disk {
   };
 }
 
+/** A PostgreSQL store on a database of its own, dropped when the store closes. */
+async function openPostgresStore(disk: Disk): Promise<Store> {
+  const database = await createTestDatabase(testDatabaseUrl(), "rollback");
+  let db: PostgresDatabase | undefined;
+  try {
+    db = await connectPostgres(database.url);
+    await migrate(db.pool, [recordsTableMigration(1)]);
+    const store = await createPostgresStore({ db, coalesceMs: 60_000, fault: (changes) => changes.forEach((c) => disk.check(c.name)) });
+    const close = store.close.bind(store);
+    return Object.assign(store, {
+      close: async () => {
+        await close().catch(() => {});
+        await db!.close();
+        await database.drop();
+      },
+    });
+  } catch (error) {
+    await db?.close();
+    await database.drop();
+    throw error;
+  }
+}
+
 const stores: [string, (dir: string, disk: Disk) => Promise<Store>][] = [
   ["lowdb", (dir, disk) => createLowdbStore({ dir, fault: disk.check, coalesceMs: 60_000 })],
   ["memory", (_dir, disk) => Promise.resolve(createMemoryStore({ fault: disk.check, coalesceMs: 60_000 }))],
+  ["postgres", (_dir, disk) => openPostgresStore(disk)],
 ];
 
 for (const [kind, open] of stores) {

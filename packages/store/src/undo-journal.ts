@@ -47,6 +47,11 @@ export class UndoJournal<T extends Doc> {
     this.#pending = undefined;
   }
 
+  /** The ids the sealed write carries (changed since the write before it). */
+  sealedIds(): Iterable<string> {
+    return this.#writing?.keys() ?? [];
+  }
+
   /** The sealed content is on disk. */
   durable(): void {
     this.#writing = undefined;
