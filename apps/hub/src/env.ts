@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { httpOrigin } from "./core/http-origin.js";
 
+export const DATABASE_URL_MESSAGE = "must be a PostgreSQL URL, such as postgres://canopy:secret@db.example.com:5432/canopy";
+
 export const PUBLIC_URL_MESSAGE = "must be the http(s) URL browsers use, such as https://canopy.example.com";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -15,6 +17,7 @@ const EnvSchema = z.object({
   CANOPY_PAIRING_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 60 * 60).default(900),
   CANOPY_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   CANOPY_PUBLIC_URL: z.string().refine((value) => httpOrigin(value) !== undefined, PUBLIC_URL_MESSAGE).optional(),
+  CANOPY_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, DATABASE_URL_MESSAGE).optional(),
 });
 
 export interface HubEnvironment {
@@ -27,6 +30,8 @@ export interface HubEnvironment {
   pairingTtlSeconds: number;
   logLevel: (typeof LOG_LEVELS)[number];
   publicUrl: string | undefined;
+  /** Keep the store in PostgreSQL instead of lowdb files under the data dir. */
+  databaseUrl: string | undefined;
 }
 
 export class EnvError extends Error {
@@ -55,5 +60,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): HubEnviro
     pairingTtlSeconds: e.CANOPY_PAIRING_TTL_SECONDS,
     logLevel: e.CANOPY_LOG_LEVEL,
     publicUrl: e.CANOPY_PUBLIC_URL,
+    databaseUrl: e.CANOPY_DATABASE_URL,
   };
 }

@@ -20,6 +20,7 @@ import type { HubEnv } from "./http/context.js";
 import { createHttpApp } from "./http/create-app.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, type HubServices } from "./services.js";
+import { openHubDatabaseStore } from "./store/open-hub-database.js";
 import { openHubStore } from "./store/open-hub-store.js";
 
 export interface HubOptions {
@@ -27,6 +28,11 @@ export interface HubOptions {
   dataDir?: string;
   /** A store to use instead of lowdb (tests: `createMemoryStore()`). Without `dataDir` the hub key is then ephemeral. */
   store?: Store;
+  /**
+   * Keep the store in this PostgreSQL database (`postgres://user:pass@host:5432/canopy`) instead
+   * of lowdb files; the hub key stays in `dataDir`. The schema is migrated at start.
+   */
+  databaseUrl?: string;
   /** ws ping interval; a socket that misses one pong is terminated. Default 15000. */
   heartbeatMs?: number;
   /** Default lifetime of pairing codes. Default 900. */
@@ -97,7 +103,29 @@ interface Runtime {
   services: HubServices;
   transport: AgentTransport;
   info: HubStartInfo;
-  ownsStore: boolean;
+  /** Closes the store the hub opened itself (flushes; ends the database pool). */
+  closeStore: () => Promise<void>;
+}
+
+interface OpenedStore {
+  store: Store;
+  close: () => Promise<void>;
+}
+
+async function openStore(options: HubOptions, dataDir: string | null, logger: Logger): Promise<OpenedStore> {
+  if (options.store) return { store: options.store, close: async () => {} };
+  if (options.databaseUrl !== undefined) {
+    const { store, database } = await openHubDatabaseStore(options.databaseUrl, logger);
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        await database.close();
+      },
+    };
+  }
+  const store = await openHubStore(dataDir!, logger);
+  return { store, close: () => store.close() };
 }
 
 function packageVersion(): string {
@@ -142,10 +170,20 @@ function settingsFrom(options: HubOptions): Settings {
 }
 
 async function start(options: HubOptions, settings: Settings, logger: Logger): Promise<Runtime> {
-  const clock = options.clock ?? systemClock;
   const dataDir = options.dataDir !== undefined ? resolve(options.dataDir) : options.store ? null : resolve(".canopy/hub");
   if (dataDir !== null) await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const store = options.store ?? (await openHubStore(dataDir!, logger));
+  const opened = await openStore(options, dataDir, logger);
+  try {
+    return await startOn(opened, dataDir, options, settings, logger);
+  } catch (error) {
+    await opened.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function startOn(opened: OpenedStore, dataDir: string | null, options: HubOptions, settings: Settings, logger: Logger): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  const { store } = opened;
   const loaded =
     dataDir === null ? null : await loadOrCreateHubKey(dataDir, { pairedAgents: pairedAgentCount(store), newIdentity: options.newIdentity === true });
   const hubKey = loaded?.key ?? ephemeralHubKey();
@@ -180,7 +218,7 @@ async function start(options: HubOptions, settings: Settings, logger: Logger): P
   return {
     services,
     transport,
-    ownsStore: options.store === undefined,
+    closeStore: opened.close,
     info: {
       adminEmail: bootstrap?.email ?? adminEmail.trim().toLowerCase(),
       generatedAdminPassword: bootstrap?.generatedPassword ?? null,
@@ -257,7 +295,7 @@ export function createHub(options: HubOptions = {}): Hub {
     await transport.close();
     await serverClosed;
     await services.store.flush();
-    if (current.ownsStore) await services.store.close();
+    await current.closeStore();
     logger.info("hub closed");
   }
 

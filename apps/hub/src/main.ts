@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { httpOrigin } from "./core/http-origin.js";
-import { EnvError, PUBLIC_URL_MESSAGE, readEnvironment } from "./env.js";
+import { DATABASE_URL_MESSAGE, EnvError, PUBLIC_URL_MESSAGE, readEnvironment } from "./env.js";
 import { createLogger } from "./logger.js";
 import { addStoreCommands } from "./store/store-commands.js";
 
@@ -26,7 +26,13 @@ function parsePublicUrl(value: string): string {
   return value;
 }
 
+function parseDatabaseUrl(value: string): string {
+  if (!/^postgres(ql)?:\/\/\S+$/.test(value)) throw new InvalidArgumentError(DATABASE_URL_MESSAGE);
+  return value;
+}
+
 interface StartFlags {
+  databaseUrl?: string;
   port?: number;
   host?: string;
   dataDir?: string;
@@ -54,6 +60,7 @@ async function startHub(flags: StartFlags): Promise<void> {
     adminPassword: env.adminPassword,
     publicUrl: flags.publicUrl ?? env.publicUrl,
     newIdentity: flags.newIdentity === true,
+    databaseUrl: flags.databaseUrl ?? env.databaseUrl,
     logger,
   });
 
@@ -110,10 +117,16 @@ program
     "if <data-dir>/hub-key.pem is lost, make a new hub identity anyway: every paired agent is revoked and must pair again (audited)",
   )
   .option("--public-url <url>", "the URL browsers use, when a TLS proxy stands in front (env CANOPY_PUBLIC_URL)", parsePublicUrl)
+  .option(
+    "--database-url <url>",
+    "keep the store in PostgreSQL (postgres://user:pass@host:5432/db) instead of files under --data-dir, which still holds the hub key (env CANOPY_DATABASE_URL)",
+    parseDatabaseUrl,
+  )
   .addHelpText(
     "after",
     "\nEnvironment: CANOPY_DATA_DIR, CANOPY_PORT, CANOPY_HOST, CANOPY_ADMIN_EMAIL, CANOPY_ADMIN_PASSWORD,\n" +
-      "CANOPY_HEARTBEAT_MS, CANOPY_PAIRING_TTL_SECONDS, CANOPY_LOG_LEVEL (logs go to stderr), CANOPY_PUBLIC_URL.",
+      "CANOPY_HEARTBEAT_MS, CANOPY_PAIRING_TTL_SECONDS, CANOPY_LOG_LEVEL (logs go to stderr), CANOPY_PUBLIC_URL,\n" +
+      "CANOPY_DATABASE_URL.",
   )
   .action((flags: StartFlags) => startHub(flags));
 

@@ -1,0 +1,7 @@
+import { recordsTableMigration, type Migration } from "@canopy/store";
+
+/**
+ * The hub's PostgreSQL schema, one step per version, applied at start (`migrate`). Released
+ * steps never change: a new need is a new step at the end.
+ */
+export const hubMigrations: readonly Migration[] = [recordsTableMigration(1)];
