@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { httpOrigin } from "./core/http-origin.js";
 import { DATABASE_URL_MESSAGE, EnvError, PUBLIC_URL_MESSAGE, readEnvironment } from "./env.js";
 import { createLogger } from "./logger.js";
-import { addStoreCommands } from "./store/store-commands.js";
+import { addMigrateStoreCommand, addStoreCommands } from "./store/store-commands.js";
 
 // The CLI: read argv and env, start, print, stop on a signal. All the work is in createHub.
 
@@ -131,5 +131,6 @@ program
   .action((flags: StartFlags) => startHub(flags));
 
 addStoreCommands(program);
+addMigrateStoreCommand(program);
 
 await program.parseAsync(process.argv);

@@ -12,4 +12,5 @@ export type { PartitionChanges } from "./journaled-store.js";
 export { connectPostgres, redactDatabaseUrl, DatabaseConnectError, type PostgresDatabase, type PostgresDatabaseOptions } from "./postgres/postgres-database.js";
 export { migrate, schemaVersion, SchemaTooNewError, type Migration, type MigrationOutcome } from "./postgres/migrations.js";
 export { RECORDS_TABLE, recordsTableMigration } from "./postgres/records-table.js";
-export { createPostgresStore, StoreRecordsError, type PostgresStoreOptions } from "./postgres/postgres-store.js";
+export { createPostgresStore, StoreRecordsError, writeRecords, type PostgresStoreOptions } from "./postgres/postgres-store.js";
+export { loadPartitions, type LoadedPartitions } from "./partition-loader.js";

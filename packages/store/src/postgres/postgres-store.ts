@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { schemaFor, type CollectionSchemas } from "../collection-schemas.js";
 import { createJournaledStore, type PartitionChanges, type TransactionWriter } from "../journaled-store.js";
 import { StoreWriteError, type StoreFileProblem } from "../store-errors.js";
@@ -84,21 +85,7 @@ async function commitChanges(db: PostgresDatabase, changes: readonly PartitionCh
   let broken = false;
   try {
     await client.query("BEGIN");
-    for (const change of changes) {
-      if (change.deletes.length > 0) {
-        await client.query(`DELETE FROM ${RECORDS_TABLE} WHERE collection = $1 AND id = ANY($2::text[])`, [change.name, change.deletes]);
-      }
-      for (let start = 0; start < change.upserts.length; start += ROWS_PER_STATEMENT) {
-        const rows = change.upserts.slice(start, start + ROWS_PER_STATEMENT);
-        // Arrays unnest into rows: one statement and three parameters, whatever the batch size.
-        await client.query(
-          `INSERT INTO ${RECORDS_TABLE} (collection, id, doc)
-           SELECT $1, id, doc::json FROM unnest($2::text[], $3::text[]) AS t(id, doc)
-           ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc`,
-          [change.name, rows.map((r) => r.id), rows.map((r) => r.json)],
-        );
-      }
-    }
+    await writeRecords(client, changes);
     await client.query("COMMIT");
   } catch (error) {
     broken = true;
@@ -107,5 +94,24 @@ async function commitChanges(db: PostgresDatabase, changes: readonly PartitionCh
   } finally {
     // A client whose transaction failed may be in any state: drop it rather than reuse it.
     client.release(broken);
+  }
+}
+
+/** Applies changes to the records table on `client` (inside the caller's transaction). */
+export async function writeRecords(client: pg.ClientBase, changes: readonly PartitionChanges[]): Promise<void> {
+  for (const change of changes) {
+    if (change.deletes.length > 0) {
+      await client.query(`DELETE FROM ${RECORDS_TABLE} WHERE collection = $1 AND id = ANY($2::text[])`, [change.name, change.deletes]);
+    }
+    for (let start = 0; start < change.upserts.length; start += ROWS_PER_STATEMENT) {
+      const rows = change.upserts.slice(start, start + ROWS_PER_STATEMENT);
+      // Arrays unnest into rows: one statement and three parameters, whatever the batch size.
+      await client.query(
+        `INSERT INTO ${RECORDS_TABLE} (collection, id, doc)
+         SELECT $1, id, doc::json FROM unnest($2::text[], $3::text[]) AS t(id, doc)
+         ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc`,
+        [change.name, rows.map((r) => r.id), rows.map((r) => r.json)],
+      );
+    }
   }
 }

@@ -1,0 +1,96 @@
+import { access } from "node:fs/promises";
+import { resolve } from "node:path";
+import { connectPostgres, loadPartitions, migrate, RECORDS_TABLE, writeRecords, type Doc, type PostgresDatabase } from "@canopy/store";
+import type { CommandOutcome } from "./store-cli.js";
+import { hubMigrations } from "./hub-migrations.js";
+import { hubStoreSchemas } from "./hub-store-schemas.js";
+import { hubStoreDir } from "./open-hub-store.js";
+
+export interface MigrateStoreOptions {
+  dataDir: string;
+  databaseUrl: string;
+  /** A line of progress (stderr): long copies say how far they are. */
+  progress?: (line: string) => void;
+}
+
+/** Documents per progress line. */
+const PROGRESS_EVERY = 50_000;
+
+/**
+ * `canopy-hub migrate-store`: copies every collection of a hub's embedded store into an empty
+ * PostgreSQL database in ONE transaction (a failure leaves the database empty and the files
+ * untouched), after the files pass the same checks a start would make. The hub key stays in the
+ * data dir, so agents reconnect to the hub started on PostgreSQL without pairing again.
+ */
+export async function migrateStore(options: MigrateStoreOptions): Promise<CommandOutcome> {
+  const progress = options.progress ?? (() => {});
+  const root = resolve(options.dataDir);
+  const dir = hubStoreDir(root);
+  const fail = (...stderr: string[]): CommandOutcome => ({ stdout: [], stderr, exitCode: 1 });
+  if (!(await access(dir).then(() => true, () => false))) return fail(`error: there is no hub store in ${dir}`);
+
+  const loaded = await loadPartitions(dir, hubStoreSchemas);
+  if (loaded.problems.length > 0) {
+    return fail(
+      `error: the store in ${dir} has ${loaded.problems.length} problems; nothing was copied.`,
+      `  see them and the way out with: canopy-hub store check --data-dir ${options.dataDir}`,
+    );
+  }
+
+  let database: PostgresDatabase;
+  try {
+    database = await connectPostgres(options.databaseUrl, { applicationName: "canopy-hub migrate-store" });
+  } catch (error) {
+    return fail(`error: ${(error as Error).message}`);
+  }
+  try {
+    await migrate(database.pool, hubMigrations);
+    const held = await database.pool.query(`SELECT 1 FROM ${RECORDS_TABLE} LIMIT 1`);
+    if (held.rowCount) {
+      return fail(`error: the database at ${database.safeUrl} already holds a hub's data; migrate into an empty database`);
+    }
+    const total = Array.from(loaded.partitions.values()).reduce((sum, docs) => sum + docs.length, 0);
+    progress(`copying ${total} documents in ${loaded.partitions.size} collections to ${database.safeUrl}`);
+    const started = performance.now();
+    await copyAll(database, loaded.partitions, total, progress);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    return {
+      stdout: [
+        `copied ${total} documents in ${loaded.partitions.size} collections to ${database.safeUrl} in ${seconds} s`,
+        `start the hub on it with: canopy-hub start --data-dir ${options.dataDir} --database-url <the same URL>`,
+        `(the hub key stays in ${root}: paired agents reconnect without pairing again; the files under ${dir} are left as they were)`,
+      ],
+      stderr: [],
+      exitCode: 0,
+    };
+  } catch (error) {
+    return fail(`error: the copy failed and the database was left as it was: ${(error as Error).message}`);
+  } finally {
+    await database.close();
+  }
+}
+
+async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<string, Doc[]>, total: number, progress: (line: string) => void) {
+  const client = await database.pool.connect();
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    let copied = 0;
+    let reported = 0;
+    for (const [name, docs] of partitions) {
+      await writeRecords(client, [{ name, upserts: docs.map((doc) => ({ id: doc.id, json: JSON.stringify(doc) })), deletes: [] }]);
+      copied += docs.length;
+      if (copied - reported >= PROGRESS_EVERY) {
+        reported = copied;
+        progress(`  ${copied} of ${total} documents`);
+      }
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    broken = true;
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
