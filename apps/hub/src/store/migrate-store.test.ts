@@ -1,0 +1,72 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connectPostgres, createLowdbStore, createPostgresStore } from "@canopy/store";
+import { createTestDatabase, testDatabaseUrl } from "@canopy/store/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { hubStoreSchemas } from "./hub-store-schemas.js";
+import { migrateStore } from "./migrate-store.js";
+import { hubStoreDir } from "./open-hub-store.js";
+
+describe("canopy-hub migrate-store", () => {
+  let dataDir: string;
+  let database: { url: string; drop(): Promise<void> };
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "canopy-migrate-"));
+    database = await createTestDatabase(testDatabaseUrl(), "migrate_store");
+  });
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+    await database.drop();
+  });
+
+  async function seed(): Promise<void> {
+    const store = await createLowdbStore({ dir: hubStoreDir(dataDir), schemas: hubStoreSchemas });
+    const tenants = store.collection("tenants");
+    for (let i = 0; i < 1200; i++) {
+      tenants.put({ id: `tnt_${i}`, name: `Tenant ${i}`, description: "", tags: [], parentId: null, createdAt: "2026-12-01T00:00:00.000Z", updatedAt: "2026-12-01T00:00:00.000Z" });
+    }
+    await store.close();
+  }
+
+  it("copies every document and reports what it did, with progress on the way", async () => {
+    await seed();
+    const progress: string[] = [];
+    const outcome = await migrateStore({ dataDir, databaseUrl: database.url, progress: (line) => progress.push(line) });
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.stdout[0]).toMatch(/^copied 1200 documents in 1 collections to postgres:\/\//);
+    expect(progress[0]).toMatch(/^copying 1200 documents/);
+    const db = await connectPostgres(database.url);
+    try {
+      const store = await createPostgresStore({ db, schemas: hubStoreSchemas });
+      expect(store.collection("tenants").size).toBe(1200);
+      expect(store.collection("tenants").get("tnt_7")).toMatchObject({ name: "Tenant 7" });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("copies nothing from a damaged store, and says how to see why", async () => {
+    await seed();
+    await writeFile(join(hubStoreDir(dataDir), "users.json"), "{ not json");
+    const outcome = await migrateStore({ dataDir, databaseUrl: database.url });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stderr.join("\n")).toMatch(/has 1 problems; nothing was copied[\s\S]*canopy-hub store check --data-dir/);
+    const db = await connectPostgres(database.url);
+    try {
+      const { rows } = await db.pool.query("SELECT to_regclass('canopy_records') AS t");
+      expect(rows[0].t).toBeNull();
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("names a data dir without a store, and a database it cannot reach, without the password", async () => {
+    expect((await migrateStore({ dataDir: join(dataDir, "nowhere"), databaseUrl: database.url })).stderr[0]).toMatch(/there is no hub store in/);
+    await seed();
+    const unreachable = await migrateStore({ dataDir, databaseUrl: "postgres://canopy:hunter2@127.0.0.1:1/canopy" });
+    expect(unreachable.exitCode).toBe(1);
+    expect(unreachable.stderr[0]).toMatch(/could not connect to PostgreSQL at postgres:\/\/canopy:\*\*\*@127\.0\.0\.1:1\/canopy/);
+    expect(unreachable.stderr.join("")).not.toContain("hunter2");
+  });
+});
