@@ -59,7 +59,7 @@ async function postgresBackend(): Promise<DurableBackend> {
     async refuseWrites(refuse) {
       // The server refuses, as a full disk or a revoked grant would: a trigger raising an error.
       if (refuse) {
-        await admin.pool.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
+        await admin.pool.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full' USING ERRCODE = 'disk_full'; END $$`);
         await admin.pool.query(`CREATE TRIGGER refuse BEFORE INSERT OR UPDATE OR DELETE ON ${RECORDS_TABLE} FOR EACH ROW EXECUTE FUNCTION refuse()`);
       } else {
         await admin.pool.query(`DROP TRIGGER IF EXISTS refuse ON ${RECORDS_TABLE}`);
@@ -125,7 +125,9 @@ for (const [kind, make] of [
       store.collection<Thing>("things").put({ id: "a", n: 2 });
       store.collection<Thing>("things").put({ id: "b", n: 1 });
       store.collection<Thing>("others").put({ id: "c", n: 1 });
-      await expect(store.flush()).rejects.toBeInstanceOf(StoreWriteError);
+      const error = await store.flush().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreWriteError);
+      expect((error as StoreWriteError).reason).toBe(kind === "lowdb" ? "its data folder is read-only (EROFS)" : "its database's disk is full (SQLSTATE 53100)");
       expect(store.collection<Thing>("things").all()).toEqual([{ id: "a", n: 1 }]);
       expect(store.collection<Thing>("others").size).toBe(0);
       await backend.refuseWrites(false);

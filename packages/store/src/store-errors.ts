@@ -22,9 +22,10 @@ export class StoreWriteError extends Error {
   /** "its data folder is read-only (EROFS)": safe to show to an API caller (no path). */
   readonly reason: string;
 
-  constructor(file: string, cause: unknown) {
-    const errno = typeof (cause as NodeJS.ErrnoException | undefined)?.code === "string" ? (cause as NodeJS.ErrnoException).code! : "EUNKNOWN";
-    const reason = `${ERRNO_REASONS[errno] ?? "writing its data folder failed"} (${errno})`;
+  /** `described`: what a database store says instead of a folder's errno (`SQLSTATE 53100`). */
+  constructor(file: string, cause: unknown, described?: { errno: string; reason: string }) {
+    const errno = described?.errno ?? (typeof (cause as NodeJS.ErrnoException | undefined)?.code === "string" ? (cause as NodeJS.ErrnoException).code! : "EUNKNOWN");
+    const reason = described?.reason ?? `${ERRNO_REASONS[errno] ?? "writing its data folder failed"} (${errno})`;
     super(`could not write ${file}: ${reason}; the changes since the last good write were rolled back`, { cause });
     this.name = "StoreWriteError";
     this.file = file;

@@ -4,6 +4,7 @@ import { createJournaledStore, type PartitionChanges, type TransactionWriter } f
 import { StoreWriteError, type StoreFileProblem } from "../store-errors.js";
 import type { Doc, Store } from "../store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
+import { describePostgresError } from "./postgres-errors.js";
 import { RECORDS_TABLE } from "./records-table.js";
 
 export interface PostgresStoreOptions {
@@ -52,7 +53,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         options.fault?.(changes);
         await commitChanges(db, changes);
       } catch (error) {
-        throw new StoreWriteError(`postgres:${changes[0]?.name ?? "records"}`, error);
+        throw new StoreWriteError(`postgres:${changes[0]?.name ?? "records"}`, error, describePostgresError(error));
       }
       writer.writes++;
     },
