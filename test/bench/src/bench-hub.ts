@@ -15,10 +15,11 @@ export interface HubApi {
 }
 
 /** `canopy-hub start` as its own process (so its RSS is its own), on loopback, data in `<dir>/hub`. */
-export function startBenchHub(dir: string, port = 0, options: Omit<ServerOptions, "env"> = {}): Promise<Server> {
+export function startBenchHub(dir: string, port = 0, options: Omit<ServerOptions, "env"> & { databaseUrl?: string } = {}): Promise<Server> {
+  const { databaseUrl, ...serverOptions } = options;
   return startServer(HUB_BIN, ["start", "--port", String(port), "--host", "127.0.0.1", "--data-dir", join(dir, "hub")], {
-    ...options,
-    env: { CANOPY_ADMIN_EMAIL: EMAIL, CANOPY_ADMIN_PASSWORD: PASSWORD },
+    ...serverOptions,
+    env: { CANOPY_ADMIN_EMAIL: EMAIL, CANOPY_ADMIN_PASSWORD: PASSWORD, ...(databaseUrl ? { CANOPY_DATABASE_URL: databaseUrl } : {}) },
   });
 }
 

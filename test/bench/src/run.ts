@@ -12,6 +12,7 @@ import { mib, percentile, settledRss, startServer } from "./processes.js";
 import { DEFAULT_FAIRNESS_BENCH, fairnessBench, PHASES } from "./fairness.js";
 import type { Phase } from "./fairness-targets.js";
 import { DEFAULT_INSIGHT_BENCH, insightsBench } from "./insights.js";
+import { DEFAULT_PAIRING_BENCH, pairingBench } from "./pairing.js";
 import { pushBench } from "./push.js";
 
 const { values, positionals } = parseArgs({
@@ -25,12 +26,20 @@ const { values, positionals } = parseArgs({
     rules: { type: "string", default: String(DEFAULT_FAIRNESS_BENCH.rules) },
     phases: { type: "string", default: PHASES.join(",") },
     "hub-cpu-prof": { type: "string" },
+    // pairing
+    window: { type: "string", default: String(DEFAULT_PAIRING_BENCH.window) },
+    "database-url": { type: "string" },
   },
 });
-// `npm run bench` runs link and push; `npm run bench -- link`, `-- push`, `-- insights` or `-- fairness` runs one.
+// `npm run bench` runs link and push; `npm run bench -- link`, `-- push`, `-- insights`, `-- fairness` or `-- pairing` runs one.
 const only = positionals[0];
 const AGENTS = Number(values.agents);
 const PINGS = Number(values.pings);
+/** `--agents` (or `--tenants`) for the pairing bench; its own default when neither is given. */
+function positionalsAgents(): number {
+  const given = process.argv.find((arg) => arg === "--agents" || arg === "--tenants");
+  return given ? Number(given === "--agents" ? values.agents : values.tenants) : DEFAULT_PAIRING_BENCH.tenants;
+}
 const baselineScript = fileURLToPath(new URL("./baseline-server.js", import.meta.url));
 
 async function baseline() {
@@ -119,6 +128,11 @@ if (only === "insights") {
 if (only === "fairness") {
   const phases = values.phases.split(",").filter((p): p is Phase => (PHASES as readonly string[]).includes(p));
   await fairnessBench({ phaseMs: Number(values["phase-ms"]), tenants: Number(values.tenants), rules: Number(values.rules), phases, cpuProfDir: values["hub-cpu-prof"] });
+  process.exit(0);
+}
+if (only === "pairing") {
+  const tenants = positionalsAgents();
+  await pairingBench({ ...DEFAULT_PAIRING_BENCH, tenants, window: Number(values.window), databaseUrl: values["database-url"] });
   process.exit(0);
 }
 if (only === "push") {
