@@ -1,5 +1,5 @@
 import type { LiveEvents } from "@canopy/api";
-import type { Store } from "@canopy/store";
+import type { PostgresDatabase, Store } from "@canopy/store";
 import type { Logger } from "pino";
 import { ContentRepository } from "./content/content-repository.js";
 import type { SyncReader } from "./content/sync-reader.js";
@@ -9,6 +9,7 @@ import { FailureRateLimiter } from "./core/rate-limiter.js";
 import { Agents } from "./domain/agents.js";
 import { ApiKeys } from "./domain/api-keys.js";
 import { AuditLog } from "./domain/audit-log.js";
+import { postgresAuditReader } from "./domain/audit-reader.js";
 import { PairingBudget } from "./domain/pairing-budget.js";
 import { PairingCodes } from "./domain/pairing-codes.js";
 import { Sessions } from "./domain/sessions.js";
@@ -36,6 +37,8 @@ export interface ServiceOptions {
   handshakeTimeoutMs: number;
   rpcTimeoutMs: number;
   agentBudgets: AgentBudgets;
+  /** Set when the store is on PostgreSQL: what grows without bound is queried there, not kept in memory. */
+  database?: PostgresDatabase | undefined;
 }
 
 const FIVE_MINUTES = 5 * 60 * 1000;
@@ -45,7 +48,7 @@ export function createServices(options: ServiceOptions) {
   const { store, clock, logger } = options;
   const tenants = new Tenants(store, clock);
   const agents = new Agents(store, clock);
-  const audit = new AuditLog(store, clock);
+  const audit = new AuditLog(store, clock, options.database ? postgresAuditReader(options.database) : undefined);
   const presence = new Presence();
   const content = new ContentRepository(store, clock);
   const views = new TenantViews(tenants, agents, presence);

@@ -46,6 +46,11 @@ export interface JournaledStoreOptions {
   coalesceMs: number;
   /** A failed write no `flush()` was waiting for, or a rollback listener that threw. */
   onError: (error: unknown) => void;
+  /**
+   * Write-only partitions (transaction writers only): their documents leave memory once durable,
+   * and are read from the database by their owner. For data that grows without bound (the audit).
+   */
+  writeOnly?: (name: string) => boolean;
 }
 
 /** Partitions being written at once: enough to overlap fsyncs, few enough to bound memory. */
@@ -189,7 +194,11 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
       for (const change of changes) repairs.set(change.name, new Set([...change.upserts.map((u) => u.id), ...change.deletes]));
       throw rollBack(asWriteError(changes[0]!.name, error), Array.from(repairs.keys()));
     }
-    for (const { name } of changes) partitions.get(name)!.journal.durable();
+    for (const change of changes) {
+      const partition = partitions.get(change.name)!;
+      partition.journal.durable();
+      if (options.writeOnly?.(change.name)) partition.forget(change.upserts.map((u) => u.id));
+    }
     tell(durableListeners, { collections: changes.map((c) => c.name) });
   }
 

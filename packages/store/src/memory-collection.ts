@@ -93,6 +93,14 @@ export class MemoryCollection<T extends Doc> implements Collection<T> {
     this.#snapshot = undefined;
   }
 
+  /**
+   * Drops these documents from memory once they are durable (a write-only collection whose reads
+   * go to the database): ids changed again since the write stay until their own write.
+   */
+  forget(ids: Iterable<string>): void {
+    for (const id of ids) if (!this.journal.isPending(id)) this.#docs.delete(id);
+  }
+
   /** Back to the last durable state; true when anything changed. */
   rollBack(): boolean {
     return this.journal.undo(this.#docs);

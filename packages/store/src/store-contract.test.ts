@@ -180,4 +180,32 @@ describe("the PostgreSQL store", () => {
       await backend.dispose();
     }
   });
+
+  it("keeps write-only collections out of memory once durable, writes them in the same transaction, and never loads them", async () => {
+    const database = await createTestDatabase(testDatabaseUrl(), "write_only");
+    const db = await connectPostgres(database.url);
+    try {
+      await migrate(db.pool, [recordsTableMigration(1)]);
+      const store = await createPostgresStore({ db, writeOnly: ["audit."], coalesceMs: 60_000 });
+      store.collection<Thing>("tenants").put({ id: "t1", n: 1 });
+      store.collection<Thing>("audit.2026-12-05").put({ id: "a1", n: 1 });
+      expect(store.collection<Thing>("audit.2026-12-05").get("a1")).toEqual({ id: "a1", n: 1 });
+      await store.flush();
+      expect(store.collection<Thing>("audit.2026-12-05").size).toBe(0);
+      expect(store.collection<Thing>("tenants").size).toBe(1);
+      const { rows } = await db.pool.query(`SELECT collection, id FROM ${RECORDS_TABLE} ORDER BY id`);
+      expect(rows).toEqual([
+        { collection: "audit.2026-12-05", id: "a1" },
+        { collection: "tenants", id: "t1" },
+      ]);
+      await store.close();
+      const again = await createPostgresStore({ db, writeOnly: ["audit."] });
+      expect(again.collection<Thing>("audit.2026-12-05").size).toBe(0);
+      expect(again.collection<Thing>("tenants").size).toBe(1);
+      await again.close();
+    } finally {
+      await db.close();
+      await database.drop();
+    }
+  });
 });

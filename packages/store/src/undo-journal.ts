@@ -52,6 +52,11 @@ export class UndoJournal<T extends Doc> {
     return this.#writing?.keys() ?? [];
   }
 
+  /** Changed since the write under way began (so not carried by it). */
+  isPending(id: string): boolean {
+    return this.#pending?.has(id) ?? false;
+  }
+
   /** The sealed content is on disk. */
   durable(): void {
     this.#writing = undefined;

@@ -1,6 +1,7 @@
 import type { Collection, Store } from "@canopy/store";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newSortableId } from "../core/ids.js";
+import type { AuditPage, AuditQuery, AuditReader } from "./audit-reader.js";
 import { auditCollection, Collections, type AuditRecord, type MetaRecord } from "./records.js";
 
 export interface AuditEntryInput {
@@ -10,12 +11,7 @@ export interface AuditEntryInput {
   detail?: Record<string, unknown>;
 }
 
-export interface AuditQuery {
-  limit: number;
-  cursor?: string | undefined;
-  action?: string | undefined;
-  target?: string | undefined;
-}
+export type { AuditQuery } from "./audit-reader.js";
 
 /**
  * Append-only record of who changed what. Partitioned by month (`audit.YYYY-MM`) so appending
@@ -25,11 +21,14 @@ export class AuditLog {
   readonly #store: Store;
   readonly #meta: Collection<MetaRecord>;
   readonly #clock: Clock;
+  readonly #reader: AuditReader;
 
-  constructor(store: Store, clock: Clock) {
+  /** `reader`: where pages come from when the store keeps the audit out of memory (PostgreSQL). */
+  constructor(store: Store, clock: Clock, reader?: AuditReader) {
     this.#store = store;
     this.#meta = store.collection<MetaRecord>(Collections.meta);
     this.#clock = clock;
+    this.#reader = reader ?? { list: (query) => Promise.resolve(this.#listInMemory(query)) };
   }
 
   record(input: AuditEntryInput): AuditRecord {
@@ -49,7 +48,11 @@ export class AuditLog {
   }
 
   /** Newest first. `cursor` is the id of the last entry of the previous page. */
-  list(query: AuditQuery): { items: AuditRecord[]; nextCursor: string | null } {
+  list(query: AuditQuery): Promise<AuditPage> {
+    return this.#reader.list(query);
+  }
+
+  #listInMemory(query: AuditQuery): AuditPage {
     const months = [...(this.#meta.get("audit-partitions")?.months ?? [])].reverse();
     const items: AuditRecord[] = [];
     for (const month of months) {

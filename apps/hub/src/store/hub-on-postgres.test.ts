@@ -60,6 +60,24 @@ describe("a hub on PostgreSQL", () => {
     expect((await again.get("/tenants")).body.items.map((t: { name: string }) => t.name).sort()).toEqual(["Acme", "Initech"]);
   });
 
+  it("pages the audit from the database, newest first, with filters, without gaps or repeats", async () => {
+    const api = await start();
+    for (let i = 0; i < 23; i++) await api.post("/tenants", { name: `Audited ${i}` });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { id: string; action: string; detail: { name?: string } }[]; nextCursor: string | null } = (
+        await api.get(`/audit?action=tenant.create&limit=10${cursor ? `&cursor=${cursor}` : ""}`)
+      ).body;
+      expect(page.items.every((entry) => entry.action === "tenant.create")).toBe(true);
+      seen.push(...page.items.map((entry) => entry.detail.name ?? entry.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => `Audited ${22 - i}`));
+    const { rows } = await admin.pool.query(`SELECT count(*)::int AS n FROM ${RECORDS_TABLE} WHERE collection LIKE 'audit.%'`);
+    expect(rows[0].n).toBeGreaterThanOrEqual(24);
+  });
+
   it("refuses to start on a database it cannot reach, naming it without the password", async () => {
     hub = createHub({ dataDir, databaseUrl: "postgres://canopy:hunter2@127.0.0.1:1/canopy", logger: silentLogger, webRoot: "/nonexistent" });
     const error = await hub.ready().catch((e: unknown) => e as Error);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { connectPostgres, createLowdbStore, createPostgresStore } from "@canopy/store";
 import { createTestDatabase, testDatabaseUrl } from "@canopy/store/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { TenantRecord } from "../domain/records.js";
 import { hubStoreSchemas } from "./hub-store-schemas.js";
 import { migrateStore } from "./migrate-store.js";
 import { hubStoreDir } from "./open-hub-store.js";
@@ -22,7 +23,7 @@ describe("canopy-hub migrate-store", () => {
 
   async function seed(): Promise<void> {
     const store = await createLowdbStore({ dir: hubStoreDir(dataDir), schemas: hubStoreSchemas });
-    const tenants = store.collection("tenants");
+    const tenants = store.collection<TenantRecord>("tenants");
     for (let i = 0; i < 1200; i++) {
       tenants.put({ id: `tnt_${i}`, name: `Tenant ${i}`, description: "", tags: [], parentId: null, createdAt: "2026-12-01T00:00:00.000Z", updatedAt: "2026-12-01T00:00:00.000Z" });
     }

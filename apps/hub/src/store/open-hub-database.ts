@@ -21,6 +21,8 @@ export async function openHubDatabaseStore(url: string, logger: Logger): Promise
     const store = await createPostgresStore({
       db: database,
       schemas: hubStoreSchemas,
+      // The audit grows with every action: written with the change it records, read by query (AuditLog's reader).
+      writeOnly: ["audit."],
       onError: (error) => logger.error({ err: error }, "store write failed"),
     });
     logger.info({ database: database.safeUrl, schema: outcome.to }, "store: PostgreSQL");

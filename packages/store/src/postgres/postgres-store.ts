@@ -16,6 +16,12 @@ export interface PostgresStoreOptions {
   schemas?: CollectionSchemas;
   /** Collections that are not loaded (they live in tables of their own, behind repositories). */
   skip?: (collection: string) => boolean;
+  /**
+   * Collections written in the store's transactions (so a change and, say, its audit entry land
+   * together) but neither loaded at open nor kept in memory once durable: their owner reads them
+   * with queries. Name prefixes (`"audit."`). For what grows without bound.
+   */
+  writeOnly?: readonly string[];
   /** Test seam: called before each transaction with what it carries; throw to fail it as the server would. */
   fault?: (changes: readonly PartitionChanges[]) => void;
 }
@@ -43,8 +49,9 @@ const ROWS_PER_STATEMENT = 1000;
  * costs what changed, whatever the collection's size.
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const { db, schemas = {}, skip = () => false } = options;
-  const initial = await loadRecords(db, schemas, skip);
+  const { db, schemas = {}, writeOnly: prefixes = [] } = options;
+  const writeOnly = (collection: string) => prefixes.some((prefix) => collection.startsWith(prefix));
+  const initial = await loadRecords(db, schemas, prefixes, options.skip ?? (() => false));
   const writer: TransactionWriter & { writes: number } = {
     kind: "transaction",
     writes: 0,
@@ -58,11 +65,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       writer.writes++;
     },
   };
-  return createJournaledStore({ writer, initial, coalesceMs: options.coalesceMs ?? 20, onError: options.onError ?? (() => {}) });
+  return createJournaledStore({ writer, initial, writeOnly, coalesceMs: options.coalesceMs ?? 20, onError: options.onError ?? (() => {}) });
 }
 
-async function loadRecords(db: PostgresDatabase, schemas: CollectionSchemas, skip: (collection: string) => boolean) {
-  const { rows } = await db.pool.query<{ collection: string; id: string; doc: Doc }>(`SELECT collection, id, doc FROM ${RECORDS_TABLE}`);
+async function loadRecords(db: PostgresDatabase, schemas: CollectionSchemas, writeOnly: readonly string[], skip: (collection: string) => boolean) {
+  // Write-only collections stay in the database: start-up reads only what the hub keeps in memory.
+  const { rows } = await db.pool.query<{ collection: string; id: string; doc: Doc }>(
+    `SELECT collection, id, doc FROM ${RECORDS_TABLE} WHERE NOT (collection LIKE ANY($1::text[]))`,
+    [writeOnly.map((prefix) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)],
+  );
   const partitions = new Map<string, Doc[]>();
   const problems: StoreFileProblem[] = [];
   for (const row of rows) {

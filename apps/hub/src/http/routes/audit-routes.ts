@@ -15,5 +15,5 @@ const list = createRoute({
 });
 
 export function auditRoutes(api: OpenAPIHono<HubEnv>): void {
-  api.openapi(list, (c) => c.json(c.get("hub").audit.list(c.req.valid("query")), 200));
+  api.openapi(list, async (c) => c.json(await c.get("hub").audit.list(c.req.valid("query")), 200));
 }
