@@ -107,7 +107,7 @@ function countResults() {
       }
     }
   };
-  for (const top of ["packages", "apps", "test"]) if (existsSync(join(root, top))) walk(join(root, top));
+  for (const top of ["packages", "apps", "tooling", "test"]) if (existsSync(join(root, top))) walk(join(root, top));
   return { passed, failed, skipped };
 }
 
