@@ -97,6 +97,9 @@ export async function startPostgresCluster({ log = () => {} } = {}) {
       const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
       if (owner.status !== 0) throw new Error("running as root but there is no `postgres` user to run PostgreSQL as");
       await chown(dir, Number(owner.stdout), Number(gid.stdout));
+      if (spawnSync("runuser", ["-u", "postgres", "--", "test", "-w", dir]).status !== 0) {
+        throw new Error(`the postgres user cannot reach ${dir}: point TMPDIR at a folder every user can enter (such as /tmp)`);
+      }
     }
     log(`initdb in ${data} (${bin})`);
     await runTool(bin, "initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"], { cwd: dir });
