@@ -2,11 +2,12 @@
 // The README's two commands land here: `npm start` and `npm test` on a fresh machine that has
 // only Node 20 and npm. Plain Node with no dependencies, because it runs before anything is
 // installed: it brings pnpm, the workspace's dependencies, the builds and (for tests) Debian's
-// Chromium, then hands over to the workspace.
+// Chromium and PostgreSQL, then hands over to the workspace.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { LTS_MAJOR, ltsNodeEnv } from "./lts-node.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const PNPM_VERSION = "12.21.0";
@@ -45,21 +46,36 @@ function ensurePnpm() {
   return local;
 }
 
-/** Debian packages the browser tests need: Chromium to drive, poppler-utils (`pdftotext`) to read exported PDFs. */
-function ensureBrowserTools() {
+/** The newest Debian PostgreSQL's `pg_ctl`, as @canopy/postgres-cluster looks for it. */
+function hasPostgres() {
+  const base = "/usr/lib/postgresql";
+  return existsSync(base) && readdirSync(base).some((major) => existsSync(join(base, major, "bin", "pg_ctl")));
+}
+
+/**
+ * Debian packages the tests need: Chromium to drive and poppler-utils (`pdftotext`) to read
+ * exported PDFs in the browser tests, and PostgreSQL for the throwaway cluster the hub's
+ * PostgreSQL store is tested on (not needed when CANOPY_TEST_DATABASE_URL names a server). One
+ * `apt-get update` and one install for whatever is missing.
+ */
+function ensureSystemTools() {
   const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   const missing = [];
   if (!existsSync(path)) missing.push("chromium");
   if (!existsSync("/usr/bin/pdftotext")) missing.push("poppler-utils");
+  if (!process.env.CANOPY_TEST_DATABASE_URL && !hasPostgres()) missing.push("postgresql");
   if (missing.length === 0) return;
   if (typeof process.getuid === "function" && process.getuid() === 0) {
-    log(`installing Debian's ${missing.join(" and ")} for the browser tests (apt-get)`);
+    log(`installing Debian's ${missing.join(", ")} for the tests (apt-get)`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     must("apt-get", ["update", "-qq"], "apt-get update", { env });
     must("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], `installing ${missing.join(", ")}`, { env });
     return;
   }
-  log(`missing ${missing.join(" and ")} and not running as root: sudo apt-get install ${missing.join(" ")} (or set CHROMIUM_PATH)`);
+  log(
+    `missing ${missing.join(", ")} and not running as root: sudo apt-get install ${missing.join(" ")} ` +
+      "(or set CHROMIUM_PATH, and CANOPY_TEST_DATABASE_URL to a PostgreSQL server of your own)",
+  );
   process.exit(1);
 }
 
@@ -91,7 +107,7 @@ function countResults() {
       }
     }
   };
-  for (const top of ["packages", "apps", "test"]) if (existsSync(join(root, top))) walk(join(root, top));
+  for (const top of ["packages", "apps", "tooling", "test"]) if (existsSync(join(root, top))) walk(join(root, top));
   return { passed, failed, skipped };
 }
 
@@ -104,24 +120,107 @@ function clearReports(dir = root) {
   }
 }
 
-function test() {
-  ensureBrowserTools();
+/** One throwaway PostgreSQL cluster for the whole run, unless CANOPY_TEST_DATABASE_URL names a server already. */
+async function startTestDatabase() {
+  if (process.env.CANOPY_TEST_DATABASE_URL) {
+    log("PostgreSQL: the server at CANOPY_TEST_DATABASE_URL");
+    return undefined;
+  }
+  // Plain JS, loadable by path now that setup() installed its `pg`.
+  const { startPostgresCluster } = await import(pathToFileURL(join(root, "tooling/postgres-cluster/index.js")).href);
+  const cluster = await startPostgresCluster();
+  log(`PostgreSQL for the tests at ${cluster.url}`);
+  process.env.CANOPY_TEST_DATABASE_URL = cluster.url;
+  return cluster;
+}
+
+let current; // the stage running now, for passing on SIGINT/SIGTERM
+let interrupted;
+
+/** Runs a stage without blocking this process, so a signal to it is handled mid-stage. */
+function runStage(cmd, args, env) {
+  return new Promise((resolvePromise) => {
+    current = spawn(cmd, args, { cwd: root, stdio: "inherit", env });
+    current.once("error", (error) => resolvePromise({ ok: false, error }));
+    current.once("exit", (code) => resolvePromise({ ok: code === 0 }));
+  }).finally(() => (current = undefined));
+}
+
+async function test() {
+  ensureSystemTools();
   const pnpm = setup();
   clearReports();
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(signal, () => {
+      interrupted ??= signal;
+      current?.kill(signal === "SIGHUP" ? "SIGTERM" : signal);
+    });
+  }
+  let cluster;
+  try {
+    cluster = await startTestDatabase();
+  } catch (error) {
+    log(`starting PostgreSQL for the tests failed: ${error.message}`);
+    process.exit(1);
+  }
+  const unit = ["exec", "turbo", "run", "test", "--filter=./packages/*", "--filter=./apps/*", "--filter=./tooling/*", "--concurrency=2"];
+  const e2e = ["--filter", "@canopy/test-e2e", "test"];
+  // The LTS environment, or why there is none: fetched once, by the first stage that needs it.
+  let lts;
+  const onLts = () => {
+    if (!lts) {
+      try {
+        lts = { env: ltsNodeEnv({ root, pnpm, log }) };
+      } catch (error) {
+        lts = { error: new Error(`no Node ${LTS_MAJOR} to run on: ${error.message}`) };
+      }
+    }
+    if (lts.error) throw lts.error;
+    return lts.env;
+  };
   const stages = [
     ["lint and typecheck", ["exec", "turbo", "run", "lint", "typecheck", "--output-logs=errors-only"]],
-    ["unit tests", ["exec", "turbo", "run", "test", "--filter=./packages/*", "--filter=./apps/*", "--concurrency=2"]],
-    ["end-to-end tests", ["--filter", "@canopy/test-e2e", "test"]],
+    ["unit tests", unit],
+    ["end-to-end tests", e2e],
+    // The same scenarios, every hub on its own database in the cluster above.
+    ["end-to-end tests on PostgreSQL", ["--filter", "@canopy/test-e2e", "test:postgres"]],
     // The fault and attack suite at its normal size; `npm run test:resilience:long` runs it larger.
     ["resilience tests", ["--filter", "@canopy/test-resilience", "test"]],
     ["browser tests", ["--filter", "@canopy/test-browser", "test"]],
+    // Users deploy the current LTS: the unit and e2e suites again on it, reusing the builds above.
+    [`unit tests on Node ${LTS_MAJOR}`, unit, onLts],
+    [`end-to-end tests on Node ${LTS_MAJOR}`, e2e, onLts],
   ];
   const failedStages = [];
-  for (const [name, args] of stages) {
-    log(`${name}`);
-    if (!run(pnpm, args).ok) failedStages.push(name);
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  try {
+    for (const [name, args, envFor] of stages) {
+      if (interrupted) break;
+      log(`${name}`);
+      let env = process.env;
+      try {
+        env = envFor ? envFor() : env;
+      } catch (error) {
+        log(`${name}: ${error.message}`);
+        failedStages.push(name);
+        continue;
+      }
+      if (!(await runStage(pnpm, args, env)).ok) failedStages.push(name);
+      // Stages rerun the same suites: add each one's reports up before the next overwrites them.
+      const counts = countResults();
+      clearReports();
+      for (const key of Object.keys(total)) total[key] += counts[key];
+    }
+  } finally {
+    if (cluster) {
+      await cluster.stop().catch((error) => log(`stopping PostgreSQL failed: ${error.message}`));
+    }
   }
-  const { passed, failed, skipped } = countResults();
+  if (interrupted) {
+    log(`stopped by ${interrupted}`);
+    process.exit(interrupted === "SIGINT" ? 130 : 143);
+  }
+  const { passed, failed, skipped } = total;
   if (failedStages.length > 0) log(`failed: ${failedStages.join(", ")}`);
   // The plain closing line CI reads.
   process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
@@ -146,7 +245,7 @@ function bench() {
 
 const command = process.argv[2];
 if (command === "start") start();
-else if (command === "test") test();
+else if (command === "test") await test();
 else if (command === "bench") bench();
 else {
   process.stderr.write("usage: node tooling/scripts/canopy.mjs start|test|bench\n");

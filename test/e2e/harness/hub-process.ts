@@ -1,5 +1,6 @@
 import { hubBin } from "./paths.js";
 import { spawnNode, type Child } from "./child.js";
+import { hubStoreEnv } from "./hub-store.js";
 import { waitFor } from "./wait.js";
 
 export const ADMIN_EMAIL = "admin@e2e.test";
@@ -20,6 +21,7 @@ export interface HubProcessOptions {
   /** 0 picks a free port; pass the old port to restart "the same" hub. */
   port?: number;
   heartbeatMs?: number;
+  /** Over the defaults and the suite's store (`CANOPY_DATABASE_URL` on PostgreSQL, see hub-store.ts). */
   env?: NodeJS.ProcessEnv;
   /** More `canopy-hub start` flags, such as `--new-identity`. */
   extraArgs?: string[];
@@ -34,6 +36,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       CANOPY_ADMIN_EMAIL: ADMIN_EMAIL,
       CANOPY_ADMIN_PASSWORD: ADMIN_PASSWORD,
       CANOPY_HEARTBEAT_MS: String(options.heartbeatMs ?? 1000),
+      ...(await hubStoreEnv(options.dataDir)),
       ...options.env,
     },
   );

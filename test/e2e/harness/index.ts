@@ -6,6 +6,7 @@ export * from "./api-client.js";
 export * from "./child.js";
 export * from "./content.js";
 export * from "./hub-process.js";
+export * from "./hub-store.js";
 export * from "./insights.js";
 export * from "./paths.js";
 export * from "./raw-agent.js";

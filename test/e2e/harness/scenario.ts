@@ -5,6 +5,7 @@ import { pairWithCli, spawnAgentRun, startAgentInProcess, type InProcessAgent } 
 import { ApiClient, type Tenant } from "./api-client.js";
 import type { Child } from "./child.js";
 import { startHubProcess, type HubProcess, type HubProcessOptions } from "./hub-process.js";
+import { dropHubDatabase } from "./hub-store.js";
 
 export interface PairedAgent {
   tenant: Tenant;
@@ -24,6 +25,8 @@ export class Scenario {
   api!: ApiClient;
   readonly agents: PairedAgent[] = [];
   readonly #children: Child[] = [];
+  /** Every data dir a hub ran on, for dropping their databases on PostgreSQL. */
+  readonly #hubDataDirs = new Set<string>();
   #dirs = 0;
 
   private constructor(readonly root: string) {}
@@ -43,7 +46,9 @@ export class Scenario {
   }
 
   async startHub(options: Partial<HubProcessOptions> = {}): Promise<HubProcess> {
-    this.hub = await startHubProcess({ dataDir: this.hubDataDir, ...options });
+    const dataDir = options.dataDir ?? this.hubDataDir;
+    this.#hubDataDirs.add(dataDir);
+    this.hub = await startHubProcess({ ...options, dataDir });
     this.track(this.hub.child);
     this.api = await ApiClient.login(this.hub.url);
     return this.hub;
@@ -71,6 +76,7 @@ export class Scenario {
   async close(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.agent?.stop()));
     await Promise.all(this.#children.map((c) => c.stop(2000)));
+    await Promise.all([...this.#hubDataDirs].map((dir) => dropHubDatabase(dir)));
     await rm(this.root, { recursive: true, force: true });
   }
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pairWithCli, spawnAgentRun } from "../harness/agents.js";
 import { spawnNode } from "../harness/child.js";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "../harness/hub-process.js";
+import { hubStoreEnv } from "../harness/hub-store.js";
 import { hubBin } from "../harness/paths.js";
 import { Scenario, type PairedAgent } from "../harness/scenario.js";
 
@@ -12,6 +13,7 @@ async function startRefused(scenario: Scenario, extra: string[] = []) {
   const child = spawnNode(hubBin, ["start", "--port", "0", "--host", "127.0.0.1", "--data-dir", scenario.hubDataDir, ...extra], {
     CANOPY_ADMIN_EMAIL: ADMIN_EMAIL,
     CANOPY_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    ...(await hubStoreEnv(scenario.hubDataDir)),
   });
   // A hub that starts anyway is stopped at the deadline, and the test says what it printed.
   const deadline = setTimeout(() => void child.stop(), 20_000);
