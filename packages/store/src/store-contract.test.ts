@@ -8,7 +8,7 @@ import { migrate } from "./postgres/migrations.js";
 import { connectPostgres, type PostgresDatabase } from "./postgres/postgres-database.js";
 import { createPostgresStore, StoreRecordsError } from "./postgres/postgres-store.js";
 import { RECORDS_TABLE, recordsTableMigration } from "./postgres/records-table.js";
-import { createTestDatabase, testDatabaseUrl } from "./testing.js";
+import { createTestDatabase, testDatabaseUrl } from "@canopy/postgres-cluster";
 import { StoreWriteError } from "./store-errors.js";
 import type { Store } from "./store.js";
 

@@ -1,3 +1,2 @@
-// Test seams for suites over the store: disk faults, and throwaway PostgreSQL databases.
+// Test seams for suites over the store (throwaway PostgreSQL databases: @canopy/postgres-cluster).
 export * from "./disk-faults.js";
-export { createTestDatabase, testDatabaseUrl } from "./postgres/test-database.js";

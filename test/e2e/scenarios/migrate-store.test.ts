@@ -1,4 +1,4 @@
-import { createTestDatabase, testDatabaseUrl } from "@canopy/store/testing";
+import { createTestDatabase, testDatabaseUrl } from "@canopy/postgres-cluster";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runNode } from "../harness/child.js";
 import { customField } from "../harness/content.js";

@@ -1,5 +1,5 @@
 import { connectPostgres, migrate, RECORDS_TABLE, schemaVersion, SchemaTooNewError, type PostgresDatabase } from "@canopy/store";
-import { createTestDatabase, testDatabaseUrl } from "@canopy/store/testing";
+import { createTestDatabase, testDatabaseUrl } from "@canopy/postgres-cluster";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hubMigrations } from "./hub-migrations.js";
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectPostgres, RECORDS_TABLE, type PostgresDatabase } from "@canopy/store";
-import { createTestDatabase, testDatabaseUrl } from "@canopy/store/testing";
+import { createTestDatabase, testDatabaseUrl } from "@canopy/postgres-cluster";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ADMIN, login, silentLogger } from "../../test/helpers.js";
 import { createHub, type Hub } from "../hub.js";

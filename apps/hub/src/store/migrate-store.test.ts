@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectPostgres, createLowdbStore, createPostgresStore } from "@canopy/store";
-import { createTestDatabase, testDatabaseUrl } from "@canopy/store/testing";
+import { createTestDatabase, testDatabaseUrl } from "@canopy/postgres-cluster";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { TenantRecord } from "../domain/records.js";
 import { hubStoreSchemas } from "./hub-store-schemas.js";
