@@ -94,7 +94,7 @@ export function createServices(options: ServiceOptions) {
     rpcTimeoutMs: options.rpcTimeoutMs,
     budgets: options.agentBudgets,
     onTenantChanged: publishTenant,
-    content: pushes.port,
+    content: pushes.reconciler,
     insights: insights.port,
   });
 

@@ -112,7 +112,7 @@ export class FakeContentAgent implements AgentLink {
   connect(): void {
     this.sessionId = `s${++sessions}`;
     this.isOpen = true;
-    const port = this.#world.engine.port;
+    const port = this.#world.engine.reconciler;
     port.connected(this);
     port.manifest(this, { type: "content.manifest", items: this.manifest() });
   }
@@ -120,7 +120,7 @@ export class FakeContentAgent implements AgentLink {
   disconnect(): void {
     this.isOpen = false;
     this.inbox.length = 0;
-    this.#world.engine.port.disconnected(this);
+    this.#world.engine.reconciler.disconnected(this);
   }
 
   manifest(): ManifestEntry[] {
@@ -141,7 +141,7 @@ export class FakeContentAgent implements AgentLink {
     if (index < 0 || !this.isOpen) return [];
     const [batch] = this.inbox.splice(index, 1);
     const results = this.#apply(batch!);
-    if (!this.dropAcks) this.#world.engine.port.ack(this, { type: "content.ack", batchId: batch!.batchId, results });
+    if (!this.dropAcks) this.#world.engine.reconciler.ack(this, { type: "content.ack", batchId: batch!.batchId, results });
     return results;
   }
 
@@ -149,7 +149,7 @@ export class FakeContentAgent implements AgentLink {
   drift(kind: string, name: string): void {
     const held = this.held.get(`${kind}:${name}`)!;
     held.drifted = true;
-    this.#world.engine.port.drift(this, { type: "content.drift", items: [{ kind: held.kind, name: held.name, revision: held.revision, hash: held.hash, localHash: null }] });
+    this.#world.engine.reconciler.drift(this, { type: "content.drift", items: [{ kind: held.kind, name: held.name, revision: held.revision, hash: held.hash, localHash: null }] });
   }
 
   #apply(batch: ApplyBatch): ApplyResult[] {

@@ -16,11 +16,11 @@ import {
 import { StoreWriteError } from "@canopy/store";
 import { AgentRequests } from "./agent-requests.js";
 import type { Connection } from "./connection.js";
-import { ContentChannel } from "./content-channel.js";
+import type { AgentLink, ApplyBatch } from "./content-port.js";
 import { errorFrame, GatewayError } from "./gateway-error.js";
 import { Handshake } from "./handshake.js";
 import { InsightChannel } from "./insight-channel.js";
-import { AgentLog, clip } from "./agent-log.js";
+import { AgentLog, clip, type AgentLogger } from "./agent-log.js";
 import { ConnectionBudget, type Refusal } from "./connection-budget.js";
 import { lastSeenOf } from "./presence.js";
 import type { PingResult, SessionContext } from "./session-context.js";
@@ -37,8 +37,12 @@ const MAX_CLOSE_REASON = 120;
  * handlers use only that, never ids found in payloads. Every frame is counted against the
  * connection's budget before it is decoded (`ConnectionBudget`); before the handshake anything
  * but a valid hello is fatal. Nothing here throws to the transport.
+ *
+ * Once authenticated, the session is the push side's `AgentLink` to the agent: the content
+ * messages go straight to the `ContentPort` with the session as their link, and batches come
+ * back through `apply`.
  */
-export class AgentSession {
+export class AgentSession implements AgentLink {
   readonly connection: Connection;
   readonly #ctx: SessionContext;
   readonly #requests = new AgentRequests({
@@ -51,7 +55,6 @@ export class AgentSession {
   #log: AgentLog;
   #state: State = "challenging";
   #identity: { agentId: string; tenantId: string } | undefined;
-  #content: ContentChannel | undefined;
   #insights: InsightChannel | undefined;
 
   constructor(connection: Connection, ctx: SessionContext) {
@@ -72,6 +75,26 @@ export class AgentSession {
 
   get tenantId(): string {
     return this.#identity?.tenantId ?? "";
+  }
+
+  /** The connection id: a reconnect is a new session, hence a new link, even for the same agent. */
+  get sessionId(): string {
+    return this.connection.id;
+  }
+
+  /** Authenticated and not closing: the push side may send on this link. */
+  get isOpen(): boolean {
+    return this.#state === "authenticated";
+  }
+
+  /** The connection's rate-limited log (with the agent's identity once authenticated). */
+  get log(): AgentLogger {
+    return this.#log;
+  }
+
+  /** Sends `content.apply` if the link is open; false when it is not or the socket refused it (the batch counts as lost). */
+  apply(batch: ApplyBatch): boolean {
+    return this.isOpen && this.#send({ type: "content.apply", ...batch });
   }
 
   /** Sends the challenge and starts the handshake clock. */
@@ -121,11 +144,13 @@ export class AgentSession {
   closed(code: number, reason: string): void {
     if (this.#state === "closed") return;
     const wasAuthenticated = this.#identity !== undefined;
+    const wasOpen = this.isOpen;
     this.#state = "closed";
     this.#handshake.end();
     this.#budget.close();
     this.#requests.failAll(new GatewayError("not_connected", "the agent disconnected"));
-    this.#content?.closed();
+    // Once per session: whichever of `end` and `closed` comes first tells the push side.
+    if (wasOpen) this.#ctx.content.disconnected(this);
     this.#insights?.closed();
     try {
       if (wasAuthenticated && this.#ctx.registry.detach(this)) this.#wentOffline();
@@ -141,11 +166,12 @@ export class AgentSession {
   end(code: number, reason: string, notice?: HubToAgent): void {
     if (this.#state === "closing" || this.#state === "closed") return;
     if (notice) this.#send(notice);
+    const wasOpen = this.isOpen;
     this.#state = "closing";
     this.#handshake.end();
     // Reading resumes if a budget held it back: the peer's close frame must get through.
     this.#budget.close();
-    this.#content?.closed();
+    if (wasOpen) this.#ctx.content.disconnected(this);
     this.#insights?.closed();
     this.connection.close(code, reason.slice(0, MAX_CLOSE_REASON));
   }
@@ -199,8 +225,7 @@ export class AgentSession {
         heartbeatMs: this.#ctx.heartbeatMs,
       });
       this.#log.lifecycle({ agentVersion: clip(hello.agentVersion), hostname: clip(hello.hostname), replaced: previous !== undefined }, "agent online");
-      this.#content = new ContentChannel(this.#identity, this.connection, this.#ctx.content, this.#log);
-      this.#content.opened();
+      this.#ctx.content.connected(this);
       this.#insights = new InsightChannel(this.#identity, this.connection, this.#ctx.insights, this.#log);
       this.#insights.opened();
       this.#ctx.onTenantChanged(tenant.id);
@@ -225,10 +250,10 @@ export class AgentSession {
       this.end(CloseCode.revoked, "unpaired", { type: "unpair", reason: "unpaired at the agent's request" });
       this.#ctx.onTenantChanged(tenantId);
     },
-    // Only reachable once authenticated (see #dispatch), so the channel exists.
-    "content.manifest": (message) => this.#content!.handlers["content.manifest"](message),
-    "content.ack": (message) => this.#content!.handlers["content.ack"](message),
-    "content.drift": (message) => this.#content!.handlers["content.drift"](message),
+    // Only reachable once authenticated (see #dispatch): the session is the link they came on.
+    "content.manifest": (message) => this.#ctx.content.manifest(this, message),
+    "content.ack": (message) => this.#ctx.content.ack(this, message),
+    "content.drift": (message) => this.#ctx.content.drift(this, message),
     "insights.upsert": async (message) => {
       // Backpressure for a flood of batches: the hub stops reading while too many await their ack.
       this.#budget.batchStarted(message.insights.length);
@@ -307,11 +332,14 @@ export class AgentSession {
     this.#send(errorFrame(code, message, ref));
   }
 
-  #send(message: HubToAgent): void {
+  /** False (logged) when the socket refused the frame. */
+  #send(message: HubToAgent): boolean {
     try {
       this.connection.send(message);
+      return true;
     } catch (error) {
       this.#log.warn({ err: error, type: message.type }, "could not send to agent");
+      return false;
     }
   }
 

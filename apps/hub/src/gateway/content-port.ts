@@ -5,8 +5,9 @@ import type { AgentLogger } from "./agent-log.js";
 export type ApplyBatch = Omit<HubMessage<"content.apply">, "type">;
 
 /**
- * One authenticated agent connection as the content side sees it. Its identity comes from the
- * verified handshake only: the push engine never trusts an id found in a payload.
+ * One authenticated agent connection as the content side sees it (the gateway's `AgentSession`).
+ * Its identity comes from the verified handshake only: the push side never trusts an id found in
+ * a payload.
  */
 export interface AgentLink {
   readonly tenantId: string;
@@ -22,8 +23,8 @@ export interface AgentLink {
 }
 
 /**
- * What the gateway tells the content side (the push engine implements it): links coming and
- * going, and the agent's content messages, already decoded and validated.
+ * What the gateway tells the content side (the push side's `Reconciler` implements it): links
+ * coming and going, and the agent's content messages, already decoded and validated.
  */
 export interface ContentPort {
   /** The agent was welcomed; its `content.manifest` follows. */

@@ -19,7 +19,7 @@ export interface SessionContext {
   /** Makes earlier store changes durable (the store's flush). */
   flush(): Promise<void>;
   registry: SessionRegistry<AgentSession>;
-  /** The content side (push engine): links, manifests, acks, drift. */
+  /** The content side (the push reconciler): links, manifests, acks, drift. */
   content: ContentPort;
   /** The insight side: batches from the agent, pending board changes to it. */
   insights: InsightPort;

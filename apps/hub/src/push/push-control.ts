@@ -32,7 +32,7 @@ export class PushControl {
   /**
    * Undelivered results become `stopped` and their items go back to the previous desired state.
    * An item already on its way keeps its desired value: if the agent applies it, the result says
-   * so; if not, it is put back then (see PushBook).
+   * so; if not, it is put back then (see delivery-outcomes.ts).
    */
   async stop(pushId: string, actor: string): Promise<PushRecord> {
     const { ledger, state, reconciler, publisher } = this.#engine;

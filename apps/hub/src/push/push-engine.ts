@@ -6,9 +6,8 @@ import { isoAt, type Clock } from "../core/clock.js";
 import { newSortableId } from "../core/ids.js";
 import { problems } from "../core/problem-error.js";
 import type { AuditEntryInput } from "../domain/audit-log.js";
-import type { ContentPort } from "../gateway/content-port.js";
 import { DurablePushes } from "./durable-pushes.js";
-import { PushBook } from "./push-book.js";
+import { DeliveredBodies } from "./delivered-bodies.js";
 import { deliveredItem, expandItems, MAX_PUSHED_NAME, transformOptions, type Catalogue, type MissingDependency, type ResolvedItem } from "./push-items.js";
 import { PushLedger } from "./push-ledger.js";
 import { planPush, resolveTargets, type TargetTenant } from "./push-planner.js";
@@ -81,18 +80,19 @@ export class PushEngine {
     this.ledger = new PushLedger(store, clock);
     this.durable = new DurablePushes(store, this.ledger);
     this.publisher = new PushPublisher({ ledger: this.ledger, flush: () => store.flush(), live: options.live, logger });
-    const book = new PushBook(this.state, this.ledger, catalogue, () => this.publisher.request());
-    this.reconciler = new Reconciler(book, logger.child({ component: "reconciler" }), options.reconciler);
+    this.reconciler = new Reconciler({
+      state: this.state,
+      ledger: this.ledger,
+      bodies: new DeliveredBodies(catalogue),
+      publisher: this.publisher,
+      logger: logger.child({ component: "reconciler" }),
+      options: options.reconciler,
+    });
     this.sync = new PushSyncReader(this.state, tenants, catalogue);
     this.control = new PushControl({ engine: this, audit: options.audit, flush: () => store.flush() });
     this.reads = new PushReads(this.durable, clock);
     this.control.recover();
     store.onRollback(() => this.reconciler.resync());
-  }
-
-  /** What the gateway talks to. */
-  get port(): ContentPort {
-    return this.reconciler;
   }
 
   dryRun(request: PushRequest): DryRunPlan {

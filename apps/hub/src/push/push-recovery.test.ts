@@ -122,7 +122,7 @@ describe("push engine: losses and restarts", () => {
     await world.turn();
     const batch = agent.inbox[0]!;
     const item = batch.items[0]!;
-    const port = world.engine.port;
+    const port = world.engine.reconciler;
     port.ack(agent, { type: "content.ack", batchId: "b-unknown", results: [{ kind: item.kind, name: item.name, revision: 1, hash: item.hash, status: "applied" }] });
     port.ack(agent, { type: "content.ack", batchId: batch.batchId, results: [{ kind: item.kind, name: "Not Sent", revision: 1, hash: item.hash, status: "applied" }, { kind: item.kind, name: item.name, revision: 1, hash: `sha256:${"0".repeat(64)}`, status: "applied" }] });
     await world.settle();

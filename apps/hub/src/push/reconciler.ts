@@ -4,12 +4,28 @@ import type { Logger } from "pino";
 import { FairScheduler } from "../core/fair-scheduler.js";
 import { clip } from "../gateway/agent-log.js";
 import type { AgentLink, ContentPort } from "../gateway/content-port.js";
-import type { DeliveryBook, SentItem } from "./delivery-book.js";
+import type { DeliveredBodies } from "./delivered-bodies.js";
 import { decide } from "./delivery-decision.js";
+import { recordAnswer, recordLost, settleWithoutAgent, type SentItem } from "./delivery-outcomes.js";
+import type { PushLedger } from "./push-ledger.js";
+import type { PushPublisher } from "./push-publisher.js";
 import { itemKey, type ItemKey } from "./push-records.js";
 import { withDefaults, type ReconcilerOptions } from "./reconciler-options.js";
+import type { TenantState } from "./tenant-state.js";
 
 export type { ReconcilerOptions } from "./reconciler-options.js";
+
+export interface ReconcilerParts {
+  /** Desired state (what to deliver) and reported state (what each agent holds). */
+  state: TenantState;
+  /** The pushes' results, which deliveries settle. */
+  ledger: PushLedger;
+  bodies: DeliveredBodies;
+  /** Told of every change: it makes the change durable, then announces it. */
+  publisher: PushPublisher;
+  logger: Logger;
+  options?: ReconcilerOptions | undefined;
+}
 
 interface Batch {
   id: string;
@@ -50,7 +66,10 @@ const MAX_EXPIRED = 16;
  * Implements the gateway's `ContentPort`.
  */
 export class Reconciler implements ContentPort {
-  readonly #book: DeliveryBook;
+  readonly #state: TenantState;
+  readonly #ledger: PushLedger;
+  readonly #bodies: DeliveredBodies;
+  readonly #publisher: PushPublisher;
   readonly #log: Logger;
   readonly #options: Required<ReconcilerOptions>;
   readonly #peers = new Map<string, Peer>();
@@ -59,10 +78,13 @@ export class Reconciler implements ContentPort {
   // Batch ids differ across hub restarts too, so an answer meant for an earlier hub is never mistaken.
   readonly #batchPrefix = `b${randomBytes(4).toString("hex")}-`;
 
-  constructor(book: DeliveryBook, logger: Logger, options: ReconcilerOptions = {}) {
-    this.#book = book;
-    this.#log = logger;
-    this.#options = withDefaults(options);
+  constructor(parts: ReconcilerParts) {
+    this.#state = parts.state;
+    this.#ledger = parts.ledger;
+    this.#bodies = parts.bodies;
+    this.#publisher = parts.publisher;
+    this.#log = parts.logger;
+    this.#options = withDefaults(parts.options ?? {});
     this.#scheduler = new FairScheduler({ sliceMs: this.#options.sliceMs });
   }
 
@@ -86,8 +108,8 @@ export class Reconciler implements ContentPort {
   manifest(link: AgentLink, message: AgentMessage<"content.manifest">): void {
     const peer = this.#peer(link);
     if (!peer) return;
-    this.#book.mergeManifest(link.tenantId, message.items);
-    this.#book.changed();
+    this.#state.mergeManifest(link.tenantId, message.items);
+    this.#publisher.request();
     this.#start(peer);
   }
 
@@ -111,9 +133,9 @@ export class Reconciler implements ContentPort {
       // Only answers about what was sent, as it was sent: the agent speaks for nothing else.
       if (!item || item.hash !== result.hash) continue;
       byKey.delete(item.key);
-      this.#book.recordOutcome(link.tenantId, item, result.status, result.error);
+      recordAnswer(this.#state, this.#ledger, link.tenantId, item, result.status, result.error);
     }
-    this.#book.changed();
+    this.#publisher.request();
     if (byKey.size === 0) {
       peer.losses = 0;
       this.#schedule(peer);
@@ -127,8 +149,8 @@ export class Reconciler implements ContentPort {
 
   drift(link: AgentLink, message: AgentMessage<"content.drift">): void {
     if (!this.#peer(link)) return;
-    this.#book.recordDrift(link.tenantId, message.items);
-    this.#book.changed();
+    this.#state.recordDrift(link.tenantId, message.items);
+    this.#publisher.request();
   }
 
   /** New desired state for a tenant (a push, a retry): delivered now if its agent is connected. */
@@ -147,7 +169,7 @@ export class Reconciler implements ContentPort {
   resync(): void {
     for (const peer of this.#peers.values()) {
       if (!peer.ready) continue;
-      for (const key of this.#book.desiredKeys(peer.link.tenantId)) peer.dirty.add(key);
+      for (const key of this.#state.desiredKeys(peer.link.tenantId)) peer.dirty.add(key);
       this.#backOff(peer);
     }
   }
@@ -170,7 +192,7 @@ export class Reconciler implements ContentPort {
     clearTimeout(peer.timer);
     peer.timer = undefined;
     peer.ready = true;
-    peer.dirty = new Set(this.#book.desiredKeys(peer.link.tenantId));
+    peer.dirty = new Set(this.#state.desiredKeys(peer.link.tenantId));
     this.#schedule(peer);
   }
 
@@ -207,14 +229,14 @@ export class Reconciler implements ContentPort {
     let bytes = 0;
     let resolved = false;
     for (const key of peer.dirty) {
-      const desired = this.#book.desired(tenantId, key);
+      const desired = this.#state.desired(tenantId, key);
       const decision = decide({
         desired,
-        reported: this.#book.reported(tenantId, key),
-        result: desired ? this.#book.result(desired.pushId, tenantId, key) : undefined,
+        reported: this.#state.reported(tenantId, key),
+        result: desired ? this.#ledger.result(desired.pushId, tenantId, key) : undefined,
         inFlightHash: peer.sending.get(key)?.hash,
         dependency: (dependency) => ({
-          result: desired ? this.#book.result(desired.pushId, tenantId, dependency) : undefined,
+          result: desired ? this.#ledger.result(desired.pushId, tenantId, dependency) : undefined,
           inFlight: peer.sending.has(dependency),
           inBatch: inBatch.has(dependency),
         }),
@@ -225,7 +247,7 @@ export class Reconciler implements ContentPort {
       }
       if (decision.type !== "send") {
         if (decision.type === "resolve") {
-          this.#book.resolve(decision.pushId, tenantId, key, decision.status, decision.error);
+          settleWithoutAgent(this.#state, this.#ledger, decision.pushId, tenantId, key, decision.status, decision.error);
           resolved = true;
         }
         peer.dirty.delete(key);
@@ -235,9 +257,9 @@ export class Reconciler implements ContentPort {
       // One push per batch: the agent records the batch's push id with every item.
       if (pushId !== undefined && entry.pushId !== pushId) continue;
       if (items.length >= this.#options.batchItems) break;
-      const body = this.#book.body(entry);
+      const body = this.#bodies.body(entry);
       if (!body) {
-        this.#book.resolve(entry.pushId, tenantId, key, "failed", `revision ${entry.revision} of ${entry.kind} ${entry.name} is no longer in the catalogue`);
+        settleWithoutAgent(this.#state, this.#ledger, entry.pushId, tenantId, key, "failed", `revision ${entry.revision} of ${entry.kind} ${entry.name} is no longer in the catalogue`);
         resolved = true;
         peer.dirty.delete(key);
         continue;
@@ -250,7 +272,7 @@ export class Reconciler implements ContentPort {
       inBatch.add(key);
       peer.dirty.delete(key);
     }
-    if (resolved) this.#book.changed();
+    if (resolved) this.#publisher.request();
     if (pushId === undefined) return false;
     const batch: Batch = { id: `${this.#batchPrefix}${++this.#batchSeq}`, pushId, items: sent, timer: this.#after(this.#options.ackTimeoutMs, () => this.#timedOut(peer, batch)) };
     peer.inFlight.set(batch.id, batch);
@@ -258,7 +280,7 @@ export class Reconciler implements ContentPort {
     if (!peer.link.apply({ batchId: batch.id, pushId, items })) {
       // The connection is going away; `disconnected` follows and the next manifest starts over.
       this.#settle(peer, batch);
-      this.#book.lost(tenantId, sent);
+      recordLost(this.#state, this.#ledger, tenantId, sent);
       return false;
     }
     return true;
@@ -270,8 +292,8 @@ export class Reconciler implements ContentPort {
     peer.expired.set(batch.id, batch);
     if (peer.expired.size > MAX_EXPIRED) peer.expired.delete(peer.expired.keys().next().value!);
     for (const item of batch.items) peer.dirty.add(item.key);
-    this.#book.lost(peer.link.tenantId, batch.items);
-    this.#book.changed();
+    recordLost(this.#state, this.#ledger, peer.link.tenantId, batch.items);
+    this.#publisher.request();
     const delay = this.#backOff(peer);
     this.#log.warn({ tenantId: peer.link.tenantId, batchId: batch.id, items: batch.items.length, retryInMs: delay }, "content batch not acknowledged in time; resending");
   }
@@ -306,8 +328,8 @@ export class Reconciler implements ContentPort {
     peer.sending.clear();
     if (this.#peers.get(peer.link.tenantId) === peer) this.#peers.delete(peer.link.tenantId);
     if (lost.length > 0) {
-      this.#book.lost(peer.link.tenantId, lost);
-      this.#book.changed();
+      recordLost(this.#state, this.#ledger, peer.link.tenantId, lost);
+      this.#publisher.request();
     }
   }
 

@@ -68,6 +68,11 @@ export class TenantState {
     return this.#desired(tenantId).all();
   }
 
+  /** Keys of the tenant's desired state, in the order they were pushed (dependencies first). */
+  desiredKeys(tenantId: string): ItemKey[] {
+    return this.desiredEntries(tenantId).map((entry) => entry.id);
+  }
+
   reported(tenantId: string, key: ItemKey): ReportedEntry | undefined {
     return this.#reported(tenantId).get(key);
   }
