@@ -7,7 +7,7 @@ import { createAdaptorServer } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { MAX_PAIRING_TTL_SECONDS } from "@canopy/api";
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_RPC_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS } from "@canopy/protocol";
-import type { Store } from "@canopy/store";
+import type { PostgresDatabase, Store } from "@canopy/store";
 import { webRoot as defaultWebRoot } from "@canopy/web";
 import { systemClock, type Clock } from "./core/clock.js";
 import { httpOrigin } from "./core/http-origin.js";
@@ -109,6 +109,8 @@ interface Runtime {
 
 interface OpenedStore {
   store: Store;
+  /** The PostgreSQL database the store is in, for repositories with tables of their own. */
+  database?: PostgresDatabase;
   close: () => Promise<void>;
 }
 
@@ -118,6 +120,7 @@ async function openStore(options: HubOptions, dataDir: string | null, logger: Lo
     const { store, database } = await openHubDatabaseStore(options.databaseUrl, logger);
     return {
       store,
+      database,
       close: async () => {
         await store.close();
         await database.close();
@@ -188,14 +191,16 @@ async function startOn(opened: OpenedStore, dataDir: string | null, options: Hub
     dataDir === null ? null : await loadOrCreateHubKey(dataDir, { pairedAgents: pairedAgentCount(store), newIdentity: options.newIdentity === true });
   const hubKey = loaded?.key ?? ephemeralHubKey();
   const { heartbeatMs } = settings;
-  const services = createServices({ store, hubKey, clock, logger, ...settings });
+  const services = createServices({ store, database: opened.database, hubKey, clock, logger, ...settings });
   if (loaded?.replacedLost) await retireLostIdentity(services, loaded.path, logger);
   else if (options.newIdentity && loaded?.created === false) logger.warn({ keyFile: loaded.path }, "--new-identity ignored: the hub key file is there");
   services.sessions.prune();
   services.pairingCodes.prune();
   try {
     const indexStart = performance.now();
-    const insightCount = services.insights.load();
+    // Embedded: the in-memory index is built from the store. PostgreSQL: nothing is read, so start
+    // does not depend on how many insights the hub holds.
+    const insightCount = await services.insights.load();
     if (insightCount > 0) logger.info({ insights: insightCount, ms: Math.round(performance.now() - indexStart) }, "indexed the stored insights");
   } catch (error) {
     // The rest of the hub still serves; the list shows what could be indexed.

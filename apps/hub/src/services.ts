@@ -1,5 +1,5 @@
 import type { LiveEvents } from "@canopy/api";
-import type { Store } from "@canopy/store";
+import type { PostgresDatabase, Store } from "@canopy/store";
 import type { Logger } from "pino";
 import { ContentRepository } from "./content/content-repository.js";
 import type { SyncReader } from "./content/sync-reader.js";
@@ -20,7 +20,10 @@ import type { AgentBudgets } from "./gateway/agent-budgets.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
 import { Presence } from "./gateway/presence.js";
 import type { HubKey } from "./hub-key.js";
+import { EmbeddedInsightRepository } from "./insights/embedded-insight-repository.js";
+import type { InsightRepository } from "./insights/insight-repository.js";
 import { InsightService } from "./insights/insight-service.js";
+import { PostgresInsightRepository } from "./insights/postgres/postgres-insight-repository.js";
 import { PushEngine } from "./push/push-engine.js";
 
 /** What the live feed carries (`GET /events`). */
@@ -28,6 +31,8 @@ export type HubEvents = LiveEvents;
 
 export interface ServiceOptions {
   store: Store;
+  /** Set when the hub runs on PostgreSQL: domains with repositories of their own (insights) use its tables. */
+  database?: PostgresDatabase | undefined;
   hubKey: HubKey;
   clock: Clock;
   logger: Logger;
@@ -67,9 +72,11 @@ export function createServices(options: ServiceOptions) {
     if (view) bus.publish("tenant.updated", view);
   };
 
-  // Federated insights. Dashboards read the index as an InsightSource: `insights: () => insights.source`.
+  // Federated insights, in the store's kind of storage. Dashboards read the same repository.
+  const repository: InsightRepository = options.database ? new PostgresInsightRepository(options.database) : new EmbeddedInsightRepository(store);
   const insights = new InsightService({
     store,
+    repository,
     clock,
     logger: logger.child({ component: "insights" }),
     tenants,
@@ -118,7 +125,7 @@ export function createServices(options: ServiceOptions) {
     sync,
     pushes,
     insights,
-    dashboards: createDashboards({ store, clock, tenants, agents, views, pushes: pushes.durable, insights: () => insights.source }),
+    dashboards: createDashboards({ store, clock, tenants, agents, views, pushes: pushes.durable, insights: () => insights.repository }),
     gateway,
     bus,
     publishTenant,

@@ -1,7 +1,8 @@
 import { recordsTableMigration, type Migration } from "@canopy/store";
+import { insightsMigration } from "../insights/postgres/insights-migration.js";
 
 /**
  * The hub's PostgreSQL schema, one step per version, applied at start (`migrate`). Released
  * steps never change: a new need is a new step at the end.
  */
-export const hubMigrations: readonly Migration[] = [recordsTableMigration(1)];
+export const hubMigrations: readonly Migration[] = [recordsTableMigration(1), insightsMigration(2)];
