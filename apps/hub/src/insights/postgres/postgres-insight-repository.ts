@@ -130,7 +130,7 @@ export class PostgresInsightRepository implements InsightRepository {
     if (tenantIds !== null) sql.and(`tenant_id = ANY(${sql.param([...tenantIds])}::text[])`);
     sql.and(`${value} IS NOT NULL`);
     const { rows } = await this.#db.pool.query<{ value: string; count: string }>(
-      `SELECT ${value} AS value, count(*) AS count FROM ${from} ${sql.where} GROUP BY 1 ORDER BY 2 DESC, 1 COLLATE "C" LIMIT ${sql.param(limit)}`,
+      `SELECT ${value} AS value, count(*) AS count FROM ${from} ${sql.where} GROUP BY 1 ORDER BY count(*) DESC, ${value} COLLATE "C" LIMIT ${sql.param(limit)}`,
       sql.params,
     );
     return rows.map((row) => ({ value: row.value, count: Number(row.count) }));
