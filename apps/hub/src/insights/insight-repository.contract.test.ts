@@ -127,6 +127,8 @@ function contract(kind: RepositoryKind) {
       const detail = await repository.detail(hubInsightId(tenantId, first.id));
       expect(detail?.entry.revision).toBe(4);
       expect(detail?.record.description).toBe("now with more");
+      const pair = [makeInsight(seededRandom(1), 9, { id: "z-last" }), makeInsight(seededRandom(1), 8, { id: "a-first" })];
+      expect((await ingest(repository, tenantId, pair)).kept).toEqual(["z-last", "a-first"]);
       await repository.dropTenant(tenantId);
     });
 

@@ -68,6 +68,21 @@ export function filterOf(query: Omit<IndexQuery, "sort" | "order" | "limit" | "c
 }
 
 /**
+ * The total's query. Filtered only by tenant, status and severity (or not at all), it sums the
+ * counters `insight_counts` keeps; otherwise it counts the matches, through the filters' indexes.
+ */
+export function totalSql(query: IndexQuery): { text: string; values: unknown[] } {
+  const other = query.tactics ?? query.techniques ?? query.ruleIds ?? query.assignees;
+  const timed = query.time && (query.time.from !== null || query.time.to !== null);
+  if (other === undefined && !timed && prefixQuery(query.q ?? "") === undefined) {
+    const sql = filterOf({ tenantIds: query.tenantIds, statuses: query.statuses, severities: query.severities });
+    return { text: `SELECT coalesce(sum(n), 0) AS total FROM insight_counts ${sql.where}`, values: sql.params };
+  }
+  const sql = filterOf(query);
+  return { text: `SELECT count(*) AS total FROM insights ${sql.where}`, values: sql.params };
+}
+
+/**
  * The page query: the filters, the keyset condition after the cursor (a row comparison on the
  * sort's columns, which its btree answers as a range), the order, one row more than the page to
  * learn whether another follows.

@@ -7,7 +7,7 @@ import type { FacetCount, FacetField, InsightPage, InsightRepository, StoredInsi
 import type { IndexedInsight, InsightTimeField } from "../insight-source.js";
 import { encodeCursor } from "../sort-orders.js";
 import { ENTRY_COLUMNS, WRITE_COLUMNS, entryOfRow, insightWrite, type EntryRow, type InsightWrite } from "./insight-rows.js";
-import { SqlFilter, TIME_COLUMN, filterOf, pageSql } from "./insight-sql.js";
+import { SqlFilter, TIME_COLUMN, pageSql, totalSql } from "./insight-sql.js";
 
 const UPDATED_COLUMNS = WRITE_COLUMNS.split(",")
   .map((c) => c.trim().split(" ")[0]!)
@@ -67,10 +67,12 @@ export class PostgresInsightRepository implements InsightRepository {
   async store(tenantId: string, insights: readonly Insight[]): Promise<StoredInsights> {
     if (insights.length === 0) return { kept: [], updated: 0, unchanged: 0 };
     const writes = newestPerInsight(insights.map((insight) => insightWrite(tenantId, insight)));
+    // Rows in key order: two batches touching the same insights lock them in one order, never deadlock.
+    const rowsInKeyOrder = [...writes].sort((a, b) => (a.localId < b.localId ? -1 : a.localId > b.localId ? 1 : 0));
     const { rows } = await this.#db.pool.query<{ local_id: string; updated: boolean }>(UPSERT, [
       tenantId,
-      writes.map((w) => w.doc),
-      JSON.stringify(writes.map((w) => w.columns)),
+      rowsInKeyOrder.map((w) => w.doc),
+      JSON.stringify(rowsInKeyOrder.map((w) => w.columns)),
     ]);
     const written = new Map(rows.map((row) => [row.local_id, row.updated]));
     const kept = writes.filter((w) => written.has(w.localId)).map((w) => w.localId);
@@ -111,11 +113,11 @@ export class PostgresInsightRepository implements InsightRepository {
 
   async list(query: IndexQuery): Promise<InsightPage> {
     const page = pageSql(query, ENTRY_COLUMNS);
-    const filter = filterOf(query);
+    const total = totalSql(query);
     // The page and the total at once, on two connections.
     const [pageRows, counted] = await Promise.all([
       this.#db.pool.query<EntryRow>(page.text, page.values),
-      this.#db.pool.query<{ total: string }>(`SELECT count(*) AS total FROM insights ${filter.where}`, filter.params),
+      this.#db.pool.query<{ total: string }>(total.text, total.values),
     ]);
     const entries = pageRows.rows.map(entryOfRow);
     const more = entries.length > query.limit;
@@ -153,7 +155,7 @@ export class PostgresInsightRepository implements InsightRepository {
   }
 
   async count(): Promise<number> {
-    const { rows } = await this.#db.pool.query<{ total: string }>(`SELECT count(*) AS total FROM insights`);
+    const { rows } = await this.#db.pool.query<{ total: string }>(`SELECT coalesce(sum(n), 0) AS total FROM insight_counts`);
     return Number(rows[0]!.total);
   }
 }
