@@ -198,7 +198,9 @@ async function startOn(opened: OpenedStore, dataDir: string | null, options: Hub
   services.pairingCodes.prune();
   try {
     const indexStart = performance.now();
-    const insightCount = services.insights.load();
+    // Embedded: the in-memory index is built from the store. PostgreSQL: nothing is read, so start
+    // does not depend on how many insights the hub holds.
+    const insightCount = await services.insights.load();
     if (insightCount > 0) logger.info({ insights: insightCount, ms: Math.round(performance.now() - indexStart) }, "indexed the stored insights");
   } catch (error) {
     // The rest of the hub still serves; the list shows what could be indexed.

@@ -9,3 +9,6 @@ export { createLogger, type Logger } from "./logger.js";
 export { InsightIndex } from "./insights/insight-index.js";
 export type { IndexPage, IndexQuery, QueryPlan } from "./insights/insight-query.js";
 export type { InsightEntry, InsightEntryInput } from "./insights/insight-entry.js";
+export type { InsightRepository, InsightPage, StoredInsights } from "./insights/insight-repository.js";
+export { PostgresInsightRepository } from "./insights/postgres/postgres-insight-repository.js";
+export { hubMigrations } from "./store/hub-migrations.js";

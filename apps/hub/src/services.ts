@@ -21,7 +21,10 @@ import type { AgentBudgets } from "./gateway/agent-budgets.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
 import { Presence } from "./gateway/presence.js";
 import type { HubKey } from "./hub-key.js";
+import { EmbeddedInsightRepository } from "./insights/embedded-insight-repository.js";
+import type { InsightRepository } from "./insights/insight-repository.js";
 import { InsightService } from "./insights/insight-service.js";
+import { PostgresInsightRepository } from "./insights/postgres/postgres-insight-repository.js";
 import { PushEngine } from "./push/push-engine.js";
 
 /** What the live feed carries (`GET /events`). */
@@ -29,6 +32,11 @@ export type HubEvents = LiveEvents;
 
 export interface ServiceOptions {
   store: Store;
+  /**
+   * Set when the hub runs on PostgreSQL: what grows without bound is queried there rather than
+   * held in memory (insights in their table, the audit by keyset).
+   */
+  database?: PostgresDatabase | undefined;
   hubKey: HubKey;
   clock: Clock;
   logger: Logger;
@@ -37,8 +45,6 @@ export interface ServiceOptions {
   handshakeTimeoutMs: number;
   rpcTimeoutMs: number;
   agentBudgets: AgentBudgets;
-  /** Set when the store is on PostgreSQL: what grows without bound is queried there, not kept in memory. */
-  database?: PostgresDatabase | undefined;
 }
 
 const FIVE_MINUTES = 5 * 60 * 1000;
@@ -70,9 +76,11 @@ export function createServices(options: ServiceOptions) {
     if (view) bus.publish("tenant.updated", view);
   };
 
-  // Federated insights. Dashboards read the index as an InsightSource: `insights: () => insights.source`.
+  // Federated insights, in the store's kind of storage. Dashboards read the same repository.
+  const repository: InsightRepository = options.database ? new PostgresInsightRepository(options.database) : new EmbeddedInsightRepository(store);
   const insights = new InsightService({
     store,
+    repository,
     clock,
     logger: logger.child({ component: "insights" }),
     tenants,
@@ -121,7 +129,7 @@ export function createServices(options: ServiceOptions) {
     sync,
     pushes,
     insights,
-    dashboards: createDashboards({ store, clock, tenants, agents, views, pushes: pushes.durable, insights: () => insights.source }),
+    dashboards: createDashboards({ store, clock, tenants, agents, views, pushes: pushes.durable, insights: () => insights.repository }),
     gateway,
     bus,
     publishTenant,

@@ -3,12 +3,10 @@ import type { Clock } from "../core/clock.js";
 import type { Agents } from "../domain/agents.js";
 import type { TenantViews } from "../domain/tenant-views.js";
 import type { Tenants } from "../domain/tenants.js";
-import type { InsightSource } from "../insights/insight-source.js";
 import type { PushView } from "../push/push-view.js";
-import { ArrayInsightSource } from "./array-insight-source.js";
-import { DashboardFigures } from "./dashboard-figures.js";
-import type { DashboardSources } from "./dashboard-sources.js";
+import { DashboardFigures, type HubDashboardSources } from "./dashboard-figures.js";
 import { Dashboards } from "./dashboards.js";
+import type { InsightRangeReader } from "./prefetched-insights.js";
 import { pushOutcomeSource } from "./push-outcome-source.js";
 import { tenantDirectory } from "./tenant-directory.js";
 
@@ -20,18 +18,18 @@ export interface DashboardServiceOptions {
   views: TenantViews;
   /** The push history as users are shown it (the hub's `pushes.durable`: outcomes once on disk). */
   pushes: PushView;
-  /** The federated insight index; asked on every computation. Without one, insight widgets count nothing. */
-  insights?: () => InsightSource;
+  /** The federated insights (the insight repository); asked on every computation. Without them, insight widgets count nothing. */
+  insights?: () => InsightRangeReader;
 }
 
-const NO_INSIGHTS = new ArrayInsightSource([]);
+const NO_INSIGHTS: InsightRangeReader = { inRange: () => Promise.resolve([]) };
 
 /** Users' dashboards (`records`) and their figures and exports (`figures`), over the hub's data. */
 export function createDashboards(options: DashboardServiceOptions) {
   const tenants = tenantDirectory(options.tenants, options.agents, options.views);
   const pushes = pushOutcomeSource(options.pushes);
   const insights = options.insights ?? (() => NO_INSIGHTS);
-  const sources = (): DashboardSources => ({ insights: insights(), tenants, pushes });
+  const sources = (): HubDashboardSources => ({ insights: insights(), tenants, pushes });
   return {
     records: new Dashboards(options.store, options.clock),
     figures: new DashboardFigures(sources, options.clock),

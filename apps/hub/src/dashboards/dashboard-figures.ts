@@ -3,33 +3,46 @@ import type { Clock } from "../core/clock.js";
 import { problems } from "../core/problem-error.js";
 import { computeWidget, computeWidgets } from "./compute-widget.js";
 import type { DashboardSources } from "./dashboard-sources.js";
+import { prefetchInsights, type InsightRangeReader } from "./prefetched-insights.js";
 import type { DashboardExport } from "./export/export-model.js";
 import { dashboardPdf } from "./export/pdf-export.js";
 import { dashboardXlsx } from "./export/xlsx-export.js";
 
+/** What the hub hands dashboards: the insights through their (asynchronous) repository. */
+export type HubDashboardSources = Omit<DashboardSources, "insights"> & { readonly insights: InsightRangeReader };
+
 /** A dashboard's figures now: for the API, and as .xlsx and .pdf files. */
 export class DashboardFigures {
-  readonly #sources: () => DashboardSources;
+  readonly #sources: () => HubDashboardSources;
   readonly #clock: Clock;
 
-  /** `sources` is asked on every computation, so a source wired in later (the insight index) is seen. */
-  constructor(sources: () => DashboardSources, clock: Clock) {
+  /** `sources` is asked on every computation, so a source wired in later is seen. */
+  constructor(sources: () => HubDashboardSources, clock: Clock) {
     this.#sources = sources;
     this.#clock = clock;
   }
 
-  all(dashboard: Dashboard): DashboardData {
-    return { widgets: computeWidgets(dashboard.widgets, this.#sources(), this.#clock()) };
+  /** The sources widgets compute from at `now`: the insights they need read first, once per scope. */
+  async #prepared(widgets: readonly Widget[], now: number): Promise<DashboardSources> {
+    const sources = this.#sources();
+    return { ...sources, insights: await prefetchInsights(widgets, sources.insights, now) };
   }
 
-  widget(dashboard: Dashboard, widgetId: string): WidgetResult {
+  async all(dashboard: Dashboard): Promise<DashboardData> {
+    const now = this.#clock();
+    return { widgets: computeWidgets(dashboard.widgets, await this.#prepared(dashboard.widgets, now), now) };
+  }
+
+  async widget(dashboard: Dashboard, widgetId: string): Promise<WidgetResult> {
     const widget = dashboard.widgets.find((w) => w.id === widgetId);
     if (!widget) throw problems.notFound(`widget ${widgetId} of dashboard ${dashboard.id}`);
-    return computeWidget(widget, this.#sources(), this.#clock());
+    const now = this.#clock();
+    return computeWidget(widget, await this.#prepared([widget], now), now);
   }
 
-  preview(widget: Widget): WidgetResult {
-    return computeWidget(widget, this.#sources(), this.#clock());
+  async preview(widget: Widget): Promise<WidgetResult> {
+    const now = this.#clock();
+    return computeWidget(widget, await this.#prepared([widget], now), now);
   }
 
   /** Chosen tenants the hub does not have, as field errors; `pathOf` names a widget by its index (`widgets.3`). */
@@ -42,9 +55,9 @@ export class DashboardFigures {
     );
   }
 
-  exportModel(dashboard: Dashboard, user: string): DashboardExport {
-    const sources = this.#sources();
+  async exportModel(dashboard: Dashboard, user: string): Promise<DashboardExport> {
     const now = this.#clock();
+    const sources = await this.#prepared(dashboard.widgets, now);
     return {
       dashboard,
       results: computeWidgets(dashboard.widgets, sources, now),
@@ -54,11 +67,11 @@ export class DashboardFigures {
     };
   }
 
-  xlsx(dashboard: Dashboard, user: string): Promise<Buffer> {
-    return dashboardXlsx(this.exportModel(dashboard, user));
+  async xlsx(dashboard: Dashboard, user: string): Promise<Buffer> {
+    return dashboardXlsx(await this.exportModel(dashboard, user));
   }
 
-  pdf(dashboard: Dashboard, user: string): Promise<Buffer> {
-    return dashboardPdf(this.exportModel(dashboard, user));
+  async pdf(dashboard: Dashboard, user: string): Promise<Buffer> {
+    return dashboardPdf(await this.exportModel(dashboard, user));
   }
 }

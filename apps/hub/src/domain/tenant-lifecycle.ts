@@ -24,7 +24,7 @@ export async function deleteTenant(hub: HubServices, tenantId: string, actor: st
   // Its pending push results stop, and nothing is desired of it any more.
   hub.pushes.control.tenantDeleted(tenantId);
   // Its insights, and board changes still on their way to it.
-  hub.insights.tenantDeleted(tenantId);
+  await hub.insights.tenantDeleted(tenantId);
   hub.audit.record({
     actor,
     action: "tenant.delete",

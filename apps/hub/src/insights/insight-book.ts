@@ -4,15 +4,9 @@ import { ShardedCollection, type Store } from "@canopy/store";
 import type { InsightEntry } from "./insight-entry.js";
 import { InsightIndex } from "./insight-index.js";
 import { InsightCollections, entryOf, tenantOfShard, type InsightRecord } from "./insight-records.js";
+import type { StoredInsights } from "./insight-repository.js";
 
-export interface StoredInsights {
-  /** Local ids of the documents that are new or changed (in batch order); not shown yet. */
-  kept: string[];
-  /** Of those, how many the hub already held (an older revision). */
-  updated: number;
-  /** Insights ignored because the hub holds the same or a newer revision. */
-  unchanged: number;
-}
+export type { StoredInsights } from "./insight-repository.js";
 
 /**
  * The hub's copy of every tenant's insights: the documents in store partitions per tenant (16

@@ -10,7 +10,7 @@ import { SORT_ORDERS, type OrderedField } from "./sort-orders.js";
 import { TimeBuckets } from "./time-buckets.js";
 
 /** The values an entry is posted under, per field (normalised as filters are). */
-const POSTED: Record<Exclude<PostingField, "word">, (e: IndexedInsight) => readonly string[]> = {
+export const POSTED: Record<Exclude<PostingField, "word">, (e: IndexedInsight) => readonly string[]> = {
   tenantId: (e) => [e.tenantId],
   status: (e) => [e.status],
   severity: (e) => [e.severity],
@@ -173,6 +173,13 @@ export class InsightIndex implements InsightSource {
   /** How many entries each value of `field` has (all tenants). */
   valueCounts(field: Exclude<PostingField, "word">): Map<string, number> {
     return this.#postings[field].counts();
+  }
+
+  /** The entries of one tenant (facet counts scoped to tenants). */
+  *ofTenant(tenantId: string): Iterable<InsightEntry> {
+    const ords: number[] = [];
+    this.#postings.tenantId.get(tenantId)?.forEach((ord) => ords.push(ord));
+    for (const ord of ords) yield this.#entries[ord]!;
   }
 
   *inRange(field: InsightTimeField, from: number | null, to: number | null, tenantIds: ReadonlySet<string> | null): Iterable<IndexedInsight> {

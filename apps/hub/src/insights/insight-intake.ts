@@ -4,15 +4,15 @@ import { isoAt, type Clock } from "../core/clock.js";
 import { FairScheduler } from "../core/fair-scheduler.js";
 import { clip } from "../gateway/agent-log.js";
 import type { InsightLink, InsightPort } from "../gateway/insight-port.js";
-import type { InsightBook, StoredInsights } from "./insight-book.js";
 import { hubInsightId } from "./insight-entry.js";
 import { LIVE_PER_INSIGHT_MAX } from "./insight-events.js";
 import type { InsightLinks } from "./insight-links.js";
 import type { PendingUpdateRecord } from "./insight-records.js";
+import type { InsightRepository, StoredInsights } from "./insight-repository.js";
 import { updateRequest, type PendingUpdates } from "./pending-updates.js";
 
 export interface IntakeDeps {
-  book: InsightBook;
+  repository: InsightRepository;
   pending: PendingUpdates;
   links: InsightLinks;
   /** Whether the tenant still exists (a deleted tenant's late batch is not kept). */
@@ -63,7 +63,7 @@ export class InsightIntake implements InsightPort {
     const stored = await this.#scheduler.run(link.tenantId, () => this.#applyBatch(link, message));
     if (!stored) return false;
     // The slice's flush made them durable (a failed one rejected above): only now are they listed.
-    const changed = this.#deps.book.show(link.tenantId, stored.kept);
+    const changed = await this.#deps.repository.show(link.tenantId, stored.kept);
     this.#deps.logger.debug({ tenantId: link.tenantId, seq: message.seq, changed: changed.length, unchanged: stored.unchanged }, "insight batch stored");
     if (changed.length > 0) {
       this.#deps.publishIngested(link.tenantId, changed.length);
@@ -77,29 +77,33 @@ export class InsightIntake implements InsightPort {
     const acked = await this.#scheduler.run(link.tenantId, () => this.#applyAcks(link, message));
     // The slice's flush made them durable (a failed one rejected above, and its rollback put the
     // updates back): only now does the board show the agent's insight and the change as done.
-    const { book, pending } = this.#deps;
-    book.show(link.tenantId, acked.insights);
+    const { repository, pending } = this.#deps;
+    const stored = await Promise.all(acked.insights);
+    await repository.show(link.tenantId, stored.flatMap((s) => s.kept));
     for (const update of acked.updates) pending.forget(update);
     if (acked.touched.size > 0) this.#deps.publishUpdated(acked.touched);
   }
 
   /** In the tenant's turn: the documents change; they are listed once durable (`upsert`). */
-  #applyBatch(link: InsightLink, message: AgentMessage<"insights.upsert">): StoredInsights | undefined {
+  #applyBatch(link: InsightLink, message: AgentMessage<"insights.upsert">): Promise<StoredInsights> | undefined {
     // Closed while it waited (a flood cut off with 4029): the agent resends it after a reconnect.
     if (!link.isOpen) return undefined;
     if (!this.#deps.tenantExists(link.tenantId)) {
       link.log.warn({ seq: message.seq }, "insight batch for a deleted tenant ignored");
       return undefined;
     }
-    return this.#deps.book.store(link.tenantId, message.insights);
+    return handled(this.#deps.repository.store(link.tenantId, message.insights));
   }
 
   /** In the tenant's turn: the store changes; what is shown changes once they are durable (`updateAck`). */
-  #applyAcks(link: InsightLink, message: AgentMessage<"insight.update.ack">): { updates: PendingUpdateRecord[]; insights: string[]; touched: Set<string> } {
-    const { book, pending, clock } = this.#deps;
+  #applyAcks(
+    link: InsightLink,
+    message: AgentMessage<"insight.update.ack">,
+  ): { updates: PendingUpdateRecord[]; insights: Promise<StoredInsights>[]; touched: Set<string> } {
+    const { repository, pending, clock } = this.#deps;
     const touched = new Set<string>();
     const updates: PendingUpdateRecord[] = [];
-    const insights: string[] = [];
+    const insights: Promise<StoredInsights>[] = [];
     for (const result of message.results) {
       const update = pending.get(result.updateId);
       if (!update || update.tenantId !== link.tenantId) {
@@ -109,7 +113,7 @@ export class InsightIntake implements InsightPort {
       }
       const key = hubInsightId(update.tenantId, update.localId);
       if (result.ok) {
-        if (result.insight?.id === update.localId) insights.push(...book.store(link.tenantId, [result.insight]).kept);
+        if (result.insight?.id === update.localId) insights.push(handled(repository.store(link.tenantId, [result.insight])));
         else if (result.insight) link.log.warn({ updateId: update.id, insightId: clip(result.insight.id) }, "ack carried another insight; not applied");
         pending.clearError(key);
       } else {
@@ -126,4 +130,13 @@ export class InsightIntake implements InsightPort {
     const keys = new Set(this.#deps.pending.forTenant(tenantId).map((u) => hubInsightId(u.tenantId, u.localId)));
     return Array.from(keys).slice(0, LIVE_PER_INSIGHT_MAX);
   }
+}
+
+/**
+ * A write's promise, marked handled: the scheduler hands it to its caller only after the slice's
+ * flush, and a rejection meanwhile must not count as unhandled (the caller still sees it).
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }

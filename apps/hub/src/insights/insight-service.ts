@@ -7,19 +7,20 @@ import type { Agents } from "../domain/agents.js";
 import type { AuditLog } from "../domain/audit-log.js";
 import type { Tenants } from "../domain/tenants.js";
 import type { InsightPort } from "../gateway/insight-port.js";
-import { InsightBook } from "./insight-book.js";
 import type { InsightEntry } from "./insight-entry.js";
 import type { InsightEvents } from "./insight-events.js";
 import { InsightIntake } from "./insight-intake.js";
 import { InsightLinks } from "./insight-links.js";
 import type { IndexQuery } from "./insight-query.js";
-import type { InsightSource } from "./insight-source.js";
+import type { InsightRepository } from "./insight-repository.js";
 import { detailOf, summaryOf, type ViewContext } from "./insight-views.js";
 import { InsightWriter, type InsightChange } from "./insight-writer.js";
 import { PendingUpdates } from "./pending-updates.js";
 
 export interface InsightServiceOptions {
   store: Store;
+  /** Where the insights themselves live (embedded or PostgreSQL); pending updates stay in `store`. */
+  repository: InsightRepository;
   clock: Clock;
   logger: Logger;
   tenants: Tenants;
@@ -49,11 +50,11 @@ function indexQuery(query: InsightListQuery): IndexQuery {
 }
 
 /**
- * The hub's insights: the federated copy (book + index), pending board changes, the gateway's
- * side (`port`), and what the routes ask of them. `source` is the read interface dashboards use.
+ * The hub's insights: the federated copy (`repository`), pending board changes, the gateway's
+ * side (`port`), and what the routes ask of them. Dashboards read `repository` too.
  */
 export class InsightService {
-  readonly book: InsightBook;
+  readonly repository: InsightRepository;
   readonly pending: PendingUpdates;
   readonly links = new InsightLinks();
   /** The gateway's insight side: batches, acks, welcomes. */
@@ -65,56 +66,51 @@ export class InsightService {
   constructor(options: InsightServiceOptions) {
     this.#options = options;
     const { store, tenants, clock, logger } = options;
-    this.book = new InsightBook(store);
+    this.repository = options.repository;
     this.pending = new PendingUpdates(store);
     this.#views = {
       tenantName: (tenantId) => tenants.get(tenantId)?.name ?? "",
       pending: this.pending,
       isConnected: (tenantId) => this.links.isConnected(tenantId),
     };
-    this.#writer = new InsightWriter({ index: this.book.index, pending: this.pending, links: this.links, clock });
+    this.#writer = new InsightWriter({ pending: this.pending, links: this.links, clock });
     this.port = new InsightIntake({
-      book: this.book,
+      repository: this.repository,
       pending: this.pending,
       links: this.links,
       tenantExists: (tenantId) => tenants.get(tenantId) !== undefined,
       flush: () => store.flush(),
       clock,
       logger,
-      publishUpdated: (keys) => this.#publish(keys),
+      publishUpdated: (keys) => void this.#publish(keys),
       publishIngested: (tenantId, count) => options.events.ingested({ tenantId, count }),
     });
   }
 
-  /** The federated index as dashboards read it. */
-  get source(): InsightSource {
-    return this.book.index;
+  /** Hub start: the embedded repository indexes every tenant's stored insights; returns how many it read. */
+  load(): Promise<number> {
+    return this.repository.open(this.#options.tenants.all().map((t) => t.id));
   }
 
-  /** Indexes every tenant's stored insights (hub start); returns how many. */
-  load(): number {
-    return this.book.load(this.#options.tenants.all().map((t) => t.id));
-  }
-
-  list(query: InsightListQuery): InsightList {
-    const page = this.book.index.query(indexQuery(query));
+  async list(query: InsightListQuery): Promise<InsightList> {
+    const page = await this.repository.list(indexQuery(query));
     return { items: page.items.map((entry) => summaryOf(entry, this.#views)), nextCursor: page.nextCursor, total: page.total };
   }
 
-  summary(id: string): InsightSummary | undefined {
-    const entry = this.book.index.get(id);
+  async summary(id: string): Promise<InsightSummary | undefined> {
+    const entry = await this.repository.get(id);
     return entry && summaryOf(entry, this.#views);
   }
 
-  detail(id: string): InsightDetail {
-    const entry = this.#require(id);
-    const record = this.book.record(entry.tenantId, entry.localId, entry.revision)!;
-    return detailOf(entry, record, this.#views);
+  async detail(id: string): Promise<InsightDetail> {
+    const found = await this.repository.detail(id);
+    if (!found) throw problems.notFound(`insight ${id}`);
+    return detailOf(found.entry, found.record, this.#views);
   }
 
   /** `PATCH /insights/{id}`: pending until the tenant's agent acknowledges it. */
   async update(id: string, change: InsightChange, actor: string): Promise<InsightSummary> {
-    const entry = this.#require(id);
+    const entry = await this.#require(id);
     if (!this.#options.agents.activeFor(entry.tenantId)) {
       throw problems.conflict("not_paired", "this insight's tenant has no paired agent to apply the change");
     }
@@ -129,17 +125,19 @@ export class InsightService {
       });
       await this.#options.store.flush();
       this.#writer.deliver([update]);
-      this.#publish([entry.key]);
+      await this.#publish([entry.key]);
     }
-    return this.summary(entry.key)!;
+    return summaryOf((await this.repository.get(entry.key)) ?? entry, this.#views);
   }
 
   /** `POST /insights/bulk`: the same change to many insights, of any tenants. */
   async bulk(ids: readonly string[], change: InsightChange, actor: string): Promise<InsightBulkResult> {
     const notFound: string[] = [];
     const entries: InsightEntry[] = [];
-    for (const id of new Set(ids)) {
-      const entry = this.book.index.get(id);
+    const unique = [...new Set(ids)];
+    const found = await this.repository.getMany(unique);
+    for (const id of unique) {
+      const entry = found.get(id);
       if (entry) entries.push(entry);
       else notFound.push(id);
     }
@@ -159,26 +157,30 @@ export class InsightService {
     });
     await this.#options.store.flush();
     const delivery = this.#writer.deliver(updates);
-    this.#publish(updates.map((u) => `${u.tenantId}~${u.localId}`));
+    await this.#publish(updates.map((u) => `${u.tenantId}~${u.localId}`));
     return { accepted: entries.length, ...delivery, notFound };
   }
 
   /** The tenant was deleted: its insights, pending updates and refusals go with it. */
-  tenantDeleted(tenantId: string): void {
-    this.book.dropTenant(tenantId);
+  async tenantDeleted(tenantId: string): Promise<void> {
     this.pending.dropTenant(tenantId);
+    await this.repository.dropTenant(tenantId);
   }
 
-  #require(id: string): InsightEntry {
-    const entry = this.book.index.get(id);
+  async #require(id: string): Promise<InsightEntry> {
+    const entry = await this.repository.get(id);
     if (!entry) throw problems.notFound(`insight ${id}`);
     return entry;
   }
 
-  #publish(keys: Iterable<string>): void {
-    for (const key of keys) {
-      const summary = this.summary(key);
-      if (summary) this.#options.events.updated(summary);
+  /** Live `insight.updated` for these insights as listed now (those still there). */
+  async #publish(keys: Iterable<string>): Promise<void> {
+    try {
+      const found = await this.repository.getMany([...keys]);
+      for (const entry of found.values()) this.#options.events.updated(summaryOf(entry, this.#views));
+    } catch (error) {
+      // A live event is a hint to refresh; a failed read must not fail what already happened.
+      this.#options.logger.warn({ err: error }, "could not read insights for live events");
     }
   }
 }

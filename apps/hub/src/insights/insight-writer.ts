@@ -2,7 +2,6 @@ import type { InsightBulkResult, InsightStatus } from "@canopy/api";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import type { InsightEntry } from "./insight-entry.js";
-import type { InsightIndex } from "./insight-index.js";
 import type { InsightLinks } from "./insight-links.js";
 import type { PendingUpdateRecord } from "./insight-records.js";
 import { updateRequest, type PendingUpdates } from "./pending-updates.js";
@@ -16,7 +15,6 @@ export interface InsightChange {
 }
 
 export interface WriterDeps {
-  index: InsightIndex;
   pending: PendingUpdates;
   links: InsightLinks;
   clock: Clock;

@@ -1,5 +1,7 @@
 import { recordsTableMigration, type Migration } from "@canopy/store";
 import { auditIndexesSql } from "../domain/audit-reader.js";
+import { insightCountsMigration } from "../insights/postgres/insight-counts-migration.js";
+import { insightsMigration } from "../insights/postgres/insights-migration.js";
 
 /**
  * The hub's PostgreSQL schema, one step per version, applied at start (`migrate`). Released
@@ -8,4 +10,6 @@ import { auditIndexesSql } from "../domain/audit-reader.js";
 export const hubMigrations: readonly Migration[] = [
   recordsTableMigration(1),
   { version: 2, name: "audit-indexes", sql: auditIndexesSql },
+  insightsMigration(3),
+  insightCountsMigration(4),
 ];

@@ -1,6 +1,9 @@
 import { access } from "node:fs/promises";
 import { resolve } from "node:path";
 import { connectPostgres, loadPartitions, migrate, RECORDS_TABLE, writeRecords, type Doc, type PostgresDatabase } from "@canopy/store";
+import { tenantOfShard, type InsightRecord } from "../insights/insight-records.js";
+import { insightWriteOf } from "../insights/postgres/insight-rows.js";
+import { upsertInsights } from "../insights/postgres/postgres-insight-repository.js";
 import type { CommandOutcome } from "./store-cli.js";
 import { hubMigrations } from "./hub-migrations.js";
 import { hubStoreSchemas } from "./hub-store-schemas.js";
@@ -12,6 +15,9 @@ export interface MigrateStoreOptions {
   /** A line of progress (stderr): long copies say how far they are. */
   progress?: (line: string) => void;
 }
+
+/** Insights per upsert statement: a shard can hold many, and one statement's JSON stays bounded. */
+const INSIGHTS_PER_STATEMENT = 1000;
 
 /** Documents per progress line. */
 const PROGRESS_EVERY = 50_000;
@@ -78,7 +84,16 @@ async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<strin
     let copied = 0;
     let reported = 0;
     for (const [name, docs] of partitions) {
-      await writeRecords(client, [{ name, upserts: docs.map((doc) => ({ id: doc.id, json: JSON.stringify(doc) })), deletes: [] }]);
+      const tenantId = tenantOfShard(name);
+      // Insights go to their own table, as the hub on PostgreSQL reads them; everything else to the records.
+      if (tenantId !== undefined) {
+        for (let start = 0; start < docs.length; start += INSIGHTS_PER_STATEMENT) {
+          const records = docs.slice(start, start + INSIGHTS_PER_STATEMENT) as InsightRecord[];
+          await upsertInsights(client, tenantId, records.map((record) => insightWriteOf(tenantId, record)));
+        }
+      } else {
+        await writeRecords(client, [{ name, upserts: docs.map((doc) => ({ id: doc.id, json: JSON.stringify(doc) })), deletes: [] }]);
+      }
       copied += docs.length;
       if (copied - reported >= PROGRESS_EVERY) {
         reported = copied;

@@ -3,6 +3,8 @@ import type { Logger } from "pino";
 import { hubMigrations } from "./hub-migrations.js";
 import { hubStoreSchemas } from "./hub-store-schemas.js";
 
+const isInsightPartition = (collection: string): boolean => collection.startsWith("insights.");
+
 export interface HubDatabaseStore {
   store: Store;
   database: PostgresDatabase;
@@ -23,6 +25,8 @@ export async function openHubDatabaseStore(url: string, logger: Logger): Promise
       schemas: hubStoreSchemas,
       // The audit grows with every action: written with the change it records, read by query (AuditLog's reader).
       writeOnly: ["audit."],
+      // Insights live in their own table (insights/postgres), read by query, never loaded whole.
+      skip: isInsightPartition,
       onError: (error) => logger.error({ err: error }, "store write failed"),
     });
     logger.info({ database: database.safeUrl, schema: outcome.to }, "store: PostgreSQL");

@@ -43,24 +43,24 @@ const preview = createRoute({
 });
 
 export function dashboardDataRoutes(api: OpenAPIHono<HubEnv>): void {
-  api.openapi(preview, (c) => {
+  api.openapi(preview, async (c) => {
     const figures = c.get("hub").dashboards.figures;
     const { widget } = c.req.valid("json");
     const errors = figures.unknownTenants([widget], () => "widget");
     if (errors.length > 0) throw problems.invalid(errors);
-    return c.json(figures.preview(widget), 200);
+    return c.json(await figures.preview(widget), 200);
   });
 
-  api.openapi(data, (c) => {
+  api.openapi(data, async (c) => {
     const { records, figures } = c.get("hub").dashboards;
     const dashboard = records.require(dashboardOwner(c).id, c.req.valid("param").id);
-    return c.json(figures.all(dashboard), 200);
+    return c.json(await figures.all(dashboard), 200);
   });
 
-  api.openapi(widgetData, (c) => {
+  api.openapi(widgetData, async (c) => {
     const { records, figures } = c.get("hub").dashboards;
     const { id, widgetId } = c.req.valid("param");
     const dashboard = records.require(dashboardOwner(c).id, id);
-    return c.json(figures.widget(dashboard, widgetId), 200);
+    return c.json(await figures.widget(dashboard, widgetId), 200);
   });
 }

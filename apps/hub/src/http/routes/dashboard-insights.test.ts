@@ -8,6 +8,7 @@ import ExcelJS from "exceljs";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeAgent, pairThroughApi } from "../../../test/fake-agent.js";
 import { createTestHub, login, manualClock, ORIGIN, type Caller, type TestHub } from "../../../test/helpers.js";
+import { createPostgresTestHub } from "../../../test/postgres-hub.js";
 
 const NOW = Date.parse("2030-01-15T12:00:00Z");
 const MINUTE = 60_000;
@@ -40,15 +41,15 @@ async function agentSends(t: TestHub, admin: Caller, tenantId: string, insights:
 }
 
 /** Figures from insights agents sent through the gateway into the hub's federated index. */
-describe("dashboards over the federated insight index", () => {
-  let t: TestHub;
+describe.each(["embedded", "postgres"] as const)("dashboards over the federated insights (%s)", (kind) => {
+  let t: TestHub & { close?: () => Promise<void> };
   let admin: Caller;
   let acme: string;
   let globex: string;
   let dashboardId: string;
   beforeEach(async () => {
     const clock = manualClock(NOW);
-    t = await createTestHub({ clock });
+    t = kind === "postgres" ? await createPostgresTestHub({ clock }) : await createTestHub({ clock });
     admin = await login(t.hub);
     acme = (await admin.post("/tenants", { name: "Acme" })).body.id;
     globex = (await admin.post("/tenants", { name: "Globex" })).body.id;
@@ -72,7 +73,7 @@ describe("dashboards over the federated insight index", () => {
     ];
     dashboardId = (await admin.post("/dashboards", { name: "Insights", widgets })).body.id;
   });
-  afterEach(() => t.hub.close());
+  afterEach(() => (t.close ? t.close() : t.hub.close()));
 
   it("GET data counts what the agents sent, by range, lifecycle and tenant", async () => {
     const { widgets } = (await admin.get(`/dashboards/${dashboardId}/data`)).body;

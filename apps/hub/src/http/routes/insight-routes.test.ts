@@ -4,9 +4,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeAgent, pairThroughApi, type PairedIdentity } from "../../../test/fake-agent.js";
 import { Caller, createTestHub, login, loginAs, type TestHub } from "../../../test/helpers.js";
 import { makeInsight, seededRandom } from "../../../test/insight-fixtures.js";
+import { createPostgresTestHub } from "../../../test/postgres-hub.js";
 
-describe("insights API", () => {
-  let t: TestHub;
+// The same answers whichever repository holds the insights.
+describe.each(["embedded", "postgres"] as const)("insights API (%s)", (kind) => {
+  let t: TestHub & { close?: () => Promise<void> };
   let admin: Caller;
   let acme: PairedIdentity;
   let agent: FakeAgent;
@@ -40,7 +42,7 @@ describe("insights API", () => {
   }
 
   beforeEach(async () => {
-    t = await createTestHub({ rpcTimeoutMs: 200 });
+    t = kind === "postgres" ? await createPostgresTestHub({ rpcTimeoutMs: 200 }) : await createTestHub({ rpcTimeoutMs: 200 });
     admin = await login(t.hub);
     ({ identity: acme, agent } = await pairedTenant("Acme"));
     await upsert(agent, [
@@ -51,7 +53,7 @@ describe("insights API", () => {
   });
   afterEach(() => {
     vi.useRealTimers();
-    return t.hub.close();
+    return t.close ? t.close() : t.hub.close();
   });
 
   const id = (n: number, tenantId = acme.tenantId) => `${tenantId}~ins-${String(n).padStart(6, "0")}`;

@@ -83,9 +83,9 @@ const bulk = createRoute({
 });
 
 export function insightRoutes(api: OpenAPIHono<HubEnv>): void {
-  api.openapi(list, (c) => c.json(c.get("hub").insights.list(c.req.valid("query")), 200));
+  api.openapi(list, async (c) => c.json(await c.get("hub").insights.list(c.req.valid("query")), 200));
 
-  api.openapi(get, (c) => c.json(c.get("hub").insights.detail(c.req.valid("param").id), 200));
+  api.openapi(get, async (c) => c.json(await c.get("hub").insights.detail(c.req.valid("param").id), 200));
 
   api.openapi(patch, async (c) => {
     const summary = await c.get("hub").insights.update(c.req.valid("param").id, c.req.valid("json"), principalOf(c).actor);

@@ -1,0 +1,94 @@
+import type { Insight } from "@canopy/protocol";
+import type { Store } from "@canopy/store";
+import { InsightBook } from "./insight-book.js";
+import type { InsightEntry } from "./insight-entry.js";
+import { POSTED } from "./insight-index.js";
+import type { IndexQuery } from "./insight-query.js";
+import type { FacetCount, FacetField, InsightPage, InsightRepository, StoredInsights } from "./insight-repository.js";
+import type { IndexedInsight, InsightTimeField } from "./insight-source.js";
+
+/** Most frequent first, ties by value: the same order PostgreSQL's `ORDER BY count DESC, value` gives. */
+export function topFacets(counts: ReadonlyMap<string, number>, limit: number): FacetCount[] {
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, limit);
+}
+
+/**
+ * The embedded insight repository: documents in the store's partitions per tenant, and the
+ * in-memory federated index built from them at start (`open`). Every answer comes from memory;
+ * the promises only give it the repository's shape.
+ */
+export class EmbeddedInsightRepository implements InsightRepository {
+  readonly kind = "embedded" as const;
+  readonly book: InsightBook;
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+    this.book = new InsightBook(store);
+  }
+
+  async open(tenantIds: readonly string[]): Promise<number> {
+    return this.book.load(tenantIds);
+  }
+
+  store(tenantId: string, insights: readonly Insight[]): Promise<StoredInsights> {
+    // Synchronously, before returning: the intake's slice flush must carry it.
+    return Promise.resolve(this.book.store(tenantId, insights));
+  }
+
+  durable(): Promise<void> {
+    return this.#store.flush();
+  }
+
+  async show(tenantId: string, localIds: readonly string[]): Promise<InsightEntry[]> {
+    return this.book.show(tenantId, localIds);
+  }
+
+  async get(key: string): Promise<InsightEntry | undefined> {
+    return this.book.index.get(key);
+  }
+
+  async getMany(keys: readonly string[]): Promise<Map<string, InsightEntry>> {
+    const found = new Map<string, InsightEntry>();
+    for (const key of keys) {
+      const entry = this.book.index.get(key);
+      if (entry) found.set(key, entry);
+    }
+    return found;
+  }
+
+  async detail(key: string) {
+    const entry = this.book.index.get(key);
+    const record = entry && this.book.record(entry.tenantId, entry.localId, entry.revision);
+    return entry && record ? { entry, record } : undefined;
+  }
+
+  async list(query: IndexQuery): Promise<InsightPage> {
+    const { items, nextCursor, total } = this.book.index.query(query);
+    return { items, nextCursor, total };
+  }
+
+  async facets(field: FacetField, tenantIds: readonly string[] | null, limit: number): Promise<FacetCount[]> {
+    if (tenantIds === null) return topFacets(this.book.index.valueCounts(field), limit);
+    const counts = new Map<string, number>();
+    for (const tenantId of new Set(tenantIds)) {
+      for (const entry of this.book.index.ofTenant(tenantId)) for (const value of POSTED[field](entry)) counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+    return topFacets(counts, limit);
+  }
+
+  async inRange(field: InsightTimeField, from: number | null, to: number | null, tenantIds: ReadonlySet<string> | null): Promise<IndexedInsight[]> {
+    return [...this.book.index.inRange(field, from, to, tenantIds)];
+  }
+
+  async dropTenant(tenantId: string): Promise<number> {
+    return this.book.dropTenant(tenantId);
+  }
+
+  async count(): Promise<number> {
+    return this.book.index.size;
+  }
+}
