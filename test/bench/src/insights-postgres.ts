@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { generateDemoInsights } from "@canopy/agent";
 import { PostgresInsightRepository } from "@canopy/hub";
 import { connectPostgres } from "@canopy/store";
-import { createTestDatabase } from "@canopy/store/testing";
+import { benchDatabase } from "./bench-database.js";
 import { signIn, startBenchHub } from "./bench-hub.js";
 import { mib, percentile, settledRss } from "./processes.js";
 import type { Server } from "./processes.js";
@@ -22,7 +22,8 @@ export interface PostgresBenchOptions {
   /** `GET /insights` calls per kind of query. */
   requests: number;
   /** A URL whose role may CREATE DATABASE; the bench's own database is made next to it and dropped. */
-  adminUrl: string;
+  /** Where to make the database (else CANOPY_TEST_DATABASE_URL, else a throwaway cluster). */
+  adminUrl?: string | undefined;
   /** Leave the database in place (its URL is printed). */
   keep: boolean;
 }
@@ -75,7 +76,7 @@ async function seed(databaseUrl: string, tenantIds: string[], perTenant: number)
 }
 
 export async function insightsPostgresBench(options: PostgresBenchOptions): Promise<void> {
-  const database = await createTestDatabase(options.adminUrl, "canopy_bench");
+  const database = await benchDatabase(options.adminUrl);
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-pg-"));
   try {
     const empty = await timedStart(dir, database.url);

@@ -1,4 +1,4 @@
-// `npm run bench -- pairing --tenants N [--database-url URL]`: what pairing costs the hub as the
+// `npm run bench -- pairing --tenants N [--store postgres [--admin-url URL]]`: what pairing costs the hub as the
 // MSSP grows. Pairs N agents the way an MSSP does (create tenant, make a code, `canopy-agent pair`
 // over the real WebSocket), in windows, and prints per window the wall time and the HUB's CPU
 // time per pair and its RSS — flat costs mean the last window costs what the first did. The
@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pairAgent } from "@canopy/agent";
 import WebSocket from "ws";
+import { benchDatabase } from "./bench-database.js";
 import { signIn, startBenchHub } from "./bench-hub.js";
 import { mib, percentile, rssOf, startServer } from "./processes.js";
 
@@ -20,8 +21,10 @@ export interface PairingBenchOptions {
   window: number;
   /** Pairs in flight at once, as a script pairing a fleet would run them. */
   concurrency: number;
-  /** Run the hub on this PostgreSQL database instead of the embedded store. */
-  databaseUrl?: string | undefined;
+  /** Run the hub on PostgreSQL instead of the embedded store (a fresh database: see `benchDatabase`). */
+  postgres?: boolean;
+  /** With `postgres`: the server to make the database on (else CANOPY_TEST_DATABASE_URL, else a throwaway cluster). */
+  adminUrl?: string | undefined;
 }
 
 export const DEFAULT_PAIRING_BENCH: PairingBenchOptions = { tenants: 1000, window: 200, concurrency: 20 };
@@ -86,9 +89,10 @@ async function baseline(options: PairingBenchOptions): Promise<number> {
 
 export async function pairingBench(options: PairingBenchOptions): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-pairing-"));
-  const store = options.databaseUrl ? "PostgreSQL" : "embedded";
+  const store = options.postgres ? "PostgreSQL" : "embedded";
   const bare = await baseline(options);
-  const hub = await startBenchHub(dir, 0, options.databaseUrl ? { databaseUrl: options.databaseUrl } : {});
+  const database = options.postgres ? await benchDatabase(options.adminUrl) : undefined;
+  const hub = await startBenchHub(dir, 0, database ? { databaseUrl: database.url } : {});
   const pid = hub.child.pid!;
   const api = await signIn(hub.url);
   const windows: Window[] = [];
@@ -134,6 +138,7 @@ export async function pairingBench(options: PairingBenchOptions): Promise<void> 
   );
   const totalS = (performance.now() - startedAt) / 1000;
   await hub.stop();
+  await database?.drop();
   await rm(dir, { recursive: true, force: true });
   const first = windows[0]!;
   const last = windows.at(-1)!;

@@ -28,7 +28,8 @@ const { values, positionals } = parseArgs({
     "hub-cpu-prof": { type: "string" },
     // pairing
     window: { type: "string", default: String(DEFAULT_PAIRING_BENCH.window) },
-    "database-url": { type: "string" },
+    store: { type: "string", default: "embedded" },
+    "admin-url": { type: "string" },
   },
 });
 // `npm run bench` runs link and push; `npm run bench -- link`, `-- push`, `-- insights`, `-- fairness` or `-- pairing` runs one.
@@ -132,7 +133,8 @@ if (only === "fairness") {
 }
 if (only === "pairing") {
   const tenants = positionalsAgents();
-  await pairingBench({ ...DEFAULT_PAIRING_BENCH, tenants, window: Number(values.window), databaseUrl: values["database-url"] });
+  if (values.store !== "embedded" && values.store !== "postgres") throw new Error(`--store must be embedded or postgres, not ${values.store}`);
+  await pairingBench({ ...DEFAULT_PAIRING_BENCH, tenants, window: Number(values.window), postgres: values.store === "postgres", adminUrl: values["admin-url"] });
   process.exit(0);
 }
 if (only === "push") {
