@@ -21,37 +21,43 @@ async function databaseExists(name: string): Promise<boolean> {
   }
 }
 
-describe.runIf(e2eStore === "postgres")("the e2e hub on PostgreSQL (CANOPY_E2E_STORE=postgres)", () => {
-  it("gets its own database as CANOPY_DATABASE_URL, the same one after a restart, dropped when the scenario closes", async () => {
+/** On PostgreSQL: its own database as CANOPY_DATABASE_URL, the same after a restart, dropped when the scenario closes. */
+async function expectOwnDatabase(): Promise<void> {
+  const scenario = await Scenario.start();
+  const first = (await processEnv(scenario.hub.child.process.pid!)).CANOPY_DATABASE_URL;
+  expect(first).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/canopy_e2e_[0-9a-f]{12}$/);
+  const name = new URL(first!).pathname.slice(1);
+  expect(await databaseExists(name)).toBe(true);
+
+  const port = scenario.hub.port;
+  expect(await scenario.hub.stop()).toBe(0);
+  await scenario.startHub({ port });
+  expect((await processEnv(scenario.hub.child.process.pid!)).CANOPY_DATABASE_URL).toBe(first);
+
+  const other = await Scenario.start();
+  expect((await processEnv(other.hub.child.process.pid!)).CANOPY_DATABASE_URL).not.toBe(first);
+  await other.close();
+
+  await scenario.close();
+  expect(await databaseExists(name)).toBe(false);
+}
+
+/** On lowdb: no CANOPY_DATABASE_URL reaches the hub, even when the shell running the suite has one. */
+async function expectNoDatabase(): Promise<void> {
+  process.env.CANOPY_DATABASE_URL = "postgres://nobody@127.0.0.1:1/not-for-tests";
+  try {
     const scenario = await Scenario.start();
-    const first = (await processEnv(scenario.hub.child.process.pid!)).CANOPY_DATABASE_URL;
-    expect(first).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/canopy_e2e_[0-9a-f]{12}$/);
-    const name = new URL(first!).pathname.slice(1);
-    expect(await databaseExists(name)).toBe(true);
-
-    const port = scenario.hub.port;
-    expect(await scenario.hub.stop()).toBe(0);
-    await scenario.startHub({ port });
-    expect((await processEnv(scenario.hub.child.process.pid!)).CANOPY_DATABASE_URL).toBe(first);
-
-    const other = await Scenario.start();
-    expect((await processEnv(other.hub.child.process.pid!)).CANOPY_DATABASE_URL).not.toBe(first);
-    await other.close();
-
+    expect((await processEnv(scenario.hub.child.process.pid!)).CANOPY_DATABASE_URL).toBeUndefined();
     await scenario.close();
-    expect(await databaseExists(name)).toBe(false);
-  });
-});
+  } finally {
+    delete process.env.CANOPY_DATABASE_URL;
+  }
+}
 
-describe.runIf(e2eStore === "lowdb")("the e2e hub on lowdb (the default)", () => {
-  it("starts without CANOPY_DATABASE_URL, even when the shell running the suite has one", async () => {
-    process.env.CANOPY_DATABASE_URL = "postgres://nobody@127.0.0.1:1/not-for-tests";
-    try {
-      const scenario = await Scenario.start();
-      expect((await processEnv(scenario.hub.child.process.pid!)).CANOPY_DATABASE_URL).toBeUndefined();
-      await scenario.close();
-    } finally {
-      delete process.env.CANOPY_DATABASE_URL;
-    }
+// One test whichever store the run is on (CANOPY_E2E_STORE), so neither run skips anything.
+describe("the e2e hub's store", () => {
+  it(`is the one the run asks for (${e2eStore})`, async () => {
+    if (e2eStore === "postgres") await expectOwnDatabase();
+    else await expectNoDatabase();
   });
 });
