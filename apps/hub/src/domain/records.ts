@@ -122,10 +122,12 @@ export const Collections = {
 
 /**
  * Tenants and agents are each spread over this many shards (`tenants.<n>`, `agents.<n>`), so a
- * change to one rewrites a shard: about 150 documents at 10,000 tenants.
+ * change to one rewrites its shard: ~40 documents at 10,000 tenants (~8 KB of tenants, ~14 KB of
+ * agents), small beside the audit chunk a pairing also writes, so pairing the 10,000th agent
+ * writes about what pairing the 100th does (64 shards would make it ~2×: pairing-write-cost.test.ts).
  */
-export const TENANT_SHARDS = 64;
-export const AGENT_SHARDS = 64;
+export const TENANT_SHARDS = 256;
+export const AGENT_SHARDS = 256;
 
 /**
  * An audit partition: `audit.YYYY-MM` (a month, as older versions wrote), `audit.YYYY-MM-DD`
