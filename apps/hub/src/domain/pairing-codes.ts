@@ -26,7 +26,6 @@ export class PairingCodes {
   readonly #codes: Collection<PairingCodeRecord>;
   readonly #clock: Clock;
   readonly #secret: Buffer;
-
   readonly #agents: Pick<Agents, "pairedWith">;
 
   constructor(store: Store, clock: Clock, secret: Buffer, agents: Pick<Agents, "pairedWith">) {
@@ -62,6 +61,7 @@ export class PairingCodes {
     if (normalized === null) return { ok: false, reason: "pairing_code_invalid" };
     const id = this.#hash(normalized);
     const record = this.#codes.get(id);
+    // A scan of the agents, only for a code that is not live (wrong guesses are rate-limited).
     if (!record) return { ok: false, reason: this.#agents.pairedWith(id) ? "pairing_code_used" : "pairing_code_invalid" };
     // Only in files of older versions, which kept used codes: swept at start.
     if (record.usedAt !== null) return { ok: false, reason: "pairing_code_used" };
