@@ -1,6 +1,6 @@
 import type { Store } from "@canopy/store";
 import type { Logger } from "pino";
-import { Collections, type AgentRecord } from "./domain/records.js";
+import { agentsCollection } from "./domain/agents.js";
 import type { HubServices } from "./services.js";
 
 const SYSTEM = "system";
@@ -8,7 +8,7 @@ const REASON = "the hub's identity was replaced (--new-identity)";
 
 /** Agents paired and not revoked: each pinned the hub's public key when it paired. */
 export function pairedAgentCount(store: Store): number {
-  return store.collection<AgentRecord>(Collections.agents).filter((agent) => agent.revokedAt === null).length;
+  return agentsCollection(store).filter((agent) => agent.revokedAt === null).length;
 }
 
 /**

@@ -121,7 +121,7 @@ export function createServices(options: ServiceOptions) {
     apiKeys: new ApiKeys(store, clock),
     tenants,
     agents,
-    pairingCodes: new PairingCodes(store, clock, options.hubKey.pairingSecret),
+    pairingCodes: new PairingCodes(store, clock, options.hubKey.pairingSecret, agents),
     audit,
     presence,
     views,

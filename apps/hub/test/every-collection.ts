@@ -5,7 +5,8 @@ import { login, untilLive } from "./helpers.js";
 import { makeInsight, seededRandom } from "./insight-fixtures.js";
 
 /**
- * Puts at least one document into every collection the hub keeps, through the real API and
+ * Puts at least one document into every collection the hub keeps (but the names older versions
+ * wrote whole), through the real API and
  * gateway (never by writing files): users, sessions, api keys, tenants, pairing codes, agents,
  * audit and its months, content and revisions, a push (plan, results, desired), what the agent
  * reported, a dashboard, insights, a pending board change and a refused one.
@@ -23,6 +24,8 @@ export async function fillEveryCollection(hub: Hub): Promise<void> {
   ok(await admin.get("/dashboards"), "dashboards");
 
   const agent = await GatewayContentAgent.connect(hub, admin, tenant.id);
+  // A code that paired is deleted: one more, left unused, so the pairing codes have a file.
+  ok(await admin.post(`/tenants/${tenant.id}/pairing-codes`, {}), "pairing code");
   ok(await admin.post("/pushes", { items: [{ kind: "custom-fields", id: field.id }], targets: { tenants: [tenant.id] } }), "push");
   await agent.agent.connection.until("a content batch to acknowledge", () => (agent.ackAll() > 0 ? true : undefined));
   await untilLive(hub, "the push to complete", async () => ((await admin.get("/pushes")).body.items[0]?.state === "completed" ? true : undefined));

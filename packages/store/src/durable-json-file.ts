@@ -12,6 +12,8 @@ export type WriteFaultHook = (file: string) => void;
 
 /** A new partition content, written and synced beside the file, waiting to replace it. */
 export interface PreparedWrite {
+  /** The new content's size in bytes. */
+  readonly bytes: number;
   /** Keeps the current file as `.bak` (a hard link: no copy) and renames the new one over it. */
   commit(): Promise<void>;
   /** Removes the temp file (the write is abandoned). */
@@ -58,11 +60,16 @@ export class DurableJsonFile implements Adapter<PartitionFile> {
   /** Serializes `docs` (a snapshot nothing else changes), then writes and syncs the temp file. */
   async prepare(docs: ReadonlyMap<string, { id: string }>): Promise<PreparedWrite> {
     const temp = tempPath(this.file);
+    let bytes = 0;
     try {
       this.#fault?.(this.file);
       const handle = await open(temp, "w", 0o600);
       try {
-        for (const chunk of partitionChunks(docs)) await writeAll(handle, Buffer.from(chunk, "utf8"));
+        for (const chunk of partitionChunks(docs)) {
+          const encoded = Buffer.from(chunk, "utf8");
+          await writeAll(handle, encoded);
+          bytes += encoded.length;
+        }
         await handle.sync();
       } finally {
         await handle.close();
@@ -72,6 +79,7 @@ export class DurableJsonFile implements Adapter<PartitionFile> {
       throw new StoreWriteError(this.file, error);
     }
     return {
+      bytes,
       commit: () => this.#commit(temp),
       abort: () => rm(temp, { force: true }).catch(() => {}),
     };

@@ -5,6 +5,7 @@ export { explainProblems, wayOut, type StoreCommands } from "./store-refusal.js"
 export type { WriteFaultHook } from "./durable-json-file.js";
 export { createMemoryStore, type MemoryStoreOptions } from "./memory-store.js";
 export { createLowdbStore, type LowdbStoreOptions } from "./lowdb-store.js";
+export type { ReshardOutcome } from "./reshard.js";
 export { DEFAULT_SHARDS, ShardedCollection, shardOf } from "./sharded-collection.js";
 export { checkStore, restoreCollection, StoreRestoreError, type RestoreOutcome, type StoreCheck } from "./store-maintenance.js";
 export { watchForRollback, type RollbackWatch } from "./rollback-watch.js";

@@ -14,6 +14,8 @@ export interface PartitionWriter {
   settle(): Promise<void>;
   /** Partition files written so far. */
   readonly writes: number;
+  /** Bytes of those files, where the writer has files. */
+  readonly bytesWritten?: number;
   /** Give the event loop a turn between partitions (a writer that serializes; not the memory store, which stays microtask-only). */
   readonly yieldBetweenPartitions: boolean;
 }
@@ -267,7 +269,12 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
       await flush();
       closed = true;
     },
-    stats: (): StoreStats => ({ writes: writer.writes, changes: stats.changes, rollbacks: stats.rollbacks }),
+    stats: (): StoreStats => ({
+      writes: writer.writes,
+      changes: stats.changes,
+      rollbacks: stats.rollbacks,
+      ...(writer.bytesWritten !== undefined ? { bytesWritten: writer.bytesWritten } : {}),
+    }),
   };
 }
 

@@ -34,6 +34,19 @@ describe("lowdb store", () => {
     await store.close();
   });
 
+  it("counts the bytes it writes: a change costs its partition's size, not the store's", async () => {
+    const store = await createLowdbStore({ dir });
+    const big = store.collection<Thing>("big");
+    for (let i = 0; i < 1000; i++) big.put({ id: `t${i}`, n: i });
+    await store.flush();
+    const afterBig = store.stats().bytesWritten!;
+    expect(afterBig).toBe((await readFile(join(dir, "big.json"))).length);
+    store.collection<Thing>("small").put({ id: "1", n: 1 });
+    await store.flush();
+    expect(store.stats().bytesWritten! - afterBig).toBe((await readFile(join(dir, "small.json"))).length);
+    await store.close();
+  });
+
   it("writes only the partitions that changed", async () => {
     const store = await createLowdbStore({ dir });
     store.collection<Thing>("a").put({ id: "1", n: 1 });

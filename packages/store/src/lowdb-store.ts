@@ -3,6 +3,7 @@ import type { CollectionSchemas } from "./collection-schemas.js";
 import { DurableJsonFile, syncFolder, type WriteFaultHook } from "./durable-json-file.js";
 import { createJournaledStore } from "./journaled-store.js";
 import { loadPartitions, partitionFile } from "./partition-loader.js";
+import { reshardPartition, type ReshardOutcome } from "./reshard.js";
 import { refusal, type StoreCommands } from "./store-refusal.js";
 import type { Store } from "./store.js";
 
@@ -19,6 +20,13 @@ export interface LowdbStoreOptions {
   commands?: StoreCommands;
   /** Test seam: called before each file is written; throw to fail that write as a disk would. */
   fault?: WriteFaultHook;
+  /**
+   * Collections now kept as a `ShardedCollection` (name → shard count) that an older version
+   * kept as one partition: a `<name>.json` found at open is carried into its shards first.
+   */
+  reshard?: Readonly<Record<string, number>>;
+  /** Told of each collection carried into its shards at open. */
+  onResharded?: (outcome: ReshardOutcome) => void;
 }
 
 /**
@@ -31,8 +39,15 @@ export interface LowdbStoreOptions {
 export async function createLowdbStore(options: LowdbStoreOptions): Promise<Store> {
   const { dir, coalesceMs = 50, onError = () => {}, schemas = {} } = options;
   await mkdir(dir, { recursive: true });
+  const carried = [];
+  for (const [name, shards] of Object.entries(options.reshard ?? {})) carried.push(await reshardPartition(dir, name, shards, schemas, { fault: options.fault }));
   const loaded = await loadPartitions(dir, schemas);
-  if (loaded.problems.length > 0) throw await refusal(dir, loaded.problems, schemas, options.commands);
+  const carryProblems = carried.flatMap((c) => c.problems);
+  // A file the carry-over could not read is read again by the load: name its problems once.
+  const named = new Set(carryProblems.map((p) => p.file));
+  const problems = [...carryProblems, ...loaded.problems.filter((p) => !named.has(p.file))];
+  if (problems.length > 0) throw await refusal(dir, problems, schemas, options.commands);
+  for (const { outcome } of carried) if (outcome) options.onResharded?.(outcome);
   // A `<name>.json.tmp` left by a crash is never read, and the partition's next write replaces
   // it. It is not removed here: another process may have this folder open for writing (a
   // running agent while `status` looks), and the temp would be its write under way.
@@ -45,6 +60,7 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
   };
   const writer = {
     writes: 0,
+    bytesWritten: 0,
     yieldBetweenPartitions: true,
     async prepare(name: string, docs: ReadonlyMap<string, { id: string }>) {
       const prepared = await fileOf(name).prepare(docs);
@@ -52,6 +68,7 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
         commit: async () => {
           await prepared.commit();
           writer.writes++;
+          writer.bytesWritten += prepared.bytes;
         },
         abort: () => prepared.abort(),
       };

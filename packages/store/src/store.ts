@@ -47,6 +47,11 @@ export interface StoreStats {
   changes: number;
   /** Failed writes whose changes were rolled back. */
   rollbacks: number;
+  /**
+   * Bytes of partition content written since the store was opened, where the store has files
+   * (the embedded store); what keeps a write's cost visible, so a test can hold it flat.
+   */
+  bytesWritten?: number;
 }
 
 /** What a failed write undid: the collections now hold what they held after the last good write. */

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { createAgent, pairAgent } from "@canopy/agent";
 import WebSocket from "ws";
 import { signIn, startBenchHub } from "./bench-hub.js";
-import { mib, percentile, settledRss, startServer } from "./processes.js";
+import { mib, percentile, rssOf, settledRss, startServer } from "./processes.js";
 import { DEFAULT_FAIRNESS_BENCH, fairnessBench, PHASES } from "./fairness.js";
 import type { Phase } from "./fairness-targets.js";
 import { DEFAULT_INSIGHT_BENCH, insightsBench } from "./insights.js";
@@ -93,9 +93,17 @@ async function canopy() {
   const t20 = performance.now();
   await Promise.all(Array.from({ length: Math.min(20, AGENTS) }, (_, i) => pairOne(i)));
   const pair20Ms = performance.now() - t20;
+  // When each batch of 20 ended: pairing throughput early vs late in the run (a store whose
+  // writes grow with the MSSP slows down as it goes).
+  const batchEnds = [{ paired: Math.min(20, AGENTS), at: performance.now() }];
   for (let start = 20; start < AGENTS; start += 20) {
     await Promise.all(Array.from({ length: Math.min(20, AGENTS - start) }, (_, i) => pairOne(start + i)));
+    batchEnds.push({ paired: Math.min(start + 20, AGENTS), at: performance.now() });
+    if (batchEnds.length % 50 === 0) console.log(`paired ${start + 20}: ${pairsPerMinute(batchEnds, 10).toFixed(0)} pairs/min over the last 200, hub RSS ${mib(rssOf(hub.child.pid!))}`);
   }
+  const span = Math.max(1, Math.min(10, Math.floor(batchEnds.length / 5)));
+  const pairingRate = { early: pairsPerMinute(batchEnds.slice(0, span + 1), span), late: pairsPerMinute(batchEnds, span), pairs: span * 20 };
+  const pairedRss = await settledRss(hub.child.pid!);
   const listed = await api<{ items: { status: string }[] }>("GET", `/tenants?limit=${Math.min(AGENTS, 100)}`);
   const online = listed.items.filter((t) => t.status === "online").length;
 
@@ -119,7 +127,14 @@ async function canopy() {
   await Promise.all(agents.map((a) => a.stop()));
   await hub.stop();
   await rm(dir, { recursive: true, force: true });
-  return { idle, loaded, pair20Ms, rejoinMs, online, agentRtts, apiRtts };
+  return { idle, loaded, pair20Ms, rejoinMs, online, agentRtts, apiRtts, pairingRate, pairedRss };
+}
+
+/** Pairs per minute over the last `batches` batches of `ends` (each entry: pairs done by then, and when). */
+function pairsPerMinute(ends: { paired: number; at: number }[], batches: number): number {
+  const last = ends[ends.length - 1]!;
+  const first = ends[Math.max(0, ends.length - 1 - batches)]!;
+  return first === last ? 0 : ((last.paired - first.paired) / (last.at - first.at)) * 60_000;
 }
 
 if (only === "insights") {
@@ -149,6 +164,7 @@ const perConn = (loaded: number, idle: number) => (loaded - idle) / AGENTS;
 
 console.log(`\nCanopy benchmark: ${AGENTS} agents, ${PINGS} pings (node ${process.version})\n`);
 console.log(`pair 20 agents (tenant + code + pair + connect, concurrently): ${hub.pair20Ms.toFixed(0)} ms`);
+console.log(`pairing 20 at a time: ${hub.pairingRate.early.toFixed(0)} pairs/min over the first ${hub.pairingRate.pairs} after the first 20, ${hub.pairingRate.late.toFixed(0)} pairs/min over the last ${hub.pairingRate.pairs}; hub RSS once all ${AGENTS} paired: ${mib(hub.pairedRss)}`);
 console.log(`hub restart → all ${AGENTS} agents back online: ${hub.rejoinMs.toFixed(0)} ms`);
 console.log(`agents online after pairing: ${hub.online}/${Math.min(AGENTS, 100)} listed\n`);
 const rows = [

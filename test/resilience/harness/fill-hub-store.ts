@@ -7,8 +7,8 @@ export const HUB_COLLECTIONS = [
   "users",
   "sessions",
   "api-keys",
-  "tenants",
-  "agents",
+  "tenants.*",
+  "agents.*",
   "pairing-codes",
   "meta",
   "audit.*",
@@ -25,7 +25,7 @@ export const HUB_COLLECTIONS = [
   "insight-update-errors",
 ] as const;
 
-/** Which of HUB_COLLECTIONS a store file (`tenants.json`, `audit.2030-01.json`) belongs to. */
+/** Which of HUB_COLLECTIONS a store file (`tenants.17.json`, `audit.2030-01-15.json`) belongs to. */
 export function collectionOf(file: string): string | undefined {
   const name = file.replace(/\.json$/, "");
   return HUB_COLLECTIONS.find((c) => (c.endsWith(".*") ? name.startsWith(c.slice(0, -1)) : name === c));
@@ -54,7 +54,7 @@ export async function fillEveryCollection(options: {
 }): Promise<FilledHub> {
   const { api, tenantId } = options;
   await api.request("POST", "/api-keys", { name: "r6 script" });
-  await api.request("PATCH", `/tenants/${tenantId}`, { description: "edited, so tenants.json has a last good copy" });
+  await api.request("PATCH", `/tenants/${tenantId}`, { description: "edited, so its tenants shard has a last good copy" });
   await api.pairingCode((await api.createTenant("R6 Waiting To Pair")).id);
   const field = await api.createContent("custom-fields", customField("R6 Tier"));
   await api.updateContent("custom-fields", field.id, customField("R6 Tier", { options: ["low", "medium", "high"] }));

@@ -5,7 +5,7 @@
 // `canopy-hub start` and `canopy-agent run` must refuse, name the file and the exact way out, and
 // write nothing; `store check` lists every problem; the way out (`store restore`, or the
 // operator's backup where there is no last good copy) brings the data back with nothing reset.
-import { cp, readFile } from "node:fs/promises";
+import { cp, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ApiError, Scenario, spawnAgentRun, waitFor, type Child, type PairedAgent } from "@canopy/test-e2e/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -191,9 +191,15 @@ describe("R6 damaged store files: every collection of the hub and of the agent",
     // Tenants and fields as the copy put back held them (a last good copy is the generation
     // before the last write); everything else as before. A push put back at an older generation
     // settles again once the agent reports what it holds.
-    const held = async <T>(store: string) => {
+    const heldIn = async <T>(store: string) => {
       const file = `${store}.json${withCopy.some((d) => d.store === store) ? ".bak" : ""}`;
       return Object.values((JSON.parse(await readFile(join(hubBackup, "db", file), "utf8")) as { docs: Record<string, T> }).docs);
+    };
+    // A sharded collection (`tenants.<n>`): every shard, each as its own copy put back held it.
+    const held = async <T>(store: string) => {
+      const shards = (await readdir(join(hubBackup, "db"))).filter((f) => new RegExp(`^${escape(store)}\\.\\d+\\.json$`).test(f));
+      if (shards.length === 0) return heldIn<T>(store);
+      return (await Promise.all(shards.map((f) => heldIn<T>(f.slice(0, -".json".length))))).flat();
     };
     const expected = {
       ...before,

@@ -40,10 +40,11 @@ export async function pairAgent(hub: HubServices, request: PairRequest, clientAd
     hostname: request.hostname,
     platform: request.platform,
     agentVersion: request.agentVersion,
+    pairingCode: check.record.id,
   });
   const actor = `agent:${agent.id}`;
   if (previous) hub.agents.revoke(previous.id, actor, "replaced by a newly paired agent");
-  hub.pairingCodes.markUsed(check.record.id, agent.id);
+  hub.pairingCodes.use(check.record.id);
   hub.audit.record({
     actor,
     action: "agent.pair",

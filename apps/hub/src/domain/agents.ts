@@ -1,7 +1,7 @@
-import type { Collection, Store } from "@canopy/store";
+import { ShardedCollection, type Collection, type Store } from "@canopy/store";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
-import { Collections, type AgentRecord } from "./records.js";
+import { AGENT_SHARDS, Collections, type AgentRecord } from "./records.js";
 
 export interface NewAgent {
   tenantId: string;
@@ -9,6 +9,8 @@ export interface NewAgent {
   hostname: string;
   platform: string;
   agentVersion: string;
+  /** The id (HMAC) of the pairing code it used, so a replay of that code is told it was used. */
+  pairingCode: string;
 }
 
 export interface AgentLastSeen {
@@ -18,13 +20,18 @@ export interface AgentLastSeen {
   platform: string;
 }
 
+/** The agents collection: AGENT_SHARDS shards by id, so a change to one agent rewrites its shard. */
+export function agentsCollection(store: Store): Collection<AgentRecord> {
+  return new ShardedCollection<AgentRecord>(store, Collections.agents, AGENT_SHARDS);
+}
+
 /** Paired agents. A revoked record is kept forever so its key can never get back in. */
 export class Agents {
   readonly #agents: Collection<AgentRecord>;
   readonly #clock: Clock;
 
   constructor(store: Store, clock: Clock) {
-    this.#agents = store.collection<AgentRecord>(Collections.agents);
+    this.#agents = agentsCollection(store);
     this.#clock = clock;
   }
 
@@ -35,6 +42,11 @@ export class Agents {
   /** The tenant's one non-revoked agent, if any. */
   activeFor(tenantId: string): AgentRecord | undefined {
     return this.#agents.find((a) => a.tenantId === tenantId && a.revokedAt === null);
+  }
+
+  /** The agent that paired with this pairing code (its id), if any. */
+  pairedWith(pairingCode: string): AgentRecord | undefined {
+    return this.#agents.find((a) => a.pairingCode === pairingCode);
   }
 
   /** Active agents by tenant id: one pass, for list views. */

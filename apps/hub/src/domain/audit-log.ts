@@ -14,8 +14,18 @@ export interface AuditEntryInput {
 export type { AuditQuery } from "./audit-reader.js";
 
 /**
- * Append-only record of who changed what. Partitioned by month (`audit.YYYY-MM`) so appending
- * rewrites one month's file, not the whole history. Ids sort by time, so paging is by id.
+ * Entries per audit partition before the next one starts: a write of the log rewrites at most
+ * this many (~100 KB: entries are ~350 bytes), however busy the day.
+ */
+export const AUDIT_CHUNK_ENTRIES = 300;
+
+const PARTITIONS = "audit-partitions";
+
+/**
+ * Append-only record of who changed what. Partitioned by day (`audit.YYYY-MM-DD`), and a busy
+ * day in chunks of AUDIT_CHUNK_ENTRIES (`audit.YYYY-MM-DD.1`, `.2`, …), so appending rewrites
+ * one small partition, never the history. Month partitions (`audit.YYYY-MM`) that older versions
+ * wrote are read as they are. Ids sort by time, so paging is by id.
  */
 export class AuditLog {
   readonly #store: Store;
@@ -34,10 +44,12 @@ export class AuditLog {
   record(input: AuditEntryInput): AuditRecord {
     const now = this.#clock();
     const at = isoAt(now);
-    const month = at.slice(0, 7);
-    const months = this.#meta.get("audit-partitions")?.months ?? [];
-    if (!months.includes(month)) this.#meta.put({ id: "audit-partitions", months: [...months, month].sort() });
-    return this.#partition(month).put({
+    const day = at.slice(0, 10);
+    const meta = this.#meta.get(PARTITIONS);
+    const days = meta?.days ?? [];
+    // Once a day: the list of days grows with time, not with how much happens.
+    if (!days.includes(day)) this.#meta.put({ id: PARTITIONS, months: meta?.months ?? [], days: [...days, day].sort() });
+    return this.#writable(day).put({
       id: newSortableId("aud", now),
       at,
       actor: input.actor,
@@ -53,16 +65,15 @@ export class AuditLog {
   }
 
   #listInMemory(query: AuditQuery): AuditPage {
-    const months = [...(this.#meta.get("audit-partitions")?.months ?? [])].reverse();
     const items: AuditRecord[] = [];
-    for (const month of months) {
-      const matching = this.#partition(month)
-        .filter(
+    for (const period of this.#newestFirst()) {
+      const matching = period
+        .flatMap((partition) => partition.filter(
           (e) =>
             (query.cursor === undefined || e.id < query.cursor) &&
             (query.action === undefined || e.action === query.action) &&
             (query.target === undefined || e.target === query.target),
-        )
+        ))
         .sort((a, b) => (a.id < b.id ? 1 : -1));
       for (const entry of matching) {
         items.push(entry);
@@ -75,7 +86,43 @@ export class AuditLog {
     return { items, nextCursor: null };
   }
 
-  #partition(month: string): Collection<AuditRecord> {
-    return this.#store.collection<AuditRecord>(auditCollection(month));
+  /**
+   * The day's first chunk that is not full (the chunks before it are). On PostgreSQL the audit
+   * leaves memory once durable, so every chunk looks empty and entries go to the day's first:
+   * there a chunk is only a name, each entry being a row of its own.
+   */
+  #writable(day: string): Collection<AuditRecord> {
+    for (let chunk = 0; ; chunk++) {
+      const partition = this.#partition(day, chunk);
+      if (partition.size < AUDIT_CHUNK_ENTRIES) return partition;
+    }
+  }
+
+  /**
+   * Every period's partitions, newest period first: days and months by name descending (a day
+   * sorts before its month: the month partition holds what was written before the upgrade). A
+   * day's chunks are found by probing until two in a row are empty (a failed write can empty one
+   * that a later one follows, until the next entry fills it again); they are sorted together.
+   */
+  *#newestFirst(): Generator<Collection<AuditRecord>[]> {
+    const meta = this.#meta.get(PARTITIONS);
+    const periods = [...(meta?.months ?? []), ...(meta?.days ?? [])].sort().reverse();
+    for (const period of periods) {
+      if (period.length === 7) {
+        yield [this.#partition(period, 0)];
+        continue;
+      }
+      const chunks: Collection<AuditRecord>[] = [];
+      for (let chunk = 0, empty = 0; empty < 2; chunk++) {
+        const partition = this.#partition(period, chunk);
+        empty = partition.size === 0 ? empty + 1 : 0;
+        chunks.push(partition);
+      }
+      yield chunks;
+    }
+  }
+
+  #partition(period: string, chunk: number): Collection<AuditRecord> {
+    return this.#store.collection<AuditRecord>(auditCollection(period, chunk));
   }
 }

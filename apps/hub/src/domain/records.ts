@@ -68,6 +68,11 @@ export const AgentRecord = z.object({
   revokedReason: nullableString,
   /** Persisted on disconnect only; the live value is in memory while connected. */
   lastSeenAt: nullableString,
+  /**
+   * The id (HMAC) of the pairing code it paired with: the code itself is deleted once used, and
+   * a replay is still told "already used". Absent for agents paired by older versions.
+   */
+  pairingCode: z.string().optional(),
 });
 export type AgentRecord = z.infer<typeof AgentRecord>;
 
@@ -97,8 +102,12 @@ export const AuditRecord = z.object({
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 
-/** `meta` documents: the audit log's months (`YYYY-MM`, ascending). */
-export const MetaRecord = z.object({ id: z.literal("audit-partitions"), months: z.array(z.string()) });
+/**
+ * `meta` documents: the audit log's partitions. `months` (`YYYY-MM`, ascending) are the month
+ * partitions older versions wrote, read but never written again; `days` (`YYYY-MM-DD`,
+ * ascending) the day partitions written since (each day's chunks are found by probing).
+ */
+export const MetaRecord = z.object({ id: z.literal("audit-partitions"), months: z.array(z.string()), days: z.array(z.string()).default([]) });
 export type MetaRecord = z.infer<typeof MetaRecord>;
 
 export const Collections = {
@@ -111,5 +120,17 @@ export const Collections = {
   meta: "meta",
 } as const;
 
-/** One audit partition per month. */
-export const auditCollection = (month: string): string => `audit.${month}`;
+/**
+ * Tenants and agents are each spread over this many shards (`tenants.<n>`, `agents.<n>`), so a
+ * change to one rewrites its shard: ~40 documents at 10,000 tenants (~8 KB of tenants, ~14 KB of
+ * agents), small beside the audit chunk a pairing also writes, so pairing the 10,000th agent
+ * writes about what pairing the 100th does (64 shards would make it ~2×: pairing-write-cost.test.ts).
+ */
+export const TENANT_SHARDS = 256;
+export const AGENT_SHARDS = 256;
+
+/**
+ * An audit partition: `audit.YYYY-MM` (a month, as older versions wrote), `audit.YYYY-MM-DD`
+ * (a day's first chunk) or `audit.YYYY-MM-DD.<n>` (its chunk n ≥ 1, once the previous ones are full).
+ */
+export const auditCollection = (period: string, chunk = 0): string => (chunk === 0 ? `audit.${period}` : `audit.${period}.${chunk}`);

@@ -1,8 +1,8 @@
-import type { Collection, Store } from "@canopy/store";
+import { ShardedCollection, type Collection, type Store } from "@canopy/store";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { problems } from "../core/problem-error.js";
-import { Collections, type TenantRecord } from "./records.js";
+import { Collections, TENANT_SHARDS, type TenantRecord } from "./records.js";
 
 export interface TenantInput {
   name: string;
@@ -21,13 +21,16 @@ function normalizeTags(tags: string[]): string[] {
   return Array.from(new Set(tags.map((t) => t.trim()).filter(Boolean)));
 }
 
-/** The tenants (customers) the MSSP manages. Names are unique, ignoring case. */
+/**
+ * The tenants (customers) the MSSP manages. Names are unique, ignoring case. Kept in
+ * TENANT_SHARDS shards by id, so a change to one tenant rewrites its shard, not every tenant.
+ */
 export class Tenants {
   readonly #tenants: Collection<TenantRecord>;
   readonly #clock: Clock;
 
   constructor(store: Store, clock: Clock) {
-    this.#tenants = store.collection<TenantRecord>(Collections.tenants);
+    this.#tenants = new ShardedCollection<TenantRecord>(store, Collections.tenants, TENANT_SHARDS);
     this.#clock = clock;
   }
 

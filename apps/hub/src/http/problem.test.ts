@@ -2,14 +2,14 @@ import { createMemoryStore, type Collection, type Doc, type Store } from "@canop
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestHub, login, type TestHub } from "../../test/helpers.js";
 
-/** A store whose tenants collection fails on reads, as a broken disk or a bug would. */
+/** A store whose tenants collection (its shards) fails on reads, as a broken disk or a bug would. */
 function storeWithBrokenTenants(): Store {
   const inner = createMemoryStore();
   return {
     ...inner,
     collection<T extends Doc>(name: string): Collection<T> {
       const collection = inner.collection<T>(name);
-      if (name !== "tenants") return collection;
+      if (!name.startsWith("tenants.")) return collection;
       return new Proxy(collection, {
         get(target, property, receiver) {
           if (property === "all") return () => {

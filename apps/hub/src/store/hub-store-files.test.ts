@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fillEveryCollection } from "../../test/every-collection.js";
 import { ADMIN, login, silentLogger } from "../../test/helpers.js";
 import { createHub } from "../hub.js";
-import { hubStoreSchemas } from "./hub-store-schemas.js";
+import { hubStoreReshards, hubStoreSchemas } from "./hub-store-schemas.js";
 import { hubStoreDir } from "./open-hub-store.js";
 import { storeCheck, storeRestore } from "./store-cli.js";
 
@@ -60,7 +60,8 @@ describe("the hub's store files", () => {
 
   it("has a schema for every collection the hub writes, and the fixture writes every one", () => {
     expect(written.filter((collection) => schemaFor(hubStoreSchemas, collection) === undefined)).toEqual([]);
-    expect(Object.keys(hubStoreSchemas).filter((key) => !sample.has(key))).toEqual([]);
+    // Less the names older versions wrote whole (carried into shards at start; hub-store-reshard.test.ts).
+    expect(Object.keys(hubStoreSchemas).filter((key) => !sample.has(key) && !(key in hubStoreReshards))).toEqual([]);
   });
 
   for (const [what, damage] of damages) {

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createLowdbStore, type Store, type StoreCommands, type WriteFaultHook } from "@canopy/store";
 import type { Logger } from "pino";
-import { hubStoreSchemas } from "./hub-store-schemas.js";
+import { hubStoreReshards, hubStoreSchemas } from "./hub-store-schemas.js";
 
 /** The store's folder in a hub data dir. */
 export const hubStoreDir = (dataDir: string): string => join(dataDir, "db");
@@ -30,6 +30,8 @@ export async function openHubStore(dataDir: string, logger: Logger, options: { f
     dir,
     schemas: hubStoreSchemas,
     commands: hubStoreCommands(dataDir),
+    reshard: hubStoreReshards,
+    onResharded: ({ collection, documents, shards }) => logger.info({ collection, documents, shards }, "carried a collection kept whole by an older version into its shards"),
     onError: (error) => logger.error({ err: error }, "store write failed"),
     ...(options.fault ? { fault: options.fault } : {}),
   });

@@ -1,6 +1,8 @@
 import { generateKeyPair } from "@canopy/protocol";
+import { ShardedCollection } from "@canopy/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestHub, login, manualClock, type Caller, type TestHub } from "../../../test/helpers.js";
+import { AGENT_SHARDS, TENANT_SHARDS } from "../../domain/records.js";
 
 function pairBody(code: string) {
   return { code, publicKey: generateKeyPair().publicKey, hostname: "edge-01", agentVersion: "0.1.0", platform: "linux" };
@@ -34,8 +36,9 @@ describe("pairing codes and agent pairing", () => {
   it("keeps only a hash of the code: it appears nowhere in the store", async () => {
     const { code } = (await admin.post(`/tenants/${tenantId}/pairing-codes`, {})).body;
     const normalized = code.replace("-", "");
-    const names = ["pairing-codes", "tenants", "agents", "meta", "users", "sessions", `audit.${new Date(clock()).toISOString().slice(0, 7)}`];
-    const dump = JSON.stringify(names.map((n) => t.store.collection(n).all()));
+    const names = ["pairing-codes", "meta", "users", "sessions", `audit.${new Date(clock()).toISOString().slice(0, 10)}`];
+    const sharded = [new ShardedCollection(t.store, "tenants", TENANT_SHARDS), new ShardedCollection(t.store, "agents", AGENT_SHARDS)];
+    const dump = JSON.stringify([...names.map((n) => t.store.collection(n).all()), ...sharded.map((c) => c.all())]);
     expect(dump).toContain("pairing-code.create");
     expect(dump).not.toContain(code);
     expect(dump).not.toContain(normalized);
@@ -59,6 +62,24 @@ describe("pairing codes and agent pairing", () => {
     const again = await anonymous.post("/api/v1/agent/pair", pairBody(code));
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: "pairing_code_used", detail: "pairing code was already used" });
+    // The used code itself is gone from the store (the agent keeps its id; the audit, the pairing).
+    expect(t.store.collection("pairing-codes").size).toBe(0);
+    expect((await admin.get(`/audit?target=tenant:${tenantId}`)).body.items.map((e: { action: string }) => e.action)).toEqual(["agent.pair", "pairing-code.create", "tenant.create"]);
+  });
+
+  it("sweeps expired codes when a code is made: the collection holds the codes that can still pair", async () => {
+    for (let i = 0; i < 5; i++) await admin.post(`/tenants/${tenantId}/pairing-codes`, { ttlSeconds: 60 });
+    const codes = t.store.collection("pairing-codes");
+    expect(codes.size).toBe(5);
+    // Still told "expired" for an hour after.
+    clock.advance(60_000 + 59 * 60_000);
+    await admin.post(`/tenants/${tenantId}/pairing-codes`, {});
+    expect(codes.size).toBe(6);
+    clock.advance(2 * 60_000);
+    const { code } = (await admin.post(`/tenants/${tenantId}/pairing-codes`, {})).body;
+    expect(codes.size).toBe(2);
+    expect((await admin.post("/api/v1/agent/pair", pairBody(code))).status).toBe(201);
+    expect(codes.size).toBe(1);
   });
 
   it("refuses an expired code", async () => {
@@ -94,7 +115,7 @@ describe("pairing codes and agent pairing", () => {
   it("pairing a second agent revokes the first: a tenant has one active agent", async () => {
     const first = (await admin.post("/api/v1/agent/pair", pairBody((await admin.post(`/tenants/${tenantId}/pairing-codes`, {})).body.code))).body;
     const second = (await admin.post("/api/v1/agent/pair", pairBody((await admin.post(`/tenants/${tenantId}/pairing-codes`, {})).body.code))).body;
-    const agents = t.store.collection<{ id: string; revokedAt: string | null }>("agents");
+    const agents = new ShardedCollection<{ id: string; revokedAt: string | null }>(t.store, "agents", AGENT_SHARDS);
     expect(agents.get(first.agentId)?.revokedAt).not.toBeNull();
     expect(agents.get(second.agentId)?.revokedAt).toBeNull();
     const audit = (await admin.get("/audit?action=agent.pair&limit=1")).body.items[0];

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LiveEvents } from "@canopy/api";
 import { CloseCode } from "@canopy/protocol";
@@ -72,8 +72,10 @@ describe("a data folder that refuses writes", () => {
       await disk.writable();
       expect((await admin.post("/tenants", { name: "Initech" })).status).toBe(201);
       expect((await admin.get("/tenants")).body.items.map((x: { name: string }) => x.name)).toEqual(["Acme", "Initech"]);
-      const onDisk = JSON.parse(await readFile(join(disk.dir, `hub-${cases}`, "db", "tenants.json"), "utf8"));
-      expect(Object.values(onDisk.docs).map((x) => (x as { name: string }).name).sort()).toEqual(["Acme", "Initech"]);
+      const db = join(disk.dir, `hub-${cases}`, "db");
+      const shards = (await readdir(db)).filter((f) => /^tenants\.\d+\.json$/.test(f));
+      const onDisk = await Promise.all(shards.map(async (f) => Object.values(JSON.parse(await readFile(join(db, f), "utf8")).docs)));
+      expect(onDisk.flat().map((x) => (x as { name: string }).name).sort()).toEqual(["Acme", "Initech"]);
     });
   }
 
