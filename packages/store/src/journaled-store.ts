@@ -38,6 +38,8 @@ export interface TransactionWriter {
   commit(changes: readonly PartitionChanges[]): Promise<void>;
   /** Transactions committed so far. */
   readonly writes: number;
+  /** Bytes of documents those transactions carried. */
+  readonly bytesWritten?: number;
 }
 
 export interface JournaledStoreOptions {

@@ -39,7 +39,9 @@ describe("push engine: fairness", () => {
       check();
     });
     expect(await turnsWhile(sent)).toBeGreaterThanOrEqual(5);
-    expect(order).toEqual([a, b, c, a, b, c]);
+    // Each tenant once per round, the rounds in the same order (which tenant goes first follows the store's order).
+    expect([...order.slice(0, 3)].sort()).toEqual([a, b, c].sort());
+    expect(order.slice(3)).toEqual(order.slice(0, 3));
   });
 
   it("writes a push's desired state in slices: the event loop runs while a push to many tenants is being made", async () => {

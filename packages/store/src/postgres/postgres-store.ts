@@ -52,9 +52,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const { db, schemas = {}, writeOnly: prefixes = [] } = options;
   const writeOnly = (collection: string) => prefixes.some((prefix) => collection.startsWith(prefix));
   const initial = await loadRecords(db, schemas, prefixes, options.skip ?? (() => false));
-  const writer: TransactionWriter & { writes: number } = {
+  const writer: TransactionWriter & { writes: number; bytesWritten: number } = {
     kind: "transaction",
     writes: 0,
+    bytesWritten: 0,
     async commit(changes) {
       try {
         options.fault?.(changes);
@@ -63,6 +64,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         throw new StoreWriteError(`postgres:${changes[0]?.name ?? "records"}`, error, describePostgresError(error));
       }
       writer.writes++;
+      for (const change of changes) for (const upsert of change.upserts) writer.bytesWritten += Buffer.byteLength(upsert.json);
     },
   };
   return createJournaledStore({ writer, initial, writeOnly, coalesceMs: options.coalesceMs ?? 20, onError: options.onError ?? (() => {}) });
