@@ -28,10 +28,18 @@ function normalizeTags(tags: string[]): string[] {
 export class Tenants {
   readonly #tenants: Collection<TenantRecord>;
   readonly #clock: Clock;
+  /**
+   * Lower-cased name → id, so the check that a name is free costs the same at 10,000 tenants as
+   * at 10 (built on first use, kept up by this class's writes, built again after a rollback).
+   */
+  #names: Map<string, string> | undefined;
 
   constructor(store: Store, clock: Clock) {
     this.#tenants = new ShardedCollection<TenantRecord>(store, Collections.tenants, TENANT_SHARDS);
     this.#clock = clock;
+    store.onRollback(({ collections }) => {
+      if (collections.some((name) => name === Collections.tenants || name.startsWith(`${Collections.tenants}.`))) this.#names = undefined;
+    });
   }
 
   get(id: string): TenantRecord | undefined {
@@ -56,7 +64,7 @@ export class Tenants {
       throw problems.invalid([{ path: "parentId", message: `no tenant with id ${parentId}` }]);
     }
     const now = isoAt(this.#clock());
-    return this.#tenants.put({
+    const tenant = this.#tenants.put({
       id: newId("tnt"),
       name,
       description: input.description?.trim() ?? "",
@@ -65,19 +73,25 @@ export class Tenants {
       createdAt: now,
       updatedAt: now,
     });
+    this.#nameIndex().set(name.toLowerCase(), tenant.id);
+    return tenant;
   }
 
   update(id: string, change: TenantChange): TenantRecord {
     const current = this.require(id);
     const name = change.name?.trim();
     if (name !== undefined && name.toLowerCase() !== current.name.toLowerCase()) this.#assertNameFree(name);
-    return this.#tenants.put({
+    const updated = this.#tenants.put({
       ...current,
       name: name ?? current.name,
       description: change.description?.trim() ?? current.description,
       tags: change.tags ? normalizeTags(change.tags) : current.tags,
       updatedAt: isoAt(this.#clock()),
     });
+    const names = this.#nameIndex();
+    names.delete(current.name.toLowerCase());
+    names.set(updated.name.toLowerCase(), id);
+    return updated;
   }
 
   delete(id: string): TenantRecord {
@@ -87,12 +101,19 @@ export class Tenants {
       throw problems.conflict("tenant_has_children", `tenant "${tenant.name}" has child tenants (e.g. "${child.name}"); delete or move them first`);
     }
     this.#tenants.delete(id);
+    this.#nameIndex().delete(tenant.name.toLowerCase());
     return tenant;
   }
 
+  #nameIndex(): Map<string, string> {
+    if (this.#names) return this.#names;
+    const names = new Map<string, string>();
+    for (const tenant of this.#tenants.all()) names.set(tenant.name.toLowerCase(), tenant.id);
+    return (this.#names = names);
+  }
+
   #assertNameFree(name: string): void {
-    const wanted = name.toLowerCase();
-    if (this.#tenants.find((t) => t.name.toLowerCase() === wanted)) {
+    if (this.#nameIndex().has(name.toLowerCase())) {
       throw problems.conflict("tenant_name_taken", `a tenant named "${name}" already exists`);
     }
   }
