@@ -1,6 +1,6 @@
 import { access } from "node:fs/promises";
 import { resolve } from "node:path";
-import { connectPostgres, loadPartitions, migrate, RECORDS_TABLE, writeRecords, type Doc, type PostgresDatabase } from "@canopy/store";
+import { connectPostgres, inTransaction, loadPartitions, migrate, RECORDS_TABLE, writeRecords, type Doc, type PostgresDatabase } from "@canopy/store";
 import { tenantOfShard, type InsightRecord } from "../insights/insight-records.js";
 import { insightWriteOf } from "../insights/postgres/insight-rows.js";
 import { upsertInsights } from "../insights/postgres/postgres-insight-repository.js";
@@ -77,10 +77,7 @@ export async function migrateStore(options: MigrateStoreOptions): Promise<Comman
 }
 
 async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<string, Doc[]>, total: number, progress: (line: string) => void) {
-  const client = await database.pool.connect();
-  let broken = false;
-  try {
-    await client.query("BEGIN");
+  await inTransaction(database.pool, async (client) => {
     let copied = 0;
     let reported = 0;
     for (const [name, docs] of partitions) {
@@ -100,12 +97,5 @@ async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<strin
         progress(`  ${copied} of ${total} documents`);
       }
     }
-    await client.query("COMMIT");
-  } catch (error) {
-    broken = true;
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }

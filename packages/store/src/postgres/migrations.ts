@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { inTransaction } from "./transaction.js";
 
 /** One step of a database's schema: applied once, in version order, never changed once released. */
 export interface Migration {
@@ -44,9 +45,7 @@ function assertSequence(migrations: readonly Migration[]): void {
  */
 export async function migrate(pool: pg.Pool, migrations: readonly Migration[]): Promise<MigrationOutcome> {
   assertSequence(migrations);
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${TABLE} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
@@ -59,14 +58,8 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[]): 
       await client.query(migration.sql);
       await client.query(`INSERT INTO ${TABLE} (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
     }
-    await client.query("COMMIT");
     return { from, to: migrations.length, applied: pending };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The schema version a database is at (0: never migrated). */

@@ -5,6 +5,7 @@ import { StoreWriteError, type StoreFileProblem } from "../store-errors.js";
 import type { Doc, Store } from "../store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { describePostgresError } from "./postgres-errors.js";
+import { inTransaction } from "./transaction.js";
 import { RECORDS_TABLE } from "./records-table.js";
 
 export interface PostgresStoreOptions {
@@ -59,7 +60,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async commit(changes) {
       try {
         options.fault?.(changes);
-        await commitChanges(db, changes);
+        await inTransaction(db.pool, (client) => writeRecords(client, changes));
       } catch (error) {
         throw new StoreWriteError(`postgres:${changes[0]?.name ?? "records"}`, error, describePostgresError(error));
       }
@@ -92,23 +93,6 @@ async function loadRecords(db: PostgresDatabase, schemas: CollectionSchemas, wri
   }
   if (problems.length > 0) throw new StoreRecordsError(problems);
   return partitions;
-}
-
-async function commitChanges(db: PostgresDatabase, changes: readonly PartitionChanges[]): Promise<void> {
-  const client = await db.pool.connect();
-  let broken = false;
-  try {
-    await client.query("BEGIN");
-    await writeRecords(client, changes);
-    await client.query("COMMIT");
-  } catch (error) {
-    broken = true;
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    // A client whose transaction failed may be in any state: drop it rather than reuse it.
-    client.release(broken);
-  }
 }
 
 /** Applies changes to the records table on `client` (inside the caller's transaction). */
