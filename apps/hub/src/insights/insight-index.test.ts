@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { BASE_TIME, entryInputOf, makeInsight, seededRandom } from "../../test/insight-fixtures.js";
+import { reference } from "../../test/insight-reference.js";
 import type { InsightEntry } from "./insight-entry.js";
 import { InsightIndex } from "./insight-index.js";
 import type { IndexQuery } from "./insight-query.js";
-import { SORT_ORDERS } from "./sort-orders.js";
-import { queryWords, tokensOf } from "./insight-tokens.js";
 
 const TENANTS = Array.from({ length: 10 }, (_, i) => `tnt_Tenant${i}AbCdEfGh`);
 
@@ -18,30 +17,6 @@ function build(count: number, seed = 7): InsightIndex {
 /** Every entry, by brute force: what a query must answer. */
 function everything(index: InsightIndex): InsightEntry[] {
   return Array.from(index.inRange("createdAt", null, null, null)) as InsightEntry[];
-}
-
-function reference(all: InsightEntry[], query: IndexQuery): InsightEntry[] {
-  const words = queryWords(query.q ?? "");
-  const matches = all.filter((e) => {
-    if (query.tenantIds && !query.tenantIds.includes(e.tenantId)) return false;
-    if (query.statuses && !query.statuses.includes(e.status)) return false;
-    if (query.severities && !query.severities.includes(e.severity)) return false;
-    if (query.tactics && !e.tactics.some((t) => query.tactics!.includes(t))) return false;
-    if (query.techniques && !e.techniques.some((t) => query.techniques!.some((q) => t === q || t.startsWith(`${q}.`)))) return false;
-    if (query.ruleIds && (e.ruleId === null || !query.ruleIds.includes(e.ruleId))) return false;
-    if (query.assignees && (e.assignee === null || !query.assignees.includes(e.assignee))) return false;
-    if (words.length > 0) {
-      const tokens = Array.from(tokensOf(e));
-      if (!words.every((w) => tokens.some((t) => t.startsWith(w)))) return false;
-    }
-    if (query.time) {
-      const v = query.time.field === "closedAt" ? e.closedAt : e[query.time.field];
-      if (v === null || (query.time.from !== null && v < query.time.from) || (query.time.to !== null && v >= query.time.to)) return false;
-    }
-    return true;
-  });
-  const order = SORT_ORDERS[query.sort];
-  return matches.sort(query.order === "asc" ? order.compare : (a, b) => order.compare(b, a));
 }
 
 /** Follows nextCursor to the end; returns every key in page order and the plans used. */

@@ -1,13 +1,13 @@
 import type { Insight } from "@canopy/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_TIME, entryInputOf, makeInsight, seededRandom } from "../../test/insight-fixtures.js";
+import { reference } from "../../test/insight-reference.js";
 import { openRepository, type RepositoryHarness, type RepositoryKind } from "../../test/insight-repositories.js";
 import { ProblemError } from "../core/problem-error.js";
 import { hubInsightId, makeEntry, type InsightEntry } from "./insight-entry.js";
 import { POSTED } from "./insight-index.js";
 import type { IndexQuery } from "./insight-query.js";
 import type { FacetField, InsightRepository } from "./insight-repository.js";
-import { queryWords, tokensOf } from "./insight-tokens.js";
 import { SORT_ORDERS, type SortField } from "./sort-orders.js";
 
 const TENANTS = ["tnt_Alpha", "tnt_Bravo", "tnt_charlie"];
@@ -33,31 +33,6 @@ async function ingest(repository: InsightRepository, tenantId: string, insights:
   await repository.durable();
   await repository.show(tenantId, stored.kept);
   return stored;
-}
-
-/** The matches of a query by brute force, in its order. */
-function reference(all: InsightEntry[], query: Omit<IndexQuery, "limit">): InsightEntry[] {
-  const words = queryWords(query.q ?? "");
-  const matches = all.filter((e) => {
-    if (query.tenantIds && !query.tenantIds.includes(e.tenantId)) return false;
-    if (query.statuses && !query.statuses.includes(e.status)) return false;
-    if (query.severities && !query.severities.includes(e.severity)) return false;
-    if (query.tactics && !e.tactics.some((t) => query.tactics!.includes(t))) return false;
-    const techniques = query.techniques?.map((q) => q.toUpperCase());
-    if (techniques && !e.techniques.some((t) => techniques.some((q) => t === q || t.startsWith(`${q}.`)))) return false;
-    if (query.ruleIds && (e.ruleId === null || !query.ruleIds.includes(e.ruleId))) return false;
-    const assignees = query.assignees?.map((a) => a.toLowerCase());
-    if (assignees && (e.assignee === null || !assignees.includes(e.assignee.toLowerCase()))) return false;
-    const tokens = [...tokensOf(e)];
-    if (!words.every((w) => tokens.some((t) => t.startsWith(w)))) return false;
-    if (query.time) {
-      const v = e[query.time.field];
-      if (v === null || (query.time.from !== null && v < query.time.from) || (query.time.to !== null && v >= query.time.to)) return false;
-    }
-    return true;
-  });
-  const order = SORT_ORDERS[query.sort];
-  return matches.sort(query.order === "asc" ? order.compare : (a, b) => order.compare(b, a));
 }
 
 /** Follows `nextCursor` to the end. */
