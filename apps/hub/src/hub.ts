@@ -9,9 +9,10 @@ import { MAX_PAIRING_TTL_SECONDS } from "@canopy/api";
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_RPC_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS } from "@canopy/protocol";
 import type { PostgresDatabase, Store } from "@canopy/store";
 import { webRoot as defaultWebRoot } from "@canopy/web";
-import { systemClock, type Clock } from "./core/clock.js";
+import { isoAt, systemClock, type Clock } from "./core/clock.js";
 import { httpOrigin } from "./core/http-origin.js";
 import { DEFAULT_PAIRING_TTL_SECONDS } from "./domain/pairing-codes.js";
+import { bootstrapAdmin } from "./domain/users.js";
 import { agentBudgets, type AgentBudgets } from "./gateway/agent-budgets.js";
 import { createAgentTransport, type AgentTransport } from "./gateway/ws-transport.js";
 import { pairedAgentCount, retireLostIdentity } from "./hub-identity.js";
@@ -194,7 +195,7 @@ async function startOn(opened: OpenedStore, dataDir: string | null, options: Hub
   const services = createServices({ store, hubKey, clock, logger, database: opened.database, ...settings });
   if (loaded?.replacedLost) await retireLostIdentity(services, loaded.path, logger);
   else if (options.newIdentity && loaded?.created === false) logger.warn({ keyFile: loaded.path }, "--new-identity ignored: the hub key file is there");
-  services.sessions.prune();
+  await services.data.sessions.deleteExpired(isoAt(clock()));
   services.pairingCodes.prune();
   try {
     const indexStart = performance.now();
@@ -207,9 +208,8 @@ async function startOn(opened: OpenedStore, dataDir: string | null, options: Hub
     logger.error({ err: error }, "could not index the stored insights");
   }
   const adminEmail = options.adminEmail ?? "admin@canopy.local";
-  const bootstrap = await services.users.bootstrapAdmin(adminEmail, options.adminPassword);
+  const bootstrap = await bootstrapAdmin(services.data, clock, adminEmail, options.adminPassword);
   if (bootstrap) {
-    services.audit.record({ actor: "system", action: "user.create", target: `user:${bootstrap.userId}`, detail: { email: bootstrap.email, role: "admin" } });
     logger.info({ email: bootstrap.email, generated: bootstrap.generatedPassword !== null }, "created the first admin");
   }
   await store.flush();

@@ -7,15 +7,15 @@ import type { Clock } from "./core/clock.js";
 import { EventBus } from "./core/event-bus.js";
 import { FailureRateLimiter } from "./core/rate-limiter.js";
 import { Agents } from "./domain/agents.js";
-import { ApiKeys } from "./domain/api-keys.js";
 import { AuditLog } from "./domain/audit-log.js";
 import { postgresAuditReader } from "./domain/audit-reader.js";
 import { PairingBudget } from "./domain/pairing-budget.js";
 import { PairingCodes } from "./domain/pairing-codes.js";
-import { Sessions } from "./domain/sessions.js";
 import { TenantViews } from "./domain/tenant-views.js";
 import { Tenants } from "./domain/tenants.js";
-import { Users } from "./domain/users.js";
+import { createEmbeddedHubData } from "./domain/embedded/embedded-hub-data.js";
+import type { HubData } from "./domain/hub-data.js";
+import { createPostgresHubData } from "./domain/postgres/postgres-hub-data.js";
 import { createDashboards } from "./dashboards/create-dashboards.js";
 import type { AgentBudgets } from "./gateway/agent-budgets.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
@@ -55,6 +55,8 @@ export function createServices(options: ServiceOptions) {
   const tenants = new Tenants(store, clock);
   const agents = new Agents(store, clock);
   const audit = new AuditLog(store, clock, options.database ? postgresAuditReader(options.database) : undefined);
+  // Users, sessions and API keys: async repositories, in the database's tables or the embedded store.
+  const data: HubData = options.database ? createPostgresHubData(options.database, clock) : createEmbeddedHubData(store, audit);
   const presence = new Presence();
   const content = new ContentRepository(store, clock);
   const views = new TenantViews(tenants, agents, presence);
@@ -116,9 +118,7 @@ export function createServices(options: ServiceOptions) {
     logger,
     hubKey: options.hubKey,
     settings: { heartbeatMs: options.heartbeatMs, pairingTtlSeconds: options.pairingTtlSeconds },
-    users: new Users(store, clock),
-    sessions: new Sessions(store, clock),
-    apiKeys: new ApiKeys(store, clock),
+    data,
     tenants,
     agents,
     pairingCodes: new PairingCodes(store, clock, options.hubKey.pairingSecret, agents),

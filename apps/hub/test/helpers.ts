@@ -2,6 +2,7 @@
 import type { Role } from "@canopy/api";
 import { createMemoryStore, type Store } from "@canopy/store";
 import { pino } from "pino";
+import { newUser } from "../src/domain/users.js";
 import { createHub, type Hub, type HubOptions } from "../src/hub.js";
 import { until } from "./until.js";
 
@@ -92,8 +93,15 @@ export async function login(hub: Hub, email = ADMIN.email, password = ADMIN.pass
 /** Adds a staff user with `role` (there is no user-management API yet) and logs them in. */
 export async function loginAs(hub: Hub, role: Role): Promise<Caller> {
   const email = `${role}-${Math.random().toString(36).slice(2)}@test.local`;
-  await (await hub.services()).users.create(email, "role password", role);
+  await addUser(hub, email, "role password", role);
   return login(hub, email, "role password");
+}
+
+/** Adds a staff user straight to the hub's users (there is no user-management API yet). */
+export async function addUser(hub: Hub, email: string, password: string, role: Role): Promise<void> {
+  const services = await hub.services();
+  const user = await newUser(email, password, role, services.clock);
+  await services.data.write((tx) => tx.users.insert(user));
 }
 
 /**

@@ -13,6 +13,7 @@ export type { PartitionChanges } from "./journaled-store.js";
 export { connectPostgres, redactDatabaseUrl, DatabaseConnectError, type PostgresDatabase, type PostgresDatabaseOptions } from "./postgres/postgres-database.js";
 export { migrate, schemaVersion, SchemaTooNewError, type Migration, type MigrationOutcome } from "./postgres/migrations.js";
 export { inTransaction } from "./postgres/transaction.js";
+export { describePostgresError } from "./postgres/postgres-errors.js";
 export { RECORDS_TABLE, recordsTableMigration } from "./postgres/records-table.js";
 export { createPostgresStore, StoreRecordsError, writeRecords, type PostgresStoreOptions } from "./postgres/postgres-store.js";
 export { loadPartitions, type LoadedPartitions } from "./partition-loader.js";

@@ -21,6 +21,18 @@ export const AUDIT_CHUNK_ENTRIES = 300;
 
 const PARTITIONS = "audit-partitions";
 
+/** The entry as kept: its id sorts by time, so pages go by id. */
+export function auditEntry(input: AuditEntryInput, now: number): AuditRecord {
+  return {
+    id: newSortableId("aud", now),
+    at: isoAt(now),
+    actor: input.actor,
+    action: input.action,
+    target: input.target ?? null,
+    detail: input.detail ?? {},
+  };
+}
+
 /**
  * Append-only record of who changed what. Partitioned by day (`audit.YYYY-MM-DD`), and a busy
  * day in chunks of AUDIT_CHUNK_ENTRIES (`audit.YYYY-MM-DD.1`, `.2`, …), so appending rewrites
@@ -42,21 +54,13 @@ export class AuditLog {
   }
 
   record(input: AuditEntryInput): AuditRecord {
-    const now = this.#clock();
-    const at = isoAt(now);
-    const day = at.slice(0, 10);
+    const entry = auditEntry(input, this.#clock());
+    const day = entry.at.slice(0, 10);
     const meta = this.#meta.get(PARTITIONS);
     const days = meta?.days ?? [];
     // Once a day: the list of days grows with time, not with how much happens.
     if (!days.includes(day)) this.#meta.put({ id: PARTITIONS, months: meta?.months ?? [], days: [...days, day].sort() });
-    return this.#writable(day).put({
-      id: newSortableId("aud", now),
-      at,
-      actor: input.actor,
-      action: input.action,
-      target: input.target ?? null,
-      detail: input.detail ?? {},
-    });
+    return this.#writable(day).put(entry);
   }
 
   /** Newest first. `cursor` is the id of the last entry of the previous page. */

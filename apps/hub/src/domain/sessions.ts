@@ -1,53 +1,27 @@
-import type { Collection, Store } from "@canopy/store";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newSecret, sha256Hex } from "../core/secrets.js";
-import { Collections, type SessionRecord } from "./records.js";
+import type { SessionRecord } from "./records.js";
+import type { SessionRepository } from "./session-repository.js";
 
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Staff login sessions. The token goes to the browser; the store keeps only its hash. */
-export class Sessions {
-  readonly #sessions: Collection<SessionRecord>;
-  readonly #clock: Clock;
+/** A session is kept by the hash of its token: a stolen store cannot be replayed as a cookie. */
+export const sessionIdOf = (token: string): string => sha256Hex(token);
 
-  constructor(store: Store, clock: Clock) {
-    this.#sessions = store.collection<SessionRecord>(Collections.sessions);
-    this.#clock = clock;
-  }
+/** A new staff login session; the token goes to the browser, the record keeps only its hash. */
+export function newSession(userId: string, clock: Clock): { token: string; session: SessionRecord } {
+  const token = newSecret();
+  const now = clock();
+  return { token, session: { id: sessionIdOf(token), userId, createdAt: isoAt(now), expiresAt: isoAt(now + SESSION_TTL_MS) } };
+}
 
-  create(userId: string): { token: string; session: SessionRecord } {
-    const token = newSecret();
-    const now = this.#clock();
-    const session = this.#sessions.put({
-      id: sha256Hex(token),
-      userId,
-      createdAt: isoAt(now),
-      expiresAt: isoAt(now + SESSION_TTL_MS),
-    });
-    return { token, session };
+/** The live session for `token`; an expired one is deleted on sight. */
+export async function resolveSession(sessions: SessionRepository, token: string, clock: Clock): Promise<SessionRecord | undefined> {
+  const session = await sessions.get(sessionIdOf(token));
+  if (!session) return undefined;
+  if (Date.parse(session.expiresAt) <= clock()) {
+    await sessions.delete(session.id);
+    return undefined;
   }
-
-  /** The live session for `token`; an expired one is deleted on sight. */
-  resolve(token: string): SessionRecord | undefined {
-    const id = sha256Hex(token);
-    const session = this.#sessions.get(id);
-    if (!session) return undefined;
-    if (Date.parse(session.expiresAt) <= this.#clock()) {
-      this.#sessions.delete(id);
-      return undefined;
-    }
-    return session;
-  }
-
-  revoke(token: string): boolean {
-    return this.#sessions.delete(sha256Hex(token));
-  }
-
-  /** Drops expired sessions (run at start-up so the file does not grow forever). */
-  prune(): number {
-    const now = this.#clock();
-    const expired = this.#sessions.filter((s) => Date.parse(s.expiresAt) <= now);
-    for (const s of expired) this.#sessions.delete(s.id);
-    return expired.length;
-  }
+  return session;
 }

@@ -1,9 +1,11 @@
 import type { Role } from "@canopy/api";
-import type { Collection, Store } from "@canopy/store";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
+import { ProblemError } from "../core/problem-error.js";
 import { decoyPasswordHash, generatePassword, hashPassword, verifyPassword } from "../core/passwords.js";
-import { Collections, type UserRecord } from "./records.js";
+import type { HubData } from "./hub-data.js";
+import type { UserRecord } from "./records.js";
+import type { UserRepository } from "./user-repository.js";
 
 export interface BootstrapResult {
   userId: string;
@@ -12,46 +14,41 @@ export interface BootstrapResult {
   generatedPassword: string | null;
 }
 
-export class Users {
-  readonly #users: Collection<UserRecord>;
-  readonly #clock: Clock;
+/** A new user's record: the email lower-cased, the password only as its scrypt hash. */
+export async function newUser(email: string, password: string, role: Role, clock: Clock): Promise<UserRecord> {
+  return {
+    id: newId("usr"),
+    email: email.trim().toLowerCase(),
+    role,
+    passwordHash: await hashPassword(password),
+    createdAt: isoAt(clock()),
+  };
+}
 
-  constructor(store: Store, clock: Clock) {
-    this.#users = store.collection<UserRecord>(Collections.users);
-    this.#clock = clock;
-  }
+/** The user with these credentials, or null. Costs one scrypt either way (no user probing). */
+export async function authenticate(users: UserRepository, email: string, password: string): Promise<UserRecord | null> {
+  const user = await users.findByEmail(email);
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+  return user && ok ? user : null;
+}
 
-  get(id: string): UserRecord | undefined {
-    return this.#users.get(id);
-  }
-
-  findByEmail(email: string): UserRecord | undefined {
-    const wanted = email.trim().toLowerCase();
-    return this.#users.find((u) => u.email === wanted);
-  }
-
-  async create(email: string, password: string, role: Role): Promise<UserRecord> {
-    return this.#users.put({
-      id: newId("usr"),
-      email: email.trim().toLowerCase(),
-      role,
-      passwordHash: await hashPassword(password),
-      createdAt: isoAt(this.#clock()),
+/**
+ * First start only: creates the admin from options/env (generating a password if none was
+ * given), audited in the same write. Null when users exist, or when another hub process sharing
+ * the database created the same admin first.
+ */
+export async function bootstrapAdmin(data: HubData, clock: Clock, email: string, password: string | undefined): Promise<BootstrapResult | null> {
+  if ((await data.users.count()) > 0) return null;
+  const generatedPassword = password ? null : generatePassword();
+  const user = await newUser(email, password ?? generatedPassword!, "admin", clock);
+  try {
+    await data.write(async (tx) => {
+      await tx.users.insert(user);
+      await tx.audit.record({ actor: "system", action: "user.create", target: `user:${user.id}`, detail: { email: user.email, role: "admin" } });
     });
+  } catch (error) {
+    if (error instanceof ProblemError && error.code === "user_exists") return null;
+    throw error;
   }
-
-  /** The user with these credentials, or null. Costs one scrypt either way (no user probing). */
-  async authenticate(email: string, password: string): Promise<UserRecord | null> {
-    const user = this.findByEmail(email);
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
-    return user && ok ? user : null;
-  }
-
-  /** First start only: create the admin from options/env, generating a password if none given. */
-  async bootstrapAdmin(email: string, password: string | undefined): Promise<BootstrapResult | null> {
-    if (this.#users.size > 0) return null;
-    const generatedPassword = password ? null : generatePassword();
-    const user = await this.create(email, password ?? generatedPassword!, "admin");
-    return { userId: user.id, email: user.email, generatedPassword };
-  }
+  return { userId: user.id, email: user.email, generatedPassword };
 }

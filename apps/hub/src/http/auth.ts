@@ -3,6 +3,8 @@ import { AGENT_PAIR_PATH } from "@canopy/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { problems } from "../core/problem-error.js";
+import { resolveApiKey } from "../domain/api-keys.js";
+import { resolveSession } from "../domain/sessions.js";
 import type { HubEnv, Principal } from "./context.js";
 import { routeKey } from "./route-key.js";
 import { isSameOrigin } from "./same-origin.js";
@@ -24,19 +26,19 @@ export function isPublicRoute(method: string, path: string): boolean {
   return PUBLIC_ROUTES.has(routeKey(method, path));
 }
 
-function resolvePrincipal(c: Context<HubEnv>): Principal | undefined {
+async function resolvePrincipal(c: Context<HubEnv>): Promise<Principal | undefined> {
   const hub = c.get("hub");
   const authorization = c.req.header("authorization");
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    const key = match ? hub.apiKeys.resolve(match[1]!) : undefined;
+    const key = match ? await resolveApiKey(hub.data.apiKeys, match[1]!) : undefined;
     // A wrong key is an error even on public routes: the caller meant to authenticate.
     if (!key) throw problems.unauthorized("the API key is not valid");
     return { kind: "apiKey", role: key.role, actor: `api-key:${key.name}`, keyId: key.id, name: key.name };
   }
   const token = getCookie(c, SESSION_COOKIE);
-  const session = token ? hub.sessions.resolve(token) : undefined;
-  const user = session ? hub.users.get(session.userId) : undefined;
+  const session = token ? await resolveSession(hub.data.sessions, token, hub.clock) : undefined;
+  const user = session ? await hub.data.users.get(session.userId) : undefined;
   if (!token || !user) return undefined;
   return { kind: "session", role: user.role, actor: user.email, userId: user.id, email: user.email, token };
 }
@@ -49,7 +51,7 @@ function resolvePrincipal(c: Context<HubEnv>): Principal | undefined {
  */
 export function authenticate(publicOrigin: string | undefined): MiddlewareHandler<HubEnv> {
   return async (c, next) => {
-    const principal = resolvePrincipal(c);
+    const principal = await resolvePrincipal(c);
     c.set("principal", principal);
     if (!principal && !isPublicRoute(c.req.method, c.req.path)) throw problems.unauthorized();
     if (!SAFE_METHODS.has(c.req.method) && principal?.kind !== "apiKey" && !isSameOrigin(c, publicOrigin)) {

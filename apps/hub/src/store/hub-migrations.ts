@@ -1,5 +1,6 @@
 import { recordsTableMigration, type Migration } from "@canopy/store";
 import { auditIndexesSql } from "../domain/audit-reader.js";
+import { accessMigration } from "../domain/postgres/access-migration.js";
 import { insightCountsMigration } from "../insights/postgres/insight-counts-migration.js";
 import { insightsMigration } from "../insights/postgres/insights-migration.js";
 
@@ -12,4 +13,5 @@ export const hubMigrations: readonly Migration[] = [
   { version: 2, name: "audit-indexes", sql: auditIndexesSql },
   insightsMigration(3),
   insightCountsMigration(4),
+  accessMigration(5),
 ];

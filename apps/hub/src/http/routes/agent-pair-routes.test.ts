@@ -1,7 +1,7 @@
 import { generateKeyPair } from "@canopy/protocol";
 import { ShardedCollection } from "@canopy/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestHub, login, manualClock, type Caller, type TestHub } from "../../../test/helpers.js";
+import { addUser, createTestHub, login, manualClock, type Caller, type TestHub } from "../../../test/helpers.js";
 import { AGENT_SHARDS, TENANT_SHARDS } from "../../domain/records.js";
 
 function pairBody(code: string) {
@@ -125,7 +125,7 @@ describe("pairing codes and agent pairing", () => {
 
   it("a viewer cannot create pairing codes", async () => {
     const viewerEmail = "viewer@test.local";
-    await (await t.hub.services()).users.create(viewerEmail, "viewer pass", "viewer");
+    await addUser(t.hub, viewerEmail, "viewer pass", "viewer");
     const viewer = await login(t.hub, viewerEmail, "viewer pass");
     expect((await viewer.post(`/tenants/${tenantId}/pairing-codes`, {})).status).toBe(403);
   });

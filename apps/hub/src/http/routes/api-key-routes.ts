@@ -1,6 +1,7 @@
 import { ApiKeyCreateSchema, ApiKeyCreatedSchema, ApiKeyListSchema, IdParamSchema } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { problems } from "../../core/problem-error.js";
+import { newApiKey } from "../../domain/api-keys.js";
 import type { ApiKeyRecord } from "../../domain/records.js";
 import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
@@ -46,23 +47,30 @@ export function apiKeyRoutes(api: OpenAPIHono<HubEnv>): void {
     const hub = c.get("hub");
     const actor = principalOf(c).actor;
     const { name, role = "operator" } = c.req.valid("json");
-    const { key, record } = hub.apiKeys.create(name, role, actor);
-    hub.audit.record({ actor, action: "api-key.create", target: `api-key:${record.id}`, detail: { name, role } });
+    const { key, record } = newApiKey(name, role, actor, hub.clock);
     // The key is shown once: it must not be lost to a crash after the caller saw it.
-    await hub.store.flush();
+    await hub.data.write(async (tx) => {
+      await tx.apiKeys.insert(record);
+      await tx.audit.record({ actor, action: "api-key.create", target: `api-key:${record.id}`, detail: { name, role } });
+    });
     return c.json({ ...toJson(record), key }, 201);
   });
 
-  api.openapi(list, (c) => c.json({ items: c.get("hub").apiKeys.list().map(toJson), nextCursor: null }, 200));
+  api.openapi(list, async (c) => c.json({ items: (await c.get("hub").data.apiKeys.list()).map(toJson), nextCursor: null }, 200));
 
   api.openapi(remove, async (c) => {
     const hub = c.get("hub");
     const { id } = c.req.valid("param");
-    const record = hub.apiKeys.get(id);
-    if (!record || !hub.apiKeys.delete(id)) throw problems.notFound(`API key ${id}`);
-    // A key's dashboards are its own (never its creator's): they go with it.
-    const dashboards = hub.dashboards.records.removeAllOf(id);
-    hub.audit.record({ actor: principalOf(c).actor, action: "api-key.delete", target: `api-key:${id}`, detail: { name: record.name, dashboards } });
+    const actor = principalOf(c).actor;
+    // A key's dashboards are its own (never its creator's): they go with it, counted in the audit.
+    const dashboards = hub.dashboards.records.list(id).length;
+    await hub.data.write(async (tx) => {
+      const found = await tx.apiKeys.get(id);
+      if (!found || !(await tx.apiKeys.delete(id))) throw problems.notFound(`API key ${id}`);
+      await tx.audit.record({ actor, action: "api-key.delete", target: `api-key:${id}`, detail: { name: found.name, dashboards } });
+    });
+    // In the store, not the key's transaction: a crash in between leaves dashboards no one can open.
+    hub.dashboards.records.removeAllOf(id);
     await hub.store.flush();
     return c.body(null, 204);
   });

@@ -2,7 +2,8 @@ import { LoginBodySchema, LoginResultSchema, MeSchema } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { ProblemError, problems } from "../../core/problem-error.js";
-import { SESSION_TTL_MS } from "../../domain/sessions.js";
+import { newSession, SESSION_TTL_MS, sessionIdOf } from "../../domain/sessions.js";
+import { authenticate } from "../../domain/users.js";
 import { SESSION_COOKIE, requireRole } from "../auth.js";
 import { clientAddress, principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
@@ -46,16 +47,18 @@ export function authRoutes(api: OpenAPIHono<HubEnv>): void {
     // Counted before the hash, so parallel guesses cannot all reach it; released if it succeeds.
     const attempt = hub.limits.login.reserve(address);
     if (!attempt.ok) throw problems.rateLimited("too many failed logins, try again later", attempt.retryAfterMs);
-    const user = await hub.users.authenticate(email, password);
+    const user = await authenticate(hub.data.users, email, password);
     if (!user) {
       hub.audit.record({ actor: email.toLowerCase(), action: "auth.login_failed", detail: { clientAddress: address } });
       throw new ProblemError(401, "invalid_credentials", "email or password is not correct");
     }
     attempt.release();
-    const { token } = hub.sessions.create(user.id);
-    hub.audit.record({ actor: user.email, action: "auth.login", target: `user:${user.id}`, detail: { clientAddress: address } });
+    const { token, session } = newSession(user.id, hub.clock);
     // A session the store could not keep would vanish with the next failed write: no cookie for it.
-    await hub.store.flush();
+    await hub.data.write(async (tx) => {
+      await tx.sessions.insert(session);
+      await tx.audit.record({ actor: user.email, action: "auth.login", target: `user:${user.id}`, detail: { clientAddress: address } });
+    });
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: "Lax",
@@ -70,9 +73,10 @@ export function authRoutes(api: OpenAPIHono<HubEnv>): void {
     const hub = c.get("hub");
     const principal = c.get("principal");
     if (principal?.kind === "session") {
-      hub.sessions.revoke(principal.token);
-      hub.audit.record({ actor: principal.actor, action: "auth.logout", target: `user:${principal.userId}` });
-      await hub.store.flush();
+      await hub.data.write(async (tx) => {
+        await tx.sessions.delete(sessionIdOf(principal.token));
+        await tx.audit.record({ actor: principal.actor, action: "auth.logout", target: `user:${principal.userId}` });
+      });
     }
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.body(null, 204);

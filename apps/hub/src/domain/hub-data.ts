@@ -1,0 +1,28 @@
+import type { ApiKeyRepository } from "./api-key-repository.js";
+import type { AuditEntryInput } from "./audit-log.js";
+import type { SessionRepository } from "./session-repository.js";
+import type { UserRepository } from "./user-repository.js";
+
+/** An audit entry written with the change it records (same transaction). */
+export interface AuditWriter {
+  record(input: AuditEntryInput): Promise<void>;
+}
+
+/** The repositories a unit of work changes together. */
+export interface HubRepositories {
+  users: UserRepository;
+  sessions: SessionRepository;
+  apiKeys: ApiKeyRepository;
+  audit: AuditWriter;
+}
+
+/**
+ * The hub's records behind async repositories, on the embedded store or PostgreSQL alike. Reads
+ * go straight to the repositories; a change goes through `write`, which resolves once everything
+ * `work` did is durable, together (one transaction on PostgreSQL; one store write, embedded),
+ * and rejects, leaving none of it, when the write is refused. `work` checks before it changes
+ * (on PostgreSQL a throw also rolls back; the embedded store keeps what was already put).
+ */
+export interface HubData extends HubRepositories {
+  write<T>(work: (tx: HubRepositories) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,52 @@
+import { inTransaction, RECORDS_TABLE, StoreWriteError, describePostgresError, type PostgresDatabase } from "@canopy/store";
+import type { Clock } from "../../core/clock.js";
+import { ProblemError } from "../../core/problem-error.js";
+import { auditEntry } from "../audit-log.js";
+import type { AuditWriter, HubData, HubRepositories } from "../hub-data.js";
+import { auditCollection } from "../records.js";
+import { postgresApiKeys } from "./postgres-api-keys.js";
+import { postgresSessions } from "./postgres-sessions.js";
+import { postgresUsers } from "./postgres-users.js";
+import type { SqlClient } from "./sql-client.js";
+
+/**
+ * Audit entries written in the unit of work's transaction, as rows of the day's audit partition:
+ * the rows the store writes and the audit reader pages, so both kinds of writer show in one log.
+ */
+function postgresAuditWriter(sql: SqlClient, clock: Clock): AuditWriter {
+  return {
+    async record(input) {
+      const entry = auditEntry(input, clock());
+      await sql.query(`INSERT INTO ${RECORDS_TABLE} (collection, id, doc) VALUES ($1, $2, $3)`, [
+        auditCollection(entry.at.slice(0, 10)),
+        entry.id,
+        JSON.stringify(entry),
+      ]);
+    },
+  };
+}
+
+function repositoriesOn(sql: SqlClient, clock: Clock): HubRepositories {
+  return { users: postgresUsers(sql), sessions: postgresSessions(sql), apiKeys: postgresApiKeys(sql), audit: postgresAuditWriter(sql, clock) };
+}
+
+/**
+ * The hub's repositories on PostgreSQL: reads are statements on the pool (each sees what is
+ * committed, so hub processes sharing the database see each other's changes); a unit of work is
+ * one transaction on a client of its own. A refusal by the database (disk full, read-only,
+ * gone) becomes a StoreWriteError, answered as 503 like the embedded store's.
+ */
+export function createPostgresHubData(database: PostgresDatabase, clock: Clock): HubData {
+  return {
+    ...repositoriesOn(database.pool, clock),
+    async write(work) {
+      try {
+        return await inTransaction(database.pool, (client) => work(repositoriesOn(client, clock)));
+      } catch (error) {
+        // The caller's own refusals, and bugs, go on as they are; what the database said becomes a 503.
+        if (error instanceof ProblemError || typeof (error as { code?: unknown } | undefined)?.code !== "string") throw error;
+        throw new StoreWriteError("postgres:unit-of-work", error, describePostgresError(error));
+      }
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { SessionRecord } from "./records.js";
+
+/** Where login sessions are kept, by the hash of their token. */
+export interface SessionRepository {
+  get(id: string): Promise<SessionRecord | undefined>;
+  insert(session: SessionRecord): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** Drops every session that expired at or before `now` (ISO); how many went. */
+  deleteExpired(now: string): Promise<number>;
+}
