@@ -12,6 +12,8 @@ import { webRoot as defaultWebRoot } from "@canopy/web";
 import { isoAt, systemClock, type Clock } from "./core/clock.js";
 import { httpOrigin } from "./core/http-origin.js";
 import { DEFAULT_PAIRING_TTL_SECONDS } from "./domain/pairing-codes.js";
+import { createEmbeddedHubData } from "./domain/embedded/embedded-hub-data.js";
+import { createPostgresHubData } from "./domain/postgres/postgres-hub-data.js";
 import { bootstrapAdmin } from "./domain/users.js";
 import { agentBudgets, type AgentBudgets } from "./gateway/agent-budgets.js";
 import { createAgentTransport, type AgentTransport } from "./gateway/ws-transport.js";
@@ -188,15 +190,18 @@ async function start(options: HubOptions, settings: Settings, logger: Logger): P
 async function startOn(opened: OpenedStore, dataDir: string | null, options: HubOptions, settings: Settings, logger: Logger): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const { store } = opened;
+  // Tenants, agents, users…: in the database's tables on PostgreSQL, in the embedded store otherwise.
+  const data = opened.database ? createPostgresHubData(opened.database, clock) : createEmbeddedHubData(store, clock);
   const loaded =
-    dataDir === null ? null : await loadOrCreateHubKey(dataDir, { pairedAgents: pairedAgentCount(store), newIdentity: options.newIdentity === true });
+    dataDir === null ? null : await loadOrCreateHubKey(dataDir, { pairedAgents: await pairedAgentCount(data), newIdentity: options.newIdentity === true });
   const hubKey = loaded?.key ?? ephemeralHubKey();
   const { heartbeatMs } = settings;
-  const services = createServices({ store, hubKey, clock, logger, database: opened.database, ...settings });
+  const tenantIdsAtStart = (await data.tenants.all()).map((tenant) => tenant.id);
+  const services = createServices({ store, data, tenantIdsAtStart, hubKey, clock, logger, database: opened.database, ...settings });
   if (loaded?.replacedLost) await retireLostIdentity(services, loaded.path, logger);
   else if (options.newIdentity && loaded?.created === false) logger.warn({ keyFile: loaded.path }, "--new-identity ignored: the hub key file is there");
   await services.data.sessions.deleteExpired(isoAt(clock()));
-  services.pairingCodes.prune();
+  await services.pairing.prune(data.pairingCodes);
   try {
     const indexStart = performance.now();
     // Embedded: the in-memory index is built from the store. PostgreSQL: nothing is read, so start
@@ -299,6 +304,7 @@ export function createHub(options: HubOptions = {}): Hub {
     server?.closeAllConnections();
     await transport.close();
     await serverClosed;
+    await services.gateway.settled();
     await services.store.flush();
     await current.closeStore();
     logger.info("hub closed");

@@ -6,16 +6,12 @@ import type { SyncReader } from "./content/sync-reader.js";
 import type { Clock } from "./core/clock.js";
 import { EventBus } from "./core/event-bus.js";
 import { FailureRateLimiter } from "./core/rate-limiter.js";
-import { Agents } from "./domain/agents.js";
 import { AuditLog } from "./domain/audit-log.js";
 import { postgresAuditReader } from "./domain/audit-reader.js";
 import { PairingBudget } from "./domain/pairing-budget.js";
 import { PairingCodes } from "./domain/pairing-codes.js";
 import { TenantViews } from "./domain/tenant-views.js";
-import { Tenants } from "./domain/tenants.js";
-import { createEmbeddedHubData } from "./domain/embedded/embedded-hub-data.js";
 import type { HubData } from "./domain/hub-data.js";
-import { createPostgresHubData } from "./domain/postgres/postgres-hub-data.js";
 import { createDashboards } from "./dashboards/create-dashboards.js";
 import type { AgentBudgets } from "./gateway/agent-budgets.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
@@ -32,6 +28,10 @@ export type HubEvents = LiveEvents;
 
 export interface ServiceOptions {
   store: Store;
+  /** Tenants, agents, pairing codes, users, sessions and API keys: async repositories (hub-data.ts). */
+  data: HubData;
+  /** The tenants there were at start: the push state indexes their desired items on first use. */
+  tenantIdsAtStart: readonly string[];
   /**
    * Set when the hub runs on PostgreSQL: what grows without bound is queried there rather than
    * held in memory (insights in their table, the audit by keyset).
@@ -51,31 +51,31 @@ const FIVE_MINUTES = 5 * 60 * 1000;
 
 /** The hub's logic, wired together over one store; no HTTP, no sockets. */
 export function createServices(options: ServiceOptions) {
-  const { store, clock, logger } = options;
-  const tenants = new Tenants(store, clock);
-  const agents = new Agents(store, clock);
+  const { store, data, clock, logger } = options;
   const audit = new AuditLog(store, clock, options.database ? postgresAuditReader(options.database) : undefined);
-  // Users, sessions and API keys: async repositories, in the database's tables or the embedded store.
-  const data: HubData = options.database ? createPostgresHubData(options.database, clock) : createEmbeddedHubData(store, audit);
   const presence = new Presence();
   const content = new ContentRepository(store, clock);
-  const views = new TenantViews(tenants, agents, presence);
+  const views = new TenantViews(data, presence);
   const bus = new EventBus<HubEvents>((error) => logger.error({ err: error }, "live feed listener failed"));
   const pushes = new PushEngine({
     store,
     clock,
     logger: logger.child({ component: "push" }),
     catalogue: content,
-    tenants,
+    tenants: data.tenants,
+    tenantIdsAtStart: options.tenantIdsAtStart,
     audit,
     live: (event) => bus.publish("push.progress", event),
   });
   // Item sync state (desired vs reported per tenant) for the content routes.
   const sync: SyncReader = pushes.sync;
 
+  /** Live `tenant.updated` with the tenant as listed now; a failed read only costs the hint. */
   const publishTenant = (tenantId: string): void => {
-    const view = views.find(tenantId);
-    if (view) bus.publish("tenant.updated", view);
+    views.find(tenantId).then(
+      (view) => view && bus.publish("tenant.updated", view),
+      (error: unknown) => logger.warn({ err: error, tenantId }, "could not read a tenant for its live event"),
+    );
   };
 
   // Federated insights, in the store's kind of storage. Dashboards read the same repository.
@@ -85,15 +85,14 @@ export function createServices(options: ServiceOptions) {
     repository,
     clock,
     logger: logger.child({ component: "insights" }),
-    tenants,
-    agents,
+    tenants: data.tenants,
+    agents: data.agents,
     audit,
     events: { updated: (summary) => bus.publish("insight.updated", summary), ingested: (event) => bus.publish("insights.ingested", event) },
   });
 
   const gateway = new AgentGateway({
-    agents,
-    tenants,
+    data,
     audit,
     flush: () => store.flush(),
     presence,
@@ -119,9 +118,7 @@ export function createServices(options: ServiceOptions) {
     hubKey: options.hubKey,
     settings: { heartbeatMs: options.heartbeatMs, pairingTtlSeconds: options.pairingTtlSeconds },
     data,
-    tenants,
-    agents,
-    pairingCodes: new PairingCodes(store, clock, options.hubKey.pairingSecret, agents),
+    pairing: new PairingCodes(clock, options.hubKey.pairingSecret),
     audit,
     presence,
     views,
@@ -129,7 +126,7 @@ export function createServices(options: ServiceOptions) {
     sync,
     pushes,
     insights,
-    dashboards: createDashboards({ store, clock, tenants, agents, views, pushes: pushes.durable, insights: () => insights.repository }),
+    dashboards: createDashboards({ store, clock, views, tenants: data.tenants, pushes: pushes.durable, insights: () => insights.repository }),
     gateway,
     bus,
     publishTenant,

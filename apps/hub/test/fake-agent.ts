@@ -108,17 +108,18 @@ export class FakeAgent {
     return challenge.nonce;
   }
 
-  send(message: AgentToHub | Record<string, unknown>): void {
-    this.session.receive(encodeAgentMessage(message as AgentToHub), false);
+  /** Resolves once the hub has handled the frame (a hello: once the agent was looked up and answered). */
+  send(message: AgentToHub | Record<string, unknown>): Promise<void> {
+    return this.session.receive(encodeAgentMessage(message as AgentToHub), false) ?? Promise.resolve();
   }
 
-  sendRaw(data: string | Uint8Array, isBinary = typeof data !== "string"): void {
-    this.session.receive(data, isBinary);
+  sendRaw(data: string | Uint8Array, isBinary = typeof data !== "string"): Promise<void> {
+    return this.session.receive(data, isBinary) ?? Promise.resolve();
   }
 
   /** Answers the challenge as `agentId`, signing with `key`. */
-  hello(agentId: string, key: KeyObject, extra: Record<string, unknown> = {}): void {
-    this.send({
+  hello(agentId: string, key: KeyObject, extra: Record<string, unknown> = {}): Promise<void> {
+    return this.send({
       type: "hello",
       agentId,
       signature: signHello(key, this.nonce, agentId),

@@ -18,7 +18,7 @@ export class GatewayContentAgent {
   static async connect(hub: Hub, staff: Caller, tenantId: string): Promise<GatewayContentAgent> {
     const identity = await pairThroughApi(hub, staff, tenantId);
     const agent = new FakeAgent(await hub.services());
-    agent.hello(identity.agentId, identity.privateKey);
+    await agent.hello(identity.agentId, identity.privateKey);
     agent.send({ type: "content.manifest", items: [] });
     return new GatewayContentAgent(agent, tenantId);
   }

@@ -1,9 +1,13 @@
 import type { PushProgressEvent } from "@canopy/api";
 import type { ApplyResult, ManifestEntry } from "@canopy/protocol";
-import { createMemoryStore, type Store } from "@canopy/store";
+import { createMemoryStore, ShardedCollection, type Store } from "@canopy/store";
+import { Collections, TENANT_SHARDS, type TenantRecord } from "../src/domain/records.js";
 import { ContentRepository } from "../src/content/content-repository.js";
 import { AuditLog } from "../src/domain/audit-log.js";
-import { Tenants } from "../src/domain/tenants.js";
+import { EmbeddedAgents } from "../src/domain/embedded/embedded-agents.js";
+import { EmbeddedTenants } from "../src/domain/embedded/embedded-tenants.js";
+import { newId } from "../src/core/ids.js";
+import { isoAt } from "../src/core/clock.js";
 import type { AgentLink, ApplyBatch } from "../src/gateway/content-port.js";
 import { PushEngine } from "../src/push/push-engine.js";
 import type { ReconcilerOptions } from "../src/push/reconciler.js";
@@ -13,7 +17,7 @@ import { manualClock, silentLogger } from "./helpers.js";
 export class PushWorld {
   readonly store: Store;
   readonly clock = manualClock();
-  readonly tenants: Tenants;
+  readonly tenants: EmbeddedTenants;
   readonly content: ContentRepository;
   readonly audit: AuditLog;
   readonly live: PushProgressEvent[] = [];
@@ -25,7 +29,7 @@ export class PushWorld {
     // One scheduler turn delivers everything that is ready (as `turn()` expects), unless a test
     // asks for slices: fairness between tenants has its own tests.
     this.#reconciler = { sliceMs: Number.POSITIVE_INFINITY, ...options.reconciler };
-    this.tenants = new Tenants(this.store, this.clock);
+    this.tenants = new EmbeddedTenants(this.store, new EmbeddedAgents(this.store));
     this.content = new ContentRepository(this.store, this.clock);
     this.audit = new AuditLog(this.store, this.clock);
     this.engine = this.#engine();
@@ -38,8 +42,12 @@ export class PushWorld {
     return this.engine;
   }
 
+  /** A new tenant; the embedded repository applies the insert at once, so its id is usable now. */
   tenant(name: string, tags: string[] = []): string {
-    return this.tenants.create({ name, tags }).id;
+    const now = isoAt(this.clock());
+    const id = newId("tnt");
+    void this.tenants.insert({ id, name, description: "", tags, parentId: null, createdAt: now, updatedAt: now });
+    return id;
   }
 
   field(name: string, extra: Record<string, unknown> = {}) {
@@ -60,12 +68,15 @@ export class PushWorld {
   }
 
   #engine(): PushEngine {
+    // What the hub reads at start: the tenants the store holds now.
+    const tenantIdsAtStart = new ShardedCollection<TenantRecord>(this.store, Collections.tenants, TENANT_SHARDS).all().map((tenant) => tenant.id);
     return new PushEngine({
       store: this.store,
       clock: this.clock,
       logger: silentLogger,
       catalogue: this.content,
       tenants: this.tenants,
+      tenantIdsAtStart,
       audit: this.audit,
       live: (event) => this.live.push(event),
       reconciler: this.#reconciler,

@@ -16,14 +16,15 @@ function fields(item: ContentItemRecord) {
   };
 }
 
-/** An item as the API shows it (@canopy/api `ContentItem`); `withTenants` adds the per-tenant detail. */
-export function contentItemJson(item: ContentItemRecord, sync: SyncReader, withTenants = false): ContentItem {
-  const summary = sync.summary(item.kind, item.id);
-  return {
-    ...fields(item),
-    body: item.body,
-    sync: withTenants ? { ...summary, tenants: sync.detail(item.kind, item.id) } : summary,
-  };
+/** An item as the API shows it (@canopy/api `ContentItem`). */
+export function contentItemJson(item: ContentItemRecord, sync: SyncReader): ContentItem {
+  return { ...fields(item), body: item.body, sync: sync.summary(item.kind, item.id) };
+}
+
+/** An item with the per-tenant detail of its sync state. */
+export async function contentItemWithTenantsJson(item: ContentItemRecord, sync: SyncReader): Promise<ContentItem> {
+  const tenants = await sync.detail(item.kind, item.id);
+  return { ...fields(item), body: item.body, sync: { ...sync.summary(item.kind, item.id), tenants } };
 }
 
 /** An item without its body (@canopy/api `ContentItemSummary`), as imports answer. */

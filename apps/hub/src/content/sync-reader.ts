@@ -26,9 +26,10 @@ export interface TenantSync {
 
 /**
  * Read side of the push engine, as the content routes need it (implemented in `src/push/`).
- * Synchronous: it answers from state in memory, once per item of a listed page.
+ * `summary` answers from state in memory, once per item of a listed page; `detail` names the
+ * tenants, so it asks the tenants' repository once.
  */
 export interface SyncReader {
   summary(kind: ContentKind, itemId: string): SyncSummary;
-  detail(kind: ContentKind, itemId: string): TenantSync[];
+  detail(kind: ContentKind, itemId: string): Promise<TenantSync[]>;
 }

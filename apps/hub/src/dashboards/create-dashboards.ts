@@ -1,8 +1,7 @@
 import type { Store } from "@canopy/store";
 import type { Clock } from "../core/clock.js";
-import type { Agents } from "../domain/agents.js";
+import type { TenantRepository } from "../domain/tenant-repository.js";
 import type { TenantViews } from "../domain/tenant-views.js";
-import type { Tenants } from "../domain/tenants.js";
 import type { PushView } from "../push/push-view.js";
 import { DashboardFigures, type HubDashboardSources } from "./dashboard-figures.js";
 import { Dashboards } from "./dashboards.js";
@@ -13,9 +12,8 @@ import { tenantDirectory } from "./tenant-directory.js";
 export interface DashboardServiceOptions {
   store: Store;
   clock: Clock;
-  tenants: Tenants;
-  agents: Agents;
   views: TenantViews;
+  tenants: Pick<TenantRepository, "getMany">;
   /** The push history as users are shown it (the hub's `pushes.durable`: outcomes once on disk). */
   pushes: PushView;
   /** The federated insights (the insight repository); asked on every computation. Without them, insight widgets count nothing. */
@@ -26,7 +24,7 @@ const NO_INSIGHTS: InsightRangeReader = { inRange: () => Promise.resolve([]) };
 
 /** Users' dashboards (`records`) and their figures and exports (`figures`), over the hub's data. */
 export function createDashboards(options: DashboardServiceOptions) {
-  const tenants = tenantDirectory(options.tenants, options.agents, options.views);
+  const tenants = tenantDirectory(options.views, options.tenants);
   const pushes = pushOutcomeSource(options.pushes);
   const insights = options.insights ?? (() => NO_INSIGHTS);
   const sources = (): HubDashboardSources => ({ insights: insights(), tenants, pushes });

@@ -4,12 +4,16 @@ import { problems } from "../core/problem-error.js";
 import { computeWidget, computeWidgets } from "./compute-widget.js";
 import type { DashboardSources } from "./dashboard-sources.js";
 import { prefetchInsights, type InsightRangeReader } from "./prefetched-insights.js";
+import type { TenantDirectoryReader } from "./tenant-directory.js";
 import type { DashboardExport } from "./export/export-model.js";
 import { dashboardPdf } from "./export/pdf-export.js";
 import { dashboardXlsx } from "./export/xlsx-export.js";
 
-/** What the hub hands dashboards: the insights through their (asynchronous) repository. */
-export type HubDashboardSources = Omit<DashboardSources, "insights"> & { readonly insights: InsightRangeReader };
+/** What the hub hands dashboards: the insights and tenants through their (asynchronous) repositories. */
+export type HubDashboardSources = Omit<DashboardSources, "insights" | "tenants"> & {
+  readonly insights: InsightRangeReader;
+  readonly tenants: TenantDirectoryReader;
+};
 
 /** A dashboard's figures now: for the API, and as .xlsx and .pdf files. */
 export class DashboardFigures {
@@ -22,10 +26,11 @@ export class DashboardFigures {
     this.#clock = clock;
   }
 
-  /** The sources widgets compute from at `now`: the insights they need read first, once per scope. */
+  /** The sources widgets compute from at `now`: the insights they need (once per scope) and the tenants read first. */
   async #prepared(widgets: readonly Widget[], now: number): Promise<DashboardSources> {
     const sources = this.#sources();
-    return { ...sources, insights: await prefetchInsights(widgets, sources.insights, now) };
+    const [insights, tenants] = await Promise.all([prefetchInsights(widgets, sources.insights, now), sources.tenants.all()]);
+    return { ...sources, insights, tenants: { all: () => tenants } };
   }
 
   async all(dashboard: Dashboard): Promise<DashboardData> {
@@ -46,8 +51,9 @@ export class DashboardFigures {
   }
 
   /** Chosen tenants the hub does not have, as field errors; `pathOf` names a widget by its index (`widgets.3`). */
-  unknownTenants(widgets: readonly Widget[], pathOf: (index: number) => string): FieldError[] {
-    const known = new Set(this.#sources().tenants.all().map((tenant) => tenant.id));
+  async unknownTenants(widgets: readonly Widget[], pathOf: (index: number) => string): Promise<FieldError[]> {
+    const chosen = widgets.flatMap((widget) => ("all" in widget.tenants ? [] : widget.tenants.ids));
+    const known = await this.#sources().tenants.existing(chosen);
     return widgets.flatMap((widget, w) =>
       "all" in widget.tenants
         ? []

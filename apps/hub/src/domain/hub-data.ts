@@ -1,6 +1,9 @@
+import type { AgentRepository } from "./agent-repository.js";
 import type { ApiKeyRepository } from "./api-key-repository.js";
 import type { AuditEntryInput } from "./audit-log.js";
+import type { PairingCodeRepository } from "./pairing-code-repository.js";
 import type { SessionRepository } from "./session-repository.js";
+import type { TenantRepository } from "./tenant-repository.js";
 import type { UserRepository } from "./user-repository.js";
 
 /** An audit entry written with the change it records (same transaction). */
@@ -10,6 +13,9 @@ export interface AuditWriter {
 
 /** The repositories a unit of work changes together. */
 export interface HubRepositories {
+  tenants: TenantRepository;
+  agents: AgentRepository;
+  pairingCodes: PairingCodeRepository;
   users: UserRepository;
   sessions: SessionRepository;
   apiKeys: ApiKeyRepository;

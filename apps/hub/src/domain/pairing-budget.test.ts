@@ -25,3 +25,36 @@ describe("PairingBudget", () => {
     expect(budget.reserve("10.0.0.1").ok).toBe(true);
   });
 });
+
+describe("PairingBudget.acquire", () => {
+  it("lets many good codes from one host through at once, waiting for attempts in flight rather than refusing", async () => {
+    const budget = new PairingBudget({ clock: manualClock() });
+    // 50 pairings from one host at once: each holds its unit until its code was checked.
+    const paired = await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const attempt = await budget.acquire("10.0.0.7");
+        if (!attempt.ok) return false;
+        await new Promise((resolve) => setImmediate(resolve)); // the code is looked up
+        attempt.release(); // a good code
+        attempt.end();
+        return true;
+      }),
+    );
+    expect(paired.every(Boolean)).toBe(true);
+  });
+
+  it("still stops guesses once their failures spend the budget, however many come at once", async () => {
+    const budget = new PairingBudget({ clock: manualClock() });
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const attempt = await budget.acquire("10.0.0.8");
+        if (!attempt.ok) return "refused";
+        await new Promise((resolve) => setImmediate(resolve));
+        attempt.end(); // a wrong code: its unit stays spent
+        return "checked";
+      }),
+    );
+    expect(outcomes.filter((o) => o === "checked")).toHaveLength(PAIRING_BUDGETS.host.maxFailures);
+    expect(outcomes.filter((o) => o === "refused")).toHaveLength(50 - PAIRING_BUDGETS.host.maxFailures);
+  });
+});

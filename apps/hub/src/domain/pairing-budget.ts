@@ -20,6 +20,12 @@ export const PAIRING_BUDGETS = {
 
 const HUB = "*";
 
+/** Pairings waiting for attempts in flight to settle, at most; past it a pairing is refused at once. */
+const MAX_WAITING = 256;
+
+/** A pairing attempt under way: `release` if its code was good; `end` when it is over, either way. */
+export type PairingAttempt = { ok: true; release(): void; end(): void } | { ok: false; retryAfterMs: number };
+
 export interface PairingBudgetOptions {
   clock: Clock;
   /** Called once per window when the hub-wide budget is spent (pairing then waits for everyone). */
@@ -39,6 +45,9 @@ export class PairingBudget {
   readonly #hub: FailureRateLimiter;
   readonly #options: PairingBudgetOptions;
   #hubSpentUntil = 0;
+  /** Attempts reserved and not yet over: their units may still come back. */
+  #inFlight = 0;
+  #waiting: (() => void)[] = [];
 
   constructor(options: PairingBudgetOptions) {
     this.#options = options;
@@ -56,6 +65,33 @@ export class PairingBudget {
     ]);
     if (!attempt.ok) this.#noteHubSpent();
     return attempt;
+  }
+
+  /**
+   * `reserve`, but when the budgets are spent only because attempts are still being checked
+   * (their codes are looked up asynchronously, and a good one gives its unit back), waits for
+   * them rather than refuse: fifty agents pairing at once from one host are not fifty guesses.
+   */
+  async acquire(clientAddress: string): Promise<PairingAttempt> {
+    for (;;) {
+      const attempt = this.reserve(clientAddress);
+      if (attempt.ok) {
+        this.#inFlight++;
+        let over = false;
+        return {
+          ok: true,
+          release: attempt.release,
+          end: () => {
+            if (over) return;
+            over = true;
+            this.#inFlight--;
+            for (const wake of this.#waiting.splice(0)) wake();
+          },
+        };
+      }
+      if (this.#inFlight === 0 || this.#waiting.length >= MAX_WAITING) return attempt;
+      await new Promise<void>((wake) => this.#waiting.push(wake));
+    }
   }
 
   #noteHubSpent(): void {

@@ -1,9 +1,9 @@
 import { createHmac, randomInt } from "node:crypto";
-import type { Collection, Store } from "@canopy/store";
 import { PAIRING_ALPHABET, PAIRING_CODE_LENGTH, formatPairingCode, normalizePairingCode, type PairErrorCode } from "@canopy/protocol";
 import { isoAt, type Clock } from "../core/clock.js";
-import type { Agents } from "./agents.js";
-import { Collections, type PairingCodeRecord } from "./records.js";
+import type { AgentRepository } from "./agent-repository.js";
+import type { PairingCodeRepository } from "./pairing-code-repository.js";
+import type { PairingCodeRecord } from "./records.js";
 
 export const DEFAULT_PAIRING_TTL_SECONDS = 900;
 /** An expired code is kept this long so a late attempt hears "expired" rather than "not valid". */
@@ -15,73 +15,57 @@ export type RedeemCheck =
 
 /**
  * One-time pairing codes. Only an HMAC of the code is stored (keyed with a secret that is not in
- * the store), so the store file alone neither reveals nor lets anyone test codes.
+ * the store), so the store alone neither reveals nor lets anyone test codes.
  *
- * The collection holds only codes that can still pair (and expired ones for an hour): a code is
- * deleted when it pairs (the agent keeps its id, so a replay is still told it was used, and the
- * audit has `pairing-code.create` and `agent.pair`), and expired ones are swept whenever a code
- * is made and when the hub starts. So its file stays small however many agents have paired.
+ * Only codes that can still pair are kept (and expired ones for an hour): a code is deleted when
+ * it pairs (the agent keeps its id, so a replay is still told it was used, and the audit has
+ * `pairing-code.create` and `agent.pair`), and expired ones are swept whenever a code is made
+ * and when the hub starts. So they stay few however many agents have paired.
  */
 export class PairingCodes {
-  readonly #codes: Collection<PairingCodeRecord>;
   readonly #clock: Clock;
   readonly #secret: Buffer;
-  readonly #agents: Pick<Agents, "pairedWith">;
 
-  constructor(store: Store, clock: Clock, secret: Buffer, agents: Pick<Agents, "pairedWith">) {
-    this.#codes = store.collection<PairingCodeRecord>(Collections.pairingCodes);
+  constructor(clock: Clock, secret: Buffer) {
     this.#clock = clock;
     this.#secret = secret;
-    this.#agents = agents;
   }
 
-  create(tenantId: string, ttlSeconds: number, createdBy: string): { code: string; record: PairingCodeRecord } {
-    this.prune();
+  async create(codes: PairingCodeRepository, tenantId: string, ttlSeconds: number, createdBy: string): Promise<{ code: string; record: PairingCodeRecord }> {
+    await this.prune(codes);
     const now = this.#clock();
     for (;;) {
       let normalized = "";
       for (let i = 0; i < PAIRING_CODE_LENGTH; i++) normalized += PAIRING_ALPHABET[randomInt(PAIRING_ALPHABET.length)];
-      const id = this.#hash(normalized);
-      if (this.#codes.get(id)) continue; // 1 in 2^40: draw again rather than reuse
-      const record = this.#codes.put({
-        id,
+      const record: PairingCodeRecord = {
+        id: this.#hash(normalized),
         tenantId,
         createdBy,
         createdAt: isoAt(now),
         expiresAt: isoAt(now + ttlSeconds * 1000),
         usedAt: null,
         agentId: null,
-      });
-      return { code: formatPairingCode(normalized), record };
+      };
+      // 1 in 2^40 that the code is taken: draw again rather than reuse.
+      if (await codes.insert(record)) return { code: formatPairingCode(normalized), record };
     }
   }
 
-  check(input: string): RedeemCheck {
+  async check(repositories: { pairingCodes: PairingCodeRepository; agents: AgentRepository }, input: string): Promise<RedeemCheck> {
     const normalized = normalizePairingCode(input);
     if (normalized === null) return { ok: false, reason: "pairing_code_invalid" };
     const id = this.#hash(normalized);
-    const record = this.#codes.get(id);
-    // A scan of the agents, only for a code that is not live (wrong guesses are rate-limited).
-    if (!record) return { ok: false, reason: this.#agents.pairedWith(id) ? "pairing_code_used" : "pairing_code_invalid" };
-    // Only in files of older versions, which kept used codes: swept at start.
+    const record = await repositories.pairingCodes.get(id);
+    if (!record) return { ok: false, reason: (await repositories.agents.pairedWith(id)) ? "pairing_code_used" : "pairing_code_invalid" };
+    // Only in stores of older versions, which kept used codes: swept at start.
     if (record.usedAt !== null) return { ok: false, reason: "pairing_code_used" };
     if (Date.parse(record.expiresAt) <= this.#clock()) return { ok: false, reason: "pairing_code_expired" };
     return { ok: true, record };
   }
 
-  /** The code paired an agent (which keeps the code's id): it is gone. */
-  use(id: string): void {
-    this.#codes.delete(id);
-  }
-
-  deleteForTenant(tenantId: string): void {
-    for (const record of this.#codes.filter((c) => c.tenantId === tenantId)) this.#codes.delete(record.id);
-  }
-
   /** Drops codes expired over an hour ago, and used ones older versions kept. */
-  prune(): void {
-    const cutoff = this.#clock() - KEEP_AFTER_EXPIRY_MS;
-    for (const record of this.#codes.filter((c) => c.usedAt !== null || Date.parse(c.expiresAt) < cutoff)) this.#codes.delete(record.id);
+  async prune(codes: PairingCodeRepository): Promise<void> {
+    await codes.deleteStale(isoAt(this.#clock() - KEEP_AFTER_EXPIRY_MS));
   }
 
   #hash(normalized: string): string {

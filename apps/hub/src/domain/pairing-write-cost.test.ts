@@ -41,7 +41,7 @@ describe("the store's writes per pairing", () => {
     const identity = await pairThroughApi(hub, admin, tenant.id);
     if (!connect) return;
     const agent = new FakeAgent(await hub.services());
-    agent.hello(identity.agentId, identity.privateKey);
+    await agent.hello(identity.agentId, identity.privateKey);
     await agent.connection.until("welcome", () => agent.connection.last("welcome"));
     agent.dropped();
   }

@@ -2,31 +2,26 @@ import type { Tenant, TenantListQuery } from "@canopy/api";
 import { isoAt } from "../core/clock.js";
 import { problems } from "../core/problem-error.js";
 import type { Presence } from "../gateway/presence.js";
-import type { Agents } from "./agents.js";
+import type { HubRepositories } from "./hub-data.js";
 import type { AgentRecord, TenantRecord } from "./records.js";
-import type { Tenants } from "./tenants.js";
+import { requireTenant } from "./tenants.js";
+import type { TenantCursor } from "./tenant-repository.js";
 
 /** A tenant as the API shows it (@canopy/api `Tenant`): stored fields plus its agent's live state. */
 export type TenantView = Tenant;
 
-type Cursor = [nameKey: string, id: string];
-
 function encodeCursor(view: TenantView): string {
-  return Buffer.from(JSON.stringify([view.name.toLowerCase(), view.id] satisfies Cursor)).toString("base64url");
+  return Buffer.from(JSON.stringify([view.name.toLowerCase(), view.id] satisfies TenantCursor)).toString("base64url");
 }
 
-function decodeCursor(cursor: string): Cursor {
+function decodeCursor(cursor: string): TenantCursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string")) return value as Cursor;
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string")) return value as TenantCursor;
   } catch {
     // fall through
   }
   throw problems.invalid([{ path: "cursor", message: "not a cursor from this API" }]);
-}
-
-function compareKey(a: Cursor, b: Cursor): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }
 
 /**
@@ -34,26 +29,31 @@ function compareKey(a: Cursor, b: Cursor): number {
  * tenant has an active (non-revoked) agent that is not connected, unpaired otherwise.
  */
 export class TenantViews {
-  readonly #tenants: Tenants;
-  readonly #agents: Agents;
+  readonly #data: Pick<HubRepositories, "tenants" | "agents">;
   readonly #presence: Presence;
 
-  constructor(tenants: Tenants, agents: Agents, presence: Presence) {
-    this.#tenants = tenants;
-    this.#agents = agents;
+  constructor(data: Pick<HubRepositories, "tenants" | "agents">, presence: Presence) {
+    this.#data = data;
     this.#presence = presence;
   }
 
-  get(id: string): TenantView {
-    return this.view(this.#tenants.require(id));
+  async get(id: string): Promise<TenantView> {
+    const tenant = await requireTenant(this.#data.tenants, id);
+    return this.view(tenant, await this.#data.agents.activeFor(id));
   }
 
-  find(id: string): TenantView | undefined {
-    const tenant = this.#tenants.get(id);
-    return tenant ? this.view(tenant) : undefined;
+  async find(id: string): Promise<TenantView | undefined> {
+    const tenant = await this.#data.tenants.get(id);
+    return tenant ? this.view(tenant, await this.#data.agents.activeFor(id)) : undefined;
   }
 
-  view(tenant: TenantRecord, agent: AgentRecord | undefined = this.#agents.activeFor(tenant.id)): TenantView {
+  /** Every tenant as the list shows it (for dashboards). */
+  async all(): Promise<TenantView[]> {
+    const [tenants, active] = await Promise.all([this.#data.tenants.all(), this.#data.agents.activeByTenant()]);
+    return tenants.map((tenant) => this.view(tenant, active.get(tenant.id)));
+  }
+
+  view(tenant: TenantRecord, agent: AgentRecord | undefined): TenantView {
     const live = agent ? this.#presence.get(agent.id) : undefined;
     return {
       id: tenant.id,
@@ -73,25 +73,16 @@ export class TenantViews {
   }
 
   /** Sorted by name (case-insensitive), then id; `cursor` continues after the previous page. */
-  list(query: TenantListQuery): { items: TenantView[]; nextCursor: string | null } {
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const needle = query.q?.trim().toLowerCase();
-    const agents = this.#agents.activeByTenant();
-    const matching = this.#tenants
-      .all()
-      .map((tenant) => this.view(tenant, agents.get(tenant.id)))
-      .filter(
-        (view) =>
-          (query.status === undefined || view.status === query.status) &&
-          (query.tag === undefined || view.tags.includes(query.tag)) &&
-          (!needle ||
-            [view.name, view.description, view.hostname ?? "", ...view.tags].some((text) => text.toLowerCase().includes(needle))),
-      )
-      .map((view) => ({ view, key: [view.name.toLowerCase(), view.id] as Cursor }))
-      .filter(({ key }) => after === undefined || compareKey(key, after) > 0)
-      .sort((a, b) => compareKey(a.key, b.key));
-    const items = matching.slice(0, query.limit).map(({ view }) => view);
-    const nextCursor = matching.length > query.limit ? encodeCursor(items[items.length - 1]!) : null;
+  async list(query: TenantListQuery): Promise<{ items: TenantView[]; nextCursor: string | null }> {
+    const rows = await this.#data.tenants.page({
+      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      limit: query.limit,
+      tag: query.tag,
+      needle: query.q?.trim().toLowerCase() || undefined,
+      status: query.status === undefined ? undefined : { is: query.status, connected: this.#presence.connectedAgentIds() },
+    });
+    const items = rows.slice(0, query.limit).map(({ tenant, agent }) => this.view(tenant, agent));
+    const nextCursor = rows.length > query.limit ? encodeCursor(items[items.length - 1]!) : null;
     return { items, nextCursor };
   }
 }

@@ -30,9 +30,9 @@ describe("agent budgets (in memory, no sockets)", () => {
     await t.hub.close();
   });
 
-  function connect(identity: PairedIdentity): FakeAgent {
+  async function connect(identity: PairedIdentity): Promise<FakeAgent> {
     const agent = new FakeAgent(hub);
-    agent.hello(identity.agentId, identity.privateKey);
+    await agent.hello(identity.agentId, identity.privateKey);
     expect(agent.connection.last("welcome")).toBeDefined();
     return agent;
   }
@@ -49,8 +49,8 @@ describe("agent budgets (in memory, no sockets)", () => {
 
   it("tells an agent that keeps sending unknown frames it is rate limited and closes it 4029; another tenant is served meanwhile", async () => {
     await start();
-    const flooder = connect(alice);
-    const bystander = connect(bob);
+    const flooder = await connect(alice);
+    const bystander = await connect(bob);
     for (let n = 0; n < 30 && !flooder.connection.closedWith; n++) flooder.sendRaw(unknownFrame(n));
     const errors = errorsOf(flooder);
     expect(errors.filter((e) => e.code === "unknown_type")).toHaveLength(20);
@@ -60,7 +60,7 @@ describe("agent budgets (in memory, no sockets)", () => {
 
     // A reconnect does not refill the budget: the next bad frame closes it again.
     flooder.dropped(CloseCode.rateLimited);
-    const again = connect(alice);
+    const again = await connect(alice);
     again.sendRaw(unknownFrame(100));
     expect(again.connection.last("error")?.code).toBe("rate_limited");
     expect(again.connection.closedWith?.code).toBe(CloseCode.rateLimited);
@@ -75,10 +75,10 @@ describe("agent budgets (in memory, no sockets)", () => {
       for (let i = 0; i < n; i++) agent.sendRaw(unknownFrame(i));
     };
 
-    const lightly = connect(alice);
+    const lightly = await connect(alice);
     sendBad(lightly, 5);
     lightly.dropped(1006);
-    connect(bob);
+    await connect(bob);
     expect(hub.gateway.meteredTenants).toBe(2);
     // A minute on, Alice's 5 bad frames are paid for: her meter is dropped (a new one would be
     // the same). Bob is connected: his stays.
@@ -88,7 +88,7 @@ describe("agent budgets (in memory, no sockets)", () => {
 
     // 15 bad frames take 90 s to pay for: a minute on, Alice's meter is still kept, so
     // reconnecting later buys her nothing.
-    const heavily = connect(alice);
+    const heavily = await connect(alice);
     sendBad(heavily, 15);
     expect(heavily.connection.closedWith).toBeUndefined();
     heavily.dropped(1006);
@@ -103,7 +103,7 @@ describe("agent budgets (in memory, no sockets)", () => {
   it("stops reading an agent that goes over its frame budget and reads again once the budget has paid for it", async () => {
     await start({ framesPerSecond: 10, frameBurst: 5 });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
-    const agent = connect(alice);
+    const agent = await connect(alice);
     for (let i = 0; i < 5; i++) agent.send(report());
     expect(agent.connection.paused).toBe(false);
     agent.send(report());
@@ -117,7 +117,7 @@ describe("agent budgets (in memory, no sockets)", () => {
 
   it("does not count answers to the hub's own pings against the frame budget", async () => {
     await start({ framesPerSecond: 1, frameBurst: 3 });
-    const agent = connect(alice);
+    const agent = await connect(alice);
     for (let i = 0; i < 20; i++) await pingWorks(agent, alice.tenantId);
     expect(agent.connection.paused).toBe(false);
     expect(agent.connection.closedWith).toBeUndefined();
@@ -126,7 +126,7 @@ describe("agent budgets (in memory, no sockets)", () => {
   it("closes an agent that stays over its frame budget for longer than it may be held back (4029)", async () => {
     await start({ framesPerSecond: 10, frameBurst: 10, heldBackMsPerMinute: 1000 });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
-    const agent = connect(alice);
+    const agent = await connect(alice);
     // As fast as TCP lets it: a frame whenever the hub reads.
     for (let i = 0; i < 1000 && !agent.connection.closedWith; i++) {
       if (agent.connection.paused) vi.advanceTimersByTime(10);
@@ -138,7 +138,7 @@ describe("agent budgets (in memory, no sockets)", () => {
 
   it("closes at once an agent whose frames keep coming far past its budget after reading stopped", async () => {
     await start({ framesPerSecond: 10, frameBurst: 5 });
-    const agent = connect(alice);
+    const agent = await connect(alice);
     for (let i = 0; i < 11; i++) agent.send(report());
     expect(agent.connection.last("error")).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/far beyond its frame or byte budget/) });
     expect(agent.connection.closedWith?.code).toBe(CloseCode.rateLimited);
@@ -148,7 +148,7 @@ describe("agent budgets (in memory, no sockets)", () => {
 
   it("stops reading while pendingBatches insight batches await their ack, and reads again once they are acked", async () => {
     await start({ pendingBatches: 2 });
-    const agent = connect(alice);
+    const agent = await connect(alice);
     const insight = (n: number): Insight => makeInsight(seededRandom(n), n);
     agent.send({ type: "insights.upsert", seq: 1, insights: [insight(1)] });
     expect(agent.connection.paused).toBe(false);
@@ -160,7 +160,7 @@ describe("agent budgets (in memory, no sockets)", () => {
 
   it("slows down an agent over its insight budget but never closes it for that", async () => {
     await start({ insightsPerSecond: 100, insightBurst: 100 });
-    const agent = connect(alice);
+    const agent = await connect(alice);
     const random = seededRandom(150);
     const insights = Array.from({ length: 150 }, (_, n) => makeInsight(random, n));
     agent.send({ type: "insights.upsert", seq: 1, insights });
@@ -172,7 +172,7 @@ describe("agent budgets (in memory, no sockets)", () => {
 
   it("logs agent text clipped to 200 characters, at most logLinesPerMinute lines a minute per connection, then how many it held back", async () => {
     await start({ logLinesPerMinute: 3 });
-    const agent = connect(alice);
+    const agent = await connect(alice);
     const reported = () => logLines.filter((line) => line.msg === "agent reported an error");
     for (let i = 0; i < 10; i++) agent.send(report("x".repeat(1000)));
     expect(reported()).toHaveLength(3);

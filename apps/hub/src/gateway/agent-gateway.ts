@@ -10,7 +10,7 @@ import type { LiveAgent } from "./presence.js";
 import type { PingResult, SessionContext } from "./session-context.js";
 import { SessionRegistry } from "./session-registry.js";
 
-export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded" | "onHandshakeEnded" | "meterFor" | "content" | "insights" | "budgets"> & {
+export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded" | "onHandshakeEnded" | "meterFor" | "content" | "insights" | "budgets" | "background"> & {
   /** The push engine's side of every link; without one, content messages are ignored. */
   content?: ContentPort;
   /** The insight service's side of every link; without one, insight messages are ignored (never acked). */
@@ -34,6 +34,8 @@ export class AgentGateway {
   readonly #meters = new Map<string, AgentMeter>();
   readonly #handshaking = new Map<string, number>();
   readonly #ctx: SessionContext;
+  /** Writes sessions left behind (last-seen times), until they settle. */
+  readonly #background = new Set<Promise<unknown>>();
   #sweptAt: number;
 
   constructor(options: GatewayOptions) {
@@ -49,6 +51,10 @@ export class AgentGateway {
       onSessionEnded: (session) => {
         this.#sessions.delete(session);
         this.#sweepMeters();
+      },
+      background: (write) => {
+        this.#background.add(write);
+        void write.finally(() => this.#background.delete(write));
       },
     };
     this.#sweptAt = this.#ctx.clock();
@@ -100,6 +106,11 @@ export class AgentGateway {
       // Record the disconnect now: the store is flushed before the sockets finish closing.
       session.closed(CloseCode.goingAway, "hub shutting down");
     }
+  }
+
+  /** Resolves once the writes sessions left behind have settled (shutdown: before the store closes). */
+  async settled(): Promise<void> {
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
   }
 
   get connectionCount(): number {

@@ -25,9 +25,9 @@ describe("agent session (in memory, no sockets)", () => {
 
   const status = async (tenantId: string) => (await admin.get(`/tenants/${tenantId}`)).body.status;
 
-  function connect(identity: PairedIdentity): FakeAgent {
+  async function connect(identity: PairedIdentity): Promise<FakeAgent> {
     const agent = new FakeAgent(hub);
-    agent.hello(identity.agentId, identity.privateKey);
+    await agent.hello(identity.agentId, identity.privateKey);
     return agent;
   }
 
@@ -35,7 +35,7 @@ describe("agent session (in memory, no sockets)", () => {
     const agent = new FakeAgent(hub);
     expect(agent.connection.sent[0]).toMatchObject({ type: "hello.challenge", protocolVersion: 1 });
     // A stray tenantId in the payload is ignored: the key decides who this is.
-    agent.hello(alice.agentId, alice.privateKey, { tenantId: bob.tenantId });
+    await agent.hello(alice.agentId, alice.privateKey, { tenantId: bob.tenantId });
     expect(agent.connection.last("welcome")).toMatchObject({
       agentId: alice.agentId,
       tenantId: alice.tenantId,
@@ -49,7 +49,7 @@ describe("agent session (in memory, no sockets)", () => {
 
   it("refuses a bad signature with auth_failed and close 4001", async () => {
     const agent = new FakeAgent(hub);
-    agent.hello(alice.agentId, loadPrivateKey(generateKeyPair().privateKeyPem));
+    await agent.hello(alice.agentId, loadPrivateKey(generateKeyPair().privateKeyPem));
     expect(agent.connection.last("error")).toMatchObject({ code: "auth_failed" });
     expect(agent.connection.closedWith?.code).toBe(CloseCode.authFailed);
     expect(agent.connection.last("welcome")).toBeUndefined();
@@ -58,7 +58,7 @@ describe("agent session (in memory, no sockets)", () => {
 
   it("refuses a hello for another agent's id signed with my own key (4001)", async () => {
     const agent = new FakeAgent(hub);
-    agent.hello(bob.agentId, alice.privateKey);
+    await agent.hello(bob.agentId, alice.privateKey);
     expect(agent.connection.closedWith?.code).toBe(CloseCode.authFailed);
     expect(await status(bob.tenantId)).toBe("offline");
     expect(await status(alice.tenantId)).toBe("offline");
@@ -66,7 +66,7 @@ describe("agent session (in memory, no sockets)", () => {
 
   it("refuses an unknown agent id exactly like a bad signature", async () => {
     const agent = new FakeAgent(hub);
-    agent.hello("agt_neverpaired0000", alice.privateKey);
+    await agent.hello("agt_neverpaired0000", alice.privateKey);
     expect(agent.connection.last("error")?.message).toBe("unknown agent or bad signature");
     expect(agent.connection.closedWith?.code).toBe(CloseCode.authFailed);
   });
@@ -74,14 +74,14 @@ describe("agent session (in memory, no sockets)", () => {
   it("refuses a revoked agent with 4003, forever", async () => {
     await admin.post(`/tenants/${alice.tenantId}/unpair`);
     for (let i = 0; i < 2; i++) {
-      const agent = connect(alice);
+      const agent = await connect(alice);
       expect(agent.connection.last("error")).toMatchObject({ code: "revoked" });
       expect(agent.connection.closedWith?.code).toBe(CloseCode.revoked);
     }
   });
 
   it("answers an unknown message type with an error frame and keeps the connection", async () => {
-    const agent = connect(alice);
+    const agent = await connect(alice);
     agent.sendRaw(encodeMessage({ type: "teleport.now", id: "t1" }));
     expect(agent.connection.last("error")).toMatchObject({ code: "unknown_type", ref: "t1" });
     expect(agent.connection.closedWith).toBeUndefined();
@@ -91,7 +91,7 @@ describe("agent session (in memory, no sockets)", () => {
   });
 
   it("answers a malformed frame with an error, then closes 4000", async () => {
-    const agent = connect(alice);
+    const agent = await connect(alice);
     agent.sendRaw("{this is not json");
     expect(agent.connection.last("error")).toMatchObject({ code: "bad_encoding" });
     expect(agent.connection.closedWith?.code).toBe(CloseCode.protocolError);
@@ -100,12 +100,12 @@ describe("agent session (in memory, no sockets)", () => {
   });
 
   it("closes 4000 on a schema violation and on binary frames", async () => {
-    const schema = connect(alice);
+    const schema = await connect(alice);
     schema.sendRaw(encodeMessage({ type: "pong", id: 42 }));
     expect(schema.connection.last("error")?.code).toBe("invalid_message");
     expect(schema.connection.closedWith?.code).toBe(4000);
 
-    const binary = connect(bob);
+    const binary = await connect(bob);
     binary.sendRaw(new Uint8Array([1, 2, 3]), true);
     expect(binary.connection.last("error")?.code).toBe("bad_encoding");
     expect(binary.connection.closedWith?.code).toBe(4000);
@@ -129,8 +129,8 @@ describe("agent session (in memory, no sockets)", () => {
   });
 
   it("lets a second connection with the same key replace the first (4004); the tenant stays online", async () => {
-    const first = connect(alice);
-    const second = connect(alice);
+    const first = await connect(alice);
+    const second = await connect(alice);
     expect(first.connection.last("error")).toMatchObject({ code: "replaced" });
     expect(first.connection.closedWith?.code).toBe(CloseCode.replaced);
     expect(second.connection.last("welcome")).toBeDefined();
@@ -143,7 +143,7 @@ describe("agent session (in memory, no sockets)", () => {
   });
 
   it("measures ping RTT in memory only: no store write per ping or heartbeat", async () => {
-    const agent = connect(alice);
+    const agent = await connect(alice);
     const changesBefore = t.store.stats().changes;
     for (let i = 0; i < 5; i++) {
       const ping = hub.gateway.ping(alice.tenantId);
@@ -157,6 +157,7 @@ describe("agent session (in memory, no sockets)", () => {
     expect(tenant.rttMs).toEqual(expect.any(Number));
 
     agent.dropped();
+    await hub.gateway.settled();
     expect(t.store.stats().changes).toBe(changesBefore + 1); // lastSeenAt, once, on disconnect
     const offline = (await admin.get(`/tenants/${alice.tenantId}`)).body;
     expect(offline).toMatchObject({ status: "offline", rttMs: null });
@@ -164,7 +165,7 @@ describe("agent session (in memory, no sockets)", () => {
   });
 
   it("times out a ping the agent never answers; 409 over HTTP when the agent is offline", async () => {
-    connect(alice);
+    await connect(alice);
     await expect(hub.gateway.ping(alice.tenantId)).rejects.toMatchObject({ code: "rpc_timeout" });
     const viaHttp = await admin.post(`/tenants/${alice.tenantId}/ping`);
     expect(viaHttp.status).toBe(504);
@@ -175,7 +176,7 @@ describe("agent session (in memory, no sockets)", () => {
   });
 
   it("calls system.info over rpc and validates the answer", async () => {
-    const agent = connect(alice);
+    const agent = await connect(alice);
     const info: SystemInfo = {
       hostname: "edge-01",
       platform: "linux",
@@ -204,20 +205,20 @@ describe("agent session (in memory, no sockets)", () => {
   });
 
   it("unpairs at the agent's request: revoked on disk, told, closed 4003, tenant unpaired", async () => {
-    const agent = connect(alice);
+    const agent = await connect(alice);
     agent.send({ type: "unpair", reason: "decommissioned" });
     await agent.connection.next("unpair");
     expect(agent.connection.closedWith?.code).toBe(CloseCode.revoked);
     agent.dropped(CloseCode.revoked);
-    expect(hub.agents.get(alice.agentId)?.revokedAt).not.toBeNull();
+    expect((await hub.data.agents.get(alice.agentId))?.revokedAt).not.toBeNull();
     expect(await status(alice.tenantId)).toBe("unpaired");
     const audit = (await admin.get("/audit?action=agent.unpair")).body.items[0];
     expect(audit).toMatchObject({ actor: `agent:${alice.agentId}`, target: `tenant:${alice.tenantId}` });
-    expect(connect(alice).connection.closedWith?.code).toBe(CloseCode.revoked);
+    expect((await connect(alice)).connection.closedWith?.code).toBe(CloseCode.revoked);
   });
 
   it("hub-side unpair tells a connected agent and closes it 4003", async () => {
-    const agent = connect(alice);
+    const agent = await connect(alice);
     const res = await admin.post(`/tenants/${alice.tenantId}/unpair`);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("unpaired");
@@ -227,15 +228,15 @@ describe("agent session (in memory, no sockets)", () => {
   });
 
   it("deleting a tenant disconnects its agent as revoked", async () => {
-    const agent = connect(bob);
+    const agent = await connect(bob);
     expect((await admin.delete(`/tenants/${bob.tenantId}`)).status).toBe(204);
     expect(agent.connection.closedWith?.code).toBe(CloseCode.revoked);
-    expect(connect(bob).connection.closedWith?.code).toBe(CloseCode.revoked);
+    expect((await connect(bob)).connection.closedWith?.code).toBe(CloseCode.revoked);
   });
 
   it("keeps serving other agents while one misbehaves", async () => {
-    const good = connect(alice);
-    const bad = connect(bob);
+    const good = await connect(alice);
+    const bad = await connect(bob);
     bad.sendRaw("\u0000garbage");
     expect(bad.connection.closedWith?.code).toBe(4000);
     const ping = hub.gateway.ping(alice.tenantId);

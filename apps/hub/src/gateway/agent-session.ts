@@ -18,14 +18,16 @@ import { AgentRequests } from "./agent-requests.js";
 import type { Connection } from "./connection.js";
 import type { AgentLink, ApplyBatch } from "./content-port.js";
 import { errorFrame, GatewayError } from "./gateway-error.js";
-import { Handshake } from "./handshake.js";
+import { Handshake, type HelloVerdict } from "./handshake.js";
+import { revokedAgent } from "../domain/agents.js";
 import { InsightChannel } from "./insight-channel.js";
 import { AgentLog, clip, type AgentLogger } from "./agent-log.js";
 import { ConnectionBudget, type Refusal } from "./connection-budget.js";
 import { lastSeenOf } from "./presence.js";
 import type { PingResult, SessionContext } from "./session-context.js";
 
-type State = "challenging" | "authenticated" | "closing" | "closed";
+/** `verifying`: a hello came and its agent is being looked up; nothing else may come meanwhile. */
+type State = "challenging" | "verifying" | "authenticated" | "closing" | "closed";
 type Handlers = { [T in AgentToHubType]: (message: AgentMessage<T>) => void | Promise<void> };
 
 // ws refuses close reasons over 123 bytes.
@@ -101,30 +103,34 @@ export class AgentSession implements AgentLink {
   start(): void {
     const { handshakeTimeoutMs } = this.#ctx;
     const challenge = this.#handshake.start(this.#ctx.clock(), handshakeTimeoutMs, () => {
-      if (this.#state !== "challenging") return;
+      if (this.#state !== "challenging" && this.#state !== "verifying") return;
       this.refuse("auth_failed", CloseCode.handshakeTimeout, `no hello within ${Math.round(handshakeTimeoutMs / 1000)} s`);
     });
     this.#send(challenge);
   }
 
-  /** One frame from the agent. Never throws. */
-  receive(data: RawFrame, isBinary: boolean): void {
-    if (this.#state === "closing" || this.#state === "closed") return;
+  /**
+   * One frame from the agent. Never throws; a frame handled asynchronously (a hello looks its
+   * agent up) answers a promise that settles once it is handled, never rejecting.
+   */
+  receive(data: RawFrame, isBinary: boolean): Promise<void> | undefined {
+    if (this.#state === "closing" || this.#state === "closed") return undefined;
     try {
       // Counted before anything else is spent on it: a flood costs a few additions per frame.
       const refusal = this.#budget.frame(frameSize(data));
       if (refusal) {
         this.#refuseWith(refusal);
-        return;
+        return undefined;
       }
       const decoded = decodeAgentFrame(data, isBinary);
       if (!decoded.ok) {
         this.#rejectFrame(decoded.error);
-        return;
+        return undefined;
       }
-      this.#dispatch(decoded.message);
+      return this.#dispatch(decoded.message);
     } catch (error) {
       this.#internalError(error);
+      return undefined;
     }
   }
 
@@ -190,12 +196,23 @@ export class AgentSession implements AgentLink {
   }
 
   readonly #handlers = {
-    hello: (hello) => {
+    hello: async (hello) => {
       if (this.#state === "authenticated") {
         if (this.#badFrame()) this.#sendError("unexpected_message", "already authenticated");
         return;
       }
-      const verdict = this.#handshake.verify(hello, this.#ctx.agents, this.#ctx.tenants);
+      this.#state = "verifying";
+      let verdict: HelloVerdict;
+      try {
+        verdict = await this.#handshake.verify(hello, this.#ctx.data);
+      } catch (error) {
+        if (this.#state !== "verifying") return;
+        this.#log.error({ err: error }, "could not look the agent up");
+        this.refuse("store_unavailable", CloseCode.tryAgainLater, "the hub could not check this agent now; reconnect later");
+        return;
+      }
+      // Timed out or closed while the agent was looked up.
+      if (this.#state !== "verifying") return;
       if (!verdict.ok) {
         this.#log.warn({ agentId: hello.agentId, code: verdict.code }, "agent handshake refused");
         this.refuse(verdict.code, verdict.closeCode, verdict.message);
@@ -242,10 +259,12 @@ export class AgentSession implements AgentLink {
       const { agentId, tenantId } = this.#identity!;
       const actor = `agent:${agentId}`;
       const reason = request.reason ?? "unpaired by the agent";
-      if (this.#ctx.agents.revoke(agentId, actor, reason)) {
-        this.#ctx.audit.record({ actor, action: "agent.unpair", target: `tenant:${tenantId}`, detail: { agentId, reason } });
-        await this.#ctx.flush();
-      }
+      await this.#ctx.data.write(async (tx) => {
+        const agent = await tx.agents.getForUpdate(agentId);
+        if (!agent || agent.revokedAt !== null) return;
+        await tx.agents.update(revokedAgent(agent, actor, reason, this.#ctx.clock));
+        await tx.audit.record({ actor, action: "agent.unpair", target: `tenant:${tenantId}`, detail: { agentId, reason } });
+      });
       this.#log.info({ reason: clip(reason) }, "agent unpaired itself");
       this.end(CloseCode.revoked, "unpaired", { type: "unpair", reason: "unpaired at the agent's request" });
       this.#ctx.onTenantChanged(tenantId);
@@ -270,20 +289,24 @@ export class AgentSession implements AgentLink {
     },
   } satisfies Handlers;
 
-  #dispatch(message: AgentToHub): void {
+  #dispatch(message: AgentToHub): Promise<void> | undefined {
     if (this.#state === "challenging" && message.type !== "hello") {
       this.refuse("unexpected_message", CloseCode.protocolError, `expected hello, got ${message.type}`);
-      return;
+      return undefined;
+    }
+    if (this.#state === "verifying") {
+      this.refuse("unexpected_message", CloseCode.protocolError, `expected nothing until welcome, got ${message.type}`);
+      return undefined;
     }
     this.touch();
     const handler = this.#handlers[message.type] as (m: AgentToHub) => void | Promise<void>;
     const result = handler(message);
-    if (result instanceof Promise) result.catch((error: unknown) => this.#internalError(error));
+    return result instanceof Promise ? result.catch((error: unknown) => this.#internalError(error)) : undefined;
   }
 
   #rejectFrame(error: ProtocolError): void {
     // Before the handshake only a valid hello is acceptable: no error is worth a second frame.
-    const fatal = error.fatal || this.#state === "challenging";
+    const fatal = error.fatal || this.#state === "challenging" || this.#state === "verifying";
     this.#log.warn({ code: error.code, fatal }, `bad frame from agent: ${clip(error.message)}`);
     if (fatal) {
       this.refuse(error.code, CloseCode.protocolError, error.message, error.ref);
@@ -320,7 +343,7 @@ export class AgentSession implements AgentLink {
       return;
     }
     this.#log.error({ err: error }, "agent frame handler failed");
-    if (this.#state === "challenging" || this.#state === "authenticated") this.#sendError("internal", "the hub could not process this frame");
+    if (this.#state === "challenging" || this.#state === "verifying" || this.#state === "authenticated") this.#sendError("internal", "the hub could not process this frame");
   }
 
   /** Ends the connection with an `error` frame saying why, then `closeCode`. */
@@ -345,8 +368,20 @@ export class AgentSession implements AgentLink {
 
   #wentOffline(): void {
     const live = this.#ctx.presence.left(this.agentId);
-    // Written once, on disconnect (principle 5: nothing per heartbeat).
-    if (live) this.#ctx.agents.recordLastSeen(this.agentId, lastSeenOf(live));
+    // Written once, on disconnect (principle 5: nothing per heartbeat). Nothing waits for it: a
+    // failed write loses only this last-seen time, which the next disconnect writes again.
+    if (live) {
+      const agentId = this.agentId;
+      const seen = lastSeenOf(live);
+      this.#ctx.background(
+        this.#ctx.data
+          .write(async (tx) => {
+            const agent = await tx.agents.getForUpdate(agentId);
+            if (agent) await tx.agents.update({ ...agent, ...seen });
+          })
+          .catch((error: unknown) => this.#log.warn({ err: error }, "could not record when the agent was last seen")),
+      );
+    }
     this.#ctx.onTenantChanged(this.tenantId);
   }
 }

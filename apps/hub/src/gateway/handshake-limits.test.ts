@@ -30,7 +30,7 @@ describe("before the handshake (in memory, no sockets)", () => {
   it("refuses a frame bigger than bytesBeforeHello before hello without decoding it (frame_too_large, 4000)", async () => {
     await start({ bytesBeforeHello: 1024 });
     const agent = new FakeAgent(hub);
-    agent.hello(alice.agentId, alice.privateKey, { capabilities: Array.from({ length: 40 }, (_, i) => `capability-${i}`.padEnd(60, "x")) });
+    await agent.hello(alice.agentId, alice.privateKey, { capabilities: Array.from({ length: 40 }, (_, i) => `capability-${i}`.padEnd(60, "x")) });
     expect(agent.connection.last("error")).toMatchObject({ code: "frame_too_large", message: "more than 1024 bytes before a valid hello" });
     expect(agent.connection.closedWith?.code).toBe(CloseCode.protocolError);
     expect(agent.connection.last("welcome")).toBeUndefined();
@@ -47,7 +47,7 @@ describe("before the handshake (in memory, no sockets)", () => {
     // Other addresses are not affected.
     expect(new FakeAgent(hub, "198.51.100.20").connection.sent[0]?.type).toBe("hello.challenge");
     // A finished handshake frees its slot.
-    waiting[0]!.hello(alice.agentId, alice.privateKey);
+    await waiting[0]!.hello(alice.agentId, alice.privateKey);
     expect(waiting[0]!.connection.last("welcome")).toBeDefined();
     expect(new FakeAgent(hub, "203.0.113.9").connection.sent[0]?.type).toBe("hello.challenge");
     // So does one that went away.

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CloseCode, PROTOCOL_VERSION, importPublicKey, verifyHello, type AgentMessage, type ErrorCode, type HubToAgent } from "@canopy/protocol";
-import type { Agents } from "../domain/agents.js";
+import type { HubRepositories } from "../domain/hub-data.js";
 import type { AgentRecord, TenantRecord } from "../domain/records.js";
-import type { Tenants } from "../domain/tenants.js";
 
 export type HelloVerdict =
   | { ok: true; agent: AgentRecord; tenant: TenantRecord }
@@ -21,8 +20,8 @@ const authFailed: HelloVerdict = {
  * to verify against; the signature over this connection's nonce is what proves the identity.
  * The signature is checked before revocation so that only the key holder learns it was revoked.
  */
-export function verifyAgentHello(hello: AgentMessage<"hello">, nonce: string, agents: Agents, tenants: Tenants): HelloVerdict {
-  const agent = agents.get(hello.agentId);
+export async function verifyAgentHello(hello: AgentMessage<"hello">, nonce: string, data: Pick<HubRepositories, "agents" | "tenants">): Promise<HelloVerdict> {
+  const agent = await data.agents.get(hello.agentId);
   if (!agent) return authFailed;
   let verified = false;
   try {
@@ -31,7 +30,7 @@ export function verifyAgentHello(hello: AgentMessage<"hello">, nonce: string, ag
     verified = false;
   }
   if (!verified) return authFailed;
-  const tenant = tenants.get(agent.tenantId);
+  const tenant = await data.tenants.get(agent.tenantId);
   if (agent.revokedAt !== null || !tenant) {
     return { ok: false, code: "revoked", closeCode: CloseCode.revoked, message: "this agent was unpaired; pair it again with a new code" };
   }
@@ -66,8 +65,8 @@ export class Handshake {
     return { type: "hello.challenge", nonce: this.nonce, protocolVersion: PROTOCOL_VERSION, hubTime: now };
   }
 
-  verify(hello: AgentMessage<"hello">, agents: Agents, tenants: Tenants): HelloVerdict {
-    return verifyAgentHello(hello, this.nonce, agents, tenants);
+  verify(hello: AgentMessage<"hello">, data: Pick<HubRepositories, "agents" | "tenants">): Promise<HelloVerdict> {
+    return verifyAgentHello(hello, this.nonce, data);
   }
 
   /** Idempotent; reported only for a handshake that started (a refused connection never counted). */

@@ -40,6 +40,11 @@ export class Presence {
     if (live) Object.assign(live, change);
   }
 
+  /** The ids of the agents connected now. */
+  connectedAgentIds(): ReadonlySet<string> {
+    return new Set(this.#live.keys());
+  }
+
   get size(): number {
     return this.#live.size;
   }

@@ -1,8 +1,7 @@
 import type { Logger } from "pino";
 import type { Clock } from "../core/clock.js";
-import type { Agents } from "../domain/agents.js";
 import type { AuditLog } from "../domain/audit-log.js";
-import type { Tenants } from "../domain/tenants.js";
+import type { HubData } from "../domain/hub-data.js";
 import type { AgentBudgets } from "./agent-budgets.js";
 import type { AgentMeter } from "./agent-meter.js";
 import type { AgentSession } from "./agent-session.js";
@@ -13,8 +12,8 @@ import type { SessionRegistry } from "./session-registry.js";
 
 /** Everything a session needs from the hub; built once by the gateway. */
 export interface SessionContext {
-  agents: Agents;
-  tenants: Tenants;
+  /** Agents and tenants (who is connecting), and a unit of work for an unpair or a last-seen. */
+  data: HubData;
   audit: AuditLog;
   /** Makes earlier store changes durable (the store's flush). */
   flush(): Promise<void>;
@@ -38,6 +37,8 @@ export interface SessionContext {
   onHandshakeEnded(session: AgentSession): void;
   /** The connection is gone; the session will do nothing more. */
   onSessionEnded(session: AgentSession): void;
+  /** A write no one waits for (a last-seen time): the hub's shutdown waits for it before the store closes. */
+  background(write: Promise<unknown>): void;
 }
 
 export interface PingResult {

@@ -45,7 +45,7 @@ describe("HTTP answers match @canopy/api", () => {
 
     const identity = await pairThroughApi(t.hub, admin, id);
     const agent = new FakeAgent(await t.hub.services());
-    agent.hello(identity.agentId, identity.privateKey);
+    await agent.hello(identity.agentId, identity.privateKey);
     const online = await admin.get(`/tenants/${id}`);
     expect(online.body.status).toBe("online");
     expectExactly(TenantSchema, online);

@@ -2,8 +2,8 @@ import { createMemoryStore, type Collection, type Doc, type Store } from "@canop
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestHub, login, type TestHub } from "../../test/helpers.js";
 
-/** A store whose tenants collection (its shards) fails on reads, as a broken disk or a bug would. */
-function storeWithBrokenTenants(): Store {
+/** A store whose tenants collection (its shards) fails on reads once `broken.now`, as a broken disk or a bug would. */
+function storeWithBrokenTenants(broken: { now: boolean }): Store {
   const inner = createMemoryStore();
   return {
     ...inner,
@@ -12,10 +12,12 @@ function storeWithBrokenTenants(): Store {
       if (!name.startsWith("tenants.")) return collection;
       return new Proxy(collection, {
         get(target, property, receiver) {
-          if (property === "all") return () => {
+          if (property === "all" && broken.now) return () => {
             throw new Error("EIO: secret internal detail at /var/lib/canopy");
           };
-          return Reflect.get(target, property, receiver);
+          const value: unknown = Reflect.get(target, property, receiver);
+          // Methods run on the collection itself (its private fields are not the proxy's).
+          return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
       });
     },
@@ -44,8 +46,10 @@ describe("errors are problem+json everywhere", () => {
   });
 
   it("answers an unexpected failure with 500 and no internals", async () => {
-    t = await createTestHub({ store: storeWithBrokenTenants() });
+    const broken = { now: false };
+    t = await createTestHub({ store: storeWithBrokenTenants(broken) });
     const admin = await login(t.hub);
+    broken.now = true;
     const res = await admin.get("/tenants");
     expect(res.status).toBe(500);
     expect(res.body).toMatchObject({ status: 500, code: "internal", detail: "the hub hit an unexpected error; it has been logged" });

@@ -3,9 +3,9 @@ import type { Store } from "@canopy/store";
 import type { Logger } from "pino";
 import type { Clock } from "../core/clock.js";
 import { problems } from "../core/problem-error.js";
-import type { Agents } from "../domain/agents.js";
+import type { AgentRepository } from "../domain/agent-repository.js";
 import type { AuditLog } from "../domain/audit-log.js";
-import type { Tenants } from "../domain/tenants.js";
+import type { TenantRepository } from "../domain/tenant-repository.js";
 import type { InsightPort } from "../gateway/insight-port.js";
 import type { InsightEntry } from "./insight-entry.js";
 import type { InsightEvents } from "./insight-events.js";
@@ -23,8 +23,8 @@ export interface InsightServiceOptions {
   repository: InsightRepository;
   clock: Clock;
   logger: Logger;
-  tenants: Tenants;
-  agents: Agents;
+  tenants: Pick<TenantRepository, "get" | "getMany" | "all">;
+  agents: Pick<AgentRepository, "activeFor">;
   audit: AuditLog;
   events: InsightEvents;
 }
@@ -61,15 +61,19 @@ export class InsightService {
   readonly port: InsightPort;
   readonly #writer: InsightWriter;
   readonly #options: InsightServiceOptions;
-  readonly #views: ViewContext;
+  readonly #views: Omit<ViewContext, "tenantName">;
+  /**
+   * Tenants deleted since start: a batch still on its way from one (its agent is disconnected
+   * right after the deletion) is not kept. Revoked at deletion, such an agent never comes back.
+   */
+  readonly #deleted = new Set<string>();
 
   constructor(options: InsightServiceOptions) {
     this.#options = options;
-    const { store, tenants, clock, logger } = options;
+    const { store, clock, logger } = options;
     this.repository = options.repository;
     this.pending = new PendingUpdates(store);
     this.#views = {
-      tenantName: (tenantId) => tenants.get(tenantId)?.name ?? "",
       pending: this.pending,
       isConnected: (tenantId) => this.links.isConnected(tenantId),
     };
@@ -78,7 +82,7 @@ export class InsightService {
       repository: this.repository,
       pending: this.pending,
       links: this.links,
-      tenantExists: (tenantId) => tenants.get(tenantId) !== undefined,
+      tenantExists: (tenantId) => !this.#deleted.has(tenantId),
       flush: () => store.flush(),
       clock,
       logger,
@@ -88,30 +92,31 @@ export class InsightService {
   }
 
   /** Hub start: the embedded repository indexes every tenant's stored insights; returns how many it read. */
-  load(): Promise<number> {
-    return this.repository.open(this.#options.tenants.all().map((t) => t.id));
+  async load(): Promise<number> {
+    return this.repository.open((await this.#options.tenants.all()).map((t) => t.id));
   }
 
   async list(query: InsightListQuery): Promise<InsightList> {
     const page = await this.repository.list(indexQuery(query));
-    return { items: page.items.map((entry) => summaryOf(entry, this.#views)), nextCursor: page.nextCursor, total: page.total };
+    const views = await this.#viewsFor(page.items);
+    return { items: page.items.map((entry) => summaryOf(entry, views)), nextCursor: page.nextCursor, total: page.total };
   }
 
   async summary(id: string): Promise<InsightSummary | undefined> {
     const entry = await this.repository.get(id);
-    return entry && summaryOf(entry, this.#views);
+    return entry && summaryOf(entry, await this.#viewsFor([entry]));
   }
 
   async detail(id: string): Promise<InsightDetail> {
     const found = await this.repository.detail(id);
     if (!found) throw problems.notFound(`insight ${id}`);
-    return detailOf(found.entry, found.record, this.#views);
+    return detailOf(found.entry, found.record, await this.#viewsFor([found.entry]));
   }
 
   /** `PATCH /insights/{id}`: pending until the tenant's agent acknowledges it. */
   async update(id: string, change: InsightChange, actor: string): Promise<InsightSummary> {
     const entry = await this.#require(id);
-    if (!this.#options.agents.activeFor(entry.tenantId)) {
+    if (!(await this.#options.agents.activeFor(entry.tenantId))) {
       throw problems.conflict("not_paired", "this insight's tenant has no paired agent to apply the change");
     }
     const update = this.#writer.plan(entry, change, actor);
@@ -127,7 +132,8 @@ export class InsightService {
       this.#writer.deliver([update]);
       await this.#publish([entry.key]);
     }
-    return summaryOf((await this.repository.get(entry.key)) ?? entry, this.#views);
+    const shown = (await this.repository.get(entry.key)) ?? entry;
+    return summaryOf(shown, await this.#viewsFor([shown]));
   }
 
   /** `POST /insights/bulk`: the same change to many insights, of any tenants. */
@@ -163,8 +169,17 @@ export class InsightService {
 
   /** The tenant was deleted: its insights, pending updates and refusals go with it. */
   async tenantDeleted(tenantId: string): Promise<void> {
+    this.#deleted.add(tenantId);
     this.pending.dropTenant(tenantId);
     await this.repository.dropTenant(tenantId);
+  }
+
+  /** How these insights are shown: their tenants' names read once, for all of them. */
+  async #viewsFor(entries: Iterable<InsightEntry>): Promise<ViewContext> {
+    const ids = new Set<string>();
+    for (const entry of entries) ids.add(entry.tenantId);
+    const tenants = await this.#options.tenants.getMany(ids);
+    return { ...this.#views, tenantName: (tenantId) => tenants.get(tenantId)?.name ?? "" };
   }
 
   async #require(id: string): Promise<InsightEntry> {
@@ -177,7 +192,8 @@ export class InsightService {
   async #publish(keys: Iterable<string>): Promise<void> {
     try {
       const found = await this.repository.getMany([...keys]);
-      for (const entry of found.values()) this.#options.events.updated(summaryOf(entry, this.#views));
+      const views = await this.#viewsFor(found.values());
+      for (const entry of found.values()) this.#options.events.updated(summaryOf(entry, views));
     } catch (error) {
       // A live event is a hint to refresh; a failed read must not fail what already happened.
       this.#options.logger.warn({ err: error }, "could not read insights for live events");

@@ -61,7 +61,7 @@ describe("push engine: delivery", () => {
     const c = world.field("C");
 
     const request = { items: [ref(a.id), ref(b.id), ref(c.id)], targets: toAll };
-    const plan = world.engine.dryRun(request);
+    const plan = await world.engine.dryRun(request);
     expect(plan.plan.map((p) => `${p.name}:${p.action}`)).toEqual(["A:unchanged", "B:replace", "C:create"]);
     const push = await world.engine.push(request, "ops@x");
     await world.settle();
@@ -108,7 +108,7 @@ describe("push engine: delivery", () => {
     // The dependant never left the hub: its dependency failed in an earlier batch.
     expect(agent.received.flatMap((b) => b.items.map((i) => i.name))).toEqual(["Rule"]);
     expect(world.engine.ledger.get(push.id)!.state).toBe("completed_with_errors");
-    expect(world.engine.sync.detail("siem-rule", rule.id)).toEqual([{ tenantId: agent.tenantId, tenantName: "Acme", state: "failed", revision: 1, error: "refused Rule" }]);
+    expect(await world.engine.sync.detail("siem-rule", rule.id)).toEqual([{ tenantId: agent.tenantId, tenantName: "Acme", state: "failed", revision: 1, error: "refused Rule" }]);
 
     agent.disconnect();
     agent.connect();
@@ -175,7 +175,7 @@ describe("push engine: delivery", () => {
     expect(agents[0]!.held.get("custom-field:Rolled")).toMatchObject({ revision: 1, hash: v1.hash });
     expect(agents[1]!.held.get("custom-field:Rolled")).toMatchObject({ revision: 2, hash: v2.hash });
     expect(world.engine.sync.summary("custom-field", v1.id)).toMatchObject({ synchronized: false, applied: 2 });
-    expect(world.engine.sync.detail("custom-field", v1.id).map((t) => t.revision)).toEqual([1, 2]);
+    expect((await world.engine.sync.detail("custom-field", v1.id)).map((t) => t.revision)).toEqual([1, 2]);
 
     await world.engine.rollback("custom-fields", v1.id, { revision: 1 }, "ops@x");
     await world.settle();

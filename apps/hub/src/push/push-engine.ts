@@ -23,9 +23,10 @@ import { TimeSlicer } from "../content/time-slice.js";
 /** How long desired state is written back to back before the event loop gets a turn (as the reconciler's batches). */
 const DEFAULT_SLICE_MS = 10;
 
+/** The tenants a push can target (the tenants' repository). */
 export interface TenantDirectory {
-  get(tenantId: string): TargetTenant | undefined;
-  all(): TargetTenant[];
+  getMany(ids: Iterable<string>): Promise<Map<string, TargetTenant>>;
+  all(): Promise<TargetTenant[]>;
 }
 
 export interface PushEngineOptions {
@@ -34,6 +35,8 @@ export interface PushEngineOptions {
   logger: Logger;
   catalogue: Catalogue;
   tenants: TenantDirectory;
+  /** The tenants there were at start: their desired items are indexed on first use. */
+  tenantIdsAtStart: readonly string[];
   audit: { record(entry: AuditEntryInput): unknown };
   /** The live feed (`push.progress`). */
   live(event: PushProgressEvent): void;
@@ -76,7 +79,7 @@ export class PushEngine {
   constructor(options: PushEngineOptions) {
     this.#options = options;
     const { store, clock, tenants, catalogue, logger } = options;
-    this.state = new TenantState(store, () => tenants.all().map((t) => t.id));
+    this.state = new TenantState(store, () => options.tenantIdsAtStart);
     this.ledger = new PushLedger(store, clock);
     this.durable = new DurablePushes(store, this.ledger);
     this.publisher = new PushPublisher({ ledger: this.ledger, flush: () => store.flush(), live: options.live, logger });
@@ -95,14 +98,14 @@ export class PushEngine {
     store.onRollback(() => this.reconciler.resync());
   }
 
-  dryRun(request: PushRequest): DryRunPlan {
-    const prepared = this.#prepare(request);
+  async dryRun(request: PushRequest): Promise<DryRunPlan> {
+    const prepared = await this.#prepare(request);
     const plan = planPush(prepared.items, prepared.tenants, (tenantId, key) => this.state.reported(tenantId, key));
     return { dryRun: true, plan, missingDependencies: prepared.missingDependencies };
   }
 
   async push(request: PushRequest, actor: string): Promise<PushRecord> {
-    const prepared = this.#prepare(request);
+    const prepared = await this.#prepare(request);
     return this.#create("push", prepared.items, prepared.tenants, request.targets, request.options ?? {}, actor);
   }
 
@@ -115,7 +118,7 @@ export class PushEngine {
     const revision = catalogue.revision(kind, itemId, body.revision);
     if (!revision) throw problems.notFound(`revision ${body.revision} of ${kind} ${item.name}`);
     const holders = this.state.targetsOf(itemId);
-    const targets = body.tenants ? this.#namedTenants(body.tenants, "tenants") : Array.from(holders.keys(), (id) => tenants.get(id)).filter((t) => t !== undefined);
+    const targets = body.tenants ? await this.#namedTenants(body.tenants, "tenants") : await existing(tenants, holders.keys());
     if (targets.length === 0) throw problems.conflict("not_pushed", `${kind} ${item.name} is not on any tenant; push it first`);
     // The options the item was last pushed with (a library item keeps its scheduled-search choice).
     const last = targets.map((t) => holders.get(t.id)).map((key, i) => (key === undefined ? undefined : this.state.desired(targets[i]!.id, key))).find((d) => d !== undefined);
@@ -132,22 +135,22 @@ export class PushEngine {
     this.durable.close();
   }
 
-  #prepare(request: PushRequest): Prepared {
+  async #prepare(request: PushRequest): Promise<Prepared> {
     const refs = request.items.map((ref) => ({ kind: KIND_BY_PATH[ref.kind], id: ref.id }));
     const expansion = expandItems(this.#options.catalogue, refs, request.options ?? {});
     const errors = expansion.unknown.map(({ index, kind }) => ({ path: `items.${index}.id`, message: `no ${kind} with this id` }));
     for (const item of expansion.items) {
       if (item.name.length > MAX_PUSHED_NAME) errors.push({ path: "items", message: `${item.kind} ${item.name.slice(0, 60)}… has a name longer than ${MAX_PUSHED_NAME} characters` });
     }
-    const targets = resolveTargets(request.targets, this.#options.tenants.all());
+    const targets = resolveTargets(request.targets, await this.#options.tenants.all());
     for (const unknown of targets.unknown) errors.push({ path: `targets.${unknown.field}.${unknown.index}`, message: "no tenant with this id" });
     if (errors.length === 0 && targets.tenants.length === 0) errors.push({ path: "targets", message: "no tenant matches these targets" });
     if (errors.length > 0) throw problems.invalid(errors);
     return { items: expansion.items, tenants: targets.tenants, missingDependencies: expansion.missingDependencies };
   }
 
-  #namedTenants(ids: readonly string[], field: "tenants"): TargetTenant[] {
-    const resolved = resolveTargets({ tenants: [...ids] }, this.#options.tenants.all());
+  async #namedTenants(ids: readonly string[], field: "tenants"): Promise<TargetTenant[]> {
+    const resolved = resolveTargets({ tenants: [...ids] }, [...(await this.#options.tenants.getMany(ids)).values()]);
     if (resolved.unknown.length > 0) {
       throw problems.invalid(resolved.unknown.map((u) => ({ path: `${field}.${u.index}`, message: "no tenant with this id" })));
     }
@@ -186,11 +189,12 @@ export class PushEngine {
       }
     }
     // Until now the reconciler skipped these entries (they have no result yet). A tenant deleted
-    // meanwhile is left out of the push, and what was written for it goes.
-    const tenants = targetTenants.filter((tenant) => this.#options.tenants.get(tenant.id) !== undefined);
+    // meanwhile is left out of the push, and what was written for it goes (no wait from here to
+    // the ledger: a deletion after this read stops the tenant's results like any other's).
+    const tenants = await existing(this.#options.tenants, targetTenants.map((tenant) => tenant.id));
     if (tenants.length < targetTenants.length) {
-      const kept = new Set(tenants);
-      for (const gone of targetTenants) if (!kept.has(gone)) this.state.forget(gone.id);
+      const kept = new Set(tenants.map((tenant) => tenant.id));
+      for (const gone of targetTenants) if (!kept.has(gone.id)) this.state.forget(gone.id);
     }
     if (tenants.length === 0) throw problems.invalid([{ path: "targets", message: "no tenant matches these targets" }]);
     const first = items[0];
@@ -225,6 +229,13 @@ export class PushEngine {
     for (const tenant of tenants) this.reconciler.enqueue(tenant.id, keys);
     return this.ledger.get(id)!;
   }
+}
+
+/** Those of `ids` that are tenants still, in the order of `ids`. */
+async function existing(tenants: TenantDirectory, ids: Iterable<string>): Promise<TargetTenant[]> {
+  const wanted = [...ids];
+  const found = await tenants.getMany(wanted);
+  return wanted.flatMap((id) => found.get(id) ?? []);
 }
 
 /** A desired value without its own history: `previous` is one step deep. */

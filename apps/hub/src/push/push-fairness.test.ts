@@ -60,7 +60,7 @@ describe("push engine: fairness", () => {
     const gone = world.tenant("Gone");
     const making = world.engine.push({ items: fieldRefs(world, 3), targets: toAll }, "ops@x");
     await new Promise((resolve) => setImmediate(resolve));
-    world.tenants.delete(gone);
+    await world.tenants.delete(gone);
     world.engine.control.tenantDeleted(gone);
     const push = await making;
     await world.settle();
@@ -74,7 +74,7 @@ describe("push engine: fairness", () => {
     for (let i = 0; i < 10; i++) world.tenant(`T${i}`);
     const refs = fieldRefs(world, 5);
     const [first, second] = await Promise.all([world.engine.push({ items: refs, targets: toAll }, "ops@x"), world.engine.push({ items: refs, targets: toAll }, "ops@x")]);
-    for (const tenant of world.tenants.all()) {
+    for (const tenant of await world.tenants.all()) {
       expect(world.engine.state.desiredEntries(tenant.id).map((entry) => entry.pushId)).toEqual(Array(5).fill(second!.id));
     }
     const superseded = Array.from(world.engine.ledger.results(first!.id), ({ entry }) => entry);

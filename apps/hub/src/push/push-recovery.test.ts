@@ -160,7 +160,7 @@ describe("push engine: losses and restarts", () => {
     agent.connect();
     await world.settle();
     expect(agent.received).toHaveLength(1);
-    expect(world.engine.dryRun({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }).plan[0]!.action).toBe("replace");
+    expect((await world.engine.dryRun({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll })).plan[0]!.action).toBe("replace");
 
     const heal = await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
     await world.settle();
@@ -173,7 +173,7 @@ describe("push engine: losses and restarts", () => {
     const gone = world.tenant("Gone");
     const field = world.field("Orphan");
     const push = await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
-    world.tenants.delete(gone);
+    await world.tenants.delete(gone);
     world.engine.control.tenantDeleted(gone);
     await world.settle();
     expect(world.engine.ledger.result(push.id, gone, "custom-field:Orphan")).toEqual({ status: "stopped", error: "the tenant was deleted" });
@@ -185,10 +185,10 @@ describe("push engine: losses and restarts", () => {
     const world = new PushWorld();
     const tenant = world.tenant("A", ["eu"]);
     const field = world.field("X");
-    expect(() => world.engine.dryRun({ items: [{ kind: "custom-fields", id: "cnt_nope" }], targets: { tenants: [tenant, "tnt_nope"] } })).toThrow(
+    await expect(world.engine.dryRun({ items: [{ kind: "custom-fields", id: "cnt_nope" }], targets: { tenants: [tenant, "tnt_nope"] } })).rejects.toThrow(
       expect.objectContaining({ status: 422, extra: { errors: [{ path: "items.0.id", message: "no custom-field with this id" }, { path: "targets.tenants.1", message: "no tenant with this id" }] } }),
     );
-    expect(() => world.engine.dryRun({ items: [{ kind: "custom-fields", id: field.id }], targets: { tags: ["us"] } })).toThrow(
+    await expect(world.engine.dryRun({ items: [{ kind: "custom-fields", id: field.id }], targets: { tags: ["us"] } })).rejects.toThrow(
       expect.objectContaining({ status: 422, extra: { errors: [{ path: "targets", message: "no tenant matches these targets" }] } }),
     );
   });

@@ -5,8 +5,11 @@ import type { DesiredEntry, ReportedEntry } from "./push-records.js";
 import type { TenantState } from "./tenant-state.js";
 
 export interface TenantLookup {
-  get(tenantId: string): { id: string; name: string } | undefined;
+  /** Those of `ids` that exist, by id. */
+  getMany(ids: Iterable<string>): Promise<Map<string, { id: string; name: string }>>;
 }
+
+type Target = Omit<TenantSync, "tenantName"> & { desiredRevision: number };
 
 /** One tenant's state for an item it should hold, from what its agent reported. */
 export function tenantSyncState(desired: DesiredEntry, reported: ReportedEntry | undefined): Pick<TenantSync, "state" | "revision" | "error"> {
@@ -48,20 +51,25 @@ export class PushSyncReader implements SyncReader {
     return summary;
   }
 
-  detail(_kind: ContentKind, itemId: string): TenantSync[] {
-    return this.#targets(itemId)
-      .map(({ desiredRevision: _revision, ...target }) => target)
+  /** The targets with their names, by name; a tenant deleted a moment ago (its state not yet forgotten) is left out. */
+  async detail(_kind: ContentKind, itemId: string): Promise<TenantSync[]> {
+    const targets = this.#targets(itemId);
+    const tenants = await this.#tenants.getMany(targets.map((target) => target.tenantId));
+    return targets
+      .flatMap(({ desiredRevision: _revision, ...target }) => {
+        const tenant = tenants.get(target.tenantId);
+        return tenant ? [{ ...target, tenantName: tenant.name }] : [];
+      })
       .sort((a, b) => a.tenantName.localeCompare(b.tenantName));
   }
 
-  #targets(itemId: string): (TenantSync & { desiredRevision: number })[] {
-    const targets: (TenantSync & { desiredRevision: number })[] = [];
+  #targets(itemId: string): Target[] {
+    const targets: Target[] = [];
     for (const [tenantId, key] of this.#state.durableTargetsOf(itemId)) {
-      const tenant = this.#tenants.get(tenantId);
       const desired = this.#state.durableDesired(tenantId, key);
-      if (!tenant || desired?.itemId !== itemId) continue;
+      if (desired?.itemId !== itemId) continue;
       const sync = tenantSyncState(desired, this.#state.durableReported(tenantId, key));
-      const target: TenantSync & { desiredRevision: number } = { tenantId, tenantName: tenant.name, state: sync.state, revision: sync.revision, desiredRevision: desired.revision };
+      const target: Target = { tenantId, state: sync.state, revision: sync.revision, desiredRevision: desired.revision };
       if (sync.error !== undefined) target.error = sync.error;
       targets.push(target);
     }

@@ -1,7 +1,27 @@
 import { connectPostgres, migrate, RECORDS_TABLE, schemaVersion, SchemaTooNewError, type PostgresDatabase } from "@canopy/store";
 import { createTestDatabase, testDatabaseUrl } from "@canopy/postgres-cluster";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { copyIntoRecordTable } from "../domain/postgres/record-tables.js";
+import { createPostgresHubData } from "../domain/postgres/postgres-hub-data.js";
 import { hubMigrations } from "./hub-migrations.js";
+
+const AT = "2029-12-31T00:00:00.000Z";
+
+/** One document of each collection that moved to a table, and one that stays in the records. */
+function recordsOfEveryKind(): [string, { id: string } & Record<string, unknown>][] {
+  return [
+    ["users", { id: "usr_1", email: "ada@example.com", role: "admin", passwordHash: "scrypt$x", createdAt: AT }],
+    ["sessions", { id: "session-hash", userId: "usr_1", createdAt: AT, expiresAt: "2030-01-07T00:00:00.000Z" }],
+    ["api-keys", { id: "key_1", name: "ci", role: "viewer", secretHash: "ab", createdBy: "ada@example.com", createdAt: AT }],
+    ["tenants.17", { id: "tnt_1", name: "Acme", description: "", tags: ["Gold"], parentId: null, createdAt: AT, updatedAt: AT }],
+    [
+      "agents.200",
+      { id: "agt_1", tenantId: "tnt_1", publicKey: "pk", hostname: "web-1", platform: "linux", agentVersion: "1.0.0", pairedAt: AT, revokedAt: null, revokedBy: null, revokedReason: null, lastSeenAt: null, pairingCode: "code-used" },
+    ],
+    ["pairing-codes", { id: "code-live", tenantId: "tnt_1", createdBy: "ada@example.com", createdAt: AT, expiresAt: "2030-01-01T00:15:00.000Z", usedAt: null, agentId: null }],
+    ["content.custom-field", { id: "cf_1", kind: "custom-field", name: "Severity" }],
+  ];
+}
 
 describe("the hub's database migrations", () => {
   let database: { url: string; drop(): Promise<void> };
@@ -30,11 +50,29 @@ describe("the hub's database migrations", () => {
     async (version) => {
       await migrate(db.pool, hubMigrations.slice(0, version));
       expect(await schemaVersion(db.pool)).toBe(version);
-      await db.pool.query(`INSERT INTO ${RECORDS_TABLE} (collection, id, doc) VALUES ('tenants', 't1', '{"id":"t1"}')`);
+      // What a hub of that version kept: its records, and the tables it had by then.
+      const kept = recordsOfEveryKind();
+      const tableSince: Record<string, number> = { users: 5, sessions: 5, "api-keys": 5, "tenants.17": 6, "agents.200": 6, "pairing-codes": 6 };
+      for (const [collection, doc] of kept) {
+        if (version >= (tableSince[collection] ?? Infinity)) await copyIntoRecordTable(db.pool, collection, [doc]);
+        else await db.pool.query(`INSERT INTO ${RECORDS_TABLE} (collection, id, doc) VALUES ($1, $2, $3)`, [collection, doc.id, JSON.stringify(doc)]);
+      }
+
       const outcome = await migrate(db.pool, hubMigrations);
       expect(outcome).toMatchObject({ from: version, to: hubMigrations.length });
-      const { rows } = await db.pool.query(`SELECT doc FROM ${RECORDS_TABLE} WHERE id = 't1'`);
-      expect(rows).toEqual([{ doc: { id: "t1" } }]);
+      const data = createPostgresHubData(db, () => Date.parse("2030-01-01T00:00:00Z"));
+      const doc = (collection: string) => kept.find(([name]) => name === collection)![1];
+      expect(await data.users.findByEmail("ada@example.com")).toEqual(doc("users"));
+      expect(await data.sessions.get("session-hash")).toEqual(doc("sessions"));
+      expect(await data.apiKeys.list()).toEqual([doc("api-keys")]);
+      expect(await data.tenants.get("tnt_1")).toEqual(doc("tenants.17"));
+      expect((await data.tenants.page({ limit: 10, needle: "gold" })).map((row) => [row.tenant.id, row.agent?.id])).toEqual([["tnt_1", "agt_1"]]);
+      expect(await data.agents.activeFor("tnt_1")).toEqual(doc("agents.200"));
+      expect(await data.agents.pairedWith("code-used")).toEqual(doc("agents.200"));
+      expect(await data.pairingCodes.get("code-live")).toEqual(doc("pairing-codes"));
+      // What stays in the records is untouched; what moved is there no more.
+      const { rows } = await db.pool.query(`SELECT collection, doc FROM ${RECORDS_TABLE} ORDER BY collection`);
+      expect(rows).toEqual([{ collection: "content.custom-field", doc: doc("content.custom-field") }]);
     },
   );
 

@@ -1,6 +1,7 @@
 import { recordsTableMigration, type Migration } from "@canopy/store";
 import { auditIndexesSql } from "../domain/audit-reader.js";
 import { accessMigration } from "../domain/postgres/access-migration.js";
+import { fleetMigration } from "../domain/postgres/fleet-migration.js";
 import { insightCountsMigration } from "../insights/postgres/insight-counts-migration.js";
 import { insightsMigration } from "../insights/postgres/insights-migration.js";
 
@@ -14,4 +15,5 @@ export const hubMigrations: readonly Migration[] = [
   insightsMigration(3),
   insightCountsMigration(4),
   accessMigration(5),
+  fleetMigration(6),
 ];

@@ -34,7 +34,7 @@ describe("a hub on PostgreSQL", () => {
     const api = await start();
     const acme = await api.post("/tenants", { name: "Acme", tags: ["eu"] });
     expect(acme.status).toBe(201);
-    const { rows } = await admin.pool.query(`SELECT doc FROM ${RECORDS_TABLE} WHERE collection LIKE 'tenants%' AND id = $1`, [acme.body.id]);
+    const { rows } = await admin.pool.query("SELECT doc FROM canopy_tenants WHERE id = $1", [acme.body.id]);
     expect(rows).toHaveLength(1);
     await hub!.close();
     const again = await start();

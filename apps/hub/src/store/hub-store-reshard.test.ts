@@ -53,7 +53,7 @@ describe("a data dir from before tenants and agents were sharded", () => {
     expect((await admin.get("/tenants?limit=100")).body.items).toEqual(tenantsBefore);
     // A paired agent still gets in with its key.
     const agent = new FakeAgent(await hub.services());
-    agent.hello(identities[0]!.agentId, identities[0]!.privateKey);
+    await agent.hello(identities[0]!.agentId, identities[0]!.privateKey);
     await agent.connection.until("welcome", () => agent.connection.last("welcome"));
     agent.dropped();
     await hub.close();

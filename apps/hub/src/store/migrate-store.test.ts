@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connectPostgres, createLowdbStore, createPostgresStore } from "@canopy/store";
+import { connectPostgres, createLowdbStore } from "@canopy/store";
 import { createTestDatabase, testDatabaseUrl } from "@canopy/postgres-cluster";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createPostgresHubData } from "../domain/postgres/postgres-hub-data.js";
 import type { TenantRecord } from "../domain/records.js";
 import { hubStoreSchemas } from "./hub-store-schemas.js";
 import { migrateStore } from "./migrate-store.js";
@@ -39,9 +40,12 @@ describe("canopy-hub migrate-store", () => {
     expect(progress[0]).toMatch(/^copying 1200 documents/);
     const db = await connectPostgres(database.url);
     try {
-      const store = await createPostgresStore({ db, schemas: hubStoreSchemas });
-      expect(store.collection("tenants").size).toBe(1200);
-      expect(store.collection("tenants").get("tnt_7")).toMatchObject({ name: "Tenant 7" });
+      // In their table, as the hub on PostgreSQL reads them.
+      const data = createPostgresHubData(db, () => Date.now());
+      expect(await data.tenants.all()).toHaveLength(1200);
+      expect(await data.tenants.get("tnt_7")).toMatchObject({ name: "Tenant 7" });
+      // A page of 2 by name (and one more, which says another page follows).
+      expect((await data.tenants.page({ limit: 2 })).map((row) => row.tenant.name)).toEqual(["Tenant 0", "Tenant 1", "Tenant 10"]);
     } finally {
       await db.close();
     }

@@ -1,7 +1,7 @@
 import { access } from "node:fs/promises";
 import { resolve } from "node:path";
 import { connectPostgres, inTransaction, loadPartitions, migrate, RECORDS_TABLE, writeRecords, type Doc, type PostgresDatabase } from "@canopy/store";
-import { accessTableOf, copyAccessRows } from "../domain/postgres/access-migration.js";
+import { copyIntoRecordTable, hasRecordTable } from "../domain/postgres/record-tables.js";
 import { tenantOfShard, type InsightRecord } from "../insights/insight-records.js";
 import { insightWriteOf } from "../insights/postgres/insight-rows.js";
 import { upsertInsights } from "../insights/postgres/postgres-insight-repository.js";
@@ -52,7 +52,7 @@ export async function migrateStore(options: MigrateStoreOptions): Promise<Comman
   }
   try {
     await migrate(database.pool, hubMigrations);
-    const held = await database.pool.query(`SELECT 1 FROM ${RECORDS_TABLE} UNION ALL SELECT 1 FROM canopy_users LIMIT 1`);
+    const held = await database.pool.query(`SELECT 1 FROM ${RECORDS_TABLE} UNION ALL SELECT 1 FROM canopy_users UNION ALL SELECT 1 FROM canopy_tenants LIMIT 1`);
     if (held.rowCount) {
       return fail(`error: the database at ${database.safeUrl} already holds a hub's data; migrate into an empty database`);
     }
@@ -83,10 +83,10 @@ async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<strin
     let reported = 0;
     for (const [name, docs] of partitions) {
       const tenantId = tenantOfShard(name);
-      // Insights, users, sessions and API keys go to their own tables, as the hub on PostgreSQL
-      // reads them; everything else to the records.
-      if (accessTableOf(name) !== undefined) {
-        await copyAccessRows(client, name, docs);
+      // Insights, tenants, agents, pairing codes, users, sessions and API keys go to their own
+      // tables, as the hub on PostgreSQL reads them; everything else to the records.
+      if (hasRecordTable(name)) {
+        await copyIntoRecordTable(client, name, docs);
       } else if (tenantId !== undefined) {
         for (let start = 0; start < docs.length; start += INSIGHTS_PER_STATEMENT) {
           const records = docs.slice(start, start + INSIGHTS_PER_STATEMENT) as InsightRecord[];

@@ -1,8 +1,12 @@
 import type { Store } from "@canopy/store";
-import type { AuditLog } from "../audit-log.js";
+import type { Clock } from "../../core/clock.js";
+import { AuditLog } from "../audit-log.js";
 import type { HubData, HubRepositories } from "../hub-data.js";
+import { EmbeddedAgents } from "./embedded-agents.js";
 import { embeddedApiKeys } from "./embedded-api-keys.js";
+import { embeddedPairingCodes } from "./embedded-pairing-codes.js";
 import { embeddedSessions } from "./embedded-sessions.js";
+import { EmbeddedTenants } from "./embedded-tenants.js";
 import { embeddedUsers } from "./embedded-users.js";
 
 /**
@@ -10,8 +14,13 @@ import { embeddedUsers } from "./embedded-users.js";
  * A unit of work is the changes `work` makes and one `flush` (shared with whatever else is
  * waiting: group commit); a refused write rolls them back and `write` rejects.
  */
-export function createEmbeddedHubData(store: Store, audit: AuditLog): HubData {
+export function createEmbeddedHubData(store: Store, clock: Clock): HubData {
+  const audit = new AuditLog(store, clock);
+  const agents = new EmbeddedAgents(store);
   const repositories: HubRepositories = {
+    tenants: new EmbeddedTenants(store, agents),
+    agents,
+    pairingCodes: embeddedPairingCodes(store),
     users: embeddedUsers(store),
     sessions: embeddedSessions(store),
     apiKeys: embeddedApiKeys(store),

@@ -1,5 +1,4 @@
-import { RECORDS_TABLE, type Doc, type Migration } from "@canopy/store";
-import type { SqlClient } from "./sql-client.js";
+import { RECORDS_TABLE, type Migration } from "@canopy/store";
 
 /**
  * Users, sessions and API keys leave the store's records for tables of their own, queried by
@@ -37,22 +36,3 @@ export const accessMigration = (version: number): Migration => ({
   `,
 });
 
-const ACCESS_TABLES: Readonly<Record<string, { table: string; column: string; field: string }>> = {
-  users: { table: "canopy_users", column: "email", field: "email" },
-  sessions: { table: "canopy_sessions", column: "expires_at", field: "expiresAt" },
-  "api-keys": { table: "canopy_api_keys", column: "created_at", field: "createdAt" },
-};
-
-/** The table a store collection's documents live in on PostgreSQL, when it is one of these. */
-export const accessTableOf = (collection: string): string | undefined => ACCESS_TABLES[collection]?.table;
-
-/** `migrate-store`: one embedded collection's documents into its table (inside the copy's transaction). */
-export async function copyAccessRows(sql: SqlClient, collection: string, docs: readonly Doc[]): Promise<void> {
-  const target = ACCESS_TABLES[collection];
-  if (!target || docs.length === 0) return;
-  await sql.query(
-    `INSERT INTO ${target.table} (id, ${target.column}, doc)
-     SELECT id, key, doc::json FROM unnest($1::text[], $2::text[], $3::text[]) AS t(id, key, doc)`,
-    [docs.map((doc) => doc.id), docs.map((doc) => String((doc as unknown as Record<string, unknown>)[target.field])), docs.map((doc) => JSON.stringify(doc))],
-  );
-}

@@ -4,8 +4,11 @@ import { ProblemError } from "../../core/problem-error.js";
 import { auditEntry } from "../audit-log.js";
 import type { AuditWriter, HubData, HubRepositories } from "../hub-data.js";
 import { auditCollection } from "../records.js";
+import { postgresAgents } from "./postgres-agents.js";
 import { postgresApiKeys } from "./postgres-api-keys.js";
+import { postgresPairingCodes } from "./postgres-pairing-codes.js";
 import { postgresSessions } from "./postgres-sessions.js";
+import { postgresTenants } from "./postgres-tenants.js";
 import { postgresUsers } from "./postgres-users.js";
 import type { SqlClient } from "./sql-client.js";
 
@@ -27,7 +30,15 @@ function postgresAuditWriter(sql: SqlClient, clock: Clock): AuditWriter {
 }
 
 function repositoriesOn(sql: SqlClient, clock: Clock): HubRepositories {
-  return { users: postgresUsers(sql), sessions: postgresSessions(sql), apiKeys: postgresApiKeys(sql), audit: postgresAuditWriter(sql, clock) };
+  return {
+    tenants: postgresTenants(sql),
+    agents: postgresAgents(sql),
+    pairingCodes: postgresPairingCodes(sql),
+    users: postgresUsers(sql),
+    sessions: postgresSessions(sql),
+    apiKeys: postgresApiKeys(sql),
+    audit: postgresAuditWriter(sql, clock),
+  };
 }
 
 /**

@@ -26,7 +26,7 @@ describe("pairing budgets over real sockets, against guesses from many source ad
     t = await createTestHub({ clock });
     ({ port } = await t.hub.listen({ port: 0, host: "127.0.0.1" }));
     // Every call is one code checked: what a guesser wants as many of as possible.
-    codeChecks = vi.spyOn((await t.hub.services()).pairingCodes, "check") as unknown as ReturnType<typeof vi.fn>;
+    codeChecks = vi.spyOn((await t.hub.services()).pairing, "check") as unknown as ReturnType<typeof vi.fn>;
   });
   afterEach(() => t.hub.close());
 

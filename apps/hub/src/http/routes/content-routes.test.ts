@@ -81,7 +81,7 @@ describe("content API", () => {
     const asked: string[] = [];
     services.sync = {
       summary: (kind, id) => (asked.push(`summary ${kind} ${id}`), { ...summary }),
-      detail: (kind, id) => (asked.push(`detail ${kind} ${id}`), tenants),
+      detail: async (kind, id) => (asked.push(`detail ${kind} ${id}`), tenants),
     };
     const created = await admin.post("/content/custom-fields", field("Synced"));
     const id: string = created.body.id;

@@ -12,7 +12,7 @@ import { type CacaoPlaybook, exportCacao, KIND_BY_PATH } from "@canopy/content";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentItemRecord } from "../../content/content-records.js";
-import { contentItemJson, contentRevisionJson } from "../../content/content-views.js";
+import { contentItemJson, contentItemWithTenantsJson, contentRevisionJson } from "../../content/content-views.js";
 import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
@@ -143,10 +143,10 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
 
   api.openapi(
     get,
-    (c) => {
+    async (c) => {
       const hub = c.get("hub");
       const { kind, id } = c.req.valid("param");
-      return c.json(contentItemJson(hub.content.require(KIND_BY_PATH[kind], id), hub.sync, true), 200);
+      return c.json(await contentItemWithTenantsJson(hub.content.require(KIND_BY_PATH[kind], id), hub.sync), 200);
     },
     contentHook,
   );

@@ -28,7 +28,7 @@ describe("dashboard figures", () => {
     globex = (await admin.post("/tenants", { name: "Globex" })).body.id;
     // Acme's agent is connected; Globex has none.
     const identity = await pairThroughApi(t.hub, admin, acme);
-    new FakeAgent(await t.hub.services()).hello(identity.agentId, identity.privateKey);
+    await new FakeAgent(await t.hub.services()).hello(identity.agentId, identity.privateKey);
     // A push to Globex stays pending: nobody is there to apply it.
     const item = (await admin.post("/content/custom-fields", { name: "Severity", type: "select", appliesTo: "incident", options: ["low", "high"] })).body;
     expect((await admin.post("/pushes", { items: [{ kind: "custom-fields", id: item.id }], targets: { tenants: [globex] } })).status).toBe(202);

@@ -46,7 +46,7 @@ export function dashboardDataRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(preview, async (c) => {
     const figures = c.get("hub").dashboards.figures;
     const { widget } = c.req.valid("json");
-    const errors = figures.unknownTenants([widget], () => "widget");
+    const errors = await figures.unknownTenants([widget], () => "widget");
     if (errors.length > 0) throw problems.invalid(errors);
     return c.json(await figures.preview(widget), 200);
   });

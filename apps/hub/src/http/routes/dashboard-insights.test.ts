@@ -35,7 +35,7 @@ const widget = (fields: Partial<Widget> & Pick<Widget, "id" | "type">): Widget =
 async function agentSends(t: TestHub, admin: Caller, tenantId: string, insights: InsightInput[]): Promise<void> {
   const identity = await pairThroughApi(t.hub, admin, tenantId);
   const agent = new FakeAgent(await t.hub.services());
-  agent.hello(identity.agentId, identity.privateKey);
+  await agent.hello(identity.agentId, identity.privateKey);
   agent.send({ type: "insights.upsert", seq: 1, insights: insights.map((input) => Insight.parse(input)) });
   expect(await agent.connection.next("insights.ack")).toMatchObject({ seq: 1 });
 }

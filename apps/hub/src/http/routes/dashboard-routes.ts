@@ -73,8 +73,8 @@ function audit(c: Context<HubEnv>, action: string, record: DashboardRecord, deta
 }
 
 /** Chosen tenants must exist when a dashboard is saved (they may be deleted later; then they count nothing). */
-function checkTenants(c: Context<HubEnv>, widgets: readonly Widget[]): void {
-  const errors = c.get("hub").dashboards.figures.unknownTenants(widgets, (index) => `widgets.${index}`);
+async function checkTenants(c: Context<HubEnv>, widgets: readonly Widget[]): Promise<void> {
+  const errors = await c.get("hub").dashboards.figures.unknownTenants(widgets, (index) => `widgets.${index}`);
   if (errors.length > 0) throw problems.invalid(errors);
 }
 
@@ -97,7 +97,7 @@ export function dashboardRoutes(api: OpenAPIHono<HubEnv>): void {
     const hub = c.get("hub");
     const body = c.req.valid("json");
     const widgets = body.widgets ?? defaultWidgets();
-    checkTenants(c, widgets);
+    await checkTenants(c, widgets);
     const record = hub.dashboards.records.create(dashboardOwner(c).id, { name: body.name, widgets });
     audit(c, "dashboard.create", record);
     await hub.store.flush();
@@ -115,7 +115,7 @@ export function dashboardRoutes(api: OpenAPIHono<HubEnv>): void {
     const owner = dashboardOwner(c).id;
     const body = c.req.valid("json");
     hub.dashboards.records.require(owner, id);
-    checkTenants(c, body.widgets);
+    await checkTenants(c, body.widgets);
     const record = hub.dashboards.records.replace(owner, id, body);
     audit(c, "dashboard.update", record);
     await hub.store.flush();

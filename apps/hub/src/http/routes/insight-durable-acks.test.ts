@@ -24,7 +24,7 @@ describe("a board change shows as done only once the agent's answer is on disk (
     const { id: tenantId } = (await admin.post("/tenants", { name: "Acme" })).body;
     const identity = await pairThroughApi(t.hub, admin, tenantId);
     agent = new FakeAgent(await t.hub.services());
-    agent.hello(identity.agentId, identity.privateKey);
+    await agent.hello(identity.agentId, identity.privateKey);
     held = makeInsight(random, 1, { status: "new", closedAt: null, assignee: null });
     agent.send({ type: "insights.upsert", seq: 1, insights: [held] });
     await agent.connection.next("insights.ack", (m) => m.seq === 1);
@@ -85,7 +85,7 @@ describe("an agent's insight batch is listed only once it is on disk (issue 10)"
     const { id: tenantId } = (await admin.post("/tenants", { name: "Acme" })).body;
     const identity = await pairThroughApi(t.hub, admin, tenantId);
     const agent = new FakeAgent(await t.hub.services());
-    agent.hello(identity.agentId, identity.privateKey);
+    await agent.hello(identity.agentId, identity.privateKey);
     const first = makeInsight(seededRandom(11), 1, { status: "new", closedAt: null, assignee: null });
     const key = `${tenantId}~${first.id}`;
     const listed = async () => (await admin.get("/insights")).body.items.map((i: { id: string; status: string; revision: number }) => ({ status: i.status, revision: i.revision }));

@@ -37,7 +37,7 @@ describe.each(["embedded", "postgres"] as const)("insights API (%s)", (kind) => 
     const { id } = (await admin.post("/tenants", { name })).body;
     const identity = await pairThroughApi(t.hub, admin, id);
     const connected = new FakeAgent(await t.hub.services());
-    connected.hello(identity.agentId, identity.privateKey);
+    await connected.hello(identity.agentId, identity.privateKey);
     return { identity, agent: connected };
   }
 

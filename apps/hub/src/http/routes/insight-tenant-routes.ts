@@ -2,6 +2,7 @@ import { IdParamSchema, InsightLocalIdSchema, TenantInsightResultSchema, insight
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { isoAt } from "../../core/clock.js";
 import { problems } from "../../core/problem-error.js";
+import { requireTenant } from "../../domain/tenants.js";
 import { requireRole } from "../auth.js";
 import type { HubEnv } from "../context.js";
 import { authProblems, jsonContent, problemResponses } from "../route-helpers.js";
@@ -34,7 +35,7 @@ export function insightTenantRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(get, async (c) => {
     const hub = c.get("hub");
     const { id, localId } = c.req.valid("param");
-    const tenant = hub.tenants.require(id);
+    const tenant = await requireTenant(hub.data.tenants, id);
     const answer = await hub.gateway.call(id, "insight.get", { id: localId });
     if (!answer.found || !answer.insight) throw problems.notFound(`insight ${localId} on the tenant's agent`);
     return c.json({ tenantId: id, tenantName: tenant.name, fetchedAt: isoAt(hub.clock()), insight: insightJson(answer.insight) }, 200);

@@ -95,7 +95,7 @@ export function pushRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(create, async (c) => {
     const { pushes } = c.get("hub");
     const body = c.req.valid("json");
-    if (body.dryRun) return c.json(pushes.dryRun(body), 200);
+    if (body.dryRun) return c.json(await pushes.dryRun(body), 200);
     const record = await pushes.push(body, principalOf(c).actor);
     return c.json({ id: record.id }, 202);
   });

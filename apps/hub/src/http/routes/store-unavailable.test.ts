@@ -124,7 +124,7 @@ describe("a data folder that refuses writes", () => {
     const tenant = (await admin.post("/tenants", { name: "Acme" })).body;
     const identity = await pairThroughApi(t.hub, admin, tenant.id);
     const agent = new FakeAgent(await t.hub.services());
-    agent.hello(identity.agentId, identity.privateKey);
+    await agent.hello(identity.agentId, identity.privateKey);
     const random = seededRandom(3);
     agent.send({ type: "insights.upsert", seq: 1, insights: [makeInsight(random, 1)] });
     await agent.connection.next("insights.ack");

@@ -10,6 +10,7 @@ import {
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { isoAt } from "../../core/clock.js";
 import { unpairTenant } from "../../domain/tenant-lifecycle.js";
+import { requireTenant } from "../../domain/tenants.js";
 import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
@@ -61,12 +62,14 @@ export function tenantActionRoutes(api: OpenAPIHono<HubEnv>): void {
     const hub = c.get("hub");
     const { id } = c.req.valid("param");
     const ttlSeconds = c.req.valid("json").ttlSeconds ?? hub.settings.pairingTtlSeconds;
-    const tenant = hub.tenants.require(id);
     const actor = principalOf(c).actor;
-    const { code, record } = hub.pairingCodes.create(tenant.id, ttlSeconds, actor);
-    // Never the code itself: the audit log is readable by operators.
-    hub.audit.record({ actor, action: "pairing-code.create", target: `tenant:${tenant.id}`, detail: { expiresAt: record.expiresAt } });
-    await hub.store.flush();
+    const { code, record } = await hub.data.write(async (tx) => {
+      const tenant = await requireTenant(tx.tenants, id);
+      const made = await hub.pairing.create(tx.pairingCodes, tenant.id, ttlSeconds, actor);
+      // Never the code itself: the audit log is readable by operators.
+      await tx.audit.record({ actor, action: "pairing-code.create", target: `tenant:${tenant.id}`, detail: { expiresAt: made.record.expiresAt } });
+      return made;
+    });
     const origin = new URL(c.req.url).origin;
     return c.json({ code, expiresAt: record.expiresAt, command: `canopy-agent pair --hub ${origin} --code ${code}` }, 201);
   });
@@ -74,7 +77,7 @@ export function tenantActionRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(ping, async (c) => {
     const hub = c.get("hub");
     const { id } = c.req.valid("param");
-    hub.tenants.require(id);
+    await requireTenant(hub.data.tenants, id);
     return c.json(await hub.gateway.ping(id), 200);
   });
 
@@ -86,7 +89,7 @@ export function tenantActionRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(connect, async (c) => {
     const hub = c.get("hub");
     const { id } = c.req.valid("param");
-    hub.tenants.require(id);
+    await requireTenant(hub.data.tenants, id);
     const info = await hub.gateway.call(id, "system.info", {});
     return c.json({ tenantId: id, fetchedAt: isoAt(hub.clock()), info: systemInfoJson(info) }, 200);
   });

@@ -8,6 +8,7 @@ import {
 } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteTenant } from "../../domain/tenant-lifecycle.js";
+import { createTenant, updateTenant } from "../../domain/tenants.js";
 import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
@@ -66,40 +67,44 @@ const remove = createRoute({
 });
 
 export function tenantRoutes(api: OpenAPIHono<HubEnv>): void {
-  api.openapi(list, (c) => c.json(c.get("hub").views.list(c.req.valid("query")), 200));
+  api.openapi(list, async (c) => c.json(await c.get("hub").views.list(c.req.valid("query")), 200));
 
   api.openapi(create, async (c) => {
     const hub = c.get("hub");
     const body = c.req.valid("json");
-    const tenant = hub.tenants.create(body);
-    hub.audit.record({
-      actor: principalOf(c).actor,
-      action: "tenant.create",
-      target: `tenant:${tenant.id}`,
-      detail: { name: tenant.name, tags: tenant.tags, parentId: tenant.parentId },
+    const actor = principalOf(c).actor;
+    const tenant = await hub.data.write(async (tx) => {
+      const created = await createTenant(tx.tenants, hub.clock, body);
+      await tx.audit.record({
+        actor,
+        action: "tenant.create",
+        target: `tenant:${created.id}`,
+        detail: { name: created.name, tags: created.tags, parentId: created.parentId },
+      });
+      return created;
     });
-    await hub.store.flush();
     hub.publishTenant(tenant.id);
-    return c.json(hub.views.get(tenant.id), 201);
+    return c.json(hub.views.view(tenant, undefined), 201);
   });
 
-  api.openapi(get, (c) => c.json(c.get("hub").views.get(c.req.valid("param").id), 200));
+  api.openapi(get, async (c) => c.json(await c.get("hub").views.get(c.req.valid("param").id), 200));
 
   api.openapi(patch, async (c) => {
     const hub = c.get("hub");
     const { id } = c.req.valid("param");
     const change = c.req.valid("json");
-    const before = hub.tenants.require(id);
-    const after = hub.tenants.update(id, change);
-    const changed = Object.fromEntries(
-      (["name", "description", "tags"] as const)
-        .filter((field) => change[field] !== undefined && JSON.stringify(before[field]) !== JSON.stringify(after[field]))
-        .map((field) => [field, { from: before[field], to: after[field] }]),
-    );
-    hub.audit.record({ actor: principalOf(c).actor, action: "tenant.update", target: `tenant:${id}`, detail: changed });
-    await hub.store.flush();
+    const actor = principalOf(c).actor;
+    await hub.data.write(async (tx) => {
+      const { before, after } = await updateTenant(tx.tenants, hub.clock, id, change);
+      const changed = Object.fromEntries(
+        (["name", "description", "tags"] as const)
+          .filter((field) => change[field] !== undefined && JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+          .map((field) => [field, { from: before[field], to: after[field] }]),
+      );
+      await tx.audit.record({ actor, action: "tenant.update", target: `tenant:${id}`, detail: changed });
+    });
     hub.publishTenant(id);
-    return c.json(hub.views.get(id), 200);
+    return c.json(await hub.views.get(id), 200);
   });
 
   api.openapi(remove, async (c) => {
