@@ -29,7 +29,7 @@ export function createDashboards(options: DashboardServiceOptions) {
   const insights = options.insights ?? (() => NO_INSIGHTS);
   const sources = (): HubDashboardSources => ({ insights: insights(), tenants, pushes });
   return {
-    records: new Dashboards(options.store, options.clock),
+    records: new Dashboards(options.clock),
     figures: new DashboardFigures(sources, options.clock),
   };
 }

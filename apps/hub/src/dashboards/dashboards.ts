@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { DashboardSchema, type Dashboard, type Widget } from "@canopy/api";
-import type { Collection, Store } from "@canopy/store";
 import { z } from "zod";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newSortableId } from "../core/ids.js";
 import { problems } from "../core/problem-error.js";
+import type { DashboardRepository } from "./dashboard-repository.js";
 import { DEFAULT_DASHBOARD_NAME, defaultWidgets } from "./default-widgets.js";
 
 /** `dashboards` document: the API's `Dashboard` plus whose it is (the owner's user id, or an API key's id; nobody else sees or changes it). */
@@ -19,63 +20,59 @@ export interface DashboardInput {
   widgets: Widget[];
 }
 
+/** The default dashboard's id: one per owner, so two first visits at once make one (it sorts first, as the first made). */
+const defaultDashboardId = (ownerId: string): string => `dsh_000000000${createHash("sha256").update(ownerId).digest("base64url").slice(0, 16)}`;
+
 /**
  * Each user's dashboards. Every method takes the owner: a dashboard of someone else is "not
  * found", never "forbidden", so ids do not reveal what others have.
  */
 export class Dashboards {
-  readonly #dashboards: Collection<DashboardRecord>;
   readonly #clock: Clock;
 
-  constructor(store: Store, clock: Clock) {
-    this.#dashboards = store.collection<DashboardRecord>(DASHBOARDS_COLLECTION);
+  constructor(clock: Clock) {
     this.#clock = clock;
   }
 
-  /** Oldest first (ids sort by creation). */
-  list(ownerId: string): DashboardRecord[] {
-    return this.#dashboards.filter((d) => d.ownerId === ownerId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  }
-
-  /** The owner's dashboards; a user with none gets the default one first. */
-  listOrCreateDefault(ownerId: string): { items: DashboardRecord[]; created: DashboardRecord | null } {
-    const items = this.list(ownerId);
+  /** The owner's dashboards; a user with none gets the default one first (`created`, to audit). */
+  async listOrCreateDefault(dashboards: DashboardRepository, ownerId: string): Promise<{ items: DashboardRecord[]; created: DashboardRecord | null }> {
+    const items = await dashboards.list(ownerId);
     if (items.length > 0) return { items, created: null };
-    const created = this.create(ownerId, { name: DEFAULT_DASHBOARD_NAME, widgets: defaultWidgets() });
-    return { items: [created], created };
+    const at = isoAt(this.#clock());
+    const record: DashboardRecord = { id: defaultDashboardId(ownerId), ownerId, name: DEFAULT_DASHBOARD_NAME, widgets: defaultWidgets(), createdAt: at, updatedAt: at };
+    const created = await dashboards.insert(record);
+    return { items: await dashboards.list(ownerId), created: created ? record : null };
   }
 
-  require(ownerId: string, id: string): DashboardRecord {
-    const record = this.#dashboards.get(id);
+  async require(dashboards: DashboardRepository, ownerId: string, id: string): Promise<DashboardRecord> {
+    const record = await dashboards.get(id);
     if (!record || record.ownerId !== ownerId) throw problems.notFound(`dashboard ${id}`);
     return record;
   }
 
-  create(ownerId: string, input: DashboardInput): DashboardRecord {
-    if (this.list(ownerId).length >= DASHBOARDS_PER_USER_MAX) {
+  /** A new dashboard; at most DASHBOARDS_PER_USER_MAX per owner (a soft bound: two made at the same moment may pass it by one). */
+  async create(dashboards: DashboardRepository, ownerId: string, input: DashboardInput): Promise<DashboardRecord> {
+    if ((await dashboards.list(ownerId)).length >= DASHBOARDS_PER_USER_MAX) {
       throw problems.conflict("dashboard_limit", `a user can keep at most ${DASHBOARDS_PER_USER_MAX} dashboards`);
     }
     const now = this.#clock();
     const at = isoAt(now);
-    return this.#dashboards.put({ id: newSortableId("dsh", now), ownerId, name: input.name, widgets: input.widgets, createdAt: at, updatedAt: at });
-  }
-
-  replace(ownerId: string, id: string, input: DashboardInput): DashboardRecord {
-    const record = this.require(ownerId, id);
-    return this.#dashboards.put({ ...record, name: input.name, widgets: input.widgets, updatedAt: isoAt(this.#clock()) });
-  }
-
-  remove(ownerId: string, id: string): DashboardRecord {
-    const record = this.require(ownerId, id);
-    this.#dashboards.delete(id);
+    const record: DashboardRecord = { id: newSortableId("dsh", now), ownerId, name: input.name, widgets: input.widgets, createdAt: at, updatedAt: at };
+    await dashboards.insert(record);
     return record;
   }
 
-  /** Drops every dashboard of an owner that is gone (a revoked API key); returns how many. */
-  removeAllOf(ownerId: string): number {
-    const owned = this.list(ownerId);
-    for (const record of owned) this.#dashboards.delete(record.id);
-    return owned.length;
+  async replace(dashboards: DashboardRepository, ownerId: string, id: string, input: DashboardInput): Promise<DashboardRecord> {
+    const record = await this.require(dashboards, ownerId, id);
+    const replaced: DashboardRecord = { ...record, name: input.name, widgets: input.widgets, updatedAt: isoAt(this.#clock()) };
+    await dashboards.update(replaced);
+    return replaced;
+  }
+
+  async remove(dashboards: DashboardRepository, ownerId: string, id: string): Promise<DashboardRecord> {
+    const record = await this.require(dashboards, ownerId, id);
+    await dashboards.delete(id);
+    return record;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { DashboardRepository } from "../dashboards/dashboard-repository.js";
 import type { AgentRepository } from "./agent-repository.js";
 import type { ApiKeyRepository } from "./api-key-repository.js";
 import type { AuditEntryInput } from "./audit-log.js";
@@ -19,6 +20,7 @@ export interface HubRepositories {
   users: UserRepository;
   sessions: SessionRepository;
   apiKeys: ApiKeyRepository;
+  dashboards: DashboardRepository;
   audit: AuditWriter;
 }
 

@@ -1,4 +1,5 @@
 import { recordsTableMigration, type Migration } from "@canopy/store";
+import { dashboardsMigration } from "../dashboards/postgres-dashboards.js";
 import { auditIndexesSql } from "../domain/audit-reader.js";
 import { accessMigration } from "../domain/postgres/access-migration.js";
 import { fleetMigration } from "../domain/postgres/fleet-migration.js";
@@ -16,4 +17,5 @@ export const hubMigrations: readonly Migration[] = [
   insightCountsMigration(4),
   accessMigration(5),
   fleetMigration(6),
+  dashboardsMigration(7),
 ];

@@ -2,6 +2,7 @@ import type { Store } from "@canopy/store";
 import type { Clock } from "../../core/clock.js";
 import { AuditLog } from "../audit-log.js";
 import type { HubData, HubRepositories } from "../hub-data.js";
+import { embeddedDashboards } from "../../dashboards/embedded-dashboards.js";
 import { EmbeddedAgents } from "./embedded-agents.js";
 import { embeddedApiKeys } from "./embedded-api-keys.js";
 import { embeddedPairingCodes } from "./embedded-pairing-codes.js";
@@ -24,6 +25,7 @@ export function createEmbeddedHubData(store: Store, clock: Clock): HubData {
     users: embeddedUsers(store),
     sessions: embeddedSessions(store),
     apiKeys: embeddedApiKeys(store),
+    dashboards: embeddedDashboards(store),
     audit: {
       async record(input) {
         audit.record(input);

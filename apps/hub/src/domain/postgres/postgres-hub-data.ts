@@ -4,6 +4,7 @@ import { ProblemError } from "../../core/problem-error.js";
 import { auditEntry } from "../audit-log.js";
 import type { AuditWriter, HubData, HubRepositories } from "../hub-data.js";
 import { auditCollection } from "../records.js";
+import { postgresDashboards } from "../../dashboards/postgres-dashboards.js";
 import { postgresAgents } from "./postgres-agents.js";
 import { postgresApiKeys } from "./postgres-api-keys.js";
 import { postgresPairingCodes } from "./postgres-pairing-codes.js";
@@ -37,6 +38,7 @@ function repositoriesOn(sql: SqlClient, clock: Clock): HubRepositories {
     users: postgresUsers(sql),
     sessions: postgresSessions(sql),
     apiKeys: postgresApiKeys(sql),
+    dashboards: postgresDashboards(sql),
     audit: postgresAuditWriter(sql, clock),
   };
 }

@@ -1,4 +1,5 @@
 import type { Doc } from "@canopy/store";
+import { DASHBOARDS_COLLECTION, type DashboardRecord } from "../../dashboards/dashboards.js";
 import { Collections, type AgentRecord, type ApiKeyRecord, type PairingCodeRecord, type SessionRecord, type TenantRecord, type UserRecord } from "../records.js";
 import type { SqlClient } from "./sql-client.js";
 import { AGENT_COLUMNS, agentRow, PAIRING_CODE_COLUMNS, pairingCodeRow, TENANT_COLUMNS, tenantRow } from "./tenant-rows.js";
@@ -15,6 +16,7 @@ const TABLES: Readonly<Record<string, RecordTable>> = {
   [Collections.apiKeys]: { table: "canopy_api_keys", columns: "id, created_at, doc", row: (d) => [d.id, (d as ApiKeyRecord).createdAt, JSON.stringify(d)] },
   [Collections.tenants]: { table: "canopy_tenants", columns: TENANT_COLUMNS, row: (d) => tenantRow(d as TenantRecord) },
   [Collections.agents]: { table: "canopy_agents", columns: AGENT_COLUMNS, row: (d) => agentRow(d as AgentRecord) },
+  [DASHBOARDS_COLLECTION]: { table: "canopy_dashboards", columns: "id, owner_id, doc", row: (d) => [d.id, (d as DashboardRecord).ownerId, JSON.stringify(d)] },
   [Collections.pairingCodes]: { table: "canopy_pairing_codes", columns: PAIRING_CODE_COLUMNS, row: (d) => pairingCodeRow(d as PairingCodeRecord) },
 };
 

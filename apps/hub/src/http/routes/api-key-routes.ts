@@ -62,16 +62,13 @@ export function apiKeyRoutes(api: OpenAPIHono<HubEnv>): void {
     const hub = c.get("hub");
     const { id } = c.req.valid("param");
     const actor = principalOf(c).actor;
-    // A key's dashboards are its own (never its creator's): they go with it, counted in the audit.
-    const dashboards = hub.dashboards.records.list(id).length;
     await hub.data.write(async (tx) => {
       const found = await tx.apiKeys.get(id);
       if (!found || !(await tx.apiKeys.delete(id))) throw problems.notFound(`API key ${id}`);
+      // A key's dashboards are its own (never its creator's): they go with it, counted in the audit.
+      const dashboards = await tx.dashboards.deleteAllOf(id);
       await tx.audit.record({ actor, action: "api-key.delete", target: `api-key:${id}`, detail: { name: found.name, dashboards } });
     });
-    // In the store, not the key's transaction: a crash in between leaves dashboards no one can open.
-    hub.dashboards.records.removeAllOf(id);
-    await hub.store.flush();
     return c.body(null, 204);
   });
 }

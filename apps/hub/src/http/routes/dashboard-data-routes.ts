@@ -52,15 +52,17 @@ export function dashboardDataRoutes(api: OpenAPIHono<HubEnv>): void {
   });
 
   api.openapi(data, async (c) => {
-    const { records, figures } = c.get("hub").dashboards;
-    const dashboard = records.require(dashboardOwner(c).id, c.req.valid("param").id);
+    const hub = c.get("hub");
+    const { records, figures } = hub.dashboards;
+    const dashboard = await records.require(hub.data.dashboards, dashboardOwner(c).id, c.req.valid("param").id);
     return c.json(await figures.all(dashboard), 200);
   });
 
   api.openapi(widgetData, async (c) => {
-    const { records, figures } = c.get("hub").dashboards;
+    const hub = c.get("hub");
+    const { records, figures } = hub.dashboards;
     const { id, widgetId } = c.req.valid("param");
-    const dashboard = records.require(dashboardOwner(c).id, id);
+    const dashboard = await records.require(hub.data.dashboards, dashboardOwner(c).id, id);
     return c.json(await figures.widget(dashboard, widgetId), 200);
   });
 }

@@ -37,7 +37,7 @@ function exportRoute(format: Format) {
 async function sendExport(c: Context<HubEnv>, id: string, format: Format): Promise<Response> {
   const hub = c.get("hub");
   const owner = dashboardOwner(c);
-  const dashboard = hub.dashboards.records.require(owner.id, id);
+  const dashboard = await hub.dashboards.records.require(hub.data.dashboards, owner.id, id);
   const file = format === "xlsx" ? await hub.dashboards.figures.xlsx(dashboard, owner.label) : await hub.dashboards.figures.pdf(dashboard, owner.label);
   hub.audit.record({ actor: principalOf(c).actor, action: "dashboard.export", target: `dashboard:${dashboard.id}`, detail: { name: dashboard.name, format } });
   const day = isoAt(hub.clock()).slice(0, 10);

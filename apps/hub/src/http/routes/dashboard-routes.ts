@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { problems } from "../../core/problem-error.js";
 import { defaultWidgets } from "../../dashboards/default-widgets.js";
 import { dashboardJson, type DashboardRecord } from "../../dashboards/dashboards.js";
+import type { HubRepositories } from "../../domain/hub-data.js";
 import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
@@ -63,8 +64,8 @@ const remove = createRoute({
   responses: { 204: { description: "Deleted" }, ...authProblems, ...problemResponses(404) },
 });
 
-function audit(c: Context<HubEnv>, action: string, record: DashboardRecord, detail: Record<string, unknown> = {}): void {
-  c.get("hub").audit.record({
+function audit(c: Context<HubEnv>, tx: HubRepositories, action: string, record: DashboardRecord, detail: Record<string, unknown> = {}): Promise<void> {
+  return tx.audit.record({
     actor: principalOf(c).actor,
     action,
     target: `dashboard:${record.id}`,
@@ -85,11 +86,11 @@ export function dashboardRoutes(api: OpenAPIHono<HubEnv>): void {
 
   api.openapi(list, async (c) => {
     const hub = c.get("hub");
-    const { items, created } = hub.dashboards.records.listOrCreateDefault(dashboardOwner(c).id);
-    if (created) {
-      audit(c, "dashboard.create", created, { default: true });
-      await hub.store.flush();
-    }
+    const items = await hub.data.write(async (tx) => {
+      const { items: kept, created } = await hub.dashboards.records.listOrCreateDefault(tx.dashboards, dashboardOwner(c).id);
+      if (created) await audit(c, tx, "dashboard.create", created, { default: true });
+      return kept;
+    });
     return c.json({ items: items.map(dashboardJson) }, 200);
   });
 
@@ -98,14 +99,17 @@ export function dashboardRoutes(api: OpenAPIHono<HubEnv>): void {
     const body = c.req.valid("json");
     const widgets = body.widgets ?? defaultWidgets();
     await checkTenants(c, widgets);
-    const record = hub.dashboards.records.create(dashboardOwner(c).id, { name: body.name, widgets });
-    audit(c, "dashboard.create", record);
-    await hub.store.flush();
+    const record = await hub.data.write(async (tx) => {
+      const made = await hub.dashboards.records.create(tx.dashboards, dashboardOwner(c).id, { name: body.name, widgets });
+      await audit(c, tx, "dashboard.create", made);
+      return made;
+    });
     return c.json(dashboardJson(record), 201);
   });
 
-  api.openapi(get, (c) => {
-    const record = c.get("hub").dashboards.records.require(dashboardOwner(c).id, c.req.valid("param").id);
+  api.openapi(get, async (c) => {
+    const hub = c.get("hub");
+    const record = await hub.dashboards.records.require(hub.data.dashboards, dashboardOwner(c).id, c.req.valid("param").id);
     return c.json(dashboardJson(record), 200);
   });
 
@@ -114,19 +118,22 @@ export function dashboardRoutes(api: OpenAPIHono<HubEnv>): void {
     const { id } = c.req.valid("param");
     const owner = dashboardOwner(c).id;
     const body = c.req.valid("json");
-    hub.dashboards.records.require(owner, id);
+    await hub.dashboards.records.require(hub.data.dashboards, owner, id);
     await checkTenants(c, body.widgets);
-    const record = hub.dashboards.records.replace(owner, id, body);
-    audit(c, "dashboard.update", record);
-    await hub.store.flush();
+    const record = await hub.data.write(async (tx) => {
+      const replaced = await hub.dashboards.records.replace(tx.dashboards, owner, id, body);
+      await audit(c, tx, "dashboard.update", replaced);
+      return replaced;
+    });
     return c.json(dashboardJson(record), 200);
   });
 
   api.openapi(remove, async (c) => {
     const hub = c.get("hub");
-    const record = hub.dashboards.records.remove(dashboardOwner(c).id, c.req.valid("param").id);
-    audit(c, "dashboard.delete", record);
-    await hub.store.flush();
+    await hub.data.write(async (tx) => {
+      const record = await hub.dashboards.records.remove(tx.dashboards, dashboardOwner(c).id, c.req.valid("param").id);
+      await audit(c, tx, "dashboard.delete", record);
+    });
     return c.body(null, 204);
   });
 }
