@@ -115,6 +115,8 @@ describe.each<HubDataKind>(["embedded", "postgres"])("tenants, agents and pairin
     const acme = await create("Acme");
     const first = await pair(acme.id, "code-a");
     expect(await h.data.agents.activeFor(acme.id)).toEqual(first);
+    expect(await h.data.tenants.getWithAgent(acme.id)).toEqual({ tenant: acme, agent: first });
+    expect(await h.data.tenants.getWithAgent("tnt_nope")).toBeUndefined();
     await expect(pair(acme.id, "code-b")).rejects.toMatchObject({ status: 409, code: "already_paired" });
     expect((await h.data.agents.activeByTenant()).get(acme.id)?.id).toBe(first.id);
     // Revoked first, in the same unit, the tenant can pair again.

@@ -30,6 +30,8 @@ export interface TenantRepository {
   get(id: string): Promise<TenantRecord | undefined>;
   /** `get` for a change: the record stays as read until the unit of work commits (PostgreSQL locks the row). */
   getForUpdate(id: string): Promise<TenantRecord | undefined>;
+  /** The tenant with its active agent, in one read. */
+  getWithAgent(id: string): Promise<TenantRow | undefined>;
   /** Those of `ids` that exist, by id. */
   getMany(ids: Iterable<string>): Promise<Map<string, TenantRecord>>;
   all(): Promise<TenantRecord[]>;

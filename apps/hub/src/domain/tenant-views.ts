@@ -4,7 +4,6 @@ import { problems } from "../core/problem-error.js";
 import type { Presence } from "../gateway/presence.js";
 import type { HubRepositories } from "./hub-data.js";
 import type { AgentRecord, TenantRecord } from "./records.js";
-import { requireTenant } from "./tenants.js";
 import type { TenantCursor } from "./tenant-repository.js";
 
 /** A tenant as the API shows it (@canopy/api `Tenant`): stored fields plus its agent's live state. */
@@ -38,13 +37,14 @@ export class TenantViews {
   }
 
   async get(id: string): Promise<TenantView> {
-    const tenant = await requireTenant(this.#data.tenants, id);
-    return this.view(tenant, await this.#data.agents.activeFor(id));
+    const view = await this.find(id);
+    if (!view) throw problems.notFound(`tenant ${id}`);
+    return view;
   }
 
   async find(id: string): Promise<TenantView | undefined> {
-    const tenant = await this.#data.tenants.get(id);
-    return tenant ? this.view(tenant, await this.#data.agents.activeFor(id)) : undefined;
+    const row = await this.#data.tenants.getWithAgent(id);
+    return row && this.view(row.tenant, row.agent);
   }
 
   /** Every tenant as the list shows it (for dashboards). */

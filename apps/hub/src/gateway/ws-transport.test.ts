@@ -105,7 +105,9 @@ describe("the agent gateway on a real socket", () => {
   it("reads hardly more than 64 KiB of a socket that goes on sending before its hello, tells it why, and cuts it off a moment later", async () => {
     await start();
     const port = Number(new URL(url).port);
-    const socket = connect(port, "127.0.0.1");
+    // Half-open allowed: the hub's FIN must not make this peer end its own side (and stop
+    // sending) by itself; it goes on until the hub cuts it off.
+    const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
     let received = Buffer.alloc(0);
     let closedAt: number | undefined;
     socket.on("data", (chunk: Buffer) => (received = Buffer.concat([received, chunk])));

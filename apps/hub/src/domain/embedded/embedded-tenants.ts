@@ -35,6 +35,11 @@ export class EmbeddedTenants implements TenantRepository {
     return this.#tenants.get(id);
   }
 
+  async getWithAgent(id: string) {
+    const tenant = this.#tenants.get(id);
+    return tenant ? { tenant, agent: this.#agents.activeNow(id) } : undefined;
+  }
+
   async getMany(ids: Iterable<string>) {
     const found = new Map<string, TenantRecord>();
     for (const id of ids) {

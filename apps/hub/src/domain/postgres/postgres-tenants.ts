@@ -14,6 +14,14 @@ export function postgresTenants(sql: SqlClient): TenantRepository {
   return {
     get: async (id) => (await docs("SELECT doc FROM canopy_tenants WHERE id = $1", [id]))[0],
     getForUpdate: async (id) => (await docs("SELECT doc FROM canopy_tenants WHERE id = $1 FOR UPDATE", [id]))[0],
+    async getWithAgent(id) {
+      const { rows } = await sql.query<{ tenant: TenantRecord; agent: AgentRecord | null }>(
+        `SELECT t.doc AS tenant, a.doc AS agent FROM canopy_tenants t LEFT JOIN canopy_agents a ON a.tenant_id = t.id AND NOT a.revoked WHERE t.id = $1`,
+        [id],
+      );
+      const row = rows[0];
+      return row && { tenant: row.tenant, agent: row.agent ?? undefined };
+    },
     async getMany(ids) {
       const found = await docs("SELECT doc FROM canopy_tenants WHERE id = ANY($1::text[])", [[...ids]]);
       return new Map(found.map((tenant) => [tenant.id, tenant]));
