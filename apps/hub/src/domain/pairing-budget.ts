@@ -80,18 +80,26 @@ export class PairingBudget {
         let over = false;
         return {
           ok: true,
-          release: attempt.release,
+          // A good code's unit is back now: whoever waits for one need not wait for the pairing's write.
+          release: () => {
+            attempt.release();
+            this.#wakeWaiting();
+          },
           end: () => {
             if (over) return;
             over = true;
             this.#inFlight--;
-            for (const wake of this.#waiting.splice(0)) wake();
+            this.#wakeWaiting();
           },
         };
       }
       if (this.#inFlight === 0 || this.#waiting.length >= MAX_WAITING) return attempt;
       await new Promise<void>((wake) => this.#waiting.push(wake));
     }
+  }
+
+  #wakeWaiting(): void {
+    for (const wake of this.#waiting.splice(0)) wake();
   }
 
   #noteHubSpent(): void {
