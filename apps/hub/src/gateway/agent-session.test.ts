@@ -80,6 +80,25 @@ describe("agent session (in memory, no sockets)", () => {
     }
   });
 
+  it("handles what comes while a hello is looked up after it, in order: a forged hello is still told auth_failed", async () => {
+    const forger = new FakeAgent(hub);
+    const refused = forger.hello(bob.agentId, alice.privateKey);
+    void forger.sendRaw("not a frame at all");
+    await refused;
+    expect(forger.connection.last("error")).toMatchObject({ code: "auth_failed" });
+    expect(forger.connection.closedWith?.code).toBe(CloseCode.authFailed);
+
+    const agent = new FakeAgent(hub);
+    const welcomed = agent.hello(alice.agentId, alice.privateKey);
+    void agent.sendRaw(encodeMessage({ type: "teleport.now", id: "t2" }));
+    await welcomed;
+    const types = agent.connection.sent.map((message) => message.type);
+    expect(types.indexOf("welcome")).toBeGreaterThan(0);
+    expect(types.indexOf("error")).toBeGreaterThan(types.indexOf("welcome"));
+    expect(agent.connection.last("error")).toMatchObject({ code: "unknown_type", ref: "t2" });
+    expect(agent.connection.closedWith).toBeUndefined();
+  });
+
   it("answers an unknown message type with an error frame and keeps the connection", async () => {
     const agent = await connect(alice);
     agent.sendRaw(encodeMessage({ type: "teleport.now", id: "t1" }));

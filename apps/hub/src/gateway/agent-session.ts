@@ -32,6 +32,8 @@ type Handlers = { [T in AgentToHubType]: (message: AgentMessage<T>) => void | Pr
 
 // ws refuses close reasons over 123 bytes.
 const MAX_CLOSE_REASON = 120;
+/** Frames held while a hello is verified, at most (the bytes before a hello are bounded too). */
+const MAX_HELD_FRAMES = 64;
 
 /**
  * One agent connection: the challenge/hello handshake, then every frame decoded in layers and
@@ -58,6 +60,8 @@ export class AgentSession implements AgentLink {
   #state: State = "challenging";
   #identity: { agentId: string; tenantId: string } | undefined;
   #insights: InsightChannel | undefined;
+  /** Frames that came while the hello was verified: handled in order once it is decided. */
+  #held: { data: RawFrame; isBinary: boolean }[] = [];
 
   constructor(connection: Connection, ctx: SessionContext) {
     this.connection = connection;
@@ -122,15 +126,36 @@ export class AgentSession implements AgentLink {
         this.#refuseWith(refusal);
         return undefined;
       }
-      const decoded = decodeAgentFrame(data, isBinary);
-      if (!decoded.ok) {
-        this.#rejectFrame(decoded.error);
+      if (this.#state === "verifying") {
+        if (this.#held.length >= MAX_HELD_FRAMES) this.refuse("rate_limited", CloseCode.protocolError, "too many frames before the welcome");
+        else this.#held.push({ data, isBinary });
         return undefined;
       }
-      return this.#dispatch(decoded.message);
+      return this.#handle(data, isBinary);
     } catch (error) {
       this.#internalError(error);
       return undefined;
+    }
+  }
+
+  #handle(data: RawFrame, isBinary: boolean): Promise<void> | undefined {
+    const decoded = decodeAgentFrame(data, isBinary);
+    if (!decoded.ok) {
+      this.#rejectFrame(decoded.error);
+      return undefined;
+    }
+    return this.#dispatch(decoded.message);
+  }
+
+  /** The hello is decided: what came meanwhile is handled now, in order (nothing, if it was refused). */
+  #handleHeld(): void {
+    for (const frame of this.#held.splice(0)) {
+      if (this.#state === "closing" || this.#state === "closed") return;
+      try {
+        void this.#handle(frame.data, frame.isBinary);
+      } catch (error) {
+        this.#internalError(error);
+      }
     }
   }
 
@@ -202,50 +227,11 @@ export class AgentSession implements AgentLink {
         return;
       }
       this.#state = "verifying";
-      let verdict: HelloVerdict;
       try {
-        verdict = await this.#handshake.verify(hello, this.#ctx.data);
-      } catch (error) {
-        if (this.#state !== "verifying") return;
-        this.#log.error({ err: error }, "could not look the agent up");
-        this.refuse("store_unavailable", CloseCode.tryAgainLater, "the hub could not check this agent now; reconnect later");
-        return;
+        await this.#welcome(hello);
+      } finally {
+        this.#handleHeld();
       }
-      // Timed out or closed while the agent was looked up.
-      if (this.#state !== "verifying") return;
-      if (!verdict.ok) {
-        this.#log.warn({ agentId: hello.agentId, code: verdict.code }, "agent handshake refused");
-        this.refuse(verdict.code, verdict.closeCode, verdict.message);
-        return;
-      }
-      const { agent, tenant } = verdict;
-      this.#identity = { agentId: agent.id, tenantId: tenant.id };
-      this.#state = "authenticated";
-      this.#handshake.end();
-      this.#budget.authenticated(this.#ctx.meterFor(tenant.id));
-      this.#log = this.#log.child({ agentId: agent.id, tenantId: tenant.id });
-      const previous = this.#ctx.registry.attach(this);
-      if (previous && previous !== this) {
-        previous.end(CloseCode.replaced, "replaced by a newer connection", {
-          type: "error",
-          code: "replaced",
-          message: "another connection with this agent's key took over",
-        });
-      }
-      this.#ctx.presence.arrived({ agentId: agent.id, tenantId: tenant.id, sessionId: this.connection.id }, hello, this.#ctx.clock());
-      this.#send({
-        type: "welcome",
-        sessionId: this.connection.id,
-        agentId: agent.id,
-        tenantId: tenant.id,
-        tenantName: tenant.name,
-        heartbeatMs: this.#ctx.heartbeatMs,
-      });
-      this.#log.lifecycle({ agentVersion: clip(hello.agentVersion), hostname: clip(hello.hostname), replaced: previous !== undefined }, "agent online");
-      this.#ctx.content.connected(this);
-      this.#insights = new InsightChannel(this.#identity, this.connection, this.#ctx.insights, this.#log);
-      this.#insights.opened();
-      this.#ctx.onTenantChanged(tenant.id);
     },
     pong: (pong) => {
       if (this.#requests.answer(pong)) this.#budget.answered();
@@ -289,13 +275,57 @@ export class AgentSession implements AgentLink {
     },
   } satisfies Handlers;
 
+  /** A hello, while `verifying`: looks the agent up, then welcomes or refuses it. */
+  async #welcome(hello: AgentMessage<"hello">): Promise<void> {
+    let verdict: HelloVerdict;
+    try {
+      verdict = await this.#handshake.verify(hello, this.#ctx.data);
+    } catch (error) {
+      if (this.#state !== "verifying") return;
+      this.#log.error({ err: error }, "could not look the agent up");
+      this.refuse("store_unavailable", CloseCode.tryAgainLater, "the hub could not check this agent now; reconnect later");
+      return;
+    }
+    // Timed out or closed while the agent was looked up.
+    if (this.#state !== "verifying") return;
+    if (!verdict.ok) {
+      this.#log.warn({ agentId: hello.agentId, code: verdict.code }, "agent handshake refused");
+      this.refuse(verdict.code, verdict.closeCode, verdict.message);
+      return;
+    }
+    const { agent, tenant } = verdict;
+    this.#identity = { agentId: agent.id, tenantId: tenant.id };
+    this.#state = "authenticated";
+    this.#handshake.end();
+    this.#budget.authenticated(this.#ctx.meterFor(tenant.id));
+    this.#log = this.#log.child({ agentId: agent.id, tenantId: tenant.id });
+    const previous = this.#ctx.registry.attach(this);
+    if (previous && previous !== this) {
+      previous.end(CloseCode.replaced, "replaced by a newer connection", {
+        type: "error",
+        code: "replaced",
+        message: "another connection with this agent's key took over",
+      });
+    }
+    this.#ctx.presence.arrived({ agentId: agent.id, tenantId: tenant.id, sessionId: this.connection.id }, hello, this.#ctx.clock());
+    this.#send({
+      type: "welcome",
+      sessionId: this.connection.id,
+      agentId: agent.id,
+      tenantId: tenant.id,
+      tenantName: tenant.name,
+      heartbeatMs: this.#ctx.heartbeatMs,
+    });
+    this.#log.lifecycle({ agentVersion: clip(hello.agentVersion), hostname: clip(hello.hostname), replaced: previous !== undefined }, "agent online");
+    this.#ctx.content.connected(this);
+    this.#insights = new InsightChannel(this.#identity, this.connection, this.#ctx.insights, this.#log);
+    this.#insights.opened();
+    this.#ctx.onTenantChanged(tenant.id);
+  }
+
   #dispatch(message: AgentToHub): Promise<void> | undefined {
     if (this.#state === "challenging" && message.type !== "hello") {
       this.refuse("unexpected_message", CloseCode.protocolError, `expected hello, got ${message.type}`);
-      return undefined;
-    }
-    if (this.#state === "verifying") {
-      this.refuse("unexpected_message", CloseCode.protocolError, `expected nothing until welcome, got ${message.type}`);
       return undefined;
     }
     this.touch();
