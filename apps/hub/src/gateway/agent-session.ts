@@ -26,7 +26,7 @@ import { ConnectionBudget, type Refusal } from "./connection-budget.js";
 import { lastSeenOf } from "./presence.js";
 import type { PingResult, SessionContext } from "./session-context.js";
 
-/** `verifying`: a hello came and its agent is being looked up; nothing else may come meanwhile. */
+/** `verifying`: a hello came and its agent is being looked up; frames that come meanwhile wait for it (`#held`). */
 type State = "challenging" | "verifying" | "authenticated" | "closing" | "closed";
 type Handlers = { [T in AgentToHubType]: (message: AgentMessage<T>) => void | Promise<void> };
 
