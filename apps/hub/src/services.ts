@@ -1,7 +1,7 @@
 import type { LiveEvents } from "@canopy/api";
 import type { PostgresDatabase, Store } from "@canopy/store";
 import type { Logger } from "pino";
-import { ContentRepository } from "./content/content-repository.js";
+import { Catalogue } from "./content/catalogue.js";
 import type { SyncReader } from "./content/sync-reader.js";
 import type { Clock } from "./core/clock.js";
 import { EventBus } from "./core/event-bus.js";
@@ -54,14 +54,13 @@ export function createServices(options: ServiceOptions) {
   const { store, data, clock, logger } = options;
   const audit = new AuditLog(store, clock, options.database ? postgresAuditReader(options.database) : undefined);
   const presence = new Presence();
-  const content = new ContentRepository(store, clock);
   const views = new TenantViews(data, presence);
   const bus = new EventBus<HubEvents>((error) => logger.error({ err: error }, "live feed listener failed"));
   const pushes = new PushEngine({
     store,
     clock,
     logger: logger.child({ component: "push" }),
-    catalogue: content,
+    catalogue: data.content,
     tenants: data.tenants,
     tenantIdsAtStart: options.tenantIdsAtStart,
     audit,
@@ -122,7 +121,8 @@ export function createServices(options: ServiceOptions) {
     audit,
     presence,
     views,
-    content,
+    /** The catalogue's rules; its items are `data.content`. */
+    catalogue: new Catalogue(clock),
     sync,
     pushes,
     insights,

@@ -2,7 +2,9 @@ import type { PushProgressEvent } from "@canopy/api";
 import type { ApplyResult, ManifestEntry } from "@canopy/protocol";
 import { createMemoryStore, ShardedCollection, type Store } from "@canopy/store";
 import { Collections, TENANT_SHARDS, type TenantRecord } from "../src/domain/records.js";
-import { ContentRepository } from "../src/content/content-repository.js";
+import type { ContentKind } from "@canopy/content";
+import { Catalogue } from "../src/content/catalogue.js";
+import { EmbeddedContent } from "../src/content/embedded-content.js";
 import { AuditLog } from "../src/domain/audit-log.js";
 import { EmbeddedAgents } from "../src/domain/embedded/embedded-agents.js";
 import { EmbeddedTenants } from "../src/domain/embedded/embedded-tenants.js";
@@ -18,7 +20,8 @@ export class PushWorld {
   readonly store: Store;
   readonly clock = manualClock();
   readonly tenants: EmbeddedTenants;
-  readonly content: ContentRepository;
+  readonly content: EmbeddedContent;
+  readonly catalogue: Catalogue;
   readonly audit: AuditLog;
   readonly live: PushProgressEvent[] = [];
   engine: PushEngine;
@@ -30,7 +33,8 @@ export class PushWorld {
     // asks for slices: fairness between tenants has its own tests.
     this.#reconciler = { sliceMs: Number.POSITIVE_INFINITY, ...options.reconciler };
     this.tenants = new EmbeddedTenants(this.store, new EmbeddedAgents(this.store));
-    this.content = new ContentRepository(this.store, this.clock);
+    this.content = new EmbeddedContent(this.store);
+    this.catalogue = new Catalogue(this.clock);
     this.audit = new AuditLog(this.store, this.clock);
     this.engine = this.#engine();
   }
@@ -51,7 +55,22 @@ export class PushWorld {
   }
 
   field(name: string, extra: Record<string, unknown> = {}) {
-    return this.content.create("custom-field", { name, type: "text", appliesTo: "incident", ...extra }, "tester");
+    return this.create("custom-field", { name, type: "text", appliesTo: "incident", ...extra });
+  }
+
+  create<K extends ContentKind>(kind: K, body: unknown) {
+    return this.catalogue.create(this.content, kind, body, "tester");
+  }
+
+  /** The item's sync state as the content routes show it (against its current revision). */
+  async syncOf(kind: ContentKind, itemId: string) {
+    const item = await this.content.get(kind, itemId);
+    return this.engine.sync.summary({ id: itemId, revision: item?.revision ?? 0 });
+  }
+
+  /** A new revision of the item (through the catalogue's rules, as the API saves it). */
+  async update<K extends ContentKind>(kind: K, id: string, body: unknown) {
+    return (await this.catalogue.update(this.content, kind, id, body, "tester")).item;
   }
 
   /** One turn of the event loop: the reconciler sends a push's first batches on the next turn. */

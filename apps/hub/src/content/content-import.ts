@@ -1,7 +1,8 @@
 import type { ContentImportFile, ContentImportRefusal } from "@canopy/api";
 import { type ContentKind, type ValidationIssue, importCacao, importSigma } from "@canopy/content";
 import { ProblemError } from "../core/problem-error.js";
-import type { ContentRepository, SaveOutcome } from "./content-repository.js";
+import type { Catalogue, SaveOutcome } from "./catalogue.js";
+import type { ContentRepository } from "./content-repository.js";
 import type { ContentItemRecord } from "./content-records.js";
 import { TimeSlicer } from "./time-slice.js";
 
@@ -91,7 +92,7 @@ async function candidatesOf(input: ImportInput, slicer: TimeSlicer): Promise<{ c
  * caller flushes once for the whole import. Names are checked through a map, never pairwise.
  * The work gives the event loop a turn every few milliseconds (see TimeSlicer).
  */
-export async function importContent(repository: ContentRepository, input: ImportInput, actor: string): Promise<ImportOutcome> {
+export async function importContent(catalogue: Catalogue, repository: ContentRepository, input: ImportInput, actor: string): Promise<ImportOutcome> {
   const slicer = new TimeSlicer();
   const { candidates, refused } = await candidatesOf(input, slicer);
   const outcome: ImportOutcome = { created: [], updated: [], unchanged: [], refused };
@@ -114,7 +115,7 @@ export async function importContent(repository: ContentRepository, input: Import
     }
     seen.set(key, candidate.source);
     try {
-      const saved = repository.upsert(candidate.kind, candidate.body, actor);
+      const saved = await catalogue.save(repository, candidate.kind, candidate.body, actor);
       lists[saved.outcome].push(saved.item);
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;

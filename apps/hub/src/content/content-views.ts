@@ -18,18 +18,18 @@ function fields(item: ContentItemRecord) {
 
 /** An item as the API shows it (@canopy/api `ContentItem`). */
 export function contentItemJson(item: ContentItemRecord, sync: SyncReader): ContentItem {
-  return { ...fields(item), body: item.body, sync: sync.summary(item.kind, item.id) };
+  return { ...fields(item), body: item.body, sync: sync.summary(item) };
 }
 
 /** An item with the per-tenant detail of its sync state. */
 export async function contentItemWithTenantsJson(item: ContentItemRecord, sync: SyncReader): Promise<ContentItem> {
   const tenants = await sync.detail(item.kind, item.id);
-  return { ...fields(item), body: item.body, sync: { ...sync.summary(item.kind, item.id), tenants } };
+  return { ...fields(item), body: item.body, sync: { ...sync.summary(item), tenants } };
 }
 
 /** An item without its body (@canopy/api `ContentItemSummary`), as imports answer. */
 export function contentSummaryJson(item: ContentItemRecord, sync: SyncReader): ContentItemSummary {
-  return { ...fields(item), sync: sync.summary(item.kind, item.id) };
+  return { ...fields(item), sync: sync.summary(item) };
 }
 
 export function contentRevisionJson(revision: ContentRevisionRecord): ContentRevision {

@@ -30,6 +30,7 @@ export interface TenantSync {
  * tenants, so it asks the tenants' repository once.
  */
 export interface SyncReader {
-  summary(kind: ContentKind, itemId: string): SyncSummary;
+  /** `item`: the catalogue's item as it is now (its current revision is the one to hold). */
+  summary(item: { id: string; revision: number }): SyncSummary;
   detail(kind: ContentKind, itemId: string): Promise<TenantSync[]>;
 }

@@ -1,3 +1,4 @@
+import type { ContentRepository } from "../content/content-repository.js";
 import type { DashboardRepository } from "../dashboards/dashboard-repository.js";
 import type { AgentRepository } from "./agent-repository.js";
 import type { ApiKeyRepository } from "./api-key-repository.js";
@@ -21,6 +22,7 @@ export interface HubRepositories {
   sessions: SessionRepository;
   apiKeys: ApiKeyRepository;
   dashboards: DashboardRepository;
+  content: ContentRepository;
   audit: AuditWriter;
 }
 

@@ -9,11 +9,11 @@ async function stoppedInFlight() {
   const world = new PushWorld();
   const agent = new FakeContentAgent(world, world.tenant("Acme"));
   agent.connect();
-  const field = world.field("Versioned");
+  const field = await world.field("Versioned");
   const first = await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
   await world.settle();
   agent.autoAck = false;
-  world.content.update("custom-field", field.id, { name: "Versioned", type: "number", appliesTo: "incident" }, "tester");
+  await world.update("custom-field", field.id, { name: "Versioned", type: "number", appliesTo: "incident" });
   const second = await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
   await world.turn();
   expect(agent.inbox).toHaveLength(1);

@@ -6,10 +6,10 @@ import { FakeContentAgent, PushWorld } from "../../test/push-kit.js";
 const toAll = { all: true as const };
 
 /** What a user is shown of the push and of its item: the history, the push's JSON, the item's sync state. */
-function shown(world: PushWorld, pushId: string, itemId: string) {
+async function shown(world: PushWorld, pushId: string, itemId: string) {
   const listed = world.engine.reads.list({ limit: 10 }).items.find((p) => p.id === pushId);
   const push = JSON.parse(new TextDecoder().decode(world.engine.reads.jsonBody(pushId))) as { state: string; results: { status: string }[] };
-  const sync = world.engine.sync.summary("custom-field", itemId);
+  const sync = await world.syncOf("custom-field", itemId);
   return {
     listed: listed && { state: listed.state, applied: listed.progress.applied, pending: listed.progress.pending },
     push: { state: push.state, results: push.results.map((r) => r.status) },
@@ -30,7 +30,7 @@ async function pushAwaitingAck(fault?: () => void) {
   const agent = new FakeContentAgent(world, world.tenant("Acme"));
   agent.autoAck = false;
   agent.connect();
-  const field = world.field("Durable");
+  const field = await world.field("Durable");
   const push = await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
   await world.settle();
   expect(agent.inbox).toHaveLength(1);
@@ -45,11 +45,11 @@ describe("what users are shown of a push is on disk (issue 10: nothing unpersist
     await world.turn(); // the ack is taken in the tenant's turn; its flush is held
     expect(world.engine.ledger.progress(pushId)).toMatchObject({ applied: 1, pending: 0 });
     expect(flushes.waiting).toBeGreaterThan(0);
-    expect(shown(world, pushId, itemId)).toEqual(pendingShown);
+    expect(await shown(world, pushId, itemId)).toEqual(pendingShown);
 
     flushes.release();
     await world.settle();
-    expect(shown(world, pushId, itemId)).toEqual({
+    expect(await shown(world, pushId, itemId)).toEqual({
       listed: { state: "completed", applied: 1, pending: 0 },
       push: { state: "completed", results: ["applied"] },
       sync: { synchronized: true, applied: 1, pending: 0 },
@@ -64,21 +64,21 @@ describe("what users are shown of a push is on disk (issue 10: nothing unpersist
     const flushes = holdFlushes(store);
     agent.answer();
     await world.turn();
-    expect(shown(world, pushId, itemId)).toEqual(pendingShown);
+    expect(await shown(world, pushId, itemId)).toEqual(pendingShown);
 
     failing = true;
     flushes.release();
     await world.settle();
     // Rolled back: the hub itself no longer counts it either.
     expect(world.engine.ledger.progress(pushId)).toMatchObject({ applied: 0, pending: 1 });
-    expect(shown(world, pushId, itemId)).toEqual(pendingShown);
+    expect(await shown(world, pushId, itemId)).toEqual(pendingShown);
 
     // The disk is back; the agent reconnects and its manifest settles what it holds.
     failing = false;
     agent.disconnect();
     agent.connect();
     await world.settle();
-    expect(shown(world, pushId, itemId).listed).toEqual({ state: "completed", applied: 1, pending: 0 });
+    expect((await shown(world, pushId, itemId)).listed).toEqual({ state: "completed", applied: 1, pending: 0 });
   });
 
   it("counts follow each result shard's writes; a push over many tenants shows exactly what is on disk", async () => {
@@ -89,7 +89,7 @@ describe("what users are shown of a push is on disk (issue 10: nothing unpersist
       agent.autoAck = false;
       agent.connect();
     }
-    const fields = ["A", "B"].map((name) => world.field(name));
+    const fields = [await world.field("A"), await world.field("B")];
     const push = await world.engine.push({ items: fields.map((f) => ({ kind: "custom-fields" as const, id: f.id })), targets: toAll }, "ops@x");
     await world.settle();
 

@@ -16,7 +16,8 @@ describe("push engine: delivery", () => {
     const world = new PushWorld({ reconciler: { batchItems: 3 } });
     const agent = online(world, "Acme");
     agent.autoAck = false;
-    const fields = Array.from({ length: 14 }, (_, i) => world.field(`Field ${i}`));
+    const fields = [];
+    for (let i = 0; i < 14; i++) fields.push(await world.field(`Field ${i}`));
     const push = await world.engine.push({ items: fields.map((f) => ref(f.id)), targets: toAll }, "ops@x");
     await world.turn();
 
@@ -39,7 +40,7 @@ describe("push engine: delivery", () => {
   it("settles what an agent already holds from its manifest, without sending it", async () => {
     const world = new PushWorld();
     const agent = online(world, "Acme");
-    const field = world.field("Known");
+    const field = await world.field("Known");
     await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
     await world.settle();
     const sent = agent.received.length;
@@ -53,12 +54,12 @@ describe("push engine: delivery", () => {
   it("a dry run predicts create / replace / unchanged, and the push then does exactly that", async () => {
     const world = new PushWorld();
     const agent = online(world, "Acme");
-    const a = world.field("A");
-    const b = world.field("B");
+    const a = await world.field("A");
+    const b = await world.field("B");
     await world.engine.push({ items: [ref(a.id), ref(b.id)], targets: toAll }, "ops@x");
     await world.settle();
-    world.content.update("custom-field", b.id, { name: "B", type: "number", appliesTo: "incident" }, "tester");
-    const c = world.field("C");
+    await world.update("custom-field", b.id, { name: "B", type: "number", appliesTo: "incident" });
+    const c = await world.field("C");
 
     const request = { items: [ref(a.id), ref(b.id), ref(c.id)], targets: toAll };
     const plan = await world.engine.dryRun(request);
@@ -77,17 +78,17 @@ describe("push engine: delivery", () => {
     const world = new PushWorld();
     const up = online(world, "Up");
     const down = new FakeContentAgent(world, world.tenant("Down"));
-    const field = world.field("Later");
+    const field = await world.field("Later");
     const push = await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
     await world.settle();
     expect(world.engine.ledger.get(push.id)!.state).toBe("running");
     expect(world.engine.ledger.result(push.id, down.tenantId, "custom-field:Later")?.status).toBe("pending");
-    expect(world.engine.sync.summary("custom-field", field.id)).toMatchObject({ synchronized: false, total: 2, applied: 1, pending: 1 });
+    expect((await world.syncOf("custom-field", field.id))).toMatchObject({ synchronized: false, total: 2, applied: 1, pending: 1 });
 
     down.connect();
     await world.settle();
     expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
-    expect(world.engine.sync.summary("custom-field", field.id)).toMatchObject({ synchronized: true, applied: 2 });
+    expect((await world.syncOf("custom-field", field.id))).toMatchObject({ synchronized: true, applied: 2 });
     expect(up.received).toHaveLength(1);
   });
 
@@ -95,8 +96,8 @@ describe("push engine: delivery", () => {
     const world = new PushWorld({ reconciler: { batchItems: 1 } });
     const agent = online(world, "Acme");
     agent.refuse.add("Rule");
-    const rule = world.content.create("siem-rule", { title: "Rule", logsource: { product: "x" }, detection: { s: { a: 1 }, condition: "s" }, raw: "title: Rule" }, "t");
-    const tuning = world.content.create("tuning-expression", { name: "Quiet", expression: "a != 1", rules: ["Rule"] }, "t");
+    const rule = await world.create("siem-rule", { title: "Rule", logsource: { product: "x" }, detection: { s: { a: 1 }, condition: "s" }, raw: "title: Rule" });
+    const tuning = await world.create("tuning-expression", { name: "Quiet", expression: "a != 1", rules: ["Rule"] });
     const push = await world.engine.push({ items: [{ kind: "tuning-expressions", id: tuning.id }], targets: toAll, options: { includeAssociatedRules: true } }, "ops@x");
     await world.settle();
 
@@ -126,11 +127,11 @@ describe("push engine: delivery", () => {
   it("stop: undelivered results are stopped and the item goes back to its previous desired state", async () => {
     const world = new PushWorld();
     const agent = online(world, "Acme");
-    const field = world.field("Versioned");
+    const field = await world.field("Versioned");
     await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
     await world.settle();
     agent.disconnect();
-    world.content.update("custom-field", field.id, { name: "Versioned", type: "number", appliesTo: "incident" }, "tester");
+    await world.update("custom-field", field.id, { name: "Versioned", type: "number", appliesTo: "incident" });
     const push = await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
     expect(world.engine.state.desired(agent.tenantId, "custom-field:Versioned")!.revision).toBe(2);
 
@@ -149,7 +150,7 @@ describe("push engine: delivery", () => {
   it("a newer push of the same item supersedes an older one's undelivered result", async () => {
     const world = new PushWorld();
     const agent = new FakeContentAgent(world, world.tenant("Acme"));
-    const field = world.field("Twice");
+    const field = await world.field("Twice");
     const first = await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
     const second = await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
     expect(world.engine.ledger.result(first.id, agent.tenantId, "custom-field:Twice")).toEqual({ status: "stopped", error: `superseded by push ${second.id}` });
@@ -162,26 +163,26 @@ describe("push engine: delivery", () => {
   it("rollback puts an earlier revision back; the item is then not synchronized", async () => {
     const world = new PushWorld();
     const agents = [online(world, "One"), online(world, "Two")];
-    const v1 = world.field("Rolled");
+    const v1 = await world.field("Rolled");
     await world.engine.push({ items: [ref(v1.id)], targets: toAll }, "ops@x");
-    const v2 = world.content.update("custom-field", v1.id, { name: "Rolled", type: "number", appliesTo: "incident" }, "tester");
+    const v2 = await world.update("custom-field", v1.id, { name: "Rolled", type: "number", appliesTo: "incident" });
     await world.engine.push({ items: [ref(v1.id)], targets: toAll }, "ops@x");
     await world.settle();
-    expect(world.engine.sync.summary("custom-field", v1.id)).toMatchObject({ synchronized: true, applied: 2 });
+    expect((await world.syncOf("custom-field", v1.id))).toMatchObject({ synchronized: true, applied: 2 });
 
     const rollback = await world.engine.rollback("custom-fields", v1.id, { revision: 1, tenants: [agents[0]!.tenantId] }, "ops@x");
     await world.settle();
     expect(world.engine.ledger.get(rollback.id)).toMatchObject({ type: "rollback", state: "completed" });
     expect(agents[0]!.held.get("custom-field:Rolled")).toMatchObject({ revision: 1, hash: v1.hash });
     expect(agents[1]!.held.get("custom-field:Rolled")).toMatchObject({ revision: 2, hash: v2.hash });
-    expect(world.engine.sync.summary("custom-field", v1.id)).toMatchObject({ synchronized: false, applied: 2 });
+    expect((await world.syncOf("custom-field", v1.id))).toMatchObject({ synchronized: false, applied: 2 });
     expect((await world.engine.sync.detail("custom-field", v1.id)).map((t) => t.revision)).toEqual([1, 2]);
 
     await world.engine.rollback("custom-fields", v1.id, { revision: 1 }, "ops@x");
     await world.settle();
     expect(agents[1]!.held.get(itemKey("custom-field", "Rolled"))!.revision).toBe(1);
     await expect(world.engine.rollback("custom-fields", v1.id, { revision: 9 }, "ops@x")).rejects.toMatchObject({ status: 404 });
-    const unpushed = world.field("Nowhere");
+    const unpushed = await world.field("Nowhere");
     await expect(world.engine.rollback("custom-fields", unpushed.id, { revision: 1 }, "ops@x")).rejects.toMatchObject({ status: 409, code: "not_pushed" });
   });
 
@@ -191,7 +192,7 @@ describe("push engine: delivery", () => {
     let release: () => void = () => {};
     const flush = world.store.flush.bind(world.store);
     world.store.flush = () => new Promise<void>((resolve) => (release = () => void flush().then(resolve)));
-    const pushing = world.engine.push({ items: [ref(world.field("Slow").id)], targets: toAll }, "ops@x");
+    const pushing = world.engine.push({ items: [ref((await world.field("Slow")).id)], targets: toAll }, "ops@x");
     await new Promise((resolve) => setImmediate(resolve));
     expect(world.live).toEqual([]);
     release();

@@ -8,7 +8,7 @@ import { problems } from "../core/problem-error.js";
 import type { AuditEntryInput } from "../domain/audit-log.js";
 import { DurablePushes } from "./durable-pushes.js";
 import { DeliveredBodies } from "./delivered-bodies.js";
-import { deliveredItem, expandItems, MAX_PUSHED_NAME, transformOptions, type Catalogue, type MissingDependency, type ResolvedItem } from "./push-items.js";
+import { deliveredItem, expandItems, MAX_PUSHED_NAME, transformOptions, type CatalogueReads, type MissingDependency, type ResolvedItem } from "./push-items.js";
 import { PushLedger } from "./push-ledger.js";
 import { planPush, resolveTargets, type TargetTenant } from "./push-planner.js";
 import { PushPublisher } from "./push-publisher.js";
@@ -33,7 +33,7 @@ export interface PushEngineOptions {
   store: Store;
   clock: Clock;
   logger: Logger;
-  catalogue: Catalogue;
+  catalogue: CatalogueReads;
   tenants: TenantDirectory;
   /** The tenants there were at start: their desired items are indexed on first use. */
   tenantIdsAtStart: readonly string[];
@@ -73,6 +73,7 @@ export class PushEngine {
   readonly control: PushControl;
   readonly reads: PushReads;
   readonly #options: PushEngineOptions;
+  readonly #bodies: DeliveredBodies;
   /** The push being made: the next one waits for it. */
   #making: Promise<unknown> = Promise.resolve();
 
@@ -82,16 +83,17 @@ export class PushEngine {
     this.state = new TenantState(store, () => options.tenantIdsAtStart);
     this.ledger = new PushLedger(store, clock);
     this.durable = new DurablePushes(store, this.ledger);
+    this.#bodies = new DeliveredBodies({ catalogue, logger: logger.child({ component: "bodies" }) });
     this.publisher = new PushPublisher({ ledger: this.ledger, flush: () => store.flush(), live: options.live, logger });
     this.reconciler = new Reconciler({
       state: this.state,
       ledger: this.ledger,
-      bodies: new DeliveredBodies(catalogue),
+      bodies: this.#bodies,
       publisher: this.publisher,
       logger: logger.child({ component: "reconciler" }),
       options: options.reconciler,
     });
-    this.sync = new PushSyncReader(this.state, tenants, catalogue);
+    this.sync = new PushSyncReader(this.state, tenants);
     this.control = new PushControl({ engine: this, audit: options.audit, flush: () => store.flush() });
     this.reads = new PushReads(this.durable, clock);
     this.control.recover();
@@ -113,9 +115,9 @@ export class PushEngine {
   async rollback(path: ContentPath, itemId: string, body: { revision: number; tenants?: string[] | undefined }, actor: string): Promise<PushRecord> {
     const kind = KIND_BY_PATH[path];
     const { catalogue, tenants } = this.#options;
-    const item = catalogue.get(kind, itemId);
+    const item = await catalogue.get(kind, itemId);
     if (!item) throw problems.notFound(`${kind} ${itemId}`);
-    const revision = catalogue.revision(kind, itemId, body.revision);
+    const revision = await catalogue.revision(kind, itemId, body.revision);
     if (!revision) throw problems.notFound(`revision ${body.revision} of ${kind} ${item.name}`);
     const holders = this.state.targetsOf(itemId);
     const targets = body.tenants ? await this.#namedTenants(body.tenants, "tenants") : await existing(tenants, holders.keys());
@@ -137,7 +139,7 @@ export class PushEngine {
 
   async #prepare(request: PushRequest): Promise<Prepared> {
     const refs = request.items.map((ref) => ({ kind: KIND_BY_PATH[ref.kind], id: ref.id }));
-    const expansion = expandItems(this.#options.catalogue, refs, request.options ?? {});
+    const expansion = await expandItems(this.#options.catalogue, refs, request.options ?? {});
     const errors = expansion.unknown.map(({ index, kind }) => ({ path: `items.${index}.id`, message: `no ${kind} with this id` }));
     for (const item of expansion.items) {
       if (item.name.length > MAX_PUSHED_NAME) errors.push({ path: "items", message: `${item.kind} ${item.name.slice(0, 60)}… has a name longer than ${MAX_PUSHED_NAME} characters` });
@@ -225,6 +227,7 @@ export class PushEngine {
     // Principle 5: the push, its desired state and its pending results are on disk before the 202.
     await store.flush();
     this.publisher.request([id]);
+    for (const item of items) this.#bodies.remember(item);
     const keys = items.map((item) => item.key);
     for (const tenant of tenants) this.reconciler.enqueue(tenant.id, keys);
     return this.ledger.get(id)!;

@@ -3,7 +3,11 @@ import { FakeContentAgent, PushWorld } from "../../test/push-kit.js";
 import type { PushRecord } from "./push-records.js";
 
 const toAll = { all: true as const };
-const fieldRefs = (world: PushWorld, count: number) => Array.from({ length: count }, (_, i) => ({ kind: "custom-fields" as const, id: world.field(`F${i}`).id }));
+async function fieldRefs(world: PushWorld, count: number) {
+  const refs: { kind: "custom-fields"; id: string }[] = [];
+  for (let i = 0; i < count; i++) refs.push({ kind: "custom-fields", id: (await world.field(`F${i}`)).id });
+  return refs;
+}
 
 /** Counts turns of the event loop until `done` settles: what a ping or a socket read would get meanwhile. */
 async function turnsWhile(done: Promise<unknown>): Promise<number> {
@@ -32,7 +36,7 @@ describe("push engine: fairness", () => {
         return apply(batch);
       };
     }
-    await world.engine.push({ items: fieldRefs(world, 4), targets: toAll }, "ops@x");
+    await world.engine.push({ items: await fieldRefs(world, 4), targets: toAll }, "ops@x");
     const [a, b, c] = agents.map((agent) => agent.tenantId);
     const sent = new Promise<void>((resolve) => {
       const check = () => (order.length === 6 ? resolve() : setImmediate(check));
@@ -47,7 +51,7 @@ describe("push engine: fairness", () => {
   it("writes a push's desired state in slices: the event loop runs while a push to many tenants is being made", async () => {
     const world = new PushWorld({ reconciler: { sliceMs: 0 } });
     for (let i = 0; i < 20; i++) world.tenant(`T${i}`);
-    const push = world.engine.push({ items: fieldRefs(world, 50), targets: toAll }, "ops@x");
+    const push = world.engine.push({ items: await fieldRefs(world, 50), targets: toAll }, "ops@x");
     expect(await turnsWhile(push)).toBeGreaterThanOrEqual(20);
     const record = await push;
     expect(world.engine.ledger.progress(record.id)).toMatchObject({ total: 1000, pending: 1000 });
@@ -58,7 +62,7 @@ describe("push engine: fairness", () => {
     const kept = new FakeContentAgent(world, world.tenant("Kept"));
     kept.connect();
     const gone = world.tenant("Gone");
-    const making = world.engine.push({ items: fieldRefs(world, 3), targets: toAll }, "ops@x");
+    const making = world.engine.push({ items: await fieldRefs(world, 3), targets: toAll }, "ops@x");
     await new Promise((resolve) => setImmediate(resolve));
     await world.tenants.delete(gone);
     world.engine.control.tenantDeleted(gone);
@@ -72,7 +76,7 @@ describe("push engine: fairness", () => {
   it("makes pushes one at a time: the later of two pushes made at once is what every tenant should hold", async () => {
     const world = new PushWorld({ reconciler: { sliceMs: 0 } });
     for (let i = 0; i < 10; i++) world.tenant(`T${i}`);
-    const refs = fieldRefs(world, 5);
+    const refs = await fieldRefs(world, 5);
     const [first, second] = await Promise.all([world.engine.push({ items: refs, targets: toAll }, "ops@x"), world.engine.push({ items: refs, targets: toAll }, "ops@x")]);
     for (const tenant of await world.tenants.all()) {
       expect(world.engine.state.desiredEntries(tenant.id).map((entry) => entry.pushId)).toEqual(Array(5).fill(second!.id));

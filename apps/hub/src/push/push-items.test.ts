@@ -1,19 +1,20 @@
 import { canonicalHash, type ContentKind } from "@canopy/content";
 import { describe, expect, it } from "vitest";
 import type { ContentItemRecord, ContentRevisionRecord } from "../content/content-records.js";
-import { expandItems, type Catalogue } from "./push-items.js";
+import { expandItems, type CatalogueReads } from "./push-items.js";
 
 /** A catalogue in a map: enough for expansion, which only reads. */
-function catalogue(items: { id: string; kind: ContentKind; name: string; body: unknown }[]): Catalogue {
+function catalogue(items: { id: string; kind: ContentKind; name: string; body: unknown }[]): CatalogueReads {
   const records = items.map(
     (item) =>
       ({ ...item, revision: 1, hash: canonicalHash(item.body), createdAt: "", updatedAt: "", createdBy: "t", updatedBy: "t" }) as ContentItemRecord,
   );
   return {
-    get: <K extends ContentKind>(kind: K, id: string) => records.find((r) => r.kind === kind && r.id === id) as ContentItemRecord<K> | undefined,
-    getByName: <K extends ContentKind>(kind: K, name: string) => records.find((r) => r.kind === kind && r.name === name) as ContentItemRecord<K> | undefined,
-    all: <K extends ContentKind>(kind: K) => records.filter((r) => r.kind === kind) as ContentItemRecord<K>[],
-    revision: () => undefined as ContentRevisionRecord<never> | undefined,
+    get: async <K extends ContentKind>(kind: K, id: string) => records.find((r) => r.kind === kind && r.id === id) as ContentItemRecord<K> | undefined,
+    getByName: async <K extends ContentKind>(kind: K, name: string) => records.find((r) => r.kind === kind && r.name === name) as ContentItemRecord<K> | undefined,
+    all: async <K extends ContentKind>(kind: K) => records.filter((r) => r.kind === kind) as ContentItemRecord<K>[],
+    revision: async () => undefined as ContentRevisionRecord<never> | undefined,
+    revisionsOf: async () => [],
   };
 }
 
@@ -32,13 +33,13 @@ const content = catalogue([
 ]);
 
 describe("expandItems", () => {
-  it("a tuning expression alone, or with its rules first when includeAssociatedRules; rules it lacks are missing dependencies", () => {
-    const alone = expandItems(content, [{ kind: "tuning-expression", id: "x1" }], {});
+  it("a tuning expression alone, or with its rules first when includeAssociatedRules; rules it lacks are missing dependencies", async () => {
+    const alone = await expandItems(content, [{ kind: "tuning-expression", id: "x1" }], {});
     expect(alone.items.map((i) => i.name)).toEqual(["Quiet"]);
     expect(alone.items[0]!.dependsOn).toEqual([]);
     expect(alone.missingDependencies).toEqual([]);
 
-    const withRules = expandItems(content, [{ kind: "tuning-expression", id: "x1" }], { includeAssociatedRules: true });
+    const withRules = await expandItems(content, [{ kind: "tuning-expression", id: "x1" }], { includeAssociatedRules: true });
     expect(withRules.items.map((i) => i.key)).toEqual(["siem-rule:Rule One", "siem-rule:Rule Two", "tuning-expression:Quiet"]);
     expect(withRules.items[2]!.dependsOn).toEqual([
       { kind: "siem-rule", name: "Rule One" },
@@ -47,8 +48,8 @@ describe("expandItems", () => {
     expect(withRules.missingDependencies).toEqual([{ kind: "siem-rule", name: "Gone Rule", requiredBy: "Quiet" }]);
   });
 
-  it("a folder brings everything below it, under Admin Recommended, each item attached to its folder", () => {
-    const { items } = expandItems(content, [{ kind: "library", id: "f1" }], {});
+  it("a folder brings everything below it, under Admin Recommended, each item attached to its folder", async () => {
+    const { items } = await expandItems(content, [{ kind: "library", id: "f1" }], {});
     expect(items.map((i) => i.name)).toEqual([
       "Admin Recommended/SOC",
       "Admin Recommended/SOC/Deep",
@@ -60,22 +61,22 @@ describe("expandItems", () => {
     expect(byName.get("Admin Recommended/SOC")!.dependsOn).toEqual([]);
   });
 
-  it("ignored scheduled searches become saved searches, and the delivered hash is that of the delivered body", () => {
-    const { items } = expandItems(content, [{ kind: "library", id: "f1" }], { scheduledSearches: "ignore" });
+  it("ignored scheduled searches become saved searches, and the delivered hash is that of the delivered body", async () => {
+    const { items } = await expandItems(content, [{ kind: "library", id: "f1" }], { scheduledSearches: "ignore" });
     const nightly = items.find((i) => i.name === "Admin Recommended/SOC/Nightly")!;
     expect(nightly.body).toEqual({ type: "saved-search", path: "Admin Recommended/SOC/Nightly", query: "q" });
     expect(nightly.hash).toBe(canonicalHash(nightly.body));
-    const kept = expandItems(content, [{ kind: "library", id: "f2" }], {}).items[0]!;
+    const kept = (await expandItems(content, [{ kind: "library", id: "f2" }], {})).items[0]!;
     expect(kept.body).toMatchObject({ type: "scheduled-search", connection: "splunk", schedule: "0 2 * * *" });
   });
 
-  it("other kinds go as stored, with the stored hash", () => {
-    const { items } = expandItems(content, [{ kind: "custom-field", id: "c1" }], {});
+  it("other kinds go as stored, with the stored hash", async () => {
+    const { items } = await expandItems(content, [{ kind: "custom-field", id: "c1" }], {});
     expect(items[0]).toMatchObject({ key: "custom-field:Severity", itemId: "c1", revision: 1, hash: canonicalHash({ name: "Severity", type: "text", appliesTo: "incident" }) });
   });
 
-  it("lists each item once and reports unknown ids by position", () => {
-    const expansion = expandItems(
+  it("lists each item once and reports unknown ids by position", async () => {
+    const expansion = await expandItems(
       content,
       [
         { kind: "siem-rule", id: "r1" },

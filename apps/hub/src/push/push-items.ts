@@ -12,17 +12,12 @@ import {
   type TuningExpression,
 } from "@canopy/content";
 import type { ContentRef } from "@canopy/protocol";
-import type { ContentItemRecord, ContentRevisionRecord } from "../content/content-records.js";
+import type { ContentRepository } from "../content/content-repository.js";
+import type { ContentItemRecord } from "../content/content-records.js";
 import { itemKey, type ItemKey } from "./push-records.js";
 
-/** The catalogue as the push engine reads it (ContentRepository satisfies it; tests fake it). */
-export interface Catalogue {
-  get<K extends ContentKind>(kind: K, id: string): ContentItemRecord<K> | undefined;
-  getByName<K extends ContentKind>(kind: K, name: string): ContentItemRecord<K> | undefined;
-  all<K extends ContentKind>(kind: K): ContentItemRecord<K>[];
-  /** Revision `n` of an item, also after the item was deleted. */
-  revision<K extends ContentKind>(kind: K, id: string, n: number): ContentRevisionRecord<K> | undefined;
-}
+/** The catalogue as the push engine reads it (the content repository). */
+export type CatalogueReads = Pick<ContentRepository, "get" | "getByName" | "all" | "revision" | "revisionsOf">;
 
 /** One item as a tenant will receive it. */
 export interface ResolvedItem {
@@ -79,9 +74,9 @@ const parentPath = (path: string): string => path.split("/").slice(0, -1).join("
  * What a push request names, expanded: a tuning expression brings its rules when
  * `includeAssociatedRules` is set (a rule the catalogue lacks is a missing dependency), a
  * library folder brings everything below it. Dependencies come before the items that need them
- * and each item is listed once. Pure over the catalogue.
+ * and each item is listed once. Only reads the catalogue.
  */
-export function expandItems(catalogue: Catalogue, refs: readonly { kind: ContentKind; id: string }[], options: ApiPushOptions): Expansion {
+export async function expandItems(catalogue: CatalogueReads, refs: readonly { kind: ContentKind; id: string }[], options: ApiPushOptions): Promise<Expansion> {
   const transform = transformOptions(options);
   const items: ResolvedItem[] = [];
   const seen = new Set<ItemKey>();
@@ -106,32 +101,32 @@ export function expandItems(catalogue: Catalogue, refs: readonly { kind: Content
     libraryKeys.set(path, add(record, parent ? [parent] : []));
   };
 
-  refs.forEach((ref, index) => {
-    const record = catalogue.get(ref.kind, ref.id);
+  for (const [index, ref] of refs.entries()) {
+    const record = await catalogue.get(ref.kind, ref.id);
     if (!record) {
       unknown.push({ index, ...ref });
-      return;
+      continue;
     }
     if (record.kind === "tuning-expression" && options.includeAssociatedRules) {
       const rules: ContentRef[] = [];
       for (const name of associatedRules(record.body as TuningExpression)) {
-        const rule = catalogue.getByName("siem-rule", name);
+        const rule = await catalogue.getByName("siem-rule", name);
         if (rule) rules.push(add(rule));
         else missingDependencies.push({ kind: "siem-rule", name, requiredBy: record.name });
       }
       add(record, rules);
-      return;
+      continue;
     }
     if (record.kind === "library") {
       const body = record.body as LibraryItem;
       addLibrary(record as ContentItemRecord<"library">);
-      if (body.type !== "folder") return;
-      library ??= new Map(catalogue.all("library").map((item) => [(item.body as LibraryItem).path, item]));
+      if (body.type !== "folder") continue;
+      library ??= new Map((await catalogue.all("library")).map((item) => [(item.body as LibraryItem).path, item]));
       const bodies = Array.from(library.values(), (item) => item.body as LibraryItem);
       for (const child of libraryDescendants(bodies, body.path)) addLibrary(library.get(child.path)!);
-      return;
+      continue;
     }
     add(record);
-  });
+  }
   return { items, missingDependencies, unknown };
 }

@@ -4,7 +4,11 @@ import type { PushRecord } from "./push-records.js";
 import { withDefaults } from "./reconciler-options.js";
 
 const toAll = { all: true as const };
-const fieldRefs = (world: PushWorld, count: number) => Array.from({ length: count }, (_, i) => ({ kind: "custom-fields" as const, id: world.field(`F${i}`).id }));
+async function fieldRefs(world: PushWorld, count: number) {
+  const refs: { kind: "custom-fields"; id: string }[] = [];
+  for (let i = 0; i < count; i++) refs.push({ kind: "custom-fields", id: (await world.field(`F${i}`)).id });
+  return refs;
+}
 
 function statuses(world: PushWorld, pushId: string): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -25,7 +29,7 @@ describe("push engine: losses and restarts", () => {
       agent.autoAck = false;
       agent.connect();
     }
-    const push = await world.engine.push({ items: fieldRefs(world, 10), targets: toAll }, "ops@x");
+    const push = await world.engine.push({ items: await fieldRefs(world, 10), targets: toAll }, "ops@x");
     await world.turn();
     a.answer(); // acknowledged and recorded
     b.dropAcks = true;
@@ -56,7 +60,7 @@ describe("push engine: losses and restarts", () => {
     const world = new PushWorld();
     const agent = new FakeContentAgent(world, world.tenant("A"));
     agent.connect();
-    const push = await world.engine.push({ items: fieldRefs(world, 1), targets: toAll }, "ops@x");
+    const push = await world.engine.push({ items: await fieldRefs(world, 1), targets: toAll }, "ops@x");
     await world.settle();
     world.store.collection<PushRecord>("pushes").update(push.id, { state: "running", finishedAt: null });
     world.restart();
@@ -68,7 +72,7 @@ describe("push engine: losses and restarts", () => {
     const agent = new FakeContentAgent(world, world.tenant("A"));
     agent.autoAck = false;
     agent.connect();
-    const push = await world.engine.push({ items: fieldRefs(world, 3), targets: toAll }, "ops@x");
+    const push = await world.engine.push({ items: await fieldRefs(world, 3), targets: toAll }, "ops@x");
     await world.turn();
     agent.dropAcks = true;
     agent.answer();
@@ -89,7 +93,7 @@ describe("push engine: losses and restarts", () => {
     const agent = new FakeContentAgent(world, world.tenant("A"));
     agent.autoAck = false;
     agent.connect();
-    const push = await world.engine.push({ items: fieldRefs(world, 1), targets: toAll }, "ops@x");
+    const push = await world.engine.push({ items: await fieldRefs(world, 1), targets: toAll }, "ops@x");
     await world.turn();
     const first = agent.inbox[0]!.batchId;
     vi.advanceTimersByTime(ackTimeoutMs - 1);
@@ -118,7 +122,7 @@ describe("push engine: losses and restarts", () => {
     const agent = new FakeContentAgent(world, world.tenant("A"));
     agent.autoAck = false;
     agent.connect();
-    const push = await world.engine.push({ items: fieldRefs(world, 1), targets: toAll }, "ops@x");
+    const push = await world.engine.push({ items: await fieldRefs(world, 1), targets: toAll }, "ops@x");
     await world.turn();
     const batch = agent.inbox[0]!;
     const item = batch.items[0]!;
@@ -148,13 +152,13 @@ describe("push engine: losses and restarts", () => {
     const world = new PushWorld();
     const agent = new FakeContentAgent(world, world.tenant("A"));
     agent.connect();
-    const field = world.field("Drifty");
+    const field = await world.field("Drifty");
     await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
     await world.settle();
     agent.drift("custom-field", "Drifty");
     // The sync state is read as it is on disk: the drift report shows once it is written.
     await world.settle();
-    expect(world.engine.sync.summary("custom-field", field.id)).toMatchObject({ synchronized: false, drifted: 1 });
+    expect((await world.syncOf("custom-field", field.id))).toMatchObject({ synchronized: false, drifted: 1 });
     // Drift is not healed behind the user's back, not even on a reconnect.
     agent.disconnect();
     agent.connect();
@@ -165,26 +169,26 @@ describe("push engine: losses and restarts", () => {
     const heal = await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
     await world.settle();
     expect(statuses(world, heal.id)).toEqual({ applied: 1 });
-    expect(world.engine.sync.summary("custom-field", field.id)).toMatchObject({ synchronized: true, drifted: 0 });
+    expect((await world.syncOf("custom-field", field.id))).toMatchObject({ synchronized: true, drifted: 0 });
   });
 
   it("a deleted tenant's pending results stop and its state is dropped", async () => {
     const world = new PushWorld();
     const gone = world.tenant("Gone");
-    const field = world.field("Orphan");
+    const field = await world.field("Orphan");
     const push = await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
     await world.tenants.delete(gone);
     world.engine.control.tenantDeleted(gone);
     await world.settle();
     expect(world.engine.ledger.result(push.id, gone, "custom-field:Orphan")).toEqual({ status: "stopped", error: "the tenant was deleted" });
     expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
-    expect(world.engine.sync.summary("custom-field", field.id).total).toBe(0);
+    expect((await world.syncOf("custom-field", field.id)).total).toBe(0);
   });
 
   it("refuses pushes naming unknown items or tenants, and targets that match nobody", async () => {
     const world = new PushWorld();
     const tenant = world.tenant("A", ["eu"]);
-    const field = world.field("X");
+    const field = await world.field("X");
     await expect(world.engine.dryRun({ items: [{ kind: "custom-fields", id: "cnt_nope" }], targets: { tenants: [tenant, "tnt_nope"] } })).rejects.toThrow(
       expect.objectContaining({ status: 422, extra: { errors: [{ path: "items.0.id", message: "no custom-field with this id" }, { path: "targets.tenants.1", message: "no tenant with this id" }] } }),
     );

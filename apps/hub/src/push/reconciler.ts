@@ -50,6 +50,8 @@ interface Peer {
   timer: NodeJS.Timeout | undefined;
   /** Its next batch waits in the scheduler. */
   scheduled: boolean;
+  /** Schedules its next batch: a body it waited for was read. */
+  wake: () => void;
 }
 
 const MAX_EXPIRED = 16;
@@ -91,7 +93,18 @@ export class Reconciler implements ContentPort {
   connected(link: AgentLink): void {
     const previous = this.#peers.get(link.tenantId);
     if (previous) this.#drop(previous);
-    const peer: Peer = { link, ready: false, dirty: new Set(), inFlight: new Map(), sending: new Map(), expired: new Map(), losses: 0, timer: undefined, scheduled: false };
+    const peer: Peer = {
+      link,
+      ready: false,
+      dirty: new Set(),
+      inFlight: new Map(),
+      sending: new Map(),
+      expired: new Map(),
+      losses: 0,
+      timer: undefined,
+      scheduled: false,
+      wake: () => this.#schedule(peer),
+    };
     this.#peers.set(link.tenantId, peer);
     peer.timer = this.#after(this.#options.manifestWaitMs, () => {
       if (peer.ready) return;
@@ -257,8 +270,10 @@ export class Reconciler implements ContentPort {
       // One push per batch: the agent records the batch's push id with every item.
       if (pushId !== undefined && entry.pushId !== pushId) continue;
       if (items.length >= this.#options.batchItems) break;
-      const body = this.#bodies.body(entry);
-      if (!body) {
+      const body = this.#bodies.body(entry, peer.wake);
+      // Read in the background; the key stays dirty and the peer is woken when it is there.
+      if (body === "loading") continue;
+      if (body === "missing") {
         settleWithoutAgent(this.#state, this.#ledger, entry.pushId, tenantId, key, "failed", `revision ${entry.revision} of ${entry.kind} ${entry.name} is no longer in the catalogue`);
         resolved = true;
         peer.dirty.delete(key);

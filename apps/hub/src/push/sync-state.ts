@@ -1,6 +1,5 @@
 import type { ContentKind } from "@canopy/content";
 import type { SyncReader, SyncSummary, TenantSync } from "../content/sync-reader.js";
-import type { Catalogue } from "./push-items.js";
 import type { DesiredEntry, ReportedEntry } from "./push-records.js";
 import type { TenantState } from "./tenant-state.js";
 
@@ -30,19 +29,17 @@ export function tenantSyncState(desired: DesiredEntry, reported: ReportedEntry |
 export class PushSyncReader implements SyncReader {
   readonly #state: TenantState;
   readonly #tenants: TenantLookup;
-  readonly #catalogue: Catalogue;
 
-  constructor(state: TenantState, tenants: TenantLookup, catalogue: Catalogue) {
+  constructor(state: TenantState, tenants: TenantLookup) {
     this.#state = state;
     this.#tenants = tenants;
-    this.#catalogue = catalogue;
   }
 
-  summary(kind: ContentKind, itemId: string): SyncSummary {
+  summary(item: { id: string; revision: number }): SyncSummary {
     const summary: SyncSummary = { synchronized: false, total: 0, applied: 0, pending: 0, failed: 0, drifted: 0 };
-    const current = this.#catalogue.get(kind, itemId)?.revision;
+    const current = item.revision;
     let allCurrent = true;
-    for (const target of this.#targets(itemId)) {
+    for (const target of this.#targets(item.id)) {
       summary.total++;
       summary[target.state]++;
       if (target.state !== "applied" || target.desiredRevision !== current) allCurrent = false;

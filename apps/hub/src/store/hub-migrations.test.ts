@@ -19,7 +19,26 @@ function recordsOfEveryKind(): [string, { id: string } & Record<string, unknown>
       { id: "agt_1", tenantId: "tnt_1", publicKey: "pk", hostname: "web-1", platform: "linux", agentVersion: "1.0.0", pairedAt: AT, revokedAt: null, revokedBy: null, revokedReason: null, lastSeenAt: null, pairingCode: "code-used" },
     ],
     ["pairing-codes", { id: "code-live", tenantId: "tnt_1", createdBy: "ada@example.com", createdAt: AT, expiresAt: "2030-01-01T00:15:00.000Z", usedAt: null, agentId: null }],
-    ["content.custom-field", { id: "cf_1", kind: "custom-field", name: "Severity" }],
+    [
+      "content.siem-rule",
+      {
+        id: "cnt_1",
+        kind: "siem-rule",
+        name: "Mimikatz Use",
+        revision: 2,
+        hash: "h2",
+        body: { title: "Mimikatz Use", id: "5e1f-rule", level: "high", tags: ["attack.t1003", 7], description: "Finds Credential Dumping" },
+        createdAt: AT,
+        updatedAt: AT,
+        createdBy: "ada@example.com",
+        updatedBy: "ada@example.com",
+      },
+    ],
+    [
+      "content-revisions.siem-rule",
+      { id: "cnt_1:2", itemId: "cnt_1", kind: "siem-rule", name: "Mimikatz Use", revision: 2, hash: "h2", body: { title: "Mimikatz Use" }, savedAt: AT, savedBy: "ada@example.com" },
+    ],
+    ["pushes", { id: "psh_1", state: "running" }],
   ];
 }
 
@@ -52,7 +71,7 @@ describe("the hub's database migrations", () => {
       expect(await schemaVersion(db.pool)).toBe(version);
       // What a hub of that version kept: its records, and the tables it had by then.
       const kept = recordsOfEveryKind();
-      const tableSince: Record<string, number> = { users: 5, sessions: 5, "api-keys": 5, "tenants.17": 6, "agents.200": 6, "pairing-codes": 6 };
+      const tableSince: Record<string, number> = { users: 5, sessions: 5, "api-keys": 5, "tenants.17": 6, "agents.200": 6, "pairing-codes": 6, "content.siem-rule": 8, "content-revisions.siem-rule": 8 };
       for (const [collection, doc] of kept) {
         if (version >= (tableSince[collection] ?? Infinity)) await copyIntoRecordTable(db.pool, collection, [doc]);
         else await db.pool.query(`INSERT INTO ${RECORDS_TABLE} (collection, id, doc) VALUES ($1, $2, $3)`, [collection, doc.id, JSON.stringify(doc)]);
@@ -70,9 +89,15 @@ describe("the hub's database migrations", () => {
       expect(await data.agents.activeFor("tnt_1")).toEqual(doc("agents.200"));
       expect(await data.agents.pairedWith("code-used")).toEqual(doc("agents.200"));
       expect(await data.pairingCodes.get("code-live")).toEqual(doc("pairing-codes"));
+      expect(await data.content.getByName("siem-rule", "MIMIKATZ use")).toEqual(doc("content.siem-rule"));
+      for (const filter of [{ q: "credential" }, { q: "5E1F" }, { q: "T1003" }, { level: "high", tag: "attack.t1003" }]) {
+        expect((await data.content.page("siem-rule", { limit: 5, ...filter })).items.map((item) => item.id), JSON.stringify(filter)).toEqual(["cnt_1"]);
+      }
+      expect((await data.content.page("siem-rule", { limit: 5, level: "low" })).items).toEqual([]);
+      expect(await data.content.revision("siem-rule", "cnt_1", 2)).toEqual(doc("content-revisions.siem-rule"));
       // What stays in the records is untouched; what moved is there no more.
       const { rows } = await db.pool.query(`SELECT collection, doc FROM ${RECORDS_TABLE} ORDER BY collection`);
-      expect(rows).toEqual([{ collection: "content.custom-field", doc: doc("content.custom-field") }]);
+      expect(rows).toEqual([{ collection: "pushes", doc: doc("pushes") }]);
     },
   );
 

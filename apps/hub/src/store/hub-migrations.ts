@@ -1,4 +1,5 @@
 import { recordsTableMigration, type Migration } from "@canopy/store";
+import { contentMigration } from "../content/postgres/content-migration.js";
 import { dashboardsMigration } from "../dashboards/postgres-dashboards.js";
 import { auditIndexesSql } from "../domain/audit-reader.js";
 import { accessMigration } from "../domain/postgres/access-migration.js";
@@ -18,4 +19,5 @@ export const hubMigrations: readonly Migration[] = [
   accessMigration(5),
   fleetMigration(6),
   dashboardsMigration(7),
+  contentMigration(8),
 ];

@@ -2,6 +2,7 @@ import type { Store } from "@canopy/store";
 import type { Clock } from "../../core/clock.js";
 import { AuditLog } from "../audit-log.js";
 import type { HubData, HubRepositories } from "../hub-data.js";
+import { EmbeddedContent } from "../../content/embedded-content.js";
 import { embeddedDashboards } from "../../dashboards/embedded-dashboards.js";
 import { EmbeddedAgents } from "./embedded-agents.js";
 import { embeddedApiKeys } from "./embedded-api-keys.js";
@@ -13,11 +14,13 @@ import { embeddedUsers } from "./embedded-users.js";
 /**
  * The hub's repositories on the embedded store: in memory, durable with the store's next write.
  * A unit of work is the changes `work` makes and one `flush` (shared with whatever else is
- * waiting: group commit); a refused write rolls them back and `write` rejects.
+ * waiting: group commit); a refused write rolls them back and `write` rejects. What a unit
+ * reads for update stays locked until its write is done, as in a PostgreSQL transaction.
  */
 export function createEmbeddedHubData(store: Store, clock: Clock): HubData {
   const audit = new AuditLog(store, clock);
   const agents = new EmbeddedAgents(store);
+  const content = new EmbeddedContent(store);
   const repositories: HubRepositories = {
     tenants: new EmbeddedTenants(store, agents),
     agents,
@@ -26,6 +29,7 @@ export function createEmbeddedHubData(store: Store, clock: Clock): HubData {
     sessions: embeddedSessions(store),
     apiKeys: embeddedApiKeys(store),
     dashboards: embeddedDashboards(store),
+    content,
     audit: {
       async record(input) {
         audit.record(input);
@@ -35,9 +39,14 @@ export function createEmbeddedHubData(store: Store, clock: Clock): HubData {
   return {
     ...repositories,
     async write(work) {
-      const value = await work(repositories);
-      await store.flush();
-      return value;
+      const unit = content.newUnit();
+      try {
+        const value = await work({ ...repositories, content: content.forUnit(unit) });
+        await store.flush();
+        return value;
+      } finally {
+        await unit.releaseAll();
+      }
     },
   };
 }

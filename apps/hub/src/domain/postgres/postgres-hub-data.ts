@@ -4,6 +4,7 @@ import { ProblemError } from "../../core/problem-error.js";
 import { auditEntry } from "../audit-log.js";
 import type { AuditWriter, HubData, HubRepositories } from "../hub-data.js";
 import { auditCollection } from "../records.js";
+import { postgresContent } from "../../content/postgres/postgres-content.js";
 import { postgresDashboards } from "../../dashboards/postgres-dashboards.js";
 import { postgresAgents } from "./postgres-agents.js";
 import { postgresApiKeys } from "./postgres-api-keys.js";
@@ -39,6 +40,7 @@ function repositoriesOn(sql: SqlClient, clock: Clock): HubRepositories {
     sessions: postgresSessions(sql),
     apiKeys: postgresApiKeys(sql),
     dashboards: postgresDashboards(sql),
+    content: postgresContent(sql),
     audit: postgresAuditWriter(sql, clock),
   };
 }

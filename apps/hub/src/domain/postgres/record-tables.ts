@@ -1,4 +1,6 @@
 import type { Doc } from "@canopy/store";
+import { CONTENT_COLUMNS, contentRow, REVISION_COLUMNS, revisionRow } from "../../content/postgres/content-rows.js";
+import type { ContentItemRecord, ContentRevisionRecord } from "../../content/content-records.js";
 import { DASHBOARDS_COLLECTION, type DashboardRecord } from "../../dashboards/dashboards.js";
 import { Collections, type AgentRecord, type ApiKeyRecord, type PairingCodeRecord, type SessionRecord, type TenantRecord, type UserRecord } from "../records.js";
 import type { SqlClient } from "./sql-client.js";
@@ -17,6 +19,9 @@ const TABLES: Readonly<Record<string, RecordTable>> = {
   [Collections.tenants]: { table: "canopy_tenants", columns: TENANT_COLUMNS, row: (d) => tenantRow(d as TenantRecord) },
   [Collections.agents]: { table: "canopy_agents", columns: AGENT_COLUMNS, row: (d) => agentRow(d as AgentRecord) },
   [DASHBOARDS_COLLECTION]: { table: "canopy_dashboards", columns: "id, owner_id, doc", row: (d) => [d.id, (d as DashboardRecord).ownerId, JSON.stringify(d)] },
+  // Per kind: `content.siem-rule`, `content-revisions.playbook`.
+  content: { table: "canopy_content", columns: CONTENT_COLUMNS, row: (d) => contentRow(d as ContentItemRecord) },
+  "content-revisions": { table: "canopy_content_revisions", columns: REVISION_COLUMNS, row: (d) => revisionRow(d as ContentRevisionRecord) },
   [Collections.pairingCodes]: { table: "canopy_pairing_codes", columns: PAIRING_CODE_COLUMNS, row: (d) => pairingCodeRow(d as PairingCodeRecord) },
 };
 
@@ -28,7 +33,7 @@ function tableOf(collection: string): RecordTable | undefined {
 
 export const hasRecordTable = (collection: string): boolean => tableOf(collection) !== undefined;
 
-/** Rows per statement: six columns stay well within PostgreSQL's 65,535 parameters. */
+/** Rows per statement: seven columns stay well within PostgreSQL's 65,535 parameters. */
 const ROWS_PER_STATEMENT = 1000;
 
 /**

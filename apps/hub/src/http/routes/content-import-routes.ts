@@ -70,17 +70,20 @@ export function contentImportRoutes(api: OpenAPIHono<HubEnv>): void {
         input = { type: "yaml", text };
       }
       const actor = principalOf(c).actor;
-      // The import saves over many turns: a write that fails meanwhile takes some of it back.
+      // One unit of work: every item and the audit entry, or nothing. On the embedded store the
+      // import saves over many turns, and a write that fails meanwhile takes some of it back.
       const rollbacks = watchForRollback(hub.store);
       let outcome: ImportOutcome;
       try {
-        outcome = await importContent(hub.content, input, actor);
-        rollbacks.check();
-        if (outcome.created.length + outcome.updated.length + outcome.unchanged.length + outcome.refused.length === 0) {
-          throw problems.invalid([{ path: "", message: "the import holds no documents" }]);
-        }
-        hub.audit.record({ actor, action: "content.import", target: null, detail: auditDetail(outcome) });
-        await hub.store.flush();
+        outcome = await hub.data.write(async (tx) => {
+          const saved = await importContent(hub.catalogue, tx.content, input, actor);
+          rollbacks.check();
+          if (saved.created.length + saved.updated.length + saved.unchanged.length + saved.refused.length === 0) {
+            throw problems.invalid([{ path: "", message: "the import holds no documents" }]);
+          }
+          await tx.audit.record({ actor, action: "content.import", target: null, detail: auditDetail(saved) });
+          return saved;
+        });
       } finally {
         rollbacks.stop();
       }

@@ -80,7 +80,7 @@ describe("content API", () => {
     ];
     const asked: string[] = [];
     services.sync = {
-      summary: (kind, id) => (asked.push(`summary ${kind} ${id}`), { ...summary }),
+      summary: (item) => (asked.push(`summary ${item.id} r${item.revision}`), { ...summary }),
       detail: async (kind, id) => (asked.push(`detail ${kind} ${id}`), tenants),
     };
     const created = await admin.post("/content/custom-fields", field("Synced"));
@@ -92,6 +92,8 @@ describe("content API", () => {
     expectExactly(ContentItemSchema, one);
     expect(one.body.sync).toEqual({ ...summary, tenants });
     expect(asked).toContain(`detail custom-field ${id}`);
+    // Each answer's summary is against the item's revision as it is then.
+    expect(asked).toEqual(expect.arrayContaining([`summary ${id} r1`, `summary ${id} r2`]));
     expect(asked.filter((a) => a.startsWith("detail"))).toHaveLength(1);
   });
 
@@ -194,7 +196,7 @@ describe("content API", () => {
     expect((await admin.get(`/content/custom-fields/${item.id}`)).status).toBe(404);
     expect((await admin.post("/content/custom-fields", field("Doomed"))).status).toBe(201);
     const services = await t.hub.services();
-    expect(services.content.revision("custom-field", item.id, 1)).toMatchObject({ hash: item.hash, name: "Doomed" });
+    expect(await services.data.content.revision("custom-field", item.id, 1)).toMatchObject({ hash: item.hash, name: "Doomed" });
   });
 
   it("lists by name with paging, search, and level/tag filters for SIEM rules", async () => {

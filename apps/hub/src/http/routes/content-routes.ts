@@ -11,7 +11,9 @@ import {
 import { type CacaoPlaybook, exportCacao, KIND_BY_PATH } from "@canopy/content";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { contentHistory, requireContent } from "../../content/catalogue.js";
 import type { ContentItemRecord } from "../../content/content-records.js";
+import type { HubRepositories } from "../../domain/hub-data.js";
 import { contentItemJson, contentItemWithTenantsJson, contentRevisionJson } from "../../content/content-views.js";
 import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
@@ -106,8 +108,9 @@ export function attachmentDisposition(name: string, extension: string): string {
   return `attachment; filename="${ascii}${extension}"; filename*=UTF-8''${encodeURIComponent(name + extension)}`;
 }
 
-function audit(c: Context<HubEnv>, action: string, item: ContentItemRecord, extra: Record<string, unknown> = {}): void {
-  c.get("hub").audit.record({
+/** The audit entry of a change, written in the change's unit of work. */
+function audit(tx: HubRepositories, c: Context<HubEnv>, action: string, item: ContentItemRecord, extra: Record<string, unknown> = {}): Promise<void> {
+  return tx.audit.record({
     actor: principalOf(c).actor,
     action,
     target: `content:${item.id}`,
@@ -121,9 +124,9 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
 
   api.openapi(
     list,
-    (c) => {
+    async (c) => {
       const hub = c.get("hub");
-      const page = hub.content.list(KIND_BY_PATH[c.req.valid("param").kind], c.req.valid("query"));
+      const page = await hub.data.content.page(KIND_BY_PATH[c.req.valid("param").kind], c.req.valid("query"));
       return c.json({ items: page.items.map((item) => contentItemJson(item, hub.sync)), nextCursor: page.nextCursor }, 200);
     },
     contentHook,
@@ -133,9 +136,11 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
     create,
     async (c) => {
       const hub = c.get("hub");
-      const item = hub.content.create(KIND_BY_PATH[c.req.valid("param").kind], c.req.valid("json"), principalOf(c).actor);
-      audit(c, "content.create", item);
-      await hub.store.flush();
+      const item = await hub.data.write(async (tx) => {
+        const created = await hub.catalogue.create(tx.content, KIND_BY_PATH[c.req.valid("param").kind], c.req.valid("json"), principalOf(c).actor);
+        await audit(tx, c, "content.create", created);
+        return created;
+      });
       return c.json(contentItemJson(item, hub.sync), 201);
     },
     contentHook,
@@ -146,7 +151,7 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
     async (c) => {
       const hub = c.get("hub");
       const { kind, id } = c.req.valid("param");
-      return c.json(await contentItemWithTenantsJson(hub.content.require(KIND_BY_PATH[kind], id), hub.sync), 200);
+      return c.json(await contentItemWithTenantsJson(await requireContent(hub.data.content, KIND_BY_PATH[kind], id), hub.sync), 200);
     },
     contentHook,
   );
@@ -156,12 +161,11 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
     async (c) => {
       const hub = c.get("hub");
       const { kind, id } = c.req.valid("param");
-      const before = hub.content.require(KIND_BY_PATH[kind], id);
-      const item = hub.content.update(KIND_BY_PATH[kind], id, c.req.valid("json"), principalOf(c).actor);
-      if (item.revision !== before.revision) {
-        audit(c, "content.update", item, item.name === before.name ? {} : { renamedFrom: before.name });
-        await hub.store.flush();
-      }
+      const item = await hub.data.write(async (tx) => {
+        const { item: saved, before, outcome } = await hub.catalogue.update(tx.content, KIND_BY_PATH[kind], id, c.req.valid("json"), principalOf(c).actor);
+        if (outcome === "updated") await audit(tx, c, "content.update", saved, saved.name === before.name ? {} : { renamedFrom: before.name });
+        return saved;
+      });
       return c.json(contentItemJson(item, hub.sync), 200);
     },
     contentHook,
@@ -172,9 +176,10 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
     async (c) => {
       const hub = c.get("hub");
       const { kind, id } = c.req.valid("param");
-      const item = hub.content.remove(KIND_BY_PATH[kind], id, principalOf(c).actor);
-      audit(c, "content.delete", item);
-      await hub.store.flush();
+      await hub.data.write(async (tx) => {
+        const removed = await hub.catalogue.remove(tx.content, KIND_BY_PATH[kind], id);
+        await audit(tx, c, "content.delete", removed);
+      });
       return c.body(null, 204);
     },
     contentHook,
@@ -182,16 +187,16 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
 
   api.openapi(
     revisions,
-    (c) => {
+    async (c) => {
       const { kind, id } = c.req.valid("param");
-      const items = c.get("hub").content.revisions(KIND_BY_PATH[kind], id).map(contentRevisionJson);
+      const items = (await contentHistory(c.get("hub").data.content, KIND_BY_PATH[kind], id)).map(contentRevisionJson);
       return c.json({ items, nextCursor: null }, 200);
     },
     contentHook,
   );
 
-  api.openapi(exportPlaybook, (c) => {
-    const item = c.get("hub").content.require("playbook", c.req.valid("param").id);
+  api.openapi(exportPlaybook, async (c) => {
+    const item = await requireContent(c.get("hub").data.content, "playbook", c.req.valid("param").id);
     // The file as exportCacao writes it (indented, members in order), not c.json's compact form;
     // the route's typing only knows c.json answers, hence the cast.
     const file = c.body(exportCacao(item.body as CacaoPlaybook), 200, {

@@ -1,0 +1,85 @@
+import type { ContentKind } from "@canopy/content";
+import { problems } from "../../core/problem-error.js";
+import { isUniqueViolation, type SqlClient } from "../../domain/postgres/sql-client.js";
+import { contentNeedle, decodeCursor, pageOf } from "../content-list.js";
+import { contentNameKey, contentNameTaken, type ContentListQuery, type ContentRepository } from "../content-repository.js";
+import type { ContentItemRecord, ContentRevisionRecord } from "../content-records.js";
+import { CONTENT_COLUMNS, contentRow, REVISION_COLUMNS, revisionRow } from "./content-rows.js";
+
+/** The catalogue in `canopy_content` and `canopy_content_revisions`; pages are keyset range scans of `(kind, name_key, id)`. */
+export function postgresContent(sql: SqlClient): ContentRepository {
+  const items = async <K extends ContentKind>(text: string, values: unknown[]) =>
+    (await sql.query<{ doc: ContentItemRecord<K> }>(text, values)).rows.map((row) => row.doc);
+  const revisions = async <K extends ContentKind>(text: string, values: unknown[]) =>
+    (await sql.query<{ doc: ContentRevisionRecord<K> }>(text, values)).rows.map((row) => row.doc);
+  const nameTaken = (item: ContentItemRecord) => {
+    const taken = contentNameTaken(item.kind, item.name);
+    return problems.conflict(taken.code, taken.detail);
+  };
+  return {
+    async get<K extends ContentKind>(kind: K, id: string) {
+      return (await items<K>("SELECT doc FROM canopy_content WHERE id = $1 AND kind = $2", [id, kind]))[0];
+    },
+    async getForUpdate<K extends ContentKind>(kind: K, id: string) {
+      return (await items<K>("SELECT doc FROM canopy_content WHERE id = $1 AND kind = $2 FOR UPDATE", [id, kind]))[0];
+    },
+    async getByName<K extends ContentKind>(kind: K, name: string) {
+      return (await items<K>("SELECT doc FROM canopy_content WHERE kind = $1 AND name_key = $2", [kind, contentNameKey(name)]))[0];
+    },
+    async page<K extends ContentKind>(kind: K, query: ContentListQuery) {
+      const values: unknown[] = [kind];
+      const param = (value: unknown) => `$${values.push(value)}`;
+      const where = ["kind = $1"];
+      if (query.cursor !== undefined) {
+        const [nameKey, id] = decodeCursor(query.cursor);
+        where.push(`(name_key, id) > (${param(nameKey)}::text COLLATE "C", ${param(id)}::text COLLATE "C")`);
+      }
+      if (query.level !== undefined) where.push(`level = ${param(query.level)}`);
+      if (query.tag !== undefined) where.push(`${param(query.tag)}::text = ANY(tags)`);
+      const needle = contentNeedle(query);
+      if (needle !== undefined) where.push(`EXISTS (SELECT 1 FROM unnest(search) AS s(text) WHERE strpos(s.text, ${param(needle)}) > 0)`);
+      const rows = await items<K>(`SELECT doc FROM canopy_content WHERE ${where.join(" AND ")} ORDER BY name_key, id LIMIT ${param(query.limit + 1)}`, values);
+      return pageOf(rows, query.limit);
+    },
+    all<K extends ContentKind>(kind: K) {
+      return items<K>("SELECT doc FROM canopy_content WHERE kind = $1", [kind]);
+    },
+    async revision<K extends ContentKind>(kind: K, itemId: string, n: number) {
+      return (await revisions<K>("SELECT doc FROM canopy_content_revisions WHERE item_id = $1 AND revision = $2 AND kind = $3", [itemId, n, kind]))[0];
+    },
+    async revisionsOf(refs) {
+      if (refs.length === 0) return [];
+      return revisions(
+        `SELECT r.doc FROM canopy_content_revisions r
+           JOIN unnest($1::text[], $2::integer[], $3::text[]) AS want(item_id, revision, kind)
+             ON r.item_id = want.item_id AND r.revision = want.revision AND r.kind = want.kind`,
+        [refs.map((ref) => ref.itemId), refs.map((ref) => ref.revision), refs.map((ref) => ref.kind)],
+      );
+    },
+    history: <K extends ContentKind>(kind: K, itemId: string, latest: number) =>
+      revisions<K>("SELECT doc FROM canopy_content_revisions WHERE item_id = $1 AND kind = $2 AND revision <= $3 ORDER BY revision DESC", [itemId, kind, latest]),
+    async insert(item) {
+      // ON CONFLICT rather than a caught error: a failed statement would end the unit's
+      // transaction, and an import goes on past a refused item.
+      const { rowCount } = await sql.query(
+        `INSERT INTO canopy_content (${CONTENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, name_key) DO NOTHING`,
+        contentRow(item),
+      );
+      if (!rowCount) throw nameTaken(item);
+    },
+    async update(item) {
+      try {
+        const { rowCount } = await sql.query("UPDATE canopy_content SET name_key = $3, level = $4, tags = $5, search = $6, doc = $7 WHERE id = $1 AND kind = $2", contentRow(item));
+        if (!rowCount) throw problems.notFound(`${item.kind} ${item.id}`);
+      } catch (error) {
+        throw isUniqueViolation(error) ? nameTaken(item) : error;
+      }
+    },
+    async addRevision(revision) {
+      await sql.query(`INSERT INTO canopy_content_revisions (${REVISION_COLUMNS}) VALUES ($1, $2, $3, $4)`, revisionRow(revision));
+    },
+    async delete(kind, id) {
+      return ((await sql.query("DELETE FROM canopy_content WHERE id = $1 AND kind = $2", [id, kind])).rowCount ?? 0) > 0;
+    },
+  };
+}
