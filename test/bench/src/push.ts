@@ -1,6 +1,7 @@
-// `npm run bench -- push`: time to push every Sigma rule in ../shared/data to 10 agents, and one
-// CACAO playbook to 100 agents, acknowledgements included; with the same bytes sent over bare
-// `ws` (one echo per batch) as the baseline.
+// `npm run bench -- push [--store postgres [--admin-url URL]]`: time to push every Sigma rule in
+// ../shared/data to 10 agents, and one CACAO playbook to 100 agents, acknowledgements included;
+// with the same bytes sent over bare `ws` (one echo per batch) as the baseline. Also the time to
+// import the rules (one request, one unit of work).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,14 +9,22 @@ import { fileURLToPath } from "node:url";
 import { createAgent, pairAgent } from "@canopy/agent";
 import { sharedDataFile, sigmaFiles } from "@canopy/shared-data";
 import WebSocket from "ws";
+import { benchDatabase } from "./bench-database.js";
 import { signIn, startBenchHub, type HubApi } from "./bench-hub.js";
 import { mib, startServer } from "./processes.js";
 
 const baselineScript = fileURLToPath(new URL("./baseline-server.js", import.meta.url));
 
-async function withHub<T>(agentCount: number, body: (ctx: HubContext) => Promise<T>): Promise<T> {
+export interface PushBenchOptions {
+  /** Run the hub on PostgreSQL (a fresh database: see `benchDatabase`). */
+  postgres: boolean;
+  adminUrl?: string | undefined;
+}
+
+async function withHub<T>(agentCount: number, options: PushBenchOptions, body: (ctx: HubContext) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-push-"));
-  const hub = await startBenchHub(dir);
+  const database = options.postgres ? await benchDatabase(options.adminUrl) : undefined;
+  const hub = await startBenchHub(dir, 0, database ? { databaseUrl: database.url } : {});
   const api = await signIn(hub.url);
   const agents: ReturnType<typeof createAgent>[] = [];
   for (let start = 0; start < agentCount; start += 20) {
@@ -38,6 +47,7 @@ async function withHub<T>(agentCount: number, body: (ctx: HubContext) => Promise
   } finally {
     await Promise.all(agents.map((a) => a.stop()));
     await hub.stop();
+    await database?.drop();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -104,25 +114,28 @@ function batchesOf(bodies: unknown[], size: number): string[] {
   return out;
 }
 
-export async function pushBench(): Promise<void> {
+export async function pushBench(options: PushBenchOptions = { postgres: false }): Promise<void> {
   const files = sigmaFiles();
-  const sigma = await withHub(10, async (ctx) => {
+  const sigma = await withHub(10, options, async (ctx) => {
+    const importStarted = performance.now();
     const imported = await ctx.api<{ created: { id: string }[]; refused: unknown[] }>("POST", "/content/import", { files });
+    const importMs = performance.now() - importStarted;
     const items = imported.created.map((r) => ({ kind: "siem-rules", id: r.id }));
     const result = await timePush(ctx, items);
-    return { rules: items.length, refused: imported.refused.length, ...result, rss: ctx.rss() };
+    return { rules: items.length, refused: imported.refused.length, importMs, ...result, rss: ctx.rss() };
   });
   const sigmaBaseline = await baselineBytes(batchesOf(files.map((f) => f.text), 500), 10);
 
   const playbookText = sharedDataFile("cacao", "examples", "ssh-playbook.json");
-  const playbook = await withHub(100, async (ctx) => {
+  const playbook = await withHub(100, options, async (ctx) => {
     const created = await ctx.api<{ created: { id: string }[] }>("POST", "/content/import", JSON.parse(playbookText));
     const result = await timePush(ctx, [{ kind: "playbooks", id: created.created[0]!.id }]);
     return { ...result, rss: ctx.rss() };
   });
   const playbookBaseline = await baselineBytes([playbookText], 100);
 
-  console.log(`\nCanopy push benchmark (node ${process.version})\n`);
+  console.log(`\nCanopy push benchmark on the ${options.postgres ? "PostgreSQL" : "embedded"} store (node ${process.version})\n`);
+  console.log(`import of ${files.length} Sigma files (${sigma.rules} rules) in one request: ${sigma.importMs.toFixed(0)} ms\n`);
   const rows = [
     ["push", "canopy (acks included)", "bare ws echo of same bytes", "ratio", "results"],
     [

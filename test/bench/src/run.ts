@@ -153,7 +153,8 @@ if (only === "pairing") {
   process.exit(0);
 }
 if (only === "push") {
-  await pushBench();
+  if (values.store !== "embedded" && values.store !== "postgres") throw new Error(`--store must be embedded or postgres, not ${values.store}`);
+  await pushBench({ postgres: values.store === "postgres", adminUrl: values["admin-url"] });
   process.exit(0);
 }
 const base = await baseline();
