@@ -186,6 +186,8 @@ async function test() {
     ["end-to-end tests on PostgreSQL", ["--filter", "@canopy/test-e2e", "test:postgres"]],
     // The fault and attack suite at its normal size; `npm run test:resilience:long` runs it larger.
     ["resilience tests", ["--filter", "@canopy/test-resilience", "test"]],
+    // A SIGKILL mid-push again with the hub on PostgreSQL: what was shown settled stays settled.
+    ["resilience R1 on PostgreSQL", ["--filter", "@canopy/test-resilience", "test:postgres"]],
     ["browser tests", ["--filter", "@canopy/test-browser", "test"]],
     // Users deploy the current LTS: the unit and e2e suites again on it, reusing the builds above.
     [`unit tests on Node ${LTS_MAJOR}`, unit, onLts],
