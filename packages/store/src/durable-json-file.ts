@@ -90,7 +90,8 @@ export class DurableJsonFile implements Adapter<PartitionFile> {
       await keepBackup(this.file);
       await rename(temp, this.file);
     } catch (error) {
-      await rm(temp, { force: true }).catch(() => {});
+      // The temp stays: a committed write of several partitions (commit-record.ts) is finished
+      // from it later. Nothing reads it otherwise, and the next write replaces it.
       throw new StoreWriteError(this.file, error);
     }
   }
@@ -102,7 +103,7 @@ async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
 }
 
 /** The current file becomes `.bak` (hard link, or a copy where links are not supported). */
-async function keepBackup(file: string): Promise<void> {
+export async function keepBackup(file: string): Promise<void> {
   const backup = backupPath(file);
   await rm(backup, { force: true });
   try {

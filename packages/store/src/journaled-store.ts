@@ -12,6 +12,15 @@ export interface PartitionWriter {
   prepare(name: string, docs: ReadonlyMap<string, Doc>): Promise<{ commit(): Promise<void>; abort(): Promise<void> }>;
   /** After the commits of one write: makes them durable (the folder's fsync). */
   settle(): Promise<void>;
+  /**
+   * Atomic writes of several partitions (a writer with files: see commit-record.ts). `seal`
+   * makes the prepared partitions' commit durable before any is replaced; `unseal` drops that
+   * record once every one is (durable with `settle`); `finishSealed`, before a write prepares
+   * anything, completes a sealed write whose replacing an earlier write could not finish.
+   */
+  seal?(names: readonly string[]): Promise<void>;
+  unseal?(): Promise<void>;
+  finishSealed?(): Promise<void>;
   /** Partition files written so far. */
   readonly writes: number;
   /** Bytes of those files, where the writer has files. */
@@ -132,6 +141,14 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
 
   async function write(): Promise<void> {
     if ("kind" in writer) return writeTransaction(writer);
+    // A committed write not yet in place comes first: this write's temps would replace its own.
+    if (writer.finishSealed) {
+      try {
+        await writer.finishSealed();
+      } catch (error) {
+        throw rollBack(asWriteError(Array.from(dirty)[0] ?? "store", error));
+      }
+    }
     const names = Array.from(dirty);
     const prepared: { name: string; commit(): Promise<void>; abort(): Promise<void> }[] = [];
     const inFlight = new Set<Promise<void>>();
@@ -159,13 +176,31 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
       await Promise.all(prepared.map((p) => p.abort()));
       throw rollBack(failure);
     }
-    // Every new content is on disk: now replace the files.
+    // Every new content is on disk. Several partitions change together: first the commit point.
+    const sealed = prepared.length > 1 && writer.seal !== undefined;
+    if (sealed) {
+      try {
+        await writer.seal!(prepared.map((p) => p.name));
+      } catch (error) {
+        await Promise.all(prepared.map((p) => p.abort()));
+        throw rollBack(asWriteError(prepared[0]!.name, error));
+      }
+    }
+    // Now replace the files.
     const outcomes = await Promise.allSettled(prepared.map((p) => p.commit()));
     const replaced = prepared.filter((_, i) => outcomes[i]!.status === "fulfilled").map((p) => p.name);
     const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
     let settleError: unknown;
-    if (!refused) await writer.settle().catch((error: unknown) => void (settleError = error ?? new Error("sync failed")));
-    if (refused || settleError !== undefined) {
+    if (!refused) {
+      await writer.settle().catch((error: unknown) => void (settleError = error ?? new Error("sync failed")));
+      // The record goes only once the renames are durable, and durably before the next write's temps.
+      if (sealed && settleError === undefined) await writer.unseal!().catch((error: unknown) => void (settleError = error ?? new Error("could not drop the commit record")));
+    }
+    if (sealed && (refused || settleError !== undefined)) {
+      // Committed: the record holds it, so it is durable and stays. What is not in place yet is
+      // finished before the next write (or at the next open); until then the files lag behind.
+      onError(asWriteError(prepared[0]!.name, refused ? refused.reason : settleError));
+    } else if (refused || settleError !== undefined) {
       // Files already replaced hold changes memory no longer does: the next write puts them back.
       throw rollBack(asWriteError(prepared[0]!.name, refused ? refused.reason : settleError), replaced);
     }

@@ -1,4 +1,6 @@
 import { mkdir } from "node:fs/promises";
+import { basename } from "node:path";
+import { clearCommitRecord, finishCommit, writeCommitRecord } from "./commit-record.js";
 import type { CollectionSchemas } from "./collection-schemas.js";
 import { DurableJsonFile, syncFolder, type WriteFaultHook } from "./durable-json-file.js";
 import { createJournaledStore } from "./journaled-store.js";
@@ -32,13 +34,16 @@ export interface LowdbStoreOptions {
 /**
  * The embedded store. Each collection is a partition kept in memory and written as one compact
  * JSON file through a lowdb adapter that is durable (temp file, fsync, previous file kept as
- * `.bak`, rename, folder fsync). Files are checked when the store opens: a damaged file or a
+ * `.bak`, rename, folder fsync); a write of several partitions is atomic across them (a commit
+ * record, see commit-record.ts). Files are checked when the store opens: a damaged file or a
  * wrong shape refuses to open (`StoreFileError` naming every file, document and field, and the
  * way out) rather than start without the data and overwrite it later.
  */
 export async function createLowdbStore(options: LowdbStoreOptions): Promise<Store> {
   const { dir, coalesceMs = 50, onError = () => {}, schemas = {} } = options;
   await mkdir(dir, { recursive: true });
+  // A write of several partitions that committed and then crashed is finished before anything is read.
+  await finishCommit(dir);
   const carried = [];
   for (const [name, shards] of Object.entries(options.reshard ?? {})) carried.push(await reshardPartition(dir, name, shards, schemas, { fault: options.fault }));
   const loaded = await loadPartitions(dir, schemas);
@@ -58,6 +63,8 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
     if (!file) files.set(name, (file = new DurableJsonFile(partitionFile(dir, name), { fault: options.fault })));
     return file;
   };
+  /** A sealed write whose renames did not all go through: finished before the next write. */
+  let unfinished = false;
   const writer = {
     writes: 0,
     bytesWritten: 0,
@@ -74,6 +81,25 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
       };
     },
     settle: () => syncFolder(dir),
+    async seal(names: readonly string[]) {
+      unfinished = true;
+      try {
+        await writeCommitRecord(dir, names.map((name) => basename(partitionFile(dir, name))));
+      } catch (error) {
+        unfinished = false;
+        throw error;
+      }
+    },
+    async unseal() {
+      await clearCommitRecord(dir);
+      await syncFolder(dir);
+      unfinished = false;
+    },
+    async finishSealed() {
+      if (!unfinished) return;
+      await finishCommit(dir);
+      unfinished = false;
+    },
   };
   return createJournaledStore({ writer, initial: loaded.partitions, coalesceMs, onError });
 }

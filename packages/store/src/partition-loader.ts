@@ -1,7 +1,8 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { access, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { schemaFor, type CollectionSchemas } from "./collection-schemas.js";
-import { backupPath } from "./durable-json-file.js";
+import { readCommitRecord } from "./commit-record.js";
+import { backupPath, tempPath } from "./durable-json-file.js";
 import { parsePartition } from "./partition-file.js";
 import type { StoreFileProblem } from "./store-errors.js";
 import { assertCollectionName, type Doc } from "./store.js";
@@ -44,11 +45,21 @@ export async function readPartition(file: string, collection: string, schemas: C
   return parsePartition(text, { collection, file }, schemaFor(schemas, collection));
 }
 
-/** Every partition in `dir`, checked; a damaged file leaves its problems and no partition. */
+/**
+ * Every partition in `dir`, checked; a damaged file leaves its problems and no partition. A
+ * committed write not yet finished (commit-record.ts) is read as finished, from its temps, and
+ * nothing is changed on disk (a store opened for writing finishes it first).
+ */
 export async function loadPartitions(dir: string, schemas: CollectionSchemas): Promise<LoadedPartitions> {
   const loaded: LoadedPartitions = { partitions: new Map(), problems: [] };
-  for (const name of await partitionNames(dir)) {
-    const parsed = await readPartition(partitionFile(dir, name), name, schemas);
+  const committed = new Map<string, string>();
+  for (const file of (await readCommitRecord(dir))?.files ?? []) {
+    const temp = tempPath(join(dir, file));
+    if (await access(temp).then(() => true, () => false)) committed.set(file.slice(0, -SUFFIX.length), temp);
+  }
+  const names = new Set([...(await partitionNames(dir)), ...committed.keys()]);
+  for (const name of [...names].sort()) {
+    const parsed = await readPartition(committed.get(name) ?? partitionFile(dir, name), name, schemas);
     if (parsed.ok) loaded.partitions.set(name, parsed.docs);
     else loaded.problems.push(...parsed.problems);
   }
