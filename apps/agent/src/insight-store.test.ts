@@ -52,6 +52,26 @@ describe("InsightStore", () => {
     expect(reimported.insight.comments.map((c) => c.id)).toEqual(["c1"]);
   });
 
+  it("the same board change delivered again (a hub that crashed before it stored the ack resends it) changes nothing", () => {
+    const { insights, queued } = memoryInsights();
+    insights.upsert(sourceInsight("a1"), { source: "import", now: t0 });
+    const at = new Date("2030-01-05T12:30:00.000Z");
+    const request = {
+      updateId: "u1",
+      insightId: "a1",
+      changes: { status: "in_progress" as const, assignee: "sam@mssp.example", comment: { id: "c1", author: "sam", body: "looking", at } },
+      actor: "sam",
+      requestedAt: at,
+    };
+    const first = insights.applyUpdate(request, t1);
+    expect(first).toMatchObject({ ok: true, insight: { status: "in_progress", assignee: "sam@mssp.example", revision: 2 } });
+    const again = insights.applyUpdate(request, new Date("2030-01-05T14:00:00.000Z"));
+    expect(again).toEqual({ updateId: "u1", ok: true, insight: first.ok ? first.insight : undefined });
+    expect(insights.get("a1")).toMatchObject({ revision: 2, updatedAt: t1 });
+    expect(insights.get("a1")!.comments.map((c) => c.id)).toEqual(["c1"]);
+    expect(queued).toEqual(["a1", "a1"]);
+  });
+
   it("status from a source: closed gets closedAt (given or now), reopened clears it", () => {
     const { insights } = memoryInsights();
     expect(insights.upsert(sourceInsight("a1", { status: "closed" }), { source: "import", now: t0 }).insight.closedAt).toEqual(t0);
