@@ -1,7 +1,7 @@
 import type { ContentImportFile, ContentImportRefusal } from "@canopy/api";
 import { type ContentKind, type ValidationIssue, importCacao, importSigma } from "@canopy/content";
 import { ProblemError } from "../core/problem-error.js";
-import type { Catalogue, SaveOutcome } from "./catalogue.js";
+import type { Catalogue, SaveOutcome, SaveResult } from "./catalogue.js";
 import type { ContentRepository } from "./content-repository.js";
 import type { ContentItemRecord } from "./content-records.js";
 import { TimeSlicer } from "./time-slice.js";
@@ -88,40 +88,48 @@ async function candidatesOf(input: ImportInput, slicer: TimeSlicer): Promise<{ c
 /**
  * Imports Sigma rules and CACAO playbooks. A document whose name already exists (ignoring case)
  * replaces that item (a new revision, or nothing when its hash is the same); two documents of one
- * import with the same name: the first wins, the second is refused. Nothing is flushed here: the
- * caller flushes once for the whole import. Names are checked through a map, never pairwise.
+ * import with the same name: the first wins, the second is refused. `repository` is the caller's
+ * unit of work: the whole import is durable together, or not at all. Names are checked through a
+ * map, never pairwise.
  * The work gives the event loop a turn every few milliseconds (see TimeSlicer).
  */
 export async function importContent(catalogue: Catalogue, repository: ContentRepository, input: ImportInput, actor: string): Promise<ImportOutcome> {
   const slicer = new TimeSlicer();
   const { candidates, refused } = await candidatesOf(input, slicer);
   const outcome: ImportOutcome = { created: [], updated: [], unchanged: [], refused };
+  // Refusals found from here on, by the document's place in the import (they are told in that order).
+  const late: { index: number; refusal: ContentImportRefusal }[] = [];
   const seen = new Map<string, string | null>();
-  const lists: Record<SaveOutcome, ContentItemRecord[]> = { created: outcome.created, updated: outcome.updated, unchanged: outcome.unchanged };
-  for (const candidate of candidates) {
-    await slicer.pause();
+  const unique: { index: number; key: string; candidate: Candidate }[] = [];
+  candidates.forEach((candidate, index) => {
     const key = `${candidate.kind}:${candidate.name.toLowerCase()}`;
-    if (seen.has(key)) {
-      const first = seen.get(key);
-      refused.push(
-        refusal(
-          candidate.source,
-          candidate.name,
-          `another document of this import${first ? ` (${first})` : ""} has the same name; the first one was imported`,
-          "duplicate",
-        ),
-      );
-      continue;
+    if (!seen.has(key)) {
+      seen.set(key, candidate.source);
+      unique.push({ index, key, candidate });
+      return;
     }
-    seen.set(key, candidate.source);
+    const first = seen.get(key);
+    const reason = `another document of this import${first ? ` (${first})` : ""} has the same name; the first one was imported`;
+    late.push({ index, refusal: refusal(candidate.source, candidate.name, reason, "duplicate") });
+  });
+  // Saved in name order: an item replaced is locked until the import's unit ends, and two imports
+  // that lock in one order never wait on each other in a cycle.
+  const saved = new Map<number, SaveResult>();
+  for (const { index, candidate } of [...unique].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    await slicer.pause();
     try {
-      const saved = await catalogue.save(repository, candidate.kind, candidate.body, actor);
-      lists[saved.outcome].push(saved.item);
+      saved.set(index, await catalogue.save(repository, candidate.kind, candidate.body, actor));
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
       const errors = (error.extra.errors as ValidationIssue[] | undefined) ?? undefined;
-      refused.push(refusal(candidate.source, candidate.name, error.message, error.status === 422 ? "invalid" : error.code, errors));
+      late.push({ index, refusal: refusal(candidate.source, candidate.name, error.message, error.status === 422 ? "invalid" : error.code, errors) });
     }
   }
+  const lists: Record<SaveOutcome, ContentItemRecord[]> = { created: outcome.created, updated: outcome.updated, unchanged: outcome.unchanged };
+  for (const { index } of unique) {
+    const result = saved.get(index);
+    if (result) lists[result.outcome].push(result.item);
+  }
+  refused.push(...late.sort((a, b) => a.index - b.index).map((entry) => entry.refusal));
   return outcome;
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openHubData, type HubDataHarness, type HubDataKind } from "../../test/hub-data-harness.js";
 import { manualClock } from "../../test/helpers.js";
 import { Catalogue, contentHistory } from "./catalogue.js";
+import { importContent } from "./content-import.js";
 import { matchesListQuery, type ContentListQuery } from "./content-list.js";
 import type { ContentItemRecord } from "./content-records.js";
 
@@ -98,6 +99,21 @@ describe.each<HubDataKind>(["embedded", "postgres"])("content repository (%s)", 
     const racing = await Promise.all([save("custom-field", field("Owner", { description: "x" })), save("custom-field", field("Owner", { description: "y" }))]);
     expect(racing.map((r) => r.item.revision).sort()).toEqual([3, 4]);
     expect((await h.data.content.get("custom-field", created.item.id))?.revision).toBe(4);
+  });
+
+  it("two imports replacing the same items, listed in opposite orders, both finish (neither waits on the other for ever)", async () => {
+    const sigma = (title: string, level: string) => `title: ${title}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    EventID: 1\n  condition: sel\nlevel: ${level}\n`;
+    const titles = Array.from({ length: 6 }, (_, i) => `Rule ${i}`);
+    const files = (level: string) => titles.map((title) => ({ name: `${title}.yml`, text: sigma(title, level) }));
+    await h.data.write((tx) => importContent(catalogue, tx.content, { type: "files", files: files("low") }, "a"));
+    const [forward, backward] = await Promise.all([
+      h.data.write((tx) => importContent(catalogue, tx.content, { type: "files", files: files("high") }, "a")),
+      h.data.write((tx) => importContent(catalogue, tx.content, { type: "files", files: files("medium").reverse() }, "b")),
+    ]);
+    expect([forward.updated.length, backward.updated.length]).toEqual([6, 6]);
+    expect(backward.updated.map((item) => item.name)).toEqual([...titles].reverse());
+    const revisions = (await h.data.content.all("siem-rule")).map((item) => item.revision);
+    expect(revisions).toEqual([3, 3, 3, 3, 3, 3]);
   });
 
   it("refuses bad bodies with 422 and the validator's paths, and missing items with 404", async () => {

@@ -9,7 +9,7 @@ import type { DesiredEntry } from "./push-records.js";
 const OPTIONS = { scheduledSearches: "include", scheduledReports: "include" } as const;
 
 function revision(itemId: string, n: number, text: string): ContentRevisionRecord {
-  const body = { name: `Field ${itemId}`, type: "text", appliesTo: "incident", description: text };
+  const body = { name: `Field ${itemId}`, type: "text" as const, appliesTo: "incident" as const, description: text };
   return { id: `${itemId}:${n}`, itemId, kind: "custom-field", name: body.name, revision: n, hash: canonicalHash(body), body, savedAt: "", savedBy: "t" };
 }
 
