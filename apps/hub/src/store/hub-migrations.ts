@@ -5,6 +5,7 @@ import { auditIndexesSql } from "../domain/audit-reader.js";
 import { accessMigration } from "../domain/postgres/access-migration.js";
 import { fleetMigration } from "../domain/postgres/fleet-migration.js";
 import { insightCountsMigration } from "../insights/postgres/insight-counts-migration.js";
+import { insightFilterCountsMigration } from "../insights/postgres/insight-filter-counts-migration.js";
 import { insightsMigration } from "../insights/postgres/insights-migration.js";
 
 /**
@@ -20,4 +21,5 @@ export const hubMigrations: readonly Migration[] = [
   fleetMigration(6),
   dashboardsMigration(7),
   contentMigration(8),
+  insightFilterCountsMigration(9),
 ];

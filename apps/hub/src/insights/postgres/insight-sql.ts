@@ -68,15 +68,23 @@ export function filterOf(query: Omit<IndexQuery, "sort" | "order" | "limit" | "c
 }
 
 /**
- * The total's query. Filtered only by tenant, status and severity (or not at all), it sums the
- * counters `insight_counts` keeps; otherwise it counts the matches, through the filters' indexes.
+ * The total's query, exact whichever way it is answered. Filtered only by tenant, status and
+ * severity (or not at all), it sums the counters `insight_counts` keeps; by tactic, technique,
+ * rule or assignee (with status and severity, but no tenant, time or `q`), the shapes
+ * `insight_filter_counts` keeps, through the same conditions; otherwise it counts the matches.
  */
 export function totalSql(query: IndexQuery): { text: string; values: unknown[] } {
   const other = query.tactics ?? query.techniques ?? query.ruleIds ?? query.assignees;
   const timed = query.time && (query.time.from !== null || query.time.to !== null);
-  if (other === undefined && !timed && prefixQuery(query.q ?? "") === undefined) {
+  const searched = prefixQuery(query.q ?? "") !== undefined;
+  if (other === undefined && !timed && !searched) {
     const sql = filterOf({ tenantIds: query.tenantIds, statuses: query.statuses, severities: query.severities });
     return { text: `SELECT coalesce(sum(n), 0) AS total FROM insight_counts ${sql.where}`, values: sql.params };
+  }
+  if (!timed && !searched && query.tenantIds === undefined) {
+    const { statuses, severities, tactics, techniques, ruleIds, assignees } = query;
+    const sql = filterOf({ statuses, severities, tactics, techniques, ruleIds, assignees });
+    return { text: `SELECT coalesce(sum(n), 0) AS total FROM insight_filter_counts ${sql.where}`, values: sql.params };
   }
   const sql = filterOf(query);
   return { text: `SELECT count(*) AS total FROM insights ${sql.where}`, values: sql.params };
