@@ -3,6 +3,9 @@ import { createTestDatabase, testDatabaseUrl } from "@canopy/postgres-cluster";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { copyIntoRecordTable } from "../domain/postgres/record-tables.js";
 import { createPostgresHubData } from "../domain/postgres/postgres-hub-data.js";
+import { makeInsight, seededRandom } from "../../test/insight-fixtures.js";
+import { insightWrite } from "../insights/postgres/insight-rows.js";
+import { PostgresInsightRepository, upsertInsights } from "../insights/postgres/postgres-insight-repository.js";
 import { hubMigrations } from "./hub-migrations.js";
 
 const AT = "2029-12-31T00:00:00.000Z";
@@ -77,6 +80,10 @@ describe("the hub's database migrations", () => {
         else await db.pool.query(`INSERT INTO ${RECORDS_TABLE} (collection, id, doc) VALUES ($1, $2, $3)`, [collection, doc.id, JSON.stringify(doc)]);
       }
 
+      // Insights (their table since version 3), for the totals later steps keep counters of.
+      const insights = Array.from({ length: 40 }, (_, n) => makeInsight(seededRandom(7), n));
+      if (version >= 3) await upsertInsights(db.pool, "tnt_1", insights.map((insight) => insightWrite("tnt_1", insight)));
+
       const outcome = await migrate(db.pool, hubMigrations);
       expect(outcome).toMatchObject({ from: version, to: hubMigrations.length });
       const data = createPostgresHubData(db, () => Date.parse("2030-01-01T00:00:00Z"));
@@ -95,6 +102,19 @@ describe("the hub's database migrations", () => {
       }
       expect((await data.content.page("siem-rule", { limit: 5, level: "low" })).items).toEqual([]);
       expect(await data.content.revision("siem-rule", "cnt_1", 2)).toEqual(doc("content-revisions.siem-rule"));
+      if (version >= 3) {
+        const repository = new PostgresInsightRepository(db);
+        const total = async (filter: object) => (await repository.list({ sort: "createdAt", order: "desc", limit: 1, ...filter })).total;
+        const tactic = insights[0]!.tactics[0]!;
+        const filters = [{ tactics: [tactic] }, { ruleIds: [insights[1]!.ruleId!] }, { statuses: ["new" as const], assignees: ["ana@mssp.example"] }, {}];
+        const expected = [
+          insights.filter((i) => i.tactics.includes(tactic)).length,
+          insights.filter((i) => i.ruleId === insights[1]!.ruleId).length,
+          insights.filter((i) => i.status === "new" && i.assignee === "ana@mssp.example").length,
+          insights.length,
+        ];
+        expect(await Promise.all(filters.map(total))).toEqual(expected);
+      }
       // What stays in the records is untouched; what moved is there no more.
       const { rows } = await db.pool.query(`SELECT collection, doc FROM ${RECORDS_TABLE} ORDER BY collection`);
       expect(rows).toEqual([{ collection: "pushes", doc: doc("pushes") }]);
