@@ -111,6 +111,7 @@ export async function keepBackup(file: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return; // the first write: nothing to keep
+    if (code === "EEXIST") return; // made a moment ago by a reader finishing a commit (commit-record.ts)
     if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP" || code === "EXDEV") await copyFile(file, backup);
     else throw error;
   }
