@@ -1,4 +1,5 @@
 import type { Migration } from "@canopy/store";
+import { insightFollowTriggers } from "./insight-triggers.js";
 
 /**
  * How many insights each tenant has per status and severity, kept by the database as rows come
@@ -44,11 +45,6 @@ export const insightCountsMigration = (version: number): Migration => ({
       END IF;
       RETURN NULL;
     END $$;
-    CREATE TRIGGER insight_counts_insert AFTER INSERT ON insights
-      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_counts_follow();
-    CREATE TRIGGER insight_counts_update AFTER UPDATE ON insights
-      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_counts_follow();
-    CREATE TRIGGER insight_counts_delete AFTER DELETE ON insights
-      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_counts_follow();
+    ${insightFollowTriggers("insight_counts")}
   `,
 });

@@ -1,4 +1,5 @@
 import type { Migration } from "@canopy/store";
+import { insightFollowTriggers } from "./insight-triggers.js";
 
 /** The columns a shape is made of: every list filter but tenant, time and `q`. */
 const SHAPE = "status, severity, rule_id, assignee_key, tactic_keys, technique_keys, technique_parents";
@@ -56,11 +57,6 @@ export const insightFilterCountsMigration = (version: number): Migration => ({
       END IF;
       RETURN NULL;
     END $$;
-    CREATE TRIGGER insight_filter_counts_insert AFTER INSERT ON insights
-      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_filter_counts_follow();
-    CREATE TRIGGER insight_filter_counts_update AFTER UPDATE ON insights
-      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_filter_counts_follow();
-    CREATE TRIGGER insight_filter_counts_delete AFTER DELETE ON insights
-      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION insight_filter_counts_follow();
+    ${insightFollowTriggers("insight_filter_counts")}
   `,
 });
