@@ -74,6 +74,7 @@ describe("a write of several partitions is atomic across them", () => {
     b.put({ id: "x", n: 2 });
     await store.flush();
     expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/the last write was saved but .*b\.json could not be put in place: .*nothing was lost/);
     expect([a.durable("x")?.n, b.durable("x")?.n]).toEqual([2, 2]);
     expect(await readdir(dir)).toEqual(expect.arrayContaining([COMMIT_RECORD, "b.json.tmp"]));
     expect((await loadPartitions(dir, {})).partitions.get("b")).toEqual([{ id: "x", n: 2 }]);

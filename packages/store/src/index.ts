@@ -1,5 +1,5 @@
 export type { Collection, Doc, DurableEvent, RollbackEvent, Store, StoreStats } from "./store.js";
-export { StoreFileError, StoreWriteError, describeProblem, type StoreFileProblem } from "./store-errors.js";
+export { StoreFileError, StoreWriteError, UnfinishedCommitError, describeProblem, type StoreFileProblem } from "./store-errors.js";
 export { schemaFor, type CollectionSchemas } from "./collection-schemas.js";
 export { explainProblems, wayOut, type StoreCommands } from "./store-refusal.js";
 export type { WriteFaultHook } from "./durable-json-file.js";

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { MemoryCollection } from "./memory-collection.js";
-import { StoreWriteError } from "./store-errors.js";
+import { StoreWriteError, UnfinishedCommitError } from "./store-errors.js";
 import { assertCollectionName, type Collection, type Doc, type DurableEvent, type RollbackEvent, type Store, type StoreStats } from "./store.js";
 
 /** Where a store's partitions go: files (lowdb), or nowhere (memory). */
@@ -199,7 +199,7 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
     if (sealed && (refused || settleError !== undefined)) {
       // Committed: the record holds it, so it is durable and stays. What is not in place yet is
       // finished before the next write (or at the next open); until then the files lag behind.
-      onError(asWriteError(prepared[0]!.name, refused ? refused.reason : settleError));
+      onError(new UnfinishedCommitError(asWriteError(prepared[0]!.name, refused ? refused.reason : settleError)));
     } else if (refused || settleError !== undefined) {
       // Files already replaced hold changes memory no longer does: the next write puts them back.
       throw rollBack(asWriteError(prepared[0]!.name, refused ? refused.reason : settleError), replaced);

@@ -34,6 +34,26 @@ export class StoreWriteError extends Error {
   }
 }
 
+/**
+ * A write of several partitions was committed (durable in its commit record and temp files) but
+ * the disk refused to put a file in place. Nothing was rolled back: the store finishes it before
+ * its next write, or at the next start.
+ */
+export class UnfinishedCommitError extends Error {
+  readonly file: string;
+  readonly reason: string;
+
+  constructor(refused: StoreWriteError) {
+    super(
+      `the last write was saved but ${refused.file} could not be put in place: ${refused.reason}; nothing was lost, and it is finished before the next write or at the next start (free the disk or make it writable)`,
+      { cause: refused },
+    );
+    this.name = "UnfinishedCommitError";
+    this.file = refused.file;
+    this.reason = refused.reason;
+  }
+}
+
 /** One thing wrong with a store file, as precise as it can be. */
 export interface StoreFileProblem {
   /** The collection (the file is `<collection>.json`). */
