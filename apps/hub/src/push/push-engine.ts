@@ -177,6 +177,8 @@ export class PushEngine {
     const id = newSortableId("psh", now);
     const transform = transformOptions(options);
     const slicer = new TimeSlicer(this.#options.reconciler?.sliceMs ?? DEFAULT_SLICE_MS);
+    // Before any desired entry names them: a delivery that starts meanwhile finds every body here.
+    for (const item of items) this.#bodies.remember(item);
     for (const tenant of targetTenants) {
       await slicer.pause();
       for (const item of items) {
@@ -227,7 +229,6 @@ export class PushEngine {
     // Principle 5: the push, its desired state and its pending results are on disk before the 202.
     await store.flush();
     this.publisher.request([id]);
-    for (const item of items) this.#bodies.remember(item);
     const keys = items.map((item) => item.key);
     for (const tenant of tenants) this.reconciler.enqueue(tenant.id, keys);
     return this.ledger.get(id)!;
