@@ -88,11 +88,26 @@ function setup() {
   return pnpm;
 }
 
-/** Vitest writes JSON reports beside each suite; add them up for one closing line. */
-function countResults() {
+/** Strips colours and keeps the first lines of a failure, so the closing list stays short. */
+function firstLines(text, lines = 4) {
+  return String(text ?? "")
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .slice(0, lines)
+    .map((line) => (line.length > 240 ? `${line.slice(0, 240)}…` : line))
+    .join("\n      ");
+}
+
+/**
+ * Vitest writes JSON reports beside each suite; add them up for one closing line, and name what
+ * failed: CI shows only the end of the log, where a stage's own output has long scrolled away.
+ */
+function countResults(stage) {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const failures = [];
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.name === "node_modules" || entry.name.startsWith(".git")) continue;
@@ -104,11 +119,19 @@ function countResults() {
         // A file that fails to load has no failed tests of its own: count it once.
         failed += report.numFailedTests || report.numFailedTestSuites || 0;
         skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+        for (const file of report.testResults ?? []) {
+          const name = file.name ? file.name.replace(`${root}/`, "") : full;
+          const tests = (file.assertionResults ?? []).filter((test) => test.status === "failed");
+          for (const test of tests) {
+            failures.push(`${stage}: ${name} > ${test.fullName}\n      ${firstLines(test.failureMessages?.[0])}`);
+          }
+          if (tests.length === 0 && file.status === "failed") failures.push(`${stage}: ${name}\n      ${firstLines(file.message)}`);
+        }
       }
     }
   };
   for (const top of ["packages", "apps", "tooling", "test"]) if (existsSync(join(root, top))) walk(join(root, top));
-  return { passed, failed, skipped };
+  return { passed, failed, skipped, failures };
 }
 
 function clearReports(dir = root) {
@@ -195,6 +218,7 @@ async function test() {
   ];
   const failedStages = [];
   const total = { passed: 0, failed: 0, skipped: 0 };
+  const failures = [];
   try {
     for (const [name, args, envFor] of stages) {
       if (interrupted) break;
@@ -209,9 +233,10 @@ async function test() {
       }
       if (!(await runStage(pnpm, args, env)).ok) failedStages.push(name);
       // Stages rerun the same suites: add each one's reports up before the next overwrites them.
-      const counts = countResults();
+      const counts = countResults(name);
       clearReports();
       for (const key of Object.keys(total)) total[key] += counts[key];
+      failures.push(...counts.failures);
     }
   } finally {
     if (cluster) {
@@ -223,6 +248,10 @@ async function test() {
     process.exit(interrupted === "SIGINT" ? 130 : 143);
   }
   const { passed, failed, skipped } = total;
+  if (failures.length > 0) {
+    const shown = failures.slice(0, 20);
+    log(`failed tests (${failures.length}):\n  ${shown.join("\n  ")}${failures.length > shown.length ? `\n  … and ${failures.length - shown.length} more` : ""}`);
+  }
   if (failedStages.length > 0) log(`failed: ${failedStages.join(", ")}`);
   // The plain closing line CI reads.
   process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
