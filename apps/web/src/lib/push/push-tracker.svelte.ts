@@ -35,6 +35,11 @@ export class PushTracker {
 
   readonly running = $derived(this.push?.state === "running");
 
+  /** What the stream delivered while each reload was in flight. A reload's answer may have been
+   * read before those events happened (the stream opens, a result lands, then the reload's GET
+   * returns older news), so they are applied again on top of it; else a settled tenant went back
+   * to pending and stayed there, as no later event names it again. */
+  #heardDuringReload: { results: PushResult[]; progress: PushProgressEvent | null }[] = [];
   #source: EventSource | null = null;
   #pollTimer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
@@ -61,13 +66,18 @@ export class PushTracker {
   }
 
   async reload(): Promise<void> {
+    const heard = { results: [] as PushResult[], progress: null as PushProgressEvent | null };
+    this.#heardDuringReload.push(heard);
     try {
       const push = await pushesApi.getPush(this.id);
       if (this.#stopped) return;
-      this.#raw = push;
+      this.#raw = { ...push, results: mergeResults(push.results, heard.results) };
+      this.#absorbProgress(heard.progress);
       this.error = null;
     } catch (error) {
       if (!this.#stopped) this.error = errorMessage(error);
+    } finally {
+      this.#heardDuringReload = this.#heardDuringReload.filter((other) => other !== heard);
     }
   }
 
@@ -86,13 +96,15 @@ export class PushTracker {
       // Results that arrived between the first load and the stream opening are only in a reload.
       void this.reload();
     });
-    source.addEventListener("progress", (event) => this.#absorbProgress(parse<PushProgressEvent>(event)));
+    source.addEventListener("progress", (event) => this.#heardProgress(parse<PushProgressEvent>(event)));
     source.addEventListener("results", (event) => {
       const data = parse<PushResultsEvent>(event);
-      if (this.#raw && data?.id === this.id) this.#raw.results = mergeResults(this.#raw.results, data.results);
+      if (data?.id !== this.id) return;
+      for (const heard of this.#heardDuringReload) heard.results = mergeResults(heard.results, data.results);
+      if (this.#raw) this.#raw.results = mergeResults(this.#raw.results, data.results);
     });
     source.addEventListener("done", (event) => {
-      this.#absorbProgress(parse<PushProgressEvent>(event));
+      this.#heardProgress(parse<PushProgressEvent>(event));
       this.#closeStream();
       void this.reload();
     });
@@ -111,6 +123,11 @@ export class PushTracker {
     this.#source?.close();
     this.#source = null;
     this.streaming = false;
+  }
+
+  #heardProgress(event: PushProgressEvent | null): void {
+    if (event?.id === this.id) for (const heard of this.#heardDuringReload) heard.progress = event;
+    this.#absorbProgress(event);
   }
 
   #absorbProgress(event: PushProgressEvent | null): void {
