@@ -1,9 +1,10 @@
-import { canonicalHash, type ContentBodyByKind, type ContentKind, validateContent } from "@canopy/content";
+import type { ContentBodyByKind, ContentKind } from "@canopy/content";
 import { isoAt, type Clock } from "../core/clock.js";
-import { newId } from "../core/ids.js";
-import { problems } from "../core/problem-error.js";
+import { ProblemError, problems } from "../core/problem-error.js";
+import { newItem, replaced, revisionOf, validated } from "./catalogue-rules.js";
 import type { ContentRepository } from "./content-repository.js";
-import { revisionId, type ContentItemRecord, type ContentRevisionRecord } from "./content-records.js";
+import type { ContentItemRecord, ContentRevisionRecord } from "./content-records.js";
+import { saveMany, type SaveDraft, type SaveManyOptions } from "./save-many.js";
 
 /** What a save did: `unchanged` when the body's canonical hash equals the current one. */
 export type SaveOutcome = "created" | "updated" | "unchanged";
@@ -45,12 +46,17 @@ export class Catalogue {
 
   /** Creates the item, or replaces the one with the same name (how imports work). */
   async save<K extends ContentKind>(repo: ContentRepository, kind: K, body: unknown, actor: string): Promise<SaveResult<K>> {
-    const { value, name } = validated(kind, body);
-    const named = await repo.getByName(kind, name);
-    // Locked and read again: a save of the same item elsewhere waits, then sees this one's revision.
-    const existing = named && (await repo.getForUpdate(kind, named.id));
-    if (!existing) return { item: await this.#insert(repo, kind, value, name, actor), outcome: "created" };
-    return this.#replace(repo, existing, value, name, actor);
+    const [result] = await this.saveMany(repo, [{ kind, body }], actor);
+    if (result instanceof ProblemError) throw result;
+    return result as SaveResult<K>;
+  }
+
+  /**
+   * `save` for each draft, in one unit of work and a few repository calls per slice of drafts;
+   * each draft's result, or the ProblemError that refused it, at its place.
+   */
+  saveMany(repo: ContentRepository, drafts: readonly SaveDraft[], actor: string, options?: SaveManyOptions): Promise<(SaveResult | ProblemError)[]> {
+    return saveMany(repo, drafts, actor, this.#clock, options);
   }
 
   /** Deletes the item (404 if missing); its revisions stay for deliveries already decided. */
@@ -61,28 +67,15 @@ export class Catalogue {
   }
 
   async #insert<K extends ContentKind>(repo: ContentRepository, kind: K, body: ContentBodyByKind[K], name: string, actor: string): Promise<ContentItemRecord<K>> {
-    const at = isoAt(this.#clock());
-    const item: ContentItemRecord<K> = {
-      id: newId("cnt"),
-      kind,
-      name,
-      revision: 1,
-      hash: canonicalHash(body),
-      body,
-      createdAt: at,
-      updatedAt: at,
-      createdBy: actor,
-      updatedBy: actor,
-    };
+    const item = newItem(kind, body, name, actor, isoAt(this.#clock()));
     await repo.insert(item);
     await repo.addRevision(revisionOf(item));
     return item;
   }
 
   async #replace<K extends ContentKind>(repo: ContentRepository, current: ContentItemRecord<K>, body: ContentBodyByKind[K], name: string, actor: string): Promise<SaveResult<K>> {
-    const hash = canonicalHash(body);
-    if (hash === current.hash) return { item: current, outcome: "unchanged" };
-    const item: ContentItemRecord<K> = { ...current, name, revision: current.revision + 1, hash, body, updatedAt: isoAt(this.#clock()), updatedBy: actor };
+    const item = replaced(current, body, name, actor, isoAt(this.#clock()));
+    if (!item) return { item: current, outcome: "unchanged" };
     await repo.update(item);
     await repo.addRevision(revisionOf(item));
     return { item, outcome: "updated" };
@@ -100,24 +93,4 @@ export async function requireContent<K extends ContentKind>(repo: ContentReposit
 export async function contentHistory<K extends ContentKind>(repo: ContentRepository, kind: K, id: string): Promise<ContentRevisionRecord<K>[]> {
   const item = await requireContent(repo, kind, id);
   return repo.history(kind, id, item.revision);
-}
-
-function validated<K extends ContentKind>(kind: K, body: unknown): { value: ContentBodyByKind[K]; name: string } {
-  const result = validateContent(kind, body);
-  if (!result.ok) throw problems.invalid(result.issues);
-  return { value: result.value, name: result.name };
-}
-
-function revisionOf<K extends ContentKind>(item: ContentItemRecord<K>): ContentRevisionRecord<K> {
-  return {
-    id: revisionId(item.id, item.revision),
-    itemId: item.id,
-    kind: item.kind,
-    name: item.name,
-    revision: item.revision,
-    hash: item.hash,
-    body: item.body,
-    savedAt: item.updatedAt,
-    savedBy: item.updatedBy,
-  };
 }

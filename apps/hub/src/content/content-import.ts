@@ -1,7 +1,7 @@
 import type { ContentImportFile, ContentImportRefusal } from "@canopy/api";
 import { type ContentKind, type ValidationIssue, importCacao, importSigma } from "@canopy/content";
 import { ProblemError } from "../core/problem-error.js";
-import type { Catalogue, SaveOutcome, SaveResult } from "./catalogue.js";
+import type { Catalogue, SaveOutcome } from "./catalogue.js";
 import type { ContentRepository } from "./content-repository.js";
 import type { ContentItemRecord } from "./content-records.js";
 import { TimeSlicer } from "./time-slice.js";
@@ -17,6 +17,11 @@ export interface ImportOutcome {
   updated: ContentItemRecord[];
   unchanged: ContentItemRecord[];
   refused: ContentImportRefusal[];
+}
+
+export interface ImportOptions {
+  /** Documents per slice of reads and writes (tests make it small to cross slices). */
+  sliceSize?: number;
 }
 
 interface Candidate {
@@ -90,46 +95,44 @@ async function candidatesOf(input: ImportInput, slicer: TimeSlicer): Promise<{ c
  * replaces that item (a new revision, or nothing when its hash is the same); two documents of one
  * import with the same name: the first wins, the second is refused. `repository` is the caller's
  * unit of work: the whole import is durable together, or not at all. Names are checked through a
- * map, never pairwise.
+ * map, never pairwise. The catalogue saves them a slice at a time (`Catalogue.saveMany`).
  * The work gives the event loop a turn every few milliseconds (see TimeSlicer).
  */
-export async function importContent(catalogue: Catalogue, repository: ContentRepository, input: ImportInput, actor: string): Promise<ImportOutcome> {
+export async function importContent(catalogue: Catalogue, repository: ContentRepository, input: ImportInput, actor: string, options: ImportOptions = {}): Promise<ImportOutcome> {
   const slicer = new TimeSlicer();
   const { candidates, refused } = await candidatesOf(input, slicer);
   const outcome: ImportOutcome = { created: [], updated: [], unchanged: [], refused };
   // Refusals found from here on, by the document's place in the import (they are told in that order).
   const late: { index: number; refusal: ContentImportRefusal }[] = [];
   const seen = new Map<string, string | null>();
-  const unique: { index: number; key: string; candidate: Candidate }[] = [];
+  const unique: { index: number; candidate: Candidate }[] = [];
   candidates.forEach((candidate, index) => {
     const key = `${candidate.kind}:${candidate.name.toLowerCase()}`;
     if (!seen.has(key)) {
       seen.set(key, candidate.source);
-      unique.push({ index, key, candidate });
+      unique.push({ index, candidate });
       return;
     }
     const first = seen.get(key);
     const reason = `another document of this import${first ? ` (${first})` : ""} has the same name; the first one was imported`;
     late.push({ index, refusal: refusal(candidate.source, candidate.name, reason, "duplicate") });
   });
-  // Saved in name order: an item replaced is locked until the import's unit ends, and two imports
-  // that lock in one order never wait on each other in a cycle.
-  const saved = new Map<number, SaveResult>();
-  for (const { index, candidate } of [...unique].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
-    await slicer.pause();
-    try {
-      saved.set(index, await catalogue.save(repository, candidate.kind, candidate.body, actor));
-    } catch (error) {
-      if (!(error instanceof ProblemError)) throw error;
-      const errors = (error.extra.errors as ValidationIssue[] | undefined) ?? undefined;
-      late.push({ index, refusal: refusal(candidate.source, candidate.name, error.message, error.status === 422 ? "invalid" : error.code, errors) });
-    }
-  }
+  const results = await catalogue.saveMany(
+    repository,
+    unique.map(({ candidate }) => candidate),
+    actor,
+    { pause: () => slicer.pause(), ...(options.sliceSize === undefined ? {} : { sliceSize: options.sliceSize }) },
+  );
   const lists: Record<SaveOutcome, ContentItemRecord[]> = { created: outcome.created, updated: outcome.updated, unchanged: outcome.unchanged };
-  for (const { index } of unique) {
-    const result = saved.get(index);
-    if (result) lists[result.outcome].push(result.item);
-  }
+  unique.forEach(({ index, candidate }, at) => {
+    const result = results[at]!;
+    if (!(result instanceof ProblemError)) {
+      lists[result.outcome].push(result.item);
+      return;
+    }
+    const errors = (result.extra.errors as ValidationIssue[] | undefined) ?? undefined;
+    late.push({ index, refusal: refusal(candidate.source, candidate.name, result.message, result.status === 422 ? "invalid" : result.code, errors) });
+  });
   refused.push(...late.sort((a, b) => a.index - b.index).map((entry) => entry.refusal));
   return outcome;
 }

@@ -11,6 +11,12 @@ export interface RevisionRef {
   revision: number;
 }
 
+/** An item named by its kind and name (ignoring case). */
+export interface ContentName {
+  kind: ContentKind;
+  name: string;
+}
+
 /**
  * The content catalogue's storage: items per kind (names unique per kind, ignoring case) and
  * every saved revision, kept after its item is deleted. Implemented on the embedded store
@@ -23,6 +29,11 @@ export interface ContentRepository {
   getForUpdate<K extends ContentKind>(kind: K, id: string): Promise<ContentItemRecord<K> | undefined>;
   /** The item with this name, ignoring case. */
   getByName<K extends ContentKind>(kind: K, name: string): Promise<ContentItemRecord<K> | undefined>;
+  /**
+   * The items with these names, each locked as by `getForUpdate`, in the order given: units that
+   * lock in one order never wait on each other in a cycle. Names no item holds are left out.
+   */
+  getByNamesForUpdate(names: readonly ContentName[]): Promise<ContentItemRecord[]>;
   /** One page of the kind sorted by (lower-cased name, id) in code-point order; `nextCursor` continues it. */
   page<K extends ContentKind>(kind: K, query: ContentListQuery): Promise<{ items: ContentItemRecord<K>[]; nextCursor: string | null }>;
   /** Every item of the kind, in no particular order (library folders expand over it). */
@@ -38,6 +49,17 @@ export interface ContentRepository {
   /** An item's new state (a rename included); 409 `content_name_taken` when the new name is taken. */
   update(item: ContentItemRecord): Promise<void>;
   addRevision(revision: ContentRevisionRecord): Promise<void>;
+  /**
+   * New items, in the order given (a few statements, not one per item). An item whose name is
+   * taken, by an item or by one before it here, is not inserted but returned.
+   */
+  insertMany(items: readonly ContentItemRecord[]): Promise<ContentItemRecord[]>;
+  /**
+   * Items' new states, as `update` each. 404 for a missing item and 409 for a name another item
+   * holds end the unit of work: on PostgreSQL part of the batch may be written until it rolls back.
+   */
+  updateMany(items: readonly ContentItemRecord[]): Promise<void>;
+  addRevisions(revisions: readonly ContentRevisionRecord[]): Promise<void>;
   /** False when there was no such item. Its revisions stay. */
   delete(kind: ContentKind, id: string): Promise<boolean>;
 }

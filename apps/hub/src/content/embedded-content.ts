@@ -3,8 +3,13 @@ import type { Collection, Store } from "@canopy/store";
 import { KeyLocks, UnitLocks } from "../core/key-locks.js";
 import { problems } from "../core/problem-error.js";
 import { matchesListQuery, pageByName } from "./content-list.js";
-import { contentNameKey, contentNameTaken, type ContentRepository } from "./content-repository.js";
+import { contentNameKey, contentNameTaken, type ContentName, type ContentRepository } from "./content-repository.js";
 import { contentCollection, revisionCollection, revisionId, type ContentItemRecord, type ContentRevisionRecord } from "./content-records.js";
+
+const nameTaken = (item: ContentItemRecord) => {
+  const taken = contentNameTaken(item.kind, item.name);
+  return problems.conflict(taken.code, taken.detail);
+};
 
 /** What every unit's view of the catalogue shares. */
 interface Shared {
@@ -63,6 +68,20 @@ export class EmbeddedContent implements ContentRepository {
     return id === undefined ? undefined : this.#items(kind).get(id);
   }
 
+  async getByNamesForUpdate(names: readonly ContentName[]) {
+    const found: ContentItemRecord[] = [];
+    for (const { kind, name } of names) {
+      const key = contentNameKey(name);
+      const id = this.#nameIndex(kind).get(key);
+      if (id === undefined) continue;
+      await this.#unit?.lock(`${kind}:${id}`);
+      // Read again once locked: the unit that held the lock may have renamed or deleted it.
+      const item = this.#items(kind).get(id);
+      if (item && contentNameKey(item.name) === key) found.push(item);
+    }
+    return found;
+  }
+
   async page<K extends ContentKind>(kind: K, query: Parameters<ContentRepository["page"]>[1]) {
     return pageByName(
       this.#items(kind).filter((item) => matchesListQuery(item, query)),
@@ -109,6 +128,28 @@ export class EmbeddedContent implements ContentRepository {
     this.#revisions(revision.kind).put(revision);
   }
 
+  async insertMany(items: readonly ContentItemRecord[]) {
+    const taken: ContentItemRecord[] = [];
+    for (const item of items) {
+      if (this.#otherHolder(item) !== undefined) taken.push(item);
+      else await this.insert(item);
+    }
+    return taken;
+  }
+
+  async updateMany(items: readonly ContentItemRecord[]) {
+    // Every item checked before any changes: the store keeps what a unit put before it threw.
+    for (const item of items) {
+      if (!this.#items(item.kind).get(item.id)) throw problems.notFound(`${item.kind} ${item.id}`);
+      if (this.#otherHolder(item) !== undefined) throw nameTaken(item);
+    }
+    for (const item of items) await this.update(item);
+  }
+
+  async addRevisions(revisions: readonly ContentRevisionRecord[]) {
+    for (const revision of revisions) this.#revisions(revision.kind).put(revision);
+  }
+
   async delete(kind: ContentKind, id: string) {
     const item = this.#items(kind).get(id);
     if (!item) return false;
@@ -119,13 +160,14 @@ export class EmbeddedContent implements ContentRepository {
 
   /** Takes the item's name in its kind's index; 409 when another item holds it. */
   #claimName(item: ContentItemRecord): void {
-    const names = this.#nameIndex(item.kind);
-    const holder = names.get(contentNameKey(item.name));
-    if (holder !== undefined && holder !== item.id) {
-      const taken = contentNameTaken(item.kind, item.name);
-      throw problems.conflict(taken.code, taken.detail);
-    }
-    names.set(contentNameKey(item.name), item.id);
+    if (this.#otherHolder(item) !== undefined) throw nameTaken(item);
+    this.#nameIndex(item.kind).set(contentNameKey(item.name), item.id);
+  }
+
+  /** The id of the item holding this item's name in its kind, when that is another item. */
+  #otherHolder(item: ContentItemRecord): string | undefined {
+    const holder = this.#nameIndex(item.kind).get(contentNameKey(item.name));
+    return holder === item.id ? undefined : holder;
   }
 
   #items<K extends ContentKind>(kind: K): Collection<ContentItemRecord<K>> {

@@ -4,7 +4,7 @@ import { isUniqueViolation, type SqlClient } from "../../domain/postgres/sql-cli
 import { contentNeedle, decodeCursor, pageOf } from "../content-list.js";
 import { contentNameKey, contentNameTaken, type ContentListQuery, type ContentRepository } from "../content-repository.js";
 import type { ContentItemRecord, ContentRevisionRecord } from "../content-records.js";
-import { CONTENT_COLUMNS, contentRow, REVISION_COLUMNS, revisionRow } from "./content-rows.js";
+import { CONTENT_COLUMNS, CONTENT_TYPES, contentRow, REVISION_COLUMNS, revisionRow, statementChunks, valuesList } from "./content-rows.js";
 
 /** The catalogue in `canopy_content` and `canopy_content_revisions`; pages are keyset range scans of `(kind, name_key, id)`. */
 export function postgresContent(sql: SqlClient): ContentRepository {
@@ -25,6 +25,15 @@ export function postgresContent(sql: SqlClient): ContentRepository {
     },
     async getByName<K extends ContentKind>(kind: K, name: string) {
       return (await items<K>("SELECT doc FROM canopy_content WHERE kind = $1 AND name_key = $2", [kind, contentNameKey(name)]))[0];
+    },
+    getByNamesForUpdate(names) {
+      // Locked as the sort hands rows up, so in the order the names are given.
+      return items(
+        `SELECT c.doc FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS want(kind, name_key, n)
+           JOIN canopy_content c ON c.kind = want.kind COLLATE "C" AND c.name_key = want.name_key COLLATE "C"
+          ORDER BY want.n FOR UPDATE OF c`,
+        [names.map((ref) => ref.kind), names.map((ref) => contentNameKey(ref.name))],
+      );
     },
     async page<K extends ContentKind>(kind: K, query: ContentListQuery) {
       const values: unknown[] = [kind];
@@ -77,6 +86,45 @@ export function postgresContent(sql: SqlClient): ContentRepository {
     },
     async addRevision(revision) {
       await sql.query(`INSERT INTO canopy_content_revisions (${REVISION_COLUMNS}) VALUES ($1, $2, $3, $4)`, revisionRow(revision));
+    },
+    async insertMany(rows) {
+      const inserted = new Set<string>();
+      for (const chunk of statementChunks(rows)) {
+        const { list, values } = valuesList(chunk.map(contentRow));
+        const { rows: written } = await sql.query<{ id: string }>(
+          `INSERT INTO canopy_content (${CONTENT_COLUMNS}) VALUES ${list} ON CONFLICT (kind, name_key) DO NOTHING RETURNING id`,
+          values,
+        );
+        for (const { id } of written) inserted.add(id);
+      }
+      return rows.filter((item) => !inserted.has(item.id));
+    },
+    async updateMany(rows) {
+      try {
+        for (const chunk of statementChunks(rows)) {
+          const { list, values } = valuesList(chunk.map(contentRow), CONTENT_TYPES);
+          const { rows: written } = await sql.query<{ id: string }>(
+            `UPDATE canopy_content c SET name_key = v.name_key, level = v.level, tags = v.tags, search = v.search, doc = v.doc
+               FROM (VALUES ${list}) AS v(${CONTENT_COLUMNS})
+              WHERE c.id = v.id AND c.kind = v.kind COLLATE "C" RETURNING c.id`,
+            values,
+          );
+          const updated = new Set(written.map((row) => row.id));
+          const missing = chunk.find((item) => !updated.has(item.id));
+          if (missing) throw problems.notFound(`${missing.kind} ${missing.id}`);
+        }
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // The server names the key it refused: "Key (kind, name_key)=(siem-rule, x) already exists."
+        const detail = String((error as { detail?: unknown }).detail ?? "");
+        throw nameTaken(rows.find((item) => detail.includes(`=(${item.kind}, ${contentNameKey(item.name)})`)) ?? rows[0]!);
+      }
+    },
+    async addRevisions(list) {
+      for (const chunk of statementChunks(list)) {
+        const { list: rows, values } = valuesList(chunk.map(revisionRow));
+        await sql.query(`INSERT INTO canopy_content_revisions (${REVISION_COLUMNS}) VALUES ${rows}`, values);
+      }
     },
     async delete(kind, id) {
       return ((await sql.query("DELETE FROM canopy_content WHERE id = $1 AND kind = $2", [id, kind])).rowCount ?? 0) > 0;
