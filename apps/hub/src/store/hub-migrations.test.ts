@@ -6,6 +6,7 @@ import { createPostgresHubData } from "../domain/postgres/postgres-hub-data.js";
 import { makeInsight, seededRandom } from "../../test/insight-fixtures.js";
 import { insightWrite } from "../insights/postgres/insight-rows.js";
 import { PostgresInsightRepository, upsertInsights } from "../insights/postgres/postgres-insight-repository.js";
+import { pushCollections } from "../push/push-records.js";
 import { hubMigrations } from "./hub-migrations.js";
 
 const AT = "2029-12-31T00:00:00.000Z";
@@ -41,7 +42,41 @@ function recordsOfEveryKind(): [string, { id: string } & Record<string, unknown>
       "content-revisions.siem-rule",
       { id: "cnt_1:2", itemId: "cnt_1", kind: "siem-rule", name: "Mimikatz Use", revision: 2, hash: "h2", body: { title: "Mimikatz Use" }, savedAt: AT, savedBy: "ada@example.com" },
     ],
+    // A push record without its plan (a write cut short) was never shown, and stays where it is.
     ["pushes", { id: "psh_1", state: "running" }],
+    ...pushOfEveryPart(),
+  ];
+}
+
+const PUSH_KEY = "siem-rule:Mimikatz Use";
+
+/** A push as an earlier version kept it: its record, its plan and a result shard per tenant. */
+function pushOfEveryPart(): [string, { id: string } & Record<string, unknown>][] {
+  const progress = { total: 4, applied: 1, unchanged: 0, failed: 1, skipped: 0, stopped: 0, pending: 2 };
+  const record = {
+    id: "psh_2",
+    type: "push",
+    state: "running",
+    createdBy: "ada@example.com",
+    createdAt: AT,
+    finishedAt: null,
+    stoppedBy: null,
+    title: "Mimikatz Use",
+    kinds: ["siem-rule"],
+    itemCount: 2,
+    tenantCount: 2,
+    targets: { tenants: ["tnt_2", "tnt_1"] },
+    options: {},
+    progress,
+  };
+  const item = (name: string) => ({ key: `siem-rule:${name}`, kind: "siem-rule", name, itemId: `cnt_${name}`, revision: 2, hash: "h2", dependsOn: [] });
+  const plan = { id: "plan", items: [item("Mimikatz Use"), item("Other")], tenantIds: ["tnt_2", "tnt_1"] };
+  return [
+    ["pushes", record],
+    [pushCollections.plan("psh_2"), plan],
+    [pushCollections.results("psh_2", 0), { id: "tnt_2", results: { [PUSH_KEY]: { status: "applied" }, "siem-rule:Other": { status: "pending" } } }],
+    // An agent's error may hold a NUL, which a text column cannot.
+    [pushCollections.results("psh_2", 1), { id: "tnt_1", results: { [PUSH_KEY]: { status: "failed", error: "no\u0000room" }, "siem-rule:Other": { status: "pending" } } }],
   ];
 }
 
@@ -102,6 +137,18 @@ describe("the hub's database migrations", () => {
       }
       expect((await data.content.page("siem-rule", { limit: 5, level: "low" })).items).toEqual([]);
       expect(await data.content.revision("siem-rule", "cnt_1", 2)).toEqual(doc("content-revisions.siem-rule"));
+      const push = kept.find(([collection, stored]) => collection === "pushes" && stored.id === "psh_2")![1];
+      expect(await data.pushes.get("psh_2")).toEqual(push);
+      expect(await data.pushes.plan("psh_2")).toEqual(doc(pushCollections.plan("psh_2")));
+      expect(await data.pushes.results("psh_2")).toEqual([
+        { pushId: "psh_2", tenantId: "tnt_2", key: PUSH_KEY, status: "applied" },
+        { pushId: "psh_2", tenantId: "tnt_2", key: "siem-rule:Other", status: "pending" },
+        { pushId: "psh_2", tenantId: "tnt_1", key: PUSH_KEY, status: "failed", error: "no\uFFFDroom" },
+        { pushId: "psh_2", tenantId: "tnt_1", key: "siem-rule:Other", status: "pending" },
+      ]);
+      expect(await data.pushes.progress("psh_2")).toEqual(push.progress);
+      expect((await data.pushes.page({ limit: 5, tenantId: "tnt_1", itemId: "cnt_Other" })).items.map((record) => record.id)).toEqual(["psh_2"]);
+      expect(await data.pushes.get("psh_1")).toBeUndefined();
       if (version >= 3) {
         const repository = new PostgresInsightRepository(db);
         const total = async (filter: object) => (await repository.list({ sort: "createdAt", order: "desc", limit: 1, ...filter })).total;

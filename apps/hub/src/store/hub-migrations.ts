@@ -7,6 +7,7 @@ import { fleetMigration } from "../domain/postgres/fleet-migration.js";
 import { insightCountsMigration } from "../insights/postgres/insight-counts-migration.js";
 import { insightFilterCountsMigration } from "../insights/postgres/insight-filter-counts-migration.js";
 import { insightsMigration } from "../insights/postgres/insights-migration.js";
+import { pushTablesMigration } from "../push/postgres/push-tables-migration.js";
 
 /**
  * The hub's PostgreSQL schema, one step per version, applied at start (`migrate`). Released
@@ -22,4 +23,5 @@ export const hubMigrations: readonly Migration[] = [
   dashboardsMigration(7),
   contentMigration(8),
   insightFilterCountsMigration(9),
+  pushTablesMigration(10),
 ];

@@ -6,6 +6,7 @@ import type { AuditWriter, HubData, HubRepositories } from "../hub-data.js";
 import { auditCollection } from "../records.js";
 import { postgresContent } from "../../content/postgres/postgres-content.js";
 import { postgresDashboards } from "../../dashboards/postgres-dashboards.js";
+import { postgresPushes } from "../../push/postgres/postgres-pushes.js";
 import { postgresAgents } from "./postgres-agents.js";
 import { postgresApiKeys } from "./postgres-api-keys.js";
 import { postgresPairingCodes } from "./postgres-pairing-codes.js";
@@ -41,6 +42,7 @@ function repositoriesOn(sql: SqlClient, clock: Clock): HubRepositories {
     apiKeys: postgresApiKeys(sql),
     dashboards: postgresDashboards(sql),
     content: postgresContent(sql),
+    pushes: postgresPushes(sql),
     audit: postgresAuditWriter(sql, clock),
   };
 }
