@@ -198,6 +198,7 @@ async function startOn(opened: OpenedStore, dataDir: string | null, options: Hub
   const { heartbeatMs } = settings;
   const tenantIdsAtStart = (await data.tenants.all()).map((tenant) => tenant.id);
   const services = createServices({ store, data, tenantIdsAtStart, hubKey, clock, logger, database: opened.database, ...settings });
+  await services.pushes.start();
   if (loaded?.replacedLost) await retireLostIdentity(services, loaded.path, logger);
   else if (options.newIdentity && loaded?.created === false) logger.warn({ keyFile: loaded.path }, "--new-identity ignored: the hub key file is there");
   await services.data.sessions.deleteExpired(isoAt(clock()));

@@ -58,6 +58,8 @@ export function createServices(options: ServiceOptions) {
   const bus = new EventBus<HubEvents>((error) => logger.error({ err: error }, "live feed listener failed"));
   const pushes = new PushEngine({
     store,
+    data,
+    dataBesideStore: options.database !== undefined,
     clock,
     logger: logger.child({ component: "push" }),
     catalogue: data.content,
@@ -126,7 +128,7 @@ export function createServices(options: ServiceOptions) {
     sync,
     pushes,
     insights,
-    dashboards: createDashboards({ store, clock, views, tenants: data.tenants, pushes: pushes.durable, insights: () => insights.repository }),
+    dashboards: createDashboards({ store, clock, views, tenants: data.tenants, pushes: data.pushes, insights: () => insights.repository }),
     gateway,
     bus,
     publishTenant,

@@ -7,6 +7,8 @@ import { Catalogue } from "../src/content/catalogue.js";
 import { EmbeddedContent } from "../src/content/embedded-content.js";
 import { AuditLog } from "../src/domain/audit-log.js";
 import { EmbeddedAgents } from "../src/domain/embedded/embedded-agents.js";
+import { createEmbeddedHubData } from "../src/domain/embedded/embedded-hub-data.js";
+import type { HubData } from "../src/domain/hub-data.js";
 import { EmbeddedTenants } from "../src/domain/embedded/embedded-tenants.js";
 import { newId } from "../src/core/ids.js";
 import { isoAt } from "../src/core/clock.js";
@@ -23,6 +25,8 @@ export class PushWorld {
   readonly content: EmbeddedContent;
   readonly catalogue: Catalogue;
   readonly audit: AuditLog;
+  /** The repositories over the same store: the push history as users are shown it is `data.pushes`. */
+  readonly data: HubData;
   readonly live: PushProgressEvent[] = [];
   engine: PushEngine;
   readonly #reconciler: ReconcilerOptions;
@@ -36,14 +40,44 @@ export class PushWorld {
     this.content = new EmbeddedContent(this.store);
     this.catalogue = new Catalogue(this.clock);
     this.audit = new AuditLog(this.store, this.clock);
+    this.data = createEmbeddedHubData(this.store, this.clock);
     this.engine = this.#engine();
   }
 
+  /** A world over a store that already holds pushes: its engine has picked up where they were. */
+  static async over(store: Store, options: { reconciler?: ReconcilerOptions } = {}): Promise<PushWorld> {
+    const world = new PushWorld({ ...options, store });
+    await world.engine.start();
+    return world;
+  }
+
   /** The hub died and came back: a new engine over the same store, nothing carried in memory. */
-  restart(): PushEngine {
+  async restart(): Promise<PushEngine> {
     this.engine.reconciler.close();
     this.engine = this.#engine();
+    await this.engine.start();
     return this.engine;
+  }
+
+  /** The push as users are shown it (the history: what is durable). */
+  async record(pushId: string) {
+    return (await this.data.pushes.get(pushId))!;
+  }
+
+  /** The push's durable counts. */
+  async progress(pushId: string) {
+    return (await this.record(pushId)).progress;
+  }
+
+  /** The push's durable results, tenant by tenant in plan order. */
+  async results(pushId: string) {
+    return this.data.pushes.results(pushId);
+  }
+
+  /** One durable result. */
+  async result(pushId: string, tenantId: string, key: string) {
+    const found = (await this.data.pushes.results(pushId, { tenantIds: [tenantId] })).find((result) => result.key === key);
+    return found && (found.error === undefined ? { status: found.status } : { status: found.status, error: found.error });
   }
 
   /** A new tenant; the embedded repository applies the insert at once, so its id is usable now. */
@@ -91,6 +125,7 @@ export class PushWorld {
     const tenantIdsAtStart = new ShardedCollection<TenantRecord>(this.store, Collections.tenants, TENANT_SHARDS).all().map((tenant) => tenant.id);
     return new PushEngine({
       store: this.store,
+      data: this.data,
       clock: this.clock,
       logger: silentLogger,
       catalogue: this.content,

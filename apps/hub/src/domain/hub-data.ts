@@ -1,5 +1,6 @@
 import type { ContentRepository } from "../content/content-repository.js";
 import type { DashboardRepository } from "../dashboards/dashboard-repository.js";
+import type { PushRepository } from "../push/push-repository.js";
 import type { AgentRepository } from "./agent-repository.js";
 import type { ApiKeyRepository } from "./api-key-repository.js";
 import type { AuditEntryInput } from "./audit-log.js";
@@ -23,6 +24,7 @@ export interface HubRepositories {
   apiKeys: ApiKeyRepository;
   dashboards: DashboardRepository;
   content: ContentRepository;
+  pushes: PushRepository;
   audit: AuditWriter;
 }
 

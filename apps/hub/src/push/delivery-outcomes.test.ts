@@ -20,8 +20,8 @@ async function stoppedInFlight() {
   await world.engine.control.stop(second.id, "lead@x");
   // On its way: the item keeps the stopped push's value until the agent's answer (or its loss) says what happened.
   expect(world.engine.state.desired(agent.tenantId, KEY)).toMatchObject({ pushId: second.id, revision: 2 });
-  const result = () => world.engine.ledger.result(second.id, agent.tenantId, KEY);
-  expect(result()).toEqual({ status: "stopped", error: "stopped by lead@x" });
+  const result = () => world.result(second.id, agent.tenantId, KEY);
+  expect(await result()).toEqual({ status: "stopped", error: "stopped by lead@x" });
   return { world, agent, first, second, result };
 }
 
@@ -30,9 +30,9 @@ describe("delivery outcomes: a push stopped while its batch is in flight", () =>
     const { world, agent, second, result } = await stoppedInFlight();
     agent.answer();
     await world.settle();
-    expect(result()).toEqual({ status: "applied" });
+    expect(await result()).toEqual({ status: "applied" });
     expect(world.engine.state.desired(agent.tenantId, KEY)).toMatchObject({ pushId: second.id, revision: 2 });
-    expect(world.engine.ledger.get(second.id)).toMatchObject({ state: "stopped", progress: { applied: 1, stopped: 0 } });
+    expect((await world.record(second.id))).toMatchObject({ state: "stopped", progress: { applied: 1, stopped: 0 } });
   });
 
   it("an agent that refused it: the result says failed and the item goes back to its previous desired state", async () => {
@@ -40,7 +40,7 @@ describe("delivery outcomes: a push stopped while its batch is in flight", () =>
     agent.refuse.add("Versioned");
     agent.answer();
     await world.settle();
-    expect(result()).toEqual({ status: "failed", error: "refused Versioned" });
+    expect(await result()).toEqual({ status: "failed", error: "refused Versioned" });
     expect(world.engine.state.desired(agent.tenantId, KEY)).toMatchObject({ pushId: first.id, revision: 1 });
   });
 
@@ -48,7 +48,7 @@ describe("delivery outcomes: a push stopped while its batch is in flight", () =>
     const { world, agent, first, result } = await stoppedInFlight();
     agent.disconnect();
     await world.settle();
-    expect(result()).toEqual({ status: "stopped", error: "stopped by lead@x" });
+    expect(await result()).toEqual({ status: "stopped", error: "stopped by lead@x" });
     expect(world.engine.state.desired(agent.tenantId, KEY)).toMatchObject({ pushId: first.id, revision: 1 });
     agent.autoAck = true;
     agent.connect();

@@ -3,6 +3,7 @@ import type { AuditEntryInput } from "../domain/audit-log.js";
 import type { PushLedger } from "./push-ledger.js";
 import type { PushPublisher } from "./push-publisher.js";
 import type { ItemKey, PushRecord } from "./push-records.js";
+import type { PushRepository } from "./push-repository.js";
 import type { Reconciler } from "./reconciler.js";
 import type { TenantState } from "./tenant-state.js";
 
@@ -15,8 +16,11 @@ interface EngineParts {
 
 export interface PushControlOptions {
   engine: EngineParts;
+  /** The history (a retry reopens a finished push from it). */
+  pushes: PushRepository;
   audit: { record(entry: AuditEntryInput): unknown };
-  flush(): Promise<void>;
+  /** Every tenant whose desired state to look at after a restart. */
+  tenantIds(): Iterable<string>;
 }
 
 /** Stop, retry, a deleted tenant, and picking up after a restart. */
@@ -36,7 +40,7 @@ export class PushControl {
    */
   async stop(pushId: string, actor: string): Promise<PushRecord> {
     const { ledger, state, reconciler, publisher } = this.#engine;
-    const record = this.#require(pushId);
+    const record = ledger.get(pushId) ?? (await this.#require(pushId));
     if (record.state !== "running") throw problems.conflict("push_not_running", `push ${pushId} is ${record.state.replace(/_/g, " ")}`);
     let stopped = 0;
     for (const { tenantId, key, entry } of Array.from(ledger.results(pushId))) {
@@ -47,15 +51,15 @@ export class PushControl {
     }
     ledger.markStopped(pushId, actor);
     this.#options.audit.record({ actor, action: "push.stop", target: `push:${pushId}`, detail: { stopped } });
-    await this.#options.flush();
-    publisher.request([pushId]);
+    await publisher.persist([pushId]);
     return ledger.get(pushId)!;
   }
 
   /** Failed and skipped results whose item is still the push's to deliver are sent again. */
   async retry(pushId: string, actor: string): Promise<number> {
     const { ledger, state, reconciler, publisher } = this.#engine;
-    const record = this.#require(pushId);
+    if (!(await ledger.load(this.#options.pushes, pushId))) throw problems.notFound(`push ${pushId}`);
+    const record = ledger.get(pushId)!;
     const byTenant = new Map<string, ItemKey[]>();
     for (const { tenantId, key, entry } of Array.from(ledger.results(pushId))) {
       if (entry.status !== "failed" && entry.status !== "skipped") continue;
@@ -71,8 +75,7 @@ export class PushControl {
     if (retried === 0) throw problems.conflict("nothing_to_retry", `push ${pushId} has no failed or skipped results to retry`);
     if (record.state === "stopped") ledger.markRunning(pushId);
     this.#options.audit.record({ actor, action: "push.retry", target: `push:${pushId}`, detail: { retried } });
-    await this.#options.flush();
-    publisher.request([pushId]);
+    await publisher.persist([pushId]);
     for (const [tenantId, keys] of byTenant) reconciler.enqueue(tenantId, keys);
     return retried;
   }
@@ -81,7 +84,7 @@ export class PushControl {
   tenantDeleted(tenantId: string): void {
     const { ledger, state, publisher } = this.#engine;
     const touched: string[] = [];
-    for (const record of ledger.all()) {
+    for (const record of ledger.loaded()) {
       if (record.state !== "running" || !ledger.plan(record.id)?.tenantIds.includes(tenantId)) continue;
       for (const { tenantId: owner, key, entry } of Array.from(ledger.results(record.id))) {
         if (owner === tenantId && entry.status === "pending") ledger.setResult(record.id, tenantId, key, "stopped", "the tenant was deleted");
@@ -93,23 +96,44 @@ export class PushControl {
   }
 
   /**
-   * After a restart: a running push whose results all settled before the crash is finished, and
-   * items of stopped pushes that were in flight when the hub died go back to their previous state.
+   * After a restart: running pushes come back into memory (one whose results all settled before
+   * the crash is finished now); an item that a stopped push was delivering when the hub died goes
+   * back to its previous state; a desired entry whose push was never written (the hub died while
+   * making it) goes back too. Every other push a desired entry names is finished: known, not loaded.
    */
-  recover(): void {
+  async recover(): Promise<void> {
     const { ledger, state } = this.#engine;
-    for (const record of ledger.all()) {
-      if (record.state === "running") ledger.refresh(record.id);
-      else if (record.state === "stopped") {
-        for (const { tenantId, key, entry } of ledger.results(record.id)) {
-          if (entry.status === "stopped") state.restoreDesired(tenantId, key, record.id);
-        }
+    const { pushes } = this.#options;
+    for (const record of await pushes.inStates(["running"])) {
+      await ledger.load(pushes, record.id);
+      ledger.refresh(record.id);
+    }
+    const named = new Map<string, { tenantId: string; key: ItemKey }[]>();
+    for (const tenantId of this.#options.tenantIds()) {
+      for (const entry of state.desiredEntries(tenantId)) {
+        if (ledger.get(entry.pushId)) continue;
+        let entries = named.get(entry.pushId);
+        if (!entries) named.set(entry.pushId, (entries = []));
+        entries.push({ tenantId, key: entry.id });
       }
     }
+    let restored = false;
+    for (const [pushId, entries] of named) {
+      const record = await pushes.get(pushId);
+      if (!record) {
+        for (const { tenantId, key } of entries) restored = state.restoreDesired(tenantId, key, pushId) || restored;
+        continue;
+      }
+      ledger.knowSettled(pushId);
+      if (record.state !== "stopped") continue;
+      const stopped = await pushes.results(pushId, { statuses: ["stopped"], tenantIds: [...new Set(entries.map((e) => e.tenantId))] });
+      for (const result of stopped) restored = state.restoreDesired(result.tenantId, result.key, pushId) || restored;
+    }
+    if (restored) this.#engine.publisher.request();
   }
 
-  #require(pushId: string): PushRecord {
-    const record = this.#engine.ledger.get(pushId);
+  async #require(pushId: string): Promise<PushRecord> {
+    const record = await this.#options.pushes.get(pushId);
     if (!record) throw problems.notFound(`push ${pushId}`);
     return record;
   }

@@ -30,9 +30,9 @@ describe("push engine: delivery", () => {
     for (let i = 0; i < 4; i++) agent.answer();
     await world.settle();
 
-    const record = world.engine.ledger.get(push.id)!;
+    const record = (await world.record(push.id));
     expect(record.state).toBe("completed");
-    expect(world.engine.ledger.progress(push.id)).toMatchObject({ total: 14, applied: 14, pending: 0 });
+    expect((await world.progress(push.id))).toMatchObject({ total: 14, applied: 14, pending: 0 });
     expect(agent.held.size).toBe(14);
     expect(world.live.at(-1)).toMatchObject({ id: push.id, state: "completed" });
   });
@@ -48,7 +48,7 @@ describe("push engine: delivery", () => {
     const again = await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
     await world.settle();
     expect(agent.received.length).toBe(sent);
-    expect(Array.from(world.engine.ledger.results(again.id), (r) => r.entry.status)).toEqual(["unchanged"]);
+    expect((await world.results(again.id)).map((r) => r.status)).toEqual(["unchanged"]);
   });
 
   it("a dry run predicts create / replace / unchanged, and the push then does exactly that", async () => {
@@ -66,7 +66,7 @@ describe("push engine: delivery", () => {
     expect(plan.plan.map((p) => `${p.name}:${p.action}`)).toEqual(["A:unchanged", "B:replace", "C:create"]);
     const push = await world.engine.push(request, "ops@x");
     await world.settle();
-    expect(Array.from(world.engine.ledger.results(push.id), (r) => `${r.key}:${r.entry.status}`)).toEqual([
+    expect((await world.results(push.id)).map((r) => `${r.key}:${r.status}`)).toEqual([
       "custom-field:A:unchanged",
       "custom-field:B:applied",
       "custom-field:C:applied",
@@ -81,13 +81,13 @@ describe("push engine: delivery", () => {
     const field = await world.field("Later");
     const push = await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
     await world.settle();
-    expect(world.engine.ledger.get(push.id)!.state).toBe("running");
-    expect(world.engine.ledger.result(push.id, down.tenantId, "custom-field:Later")?.status).toBe("pending");
+    expect((await world.record(push.id)).state).toBe("running");
+    expect((await world.result(push.id, down.tenantId, "custom-field:Later"))?.status).toBe("pending");
     expect((await world.syncOf("custom-field", field.id))).toMatchObject({ synchronized: false, total: 2, applied: 1, pending: 1 });
 
     down.connect();
     await world.settle();
-    expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
+    expect((await world.record(push.id)).state).toBe("completed");
     expect((await world.syncOf("custom-field", field.id))).toMatchObject({ synchronized: true, applied: 2 });
     expect(up.received).toHaveLength(1);
   });
@@ -101,14 +101,14 @@ describe("push engine: delivery", () => {
     const push = await world.engine.push({ items: [{ kind: "tuning-expressions", id: tuning.id }], targets: toAll, options: { includeAssociatedRules: true } }, "ops@x");
     await world.settle();
 
-    const results = () => Object.fromEntries(Array.from(world.engine.ledger.results(push.id), (r) => [r.key, r.entry]));
-    expect(results()).toEqual({
+    const results = async () => Object.fromEntries((await world.results(push.id)).map(({ key, status, error }) => [key, error === undefined ? { status } : { status, error }]));
+    expect(await results()).toEqual({
       "siem-rule:Rule": { status: "failed", error: "refused Rule" },
       "tuning-expression:Quiet": { status: "skipped", error: "skipped: depends on siem-rule Rule, which failed" },
     });
     // The dependant never left the hub: its dependency failed in an earlier batch.
     expect(agent.received.flatMap((b) => b.items.map((i) => i.name))).toEqual(["Rule"]);
-    expect(world.engine.ledger.get(push.id)!.state).toBe("completed_with_errors");
+    expect((await world.record(push.id)).state).toBe("completed_with_errors");
     expect(await world.engine.sync.detail("siem-rule", rule.id)).toEqual([{ tenantId: agent.tenantId, tenantName: "Acme", state: "failed", revision: 1, error: "refused Rule" }]);
 
     agent.disconnect();
@@ -119,8 +119,8 @@ describe("push engine: delivery", () => {
     agent.refuse.clear();
     expect(await world.engine.control.retry(push.id, "ops@x")).toBe(2);
     await world.settle();
-    expect(Object.values(results()).map((r) => r.status)).toEqual(["applied", "applied"]);
-    expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
+    expect(Object.values(await results()).map((r) => r.status)).toEqual(["applied", "applied"]);
+    expect((await world.record(push.id)).state).toBe("completed");
     await expect(world.engine.control.retry(push.id, "ops@x")).rejects.toMatchObject({ status: 409, code: "nothing_to_retry" });
   });
 
@@ -137,7 +137,7 @@ describe("push engine: delivery", () => {
 
     const stopped = await world.engine.control.stop(push.id, "lead@x");
     expect(stopped).toMatchObject({ state: "stopped", stoppedBy: "lead@x" });
-    expect(world.engine.ledger.result(push.id, agent.tenantId, "custom-field:Versioned")).toEqual({ status: "stopped", error: "stopped by lead@x" });
+    expect((await world.result(push.id, agent.tenantId, "custom-field:Versioned"))).toEqual({ status: "stopped", error: "stopped by lead@x" });
     expect(world.engine.state.desired(agent.tenantId, "custom-field:Versioned")!.revision).toBe(1);
     await expect(world.engine.control.stop(push.id, "lead@x")).rejects.toMatchObject({ status: 409 });
 
@@ -153,11 +153,11 @@ describe("push engine: delivery", () => {
     const field = await world.field("Twice");
     const first = await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
     const second = await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
-    expect(world.engine.ledger.result(first.id, agent.tenantId, "custom-field:Twice")).toEqual({ status: "stopped", error: `superseded by push ${second.id}` });
-    expect(world.engine.ledger.get(first.id)!.state).toBe("completed");
+    expect((await world.result(first.id, agent.tenantId, "custom-field:Twice"))).toEqual({ status: "stopped", error: `superseded by push ${second.id}` });
+    expect((await world.record(first.id)).state).toBe("completed");
     agent.connect();
     await world.settle();
-    expect(world.engine.ledger.result(second.id, agent.tenantId, "custom-field:Twice")?.status).toBe("applied");
+    expect((await world.result(second.id, agent.tenantId, "custom-field:Twice"))?.status).toBe("applied");
   });
 
   it("rollback puts an earlier revision back; the item is then not synchronized", async () => {
@@ -172,7 +172,7 @@ describe("push engine: delivery", () => {
 
     const rollback = await world.engine.rollback("custom-fields", v1.id, { revision: 1, tenants: [agents[0]!.tenantId] }, "ops@x");
     await world.settle();
-    expect(world.engine.ledger.get(rollback.id)).toMatchObject({ type: "rollback", state: "completed" });
+    expect((await world.record(rollback.id))).toMatchObject({ type: "rollback", state: "completed" });
     expect(agents[0]!.held.get("custom-field:Rolled")).toMatchObject({ revision: 1, hash: v1.hash });
     expect(agents[1]!.held.get("custom-field:Rolled")).toMatchObject({ revision: 2, hash: v2.hash });
     expect((await world.syncOf("custom-field", v1.id))).toMatchObject({ synchronized: false, applied: 2 });

@@ -6,7 +6,7 @@ import { isoAt, type Clock } from "../core/clock.js";
 import { newSortableId } from "../core/ids.js";
 import { problems } from "../core/problem-error.js";
 import type { AuditEntryInput } from "../domain/audit-log.js";
-import { DurablePushes } from "./durable-pushes.js";
+import type { HubData } from "../domain/hub-data.js";
 import { DeliveredBodies } from "./delivered-bodies.js";
 import { deliveredItem, expandItems, MAX_PUSHED_NAME, transformOptions, type CatalogueReads, type MissingDependency, type ResolvedItem } from "./push-items.js";
 import { PushLedger } from "./push-ledger.js";
@@ -31,6 +31,10 @@ export interface TenantDirectory {
 
 export interface PushEngineOptions {
   store: Store;
+  /** The push history (`pushes`) and the unit of work its writes go through. */
+  data: Pick<HubData, "pushes" | "write">;
+  /** `data` is PostgreSQL while desired and reported state are in `store` (see PushPublisher). */
+  dataBesideStore?: boolean;
   clock: Clock;
   logger: Logger;
   catalogue: CatalogueReads;
@@ -64,9 +68,8 @@ interface Prepared {
  */
 export class PushEngine {
   readonly state: TenantState;
+  /** The pushes delivery works on (running ones), in memory; the history is `data.pushes`. */
   readonly ledger: PushLedger;
-  /** The ledger as it is on disk: what users are shown (history, one push, its stream, dashboards). */
-  readonly durable: DurablePushes;
   readonly reconciler: Reconciler;
   readonly publisher: PushPublisher;
   readonly sync: PushSyncReader;
@@ -81,10 +84,9 @@ export class PushEngine {
     this.#options = options;
     const { store, clock, tenants, catalogue, logger } = options;
     this.state = new TenantState(store, () => options.tenantIdsAtStart);
-    this.ledger = new PushLedger(store, clock);
-    this.durable = new DurablePushes(store, this.ledger);
+    this.ledger = new PushLedger(clock);
     this.#bodies = new DeliveredBodies({ catalogue, logger: logger.child({ component: "bodies" }) });
-    this.publisher = new PushPublisher({ ledger: this.ledger, flush: () => store.flush(), live: options.live, logger });
+    this.publisher = new PushPublisher({ ledger: this.ledger, data: options.data, dataBesideStore: options.dataBesideStore === true, flush: () => store.flush(), live: options.live, logger });
     this.reconciler = new Reconciler({
       state: this.state,
       ledger: this.ledger,
@@ -94,10 +96,14 @@ export class PushEngine {
       options: options.reconciler,
     });
     this.sync = new PushSyncReader(this.state, tenants);
-    this.control = new PushControl({ engine: this, audit: options.audit, flush: () => store.flush() });
-    this.reads = new PushReads(this.durable, clock);
-    this.control.recover();
+    this.control = new PushControl({ engine: this, pushes: options.data.pushes, audit: options.audit, tenantIds: () => options.tenantIdsAtStart });
+    this.reads = new PushReads(options.data.pushes, clock, (pushId) => this.publisher.writtenVersion(pushId));
     store.onRollback(() => this.reconciler.resync());
+  }
+
+  /** Picks up where the last hub stopped (running pushes back in memory); before agents connect. */
+  async start(): Promise<void> {
+    await this.control.recover();
   }
 
   async dryRun(request: PushRequest): Promise<DryRunPlan> {
@@ -134,7 +140,6 @@ export class PushEngine {
   async close(): Promise<void> {
     this.reconciler.close();
     await this.publisher.idle();
-    this.durable.close();
   }
 
   async #prepare(request: PushRequest): Promise<Prepared> {
@@ -172,13 +177,14 @@ export class PushEngine {
   }
 
   async #make(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: string): Promise<PushRecord> {
-    const { clock, store } = this.#options;
+    const { clock } = this.#options;
     const now = clock();
     const id = newSortableId("psh", now);
     const transform = transformOptions(options);
     const slicer = new TimeSlicer(this.#options.reconciler?.sliceMs ?? DEFAULT_SLICE_MS);
     // Before any desired entry names them: a delivery that starts meanwhile finds every body here.
     for (const item of items) this.#bodies.remember(item);
+    const superseded: { pushId: string; tenantId: string; key: string }[] = [];
     for (const tenant of targetTenants) {
       await slicer.pause();
       for (const item of items) {
@@ -186,6 +192,7 @@ export class PushEngine {
         // A newer push takes the item over: the older one's undelivered result ends here.
         if (current && this.ledger.result(current.pushId, tenant.id, item.key)?.status === "pending") {
           this.ledger.setResult(current.pushId, tenant.id, item.key, "stopped", `superseded by push ${id}`);
+          superseded.push({ pushId: current.pushId, tenantId: tenant.id, key: item.key });
         }
         const previous = current ? withoutHistory(current) : null;
         const { body: _body, key, ...value } = item;
@@ -227,11 +234,21 @@ export class PushEngine {
       detail: { items: items.length, tenants: tenants.length, kinds: record.kinds, title: record.title, ...(type === "rollback" ? { revision: first?.revision } : {}) },
     });
     // Principle 5: the push, its desired state and its pending results are on disk before the 202.
-    await store.flush();
-    this.publisher.request([id]);
+    try {
+      await this.publisher.persist([id]);
+    } catch (error) {
+      // Refused: the push never was. Its desired entries and what it superseded go back.
+      this.ledger.drop(id);
+      for (const was of superseded) this.ledger.setResult(was.pushId, was.tenantId, was.key, "pending");
+      for (const tenant of targetTenants) for (const item of items) this.state.restoreDesired(tenant.id, item.key, id);
+      this.publisher.request();
+      throw error;
+    }
     const keys = items.map((item) => item.key);
     for (const tenant of tenants) this.reconciler.enqueue(tenant.id, keys);
-    return this.ledger.get(id)!;
+    // A push its tenants already held may be finished, written and out of memory by now.
+    const made = this.ledger.get(id);
+    return made ? { ...made, progress: { ...made.progress } } : (await this.#options.data.pushes.get(id))!;
   }
 }
 

@@ -54,7 +54,7 @@ describe("push engine: fairness", () => {
     const push = world.engine.push({ items: await fieldRefs(world, 50), targets: toAll }, "ops@x");
     expect(await turnsWhile(push)).toBeGreaterThanOrEqual(20);
     const record = await push;
-    expect(world.engine.ledger.progress(record.id)).toMatchObject({ total: 1000, pending: 1000 });
+    expect((await world.progress(record.id))).toMatchObject({ total: 1000, pending: 1000 });
   });
 
   it("leaves out a tenant deleted while the push was being made, and still completes", async () => {
@@ -68,8 +68,8 @@ describe("push engine: fairness", () => {
     world.engine.control.tenantDeleted(gone);
     const push = await making;
     await world.settle();
-    expect(world.engine.ledger.plan(push.id)!.tenantIds).toEqual([kept.tenantId]);
-    expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
+    expect((await world.data.pushes.plan(push.id))!.tenantIds).toEqual([kept.tenantId]);
+    expect((await world.record(push.id)).state).toBe("completed");
     expect(world.engine.state.desiredEntries(gone)).toEqual([]);
   });
 
@@ -81,8 +81,8 @@ describe("push engine: fairness", () => {
     for (const tenant of await world.tenants.all()) {
       expect(world.engine.state.desiredEntries(tenant.id).map((entry) => entry.pushId)).toEqual(Array(5).fill(second!.id));
     }
-    const superseded = Array.from(world.engine.ledger.results(first!.id), ({ entry }) => entry);
+    const superseded = (await world.results(first!.id)).map((result) => result);
     expect(superseded.every((entry) => entry.status === "stopped")).toBe(true);
-    expect((world.engine.ledger.get(second!.id) as PushRecord).progress.pending).toBe(50);
+    expect(((await world.record(second!.id)) as PushRecord).progress.pending).toBe(50);
   });
 });

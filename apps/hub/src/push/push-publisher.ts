@@ -1,7 +1,8 @@
 import type { PushProgressEvent, PushResult } from "@canopy/api";
 import type { Logger } from "pino";
 import { EventBus } from "../core/event-bus.js";
-import type { PushLedger } from "./push-ledger.js";
+import type { HubData } from "../domain/hub-data.js";
+import type { LedgerWrites, PushLedger } from "./push-ledger.js";
 import { progressEvent, resultJson } from "./push-views.js";
 
 /** One event of a push's own stream (`GET /pushes/{id}/events`). */
@@ -11,23 +12,40 @@ export type PushStreamMessage =
 
 export interface PushPublisherOptions {
   ledger: PushLedger;
-  /** Makes every change made before the call durable (the store's flush). */
+  /** Where the ledger's changes are written (`pushes`), in one unit of work per round. */
+  data: Pick<HubData, "write">;
+  /** Makes the store's changes durable (desired and reported state, the audit). */
   flush(): Promise<void>;
+  /**
+   * `data` writes somewhere else than the store (PostgreSQL): the store is flushed first. On the
+   * embedded store a unit of work's write is the store's flush, so one write carries both.
+   */
+  dataBesideStore: boolean;
   /** The live feed (`push.progress`). */
   live(event: PushProgressEvent): void;
   logger: Logger;
 }
 
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 /**
- * Tells the world about push progress only once it is on disk (DESIGN.md principle 5), and
- * coalesces: any number of acknowledgements arriving during one flush share the next flush and
- * one event per push. Changes are taken before the flush starts, so nothing is announced that a
- * crash could still undo.
+ * Writes the push ledger's changes and only then tells the world (DESIGN.md principle 5), and
+ * coalesces: any number of acknowledgements arriving during one write share the next write and
+ * one event per push. Changes are taken before the write starts, so nothing is announced that a
+ * crash could still undo. The store is flushed first: reported state before the result that it
+ * explains, and a push's desired state before the push (a desired entry whose push was never
+ * written is not delivered; a push whose desired state was lost would wait for ever).
  */
 export class PushPublisher {
   readonly stream = new EventBus<{ push: PushStreamMessage }>((error) => this.#options.logger.error({ err: error }, "push event listener failed"));
   readonly #options: PushPublisherOptions;
   readonly #touched = new Set<string>();
+  /** Per push, how many writes of it are durable (for caches of what users are shown). */
+  readonly #written = new Map<string, number>();
+  #waiters: Waiter[] = [];
   #requested = false;
   #running: Promise<void> | undefined;
 
@@ -35,30 +53,50 @@ export class PushPublisher {
     this.#options = options;
   }
 
-  /** Something changed (results, or the pushes named): flush, then publish. */
+  /** Something changed (results, or the pushes named): write, then publish. */
   request(pushIds: Iterable<string> = []): void {
     for (const id of pushIds) this.#touched.add(id);
     this.#requested = true;
     this.#running ??= this.#run();
   }
 
-  /** Resolves once everything requested so far is flushed and published. */
+  /** As `request`, resolving once everything changed before the call is durable (rejecting if that write failed). */
+  persist(pushIds: Iterable<string> = []): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    this.request(pushIds);
+    return done;
+  }
+
+  /** Resolves once everything requested so far is written and published. */
   async idle(): Promise<void> {
     while (this.#running) await this.#running;
+  }
+
+  /** Moves whenever a write of the push is durable. */
+  writtenVersion(pushId: string): number {
+    return this.#written.get(pushId) ?? 0;
   }
 
   async #run(): Promise<void> {
     try {
       while (this.#requested) {
         this.#requested = false;
+        const waiters = this.#waiters;
+        this.#waiters = [];
         const messages = this.#snapshot();
+        const writes = this.#options.ledger.takeWrites();
         try {
-          await this.#options.flush();
+          await this.#write(writes);
         } catch (error) {
-          // The store reports write failures itself; events wait for the next successful flush.
+          this.#options.ledger.requeue(writes);
+          for (const waiter of waiters) waiter.reject(error);
+          // The store and the repositories report write failures themselves; events wait for the next good write.
           this.#options.logger.error({ err: error }, "could not persist push progress");
           continue;
         }
+        this.#options.ledger.written(writes);
+        for (const pushId of pushesOf(writes)) this.#written.set(pushId, this.writtenVersion(pushId) + 1);
+        for (const waiter of waiters) waiter.resolve();
         for (const message of messages) {
           if (message.event !== "results") this.#options.live(message.data);
           this.stream.publish("push", message);
@@ -67,6 +105,21 @@ export class PushPublisher {
     } finally {
       this.#running = undefined;
     }
+  }
+
+  async #write(writes: LedgerWrites): Promise<void> {
+    const nothing = writes.created.length === 0 && writes.results.length === 0 && writes.records.length === 0;
+    if (nothing || this.#options.dataBesideStore) await this.#options.flush();
+    if (nothing) return;
+    const { ledger } = this.#options;
+    await this.#options.data.write(async (tx) => {
+      for (const { record, plan } of writes.created) await tx.pushes.create(record, plan);
+      if (writes.results.length > 0) await tx.pushes.saveResults(writes.results);
+      for (const pushId of writes.records) {
+        const record = ledger.recordToWrite(pushId);
+        if (record) await tx.pushes.saveRecord(record);
+      }
+    });
   }
 
   /** Progress (for the live feed and streams) and, if anyone follows a push, its changed results. */
@@ -85,7 +138,7 @@ export class PushPublisher {
     for (const pushId of this.#touched) {
       const record = ledger.get(pushId);
       if (!record) continue;
-      const progress = progressEvent(record, ledger);
+      const progress = progressEvent(record);
       if (following) {
         const results = Array.from(changedByPush.get(pushId)?.values() ?? [], (c) => resultJson(ledger, pushId, c.tenantId, c.key)).filter((r) => r !== undefined);
         if (results.length > 0) messages.push({ pushId, event: "results", data: { id: pushId, results } });
@@ -95,4 +148,8 @@ export class PushPublisher {
     this.#touched.clear();
     return messages;
   }
+}
+
+function pushesOf(writes: LedgerWrites): Set<string> {
+  return new Set([...writes.created.map((c) => c.record.id), ...writes.results.map((r) => r.pushId), ...writes.records]);
 }

@@ -155,3 +155,10 @@ export function stateOf(progress: PushProgress, stopped: boolean): PushState {
   if (progress.pending > 0) return "running";
   return progress.failed + progress.skipped > 0 ? "completed_with_errors" : "completed";
 }
+
+/** A record shown with `progress`, its state following the counts unless it was stopped. */
+export function withCounts(record: PushRecord, progress: PushProgress): PushRecord {
+  const state = record.state === "stopped" ? "stopped" : stateOf(progress, false);
+  const finishedAt = state === "running" ? null : (record.finishedAt ?? null);
+  return { ...record, state, finishedAt, progress };
+}

@@ -10,9 +10,9 @@ async function fieldRefs(world: PushWorld, count: number) {
   return refs;
 }
 
-function statuses(world: PushWorld, pushId: string): Record<string, number> {
+async function statuses(world: PushWorld, pushId: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const { entry } of world.engine.ledger.results(pushId)) counts[entry.status] = (counts[entry.status] ?? 0) + 1;
+  for (const { status } of await world.results(pushId)) counts[status] = (counts[status] ?? 0) + 1;
   return counts;
 }
 
@@ -35,10 +35,10 @@ describe("push engine: losses and restarts", () => {
     b.dropAcks = true;
     b.answer(); // applied by the agent, but the ack is lost with the hub
     await world.settle();
-    expect(world.engine.ledger.progress(push.id)).toMatchObject({ total: 20, applied: 4, pending: 16 });
+    expect((await world.progress(push.id))).toMatchObject({ total: 20, applied: 4, pending: 16 });
 
     // Crash: nothing in memory survives, only what the store holds.
-    const engine = world.restart();
+    await world.restart();
     a.isOpen = b.isOpen = false;
     a.received.length = b.received.length = a.inbox.length = b.inbox.length = 0;
     b.dropAcks = false;
@@ -48,9 +48,9 @@ describe("push engine: losses and restarts", () => {
     }
     await world.settle();
 
-    expect(engine.ledger.get(push.id)!.state).toBe("completed");
-    expect(statuses(world, push.id)).toEqual({ applied: 20 });
-    expect(Array.from(engine.ledger.results(push.id))).toHaveLength(20);
+    expect((await world.record(push.id)).state).toBe("completed");
+    expect(await statuses(world, push.id)).toEqual({ applied: 20 });
+    expect((await world.results(push.id))).toHaveLength(20);
     // B's first four were settled from its manifest (held by this push), not sent again.
     expect(b.received.flatMap((batch) => batch.items.map((i) => i.name))).toEqual(["F4", "F5", "F6", "F7", "F8", "F9"]);
     expect(a.received.flatMap((batch) => batch.items)).toHaveLength(6);
@@ -63,8 +63,8 @@ describe("push engine: losses and restarts", () => {
     const push = await world.engine.push({ items: await fieldRefs(world, 1), targets: toAll }, "ops@x");
     await world.settle();
     world.store.collection<PushRecord>("pushes").update(push.id, { state: "running", finishedAt: null });
-    world.restart();
-    expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
+    await world.restart();
+    expect((await world.record(push.id)).state).toBe("completed");
   });
 
   it("batches lost to a disconnect are sent again after the reconnect; the agent's replay answer counts once", async () => {
@@ -81,8 +81,8 @@ describe("push engine: losses and restarts", () => {
     agent.autoAck = true;
     agent.connect();
     await world.settle();
-    expect(statuses(world, push.id)).toEqual({ applied: 3 });
-    expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
+    expect(await statuses(world, push.id)).toEqual({ applied: 3 });
+    expect((await world.record(push.id)).state).toBe("completed");
   });
 
   it("a batch not acknowledged in time is resent after a backoff, and a late ack still counts", async () => {
@@ -109,10 +109,10 @@ describe("push engine: losses and restarts", () => {
     expect(agent.received).toHaveLength(2);
     agent.answer(first);
     await world.settle();
-    expect(statuses(world, push.id)).toEqual({ applied: 1 });
+    expect(await statuses(world, push.id)).toEqual({ applied: 1 });
     agent.answer();
     await world.settle();
-    expect(statuses(world, push.id)).toEqual({ applied: 1 });
+    expect(await statuses(world, push.id)).toEqual({ applied: 1 });
   });
 
   it("acknowledgements are taken only for what was sent, on the link it was sent on", async () => {
@@ -130,7 +130,7 @@ describe("push engine: losses and restarts", () => {
     port.ack(agent, { type: "content.ack", batchId: "b-unknown", results: [{ kind: item.kind, name: item.name, revision: 1, hash: item.hash, status: "applied" }] });
     port.ack(agent, { type: "content.ack", batchId: batch.batchId, results: [{ kind: item.kind, name: "Not Sent", revision: 1, hash: item.hash, status: "applied" }, { kind: item.kind, name: item.name, revision: 1, hash: `sha256:${"0".repeat(64)}`, status: "applied" }] });
     await world.settle();
-    expect(statuses(world, push.id)).toEqual({ pending: 1 });
+    expect(await statuses(world, push.id)).toEqual({ pending: 1 });
     expect(world.engine.state.reported(agent.tenantId, "custom-field:Not Sent")).toBeUndefined();
     // What the ack left out is sent once more, after a backoff.
     // A resend is built in the tenant's next scheduler turn: give it one before each look.
@@ -145,7 +145,7 @@ describe("push engine: losses and restarts", () => {
     port.ack(stale, { type: "content.ack", batchId: agent.inbox[1]!.batchId, results: [] });
     agent.answer(agent.inbox[1]!.batchId);
     await world.settle();
-    expect(statuses(world, push.id)).toEqual({ applied: 1 });
+    expect(await statuses(world, push.id)).toEqual({ applied: 1 });
   });
 
   it("drift shows in the sync state and a new push heals it", async () => {
@@ -168,7 +168,7 @@ describe("push engine: losses and restarts", () => {
 
     const heal = await world.engine.push({ items: [{ kind: "custom-fields", id: field.id }], targets: toAll }, "ops@x");
     await world.settle();
-    expect(statuses(world, heal.id)).toEqual({ applied: 1 });
+    expect(await statuses(world, heal.id)).toEqual({ applied: 1 });
     expect((await world.syncOf("custom-field", field.id))).toMatchObject({ synchronized: true, drifted: 0 });
   });
 
@@ -180,8 +180,8 @@ describe("push engine: losses and restarts", () => {
     await world.tenants.delete(gone);
     world.engine.control.tenantDeleted(gone);
     await world.settle();
-    expect(world.engine.ledger.result(push.id, gone, "custom-field:Orphan")).toEqual({ status: "stopped", error: "the tenant was deleted" });
-    expect(world.engine.ledger.get(push.id)!.state).toBe("completed");
+    expect((await world.result(push.id, gone, "custom-field:Orphan"))).toEqual({ status: "stopped", error: "the tenant was deleted" });
+    expect((await world.record(push.id)).state).toBe("completed");
     expect((await world.syncOf("custom-field", field.id)).total).toBe(0);
   });
 

@@ -1,8 +1,10 @@
 import type { Push, PushProgressEvent, PushResult, PushSummary } from "@canopy/api";
-import type { ItemKey, PushPlanDoc, PushRecord, ResultEntry } from "./push-records.js";
-import type { PushView } from "./push-view.js";
+import type { PushLedger } from "./push-ledger.js";
+import { emptyProgress, withCounts, type ItemKey, type PushPlanDoc, type PushRecord, type ResultEntry } from "./push-records.js";
+import type { StoredResult } from "./push-repository.js";
 
-export function pushSummaryJson(record: PushRecord, ledger: PushView): PushSummary {
+/** The push as listed; `record.progress` is its counts (the repository's, or the ledger's live ones). */
+export function pushSummaryJson(record: PushRecord): PushSummary {
   return {
     id: record.id,
     type: record.type,
@@ -17,16 +19,16 @@ export function pushSummaryJson(record: PushRecord, ledger: PushView): PushSumma
     tenantCount: record.tenantCount,
     targets: record.targets,
     options: record.options,
-    progress: { ...ledger.progress(record.id) },
+    progress: { ...record.progress },
   };
 }
 
-export function progressEvent(record: PushRecord, ledger: PushView): PushProgressEvent {
-  return { id: record.id, state: record.state, progress: { ...ledger.progress(record.id) } };
+export function progressEvent(record: PushRecord): PushProgressEvent {
+  return { id: record.id, state: record.state, progress: { ...record.progress } };
 }
 
-/** One result as the API shows it; undefined if the plan does not know the key. */
-export function resultJson(ledger: PushView, pushId: string, tenantId: string, key: ItemKey): PushResult | undefined {
+/** One changed result as the API shows it (the publisher's events); undefined if the plan does not know the key. */
+export function resultJson(ledger: PushLedger, pushId: string, tenantId: string, key: ItemKey): PushResult | undefined {
   const item = ledger.planned(pushId, key);
   const entry = ledger.result(pushId, tenantId, key);
   return item && entry ? resultOf(item, tenantId, entry) : undefined;
@@ -38,15 +40,22 @@ function resultOf(item: PushPlanDoc["items"][number], tenantId: string, entry: R
   return result;
 }
 
-export function pushJson(record: PushRecord, ledger: PushView): Push {
-  const plan = ledger.plan(record.id);
+/** `GET /pushes/{id}`: the push, its items and every result, in plan order. */
+export function pushJson(record: PushRecord, plan: PushPlanDoc | undefined, results: readonly StoredResult[]): Push {
+  const byKey = new Map((plan?.items ?? []).map((item) => [item.key, item]));
   const items = (plan?.items ?? []).map((item) => ({ kind: item.kind, id: item.itemId, name: item.name, revision: item.revision }));
-  const results: PushResult[] = [];
-  for (const { tenantId, key, entry } of ledger.results(record.id)) {
-    const item = ledger.planned(record.id, key);
-    if (item) results.push(resultOf(item, tenantId, entry));
+  const shown: PushResult[] = [];
+  for (const result of results) {
+    const item = byKey.get(result.key);
+    if (item) shown.push(resultOf(item, result.tenantId, result));
   }
-  return { ...pushSummaryJson(record, ledger), items, results };
+  // Counted from the results read, so counts and results agree even if a write landed between the two reads.
+  const progress = emptyProgress();
+  for (const result of shown) {
+    progress.total++;
+    progress[result.status]++;
+  }
+  return { ...pushSummaryJson(withCounts(record, progress)), items, results: shown };
 }
 
 const CACHED_PUSHES = 8;
@@ -55,22 +64,20 @@ const rebuildIntervalMs = (results: number): number => Math.min(1000, results / 
 
 /**
  * `GET /pushes/{id}` of a big push is megabytes of JSON, and clients poll it while it runs.
- * The encoded answer is kept per push and rebuilt only after the push changed (the ledger's
- * version); while it keeps running, no more often than its size warrants. A change of state
- * (finished, stopped) is always shown at once.
+ * The encoded answer is kept per push and rebuilt only after a write of the push (`version`);
+ * while it keeps running, no more often than its size warrants. A change of state (finished,
+ * stopped) is always shown at once.
  */
 export class PushJsonCache {
   readonly #entries = new Map<string, { version: number; state: PushRecord["state"]; builtAt: number; body: Uint8Array<ArrayBuffer> }>();
 
-  body(record: PushRecord, ledger: PushView, now: number): Uint8Array<ArrayBuffer> {
-    const version = ledger.version(record.id);
+  async body(record: PushRecord, version: number, now: number, build: () => Promise<Push>): Promise<Uint8Array<ArrayBuffer>> {
     const cached = this.#entries.get(record.id);
     if (cached && cached.state === record.state) {
       if (cached.version === version) return cached.body;
-      const total = ledger.progress(record.id).total;
-      if (record.state === "running" && now - cached.builtAt < rebuildIntervalMs(total)) return cached.body;
+      if (record.state === "running" && now - cached.builtAt < rebuildIntervalMs(record.progress.total)) return cached.body;
     }
-    const body = new TextEncoder().encode(JSON.stringify(pushJson(record, ledger)));
+    const body = new TextEncoder().encode(JSON.stringify(await build()));
     this.#entries.delete(record.id);
     if (this.#entries.size >= CACHED_PUSHES) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(record.id, { version, state: record.state, builtAt: now, body });

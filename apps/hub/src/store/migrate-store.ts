@@ -5,6 +5,10 @@ import { copyIntoRecordTable, hasRecordTable } from "../domain/postgres/record-t
 import { tenantOfShard, type InsightRecord } from "../insights/insight-records.js";
 import { insightWriteOf } from "../insights/postgres/insight-rows.js";
 import { upsertInsights } from "../insights/postgres/postgres-insight-repository.js";
+import { postgresPushes } from "../push/postgres/postgres-pushes.js";
+import { pushCollections, pushOfCollection, type PushPlanDoc, type PushRecord, type TenantResultsDoc } from "../push/push-records.js";
+import type { StoredResult } from "../push/push-repository.js";
+import type { SqlClient } from "../domain/postgres/sql-client.js";
 import type { CommandOutcome } from "./store-cli.js";
 import { hubMigrations } from "./hub-migrations.js";
 import { hubStoreSchemas } from "./hub-store-schemas.js";
@@ -19,6 +23,9 @@ export interface MigrateStoreOptions {
 
 /** Insights per upsert statement: a shard can hold many, and one statement's JSON stays bounded. */
 const INSIGHTS_PER_STATEMENT = 1000;
+
+/** Push results per statement (each is a few parameters). */
+const RESULTS_PER_STATEMENT = 5000;
 
 /** Documents per progress line. */
 const PROGRESS_EVERY = 50_000;
@@ -83,9 +90,11 @@ async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<strin
     let reported = 0;
     for (const [name, docs] of partitions) {
       const tenantId = tenantOfShard(name);
-      // Insights, tenants, agents, pairing codes, users, sessions and API keys go to their own
-      // tables, as the hub on PostgreSQL reads them; everything else to the records.
-      if (hasRecordTable(name)) {
+      // Insights, tenants, agents, pairing codes, users, sessions, API keys and pushes go to their
+      // own tables, as the hub on PostgreSQL reads them; everything else to the records.
+      if (name === pushCollections.pushes || pushOfCollection(name)) {
+        // Pushes after the loop: a push's record, plan and results are in several partitions.
+      } else if (hasRecordTable(name)) {
         await copyIntoRecordTable(client, name, docs);
       } else if (tenantId !== undefined) {
         for (let start = 0; start < docs.length; start += INSIGHTS_PER_STATEMENT) {
@@ -101,5 +110,42 @@ async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<strin
         progress(`  ${copied} of ${total} documents`);
       }
     }
+    await copyPushes(client, partitions);
   });
+}
+
+/**
+ * Each push through its repository, as the hub on PostgreSQL writes one: the record and plan with
+ * every result pending, then the results that moved. A record whose plan is missing (a write cut
+ * short) was never shown, and is left behind.
+ */
+async function copyPushes(sql: SqlClient, partitions: ReadonlyMap<string, Doc[]>): Promise<void> {
+  const pushes = postgresPushes(sql);
+  const plans = new Map<string, PushPlanDoc>();
+  const results = new Map<string, StoredResult[]>();
+  for (const [name, docs] of partitions) {
+    const of = pushOfCollection(name);
+    if (!of) continue;
+    if (of.shard === null) {
+      const plan = docs.find((doc) => doc.id === "plan") as PushPlanDoc | undefined;
+      if (plan) plans.set(of.pushId, plan);
+      continue;
+    }
+    let moved = results.get(of.pushId);
+    if (!moved) results.set(of.pushId, (moved = []));
+    for (const doc of docs as TenantResultsDoc[]) {
+      for (const [key, entry] of Object.entries(doc.results)) {
+        if (entry.status === "pending") continue;
+        moved.push(entry.error === undefined ? { pushId: of.pushId, tenantId: doc.id, key, status: entry.status } : { pushId: of.pushId, tenantId: doc.id, key, status: entry.status, error: entry.error });
+      }
+    }
+  }
+  const records = (partitions.get(pushCollections.pushes) ?? []) as PushRecord[];
+  for (const record of [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const plan = plans.get(record.id);
+    if (!plan) continue;
+    await pushes.create(record, plan);
+    const moved = results.get(record.id) ?? [];
+    for (let start = 0; start < moved.length; start += RESULTS_PER_STATEMENT) await pushes.saveResults(moved.slice(start, start + RESULTS_PER_STATEMENT));
+  }
 }

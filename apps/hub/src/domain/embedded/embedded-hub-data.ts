@@ -4,6 +4,7 @@ import { AuditLog } from "../audit-log.js";
 import type { HubData, HubRepositories } from "../hub-data.js";
 import { EmbeddedContent } from "../../content/embedded-content.js";
 import { embeddedDashboards } from "../../dashboards/embedded-dashboards.js";
+import { EmbeddedPushes } from "../../push/embedded-pushes.js";
 import { EmbeddedAgents } from "./embedded-agents.js";
 import { embeddedApiKeys } from "./embedded-api-keys.js";
 import { embeddedPairingCodes } from "./embedded-pairing-codes.js";
@@ -30,6 +31,7 @@ export function createEmbeddedHubData(store: Store, clock: Clock): HubData {
     apiKeys: embeddedApiKeys(store),
     dashboards: embeddedDashboards(store),
     content,
+    pushes: new EmbeddedPushes(store),
     audit: {
       async record(input) {
         audit.record(input);

@@ -29,10 +29,10 @@ const events = createRoute({
 });
 
 export function pushEventRoutes(api: OpenAPIHono<HubEnv>): void {
-  api.openapi(events, (c) => {
+  api.openapi(events, async (c) => {
     const hub = c.get("hub");
     const { pushes } = hub;
-    const pushId = pushes.reads.require(c.req.valid("param").id).id;
+    const pushId = (await pushes.reads.require(c.req.valid("param").id)).id;
     return streamSSE(
       c,
       async (stream) => {
@@ -57,8 +57,8 @@ export function pushEventRoutes(api: OpenAPIHono<HubEnv>): void {
         hub.closing.signal.addEventListener("abort", stop, { once: true });
         if (hub.closing.signal.aborted) stop();
         try {
-          // As on disk, like the events that follow (each is sent once its flush is done).
-          const current = pushes.reads.progress(pushId);
+          // As on disk, like the events that follow (each is sent once its write is done).
+          const current = await pushes.reads.progress(pushId);
           await stream.write("retry: 2000\n\n");
           await stream.writeSSE({ event: current.state === "running" ? "progress" : "done", data: JSON.stringify(current) });
           if (current.state !== "running") return;

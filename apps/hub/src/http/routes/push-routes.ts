@@ -100,11 +100,11 @@ export function pushRoutes(api: OpenAPIHono<HubEnv>): void {
     return c.json({ id: record.id }, 202);
   });
 
-  api.openapi(list, (c) => c.json(c.get("hub").pushes.reads.list(c.req.valid("query")), 200));
+  api.openapi(list, async (c) => c.json(await c.get("hub").pushes.reads.list(c.req.valid("query")), 200));
 
-  api.openapi(get, (c) => {
+  api.openapi(get, async (c) => {
     // Prebuilt bytes: a big push is megabytes of JSON and is polled while it runs.
-    const body = c.get("hub").pushes.reads.jsonBody(c.req.valid("param").id);
+    const body = await c.get("hub").pushes.reads.jsonBody(c.req.valid("param").id);
     return c.body(body, 200, { "content-type": "application/json" }) as never;
   });
 
@@ -117,8 +117,8 @@ export function pushRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(stop, async (c) => {
     const { pushes } = c.get("hub");
     const { id } = await pushes.control.stop(c.req.valid("param").id, principalOf(c).actor);
-    // The stop was flushed: the durable view shows it (and no acknowledgement that is not on disk).
-    return c.json(pushes.reads.summary(id), 200);
+    // The stop was written: the history shows it (and no acknowledgement that is not durable).
+    return c.json(await pushes.reads.summary(id), 200);
   });
 
   api.openapi(
