@@ -93,6 +93,10 @@ describe.each<HubDataKind>(["embedded", "postgres"])("push repository (%s)", (ki
       "tnt_b/custom-field:Tier:failed(no room)",
     ]);
     expect(await h.data.pushes.progress(id)).toEqual({ ...emptyProgress(), total: 4, applied: 1, unchanged: 1, failed: 1, pending: 1 });
+    // The record is shown with the counts its results have now, listed or alone.
+    expect((await h.data.pushes.get(id))?.progress).toEqual(await h.data.pushes.progress(id));
+    expect((await h.data.pushes.page({ limit: 5 })).items[0]?.progress).toEqual(await h.data.pushes.progress(id));
+    expect((await h.data.pushes.inStates(["running"]))[0]?.progress).toEqual(await h.data.pushes.progress(id));
     // A retry: failed back to pending, its error gone.
     await save([{ pushId: id, tenantId: "tnt_b", key: "custom-field:Tier", status: "pending" }]);
     expect((await h.data.pushes.results(id, { statuses: ["pending"] })).map((r) => `${r.tenantId}/${r.key}`)).toEqual(["tnt_b/custom-field:Owner", "tnt_b/custom-field:Tier"]);

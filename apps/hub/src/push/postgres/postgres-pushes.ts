@@ -106,19 +106,24 @@ async function tenantResults(sql: SqlClient, pushId: string, tenantIds: readonly
   return rows.map((row) => resultOf(pushId, names.get(row.tenant_ord)!, keys[row.item_ord - 1]!, row));
 }
 
+/** A push's record (`p`) and its counts by status, as `records` reads them. */
+const RECORD = `p.doc, (SELECT coalesce(json_agg(json_build_object('status', c.status, 'n', c.n)), '[]'::json) FROM canopy_push_counts c WHERE c.push_id = p.id) AS counts`;
+
 /**
  * The push history in `canopy_pushes` and its sibling tables (push-tables-migration.ts): pages
  * are keyset range scans newest first, counts are read from `canopy_push_counts`, which the
  * database keeps as results move.
  */
 export function postgresPushes(sql: SqlClient): PushRepository {
-  const records = async (text: string, values: unknown[]) => (await sql.query<{ doc: PushRecord }>(text, values)).rows.map((row) => row.doc);
+  // A record with the counts its results have now (the record's own are as of its last change of state).
+  const records = async (text: string, values: unknown[]) =>
+    (await sql.query<{ doc: PushRecord; counts: CountRow[] }>(text, values)).rows.map((row) => ({ ...row.doc, progress: progressOf(row.counts) }));
   return {
     async create(record, plan) {
       await sql.query(CREATE, [...pushRow(record, plan), plan.tenantIds, plan.items.map((item) => item.key), plan.items.length]);
     },
     async get(pushId) {
-      return (await records("SELECT doc FROM canopy_pushes WHERE id = $1", [pushId]))[0];
+      return (await records(`SELECT ${RECORD} FROM canopy_pushes p WHERE p.id = $1`, [pushId]))[0];
     },
     async page(query) {
       const values: unknown[] = [];
@@ -139,11 +144,11 @@ export function postgresPushes(sql: SqlClient): PushRepository {
       if (query.kind !== undefined) where.push(`p.kinds @> ARRAY[${param(query.kind)}::text]`);
       if (query.itemId !== undefined) where.push(`p.item_ids @> ARRAY[${param(query.itemId)}::text]`);
       const filter = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
-      const rows = await records(`SELECT p.doc FROM ${from} ${filter} ORDER BY ${id} DESC LIMIT ${param(query.limit + 1)}`, values);
+      const rows = await records(`SELECT ${RECORD} FROM ${from} ${filter} ORDER BY ${id} DESC LIMIT ${param(query.limit + 1)}`, values);
       const items = rows.slice(0, query.limit);
       return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
     },
-    inStates: (states) => records("SELECT doc FROM canopy_pushes WHERE state = ANY($1::text[]) ORDER BY id", [states]),
+    inStates: (states) => records(`SELECT ${RECORD} FROM canopy_pushes p WHERE p.state = ANY($1::text[]) ORDER BY p.id`, [states]),
     async plan(pushId) {
       return (await sql.query<{ plan: PushPlanDoc }>("SELECT plan FROM canopy_pushes WHERE id = $1", [pushId])).rows[0]?.plan;
     },
