@@ -49,7 +49,8 @@ async function timedStart(dir: string, databaseUrl: string): Promise<{ hub: Serv
   return { hub, ms, rss: await settledRss(hub.child.pid!) };
 }
 
-async function seed(databaseUrl: string, tenantIds: string[], perTenant: number): Promise<void> {
+/** Writes `perTenant` demo insights (spread over the past 30 days) for each tenant, as agents' batches would, then VACUUM ANALYZE. */
+export async function seed(databaseUrl: string, tenantIds: string[], perTenant: number): Promise<void> {
   const db = await connectPostgres(databaseUrl, { max: WRITERS });
   const repository = new PostgresInsightRepository(db);
   const templates = await generateDemoInsights({ count: Math.min(perTenant, 20_000), seed: "postgres-bench", now: new Date() });

@@ -1,28 +1,18 @@
-import type { IndexedInsight, InsightSource, InsightTimeField } from "../insights/insight-source.js";
+import type { IndexedInsight } from "../insights/insight-source.js";
+import { CountedInsights } from "./counted-insights.js";
 
-/**
- * An `InsightSource` over a plain array, scanned on every call: for tests, and the stand-in
- * while the hub has no insight index. The hub's index answers the same questions from ordered keys.
- */
-export class ArrayInsightSource implements InsightSource {
-  readonly #insights: readonly IndexedInsight[];
+const byKey = (a: IndexedInsight, b: IndexedInsight) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
+/** Figures over a plain array, scanned per scope and put in the index's order: for tests. */
+export class ArrayInsightSource extends CountedInsights {
   constructor(insights: readonly IndexedInsight[] = []) {
-    this.#insights = insights;
-  }
-
-  get size(): number {
-    return this.#insights.length;
-  }
-
-  *inRange(field: InsightTimeField, from: number | null, to: number | null, tenantIds: ReadonlySet<string> | null): Iterable<IndexedInsight> {
-    for (const insight of this.#insights) {
-      const at = insight[field];
-      if (at === null) continue;
-      if (from !== null && at < from) continue;
-      if (to !== null && at >= to) continue;
-      if (tenantIds !== null && !tenantIds.has(insight.tenantId)) continue;
-      yield insight;
-    }
+    super(({ field, from, tenantIds }) =>
+      insights
+        .filter((insight) => {
+          const at = insight[field];
+          return at !== null && (from === null || at >= from) && (tenantIds === null || tenantIds.has(insight.tenantId));
+        })
+        .sort((a, b) => a[field]! - b[field]! || byKey(a, b)),
+    );
   }
 }

@@ -3,9 +3,8 @@ import type { Clock } from "../core/clock.js";
 import type { TenantRepository } from "../domain/tenant-repository.js";
 import type { TenantViews } from "../domain/tenant-views.js";
 import type { PushView } from "../push/push-view.js";
-import { DashboardFigures, type HubDashboardSources } from "./dashboard-figures.js";
+import { DashboardFigures, type HubDashboardSources, type InsightRangeReader } from "./dashboard-figures.js";
 import { Dashboards } from "./dashboards.js";
-import type { InsightRangeReader } from "./prefetched-insights.js";
 import { pushOutcomeSource } from "./push-outcome-source.js";
 import { tenantDirectory } from "./tenant-directory.js";
 

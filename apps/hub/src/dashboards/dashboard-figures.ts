@@ -2,12 +2,27 @@ import type { Dashboard, DashboardData, FieldError, Widget, WidgetResult } from 
 import type { Clock } from "../core/clock.js";
 import { problems } from "../core/problem-error.js";
 import { computeWidget, computeWidgets } from "./compute-widget.js";
+import type { IndexedInsight, InsightTimeField } from "../insights/insight-source.js";
+import { CountedInsights } from "./counted-insights.js";
 import type { DashboardSources } from "./dashboard-sources.js";
-import { prefetchInsights, type InsightRangeReader } from "./prefetched-insights.js";
+import type { InsightFigures } from "./insight-figures.js";
 import type { TenantDirectoryReader } from "./tenant-directory.js";
 import type { DashboardExport } from "./export/export-model.js";
 import { dashboardPdf } from "./export/pdf-export.js";
 import { dashboardXlsx } from "./export/xlsx-export.js";
+
+/**
+ * The hub's insight repository as dashboards read it. The PostgreSQL one counts where the
+ * insights are (`figures`: GROUP BY queries); the embedded one has them in memory, so its rows
+ * are counted here, each scope read once per computation.
+ */
+export interface InsightRangeReader {
+  inRange(field: InsightTimeField, from: number | null, to: number | null, tenantIds: ReadonlySet<string> | null): Promise<readonly IndexedInsight[]>;
+  readonly figures?: InsightFigures;
+}
+
+const figuresOf = (reader: InsightRangeReader): InsightFigures =>
+  reader.figures ?? new CountedInsights(({ field, from, tenantIds }) => reader.inRange(field, from, null, tenantIds));
 
 /** What the hub hands dashboards: the insights and tenants through their (asynchronous) repositories. */
 export type HubDashboardSources = Omit<DashboardSources, "insights" | "tenants"> & {
@@ -26,28 +41,28 @@ export class DashboardFigures {
     this.#clock = clock;
   }
 
-  /** The sources widgets compute from at `now`: the insights they need (once per scope) and the tenants read first. */
-  async #prepared(widgets: readonly Widget[], now: number): Promise<DashboardSources> {
+  /** The sources widgets compute from: the insights' figures, and the tenants read first. */
+  async #prepared(): Promise<DashboardSources> {
     const sources = this.#sources();
-    const [insights, tenants] = await Promise.all([prefetchInsights(widgets, sources.insights, now), sources.tenants.all()]);
-    return { ...sources, insights, tenants: { all: () => tenants } };
+    const tenants = await sources.tenants.all();
+    return { ...sources, insights: figuresOf(sources.insights), tenants: { all: () => tenants } };
   }
 
   async all(dashboard: Dashboard): Promise<DashboardData> {
     const now = this.#clock();
-    return { widgets: computeWidgets(dashboard.widgets, await this.#prepared(dashboard.widgets, now), now) };
+    return { widgets: await computeWidgets(dashboard.widgets, await this.#prepared(), now) };
   }
 
   async widget(dashboard: Dashboard, widgetId: string): Promise<WidgetResult> {
     const widget = dashboard.widgets.find((w) => w.id === widgetId);
     if (!widget) throw problems.notFound(`widget ${widgetId} of dashboard ${dashboard.id}`);
     const now = this.#clock();
-    return computeWidget(widget, await this.#prepared([widget], now), now);
+    return computeWidget(widget, await this.#prepared(), now);
   }
 
   async preview(widget: Widget): Promise<WidgetResult> {
     const now = this.#clock();
-    return computeWidget(widget, await this.#prepared([widget], now), now);
+    return computeWidget(widget, await this.#prepared(), now);
   }
 
   /** Chosen tenants the hub does not have, as field errors; `pathOf` names a widget by its index (`widgets.3`). */
@@ -63,10 +78,10 @@ export class DashboardFigures {
 
   async exportModel(dashboard: Dashboard, user: string): Promise<DashboardExport> {
     const now = this.#clock();
-    const sources = await this.#prepared(dashboard.widgets, now);
+    const sources = await this.#prepared();
     return {
       dashboard,
-      results: computeWidgets(dashboard.widgets, sources, now),
+      results: await computeWidgets(dashboard.widgets, sources, now),
       user,
       generatedAt: now,
       tenantNames: new Map(sources.tenants.all().map((tenant) => [tenant.id, tenant.name])),

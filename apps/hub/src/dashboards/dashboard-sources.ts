@@ -1,5 +1,5 @@
 import type { PushResultStatus, Tenant } from "@canopy/api";
-import type { InsightSource } from "../insights/insight-source.js";
+import type { InsightFigures } from "./insight-figures.js";
 
 /** What node health and the tenant table show of a tenant (a slice of the API's `Tenant`). */
 export type TenantHealth = Pick<Tenant, "id" | "name" | "status" | "lastSeenAt" | "rttMs" | "agentVersion" | "hostname">;
@@ -16,10 +16,10 @@ export interface PushOutcomeSource {
 
 /**
  * Everything a widget reads. Widgets are pure functions of (widget, sources, now), so tests
- * hand them arrays and the hub hands them its index, tenant views and push ledger.
+ * hand them arrays and the hub hands them its insight repository's figures, tenant views and push ledger.
  */
 export interface DashboardSources {
-  readonly insights: InsightSource;
+  readonly insights: InsightFigures;
   readonly tenants: TenantDirectory;
   readonly pushes: PushOutcomeSource;
 }

@@ -15,10 +15,10 @@ const PDFTOTEXT = "/usr/bin/pdftotext";
 const dir = mkdtempSync(join(tmpdir(), "canopy-pdf-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function exportOf(widgets: Widget[] = defaultWidgets().map((w) => ({ ...w, range: "all" as const })), data = sources({ pushes: new RecordingPushes({ applied: 40, failed: 3 }) })): DashboardExport {
+async function exportOf(widgets: Widget[] = defaultWidgets().map((w) => ({ ...w, range: "all" as const })), data = sources({ pushes: new RecordingPushes({ applied: 40, failed: 3 }) })): Promise<DashboardExport> {
   return {
     dashboard: { id: "dsh_1", name: "SOC morning", widgets, createdAt: "2030-01-01T00:00:00.000Z", updatedAt: "2030-01-01T00:00:00.000Z" },
-    results: computeWidgets(widgets, data, NOW),
+    results: await computeWidgets(widgets, data, NOW),
     user: "ana@mssp.example",
     generatedAt: NOW,
     tenantNames: new Map(data.tenants.all().map((t) => [t.id, t.name])),
@@ -37,7 +37,7 @@ function textOf(pdf: Buffer, name: string): { text: string; pages: string[] } | 
 
 describe("dashboardPdf", () => {
   it("a real PDF with every widget's title, scope and figures as text", async () => {
-    const pdf = await dashboardPdf(exportOf());
+    const pdf = await dashboardPdf(await exportOf());
     expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
     expect(pdf.subarray(-6).toString("latin1")).toContain("%%EOF");
     const extracted = textOf(pdf, "overview");
@@ -70,7 +70,7 @@ describe("dashboardPdf", () => {
     }));
     const insights = tenants.map((t, i) => insight({ tenantId: t.id, localId: `i${i}`, severity: "critical" }));
     const widgets = [widget({ id: "t", type: "tenant-table", title: "Every customer", range: "7d" })];
-    const pdf = await dashboardPdf(exportOf(widgets, sources({ tenants, insights })));
+    const pdf = await dashboardPdf(await exportOf(widgets, sources({ tenants, insights })));
     expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
     const extracted = textOf(pdf, "big-table");
     if (!extracted) return;
@@ -90,8 +90,8 @@ describe("dashboardPdf", () => {
     ];
     const empty = sources({ insights: [], tenants: [] });
     for (const [name, file] of [
-      ["empty-widgets", exportOf(widgets, empty)],
-      ["no-widgets", exportOf([], empty)],
+      ["empty-widgets", await exportOf(widgets, empty)],
+      ["no-widgets", await exportOf([], empty)],
     ] as const) {
       const pdf = await dashboardPdf(file);
       expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");

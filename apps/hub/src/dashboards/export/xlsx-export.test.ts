@@ -7,11 +7,11 @@ import { defaultWidgets } from "../default-widgets.js";
 import type { DashboardExport } from "./export-model.js";
 import { dashboardXlsx } from "./xlsx-export.js";
 
-function exportOf(widgets: Widget[] = defaultWidgets().map((w) => ({ ...w, range: "all" as const }))): DashboardExport {
+async function exportOf(widgets: Widget[] = defaultWidgets().map((w) => ({ ...w, range: "all" as const }))): Promise<DashboardExport> {
   const data = sources({ pushes: new RecordingPushes({ applied: 40, failed: 3 }) });
   return {
     dashboard: { id: "dsh_1", name: "SOC morning", widgets, createdAt: "2030-01-01T00:00:00.000Z", updatedAt: "2030-01-01T00:00:00.000Z" },
-    results: computeWidgets(widgets, data, NOW),
+    results: await computeWidgets(widgets, data, NOW),
     user: "ana@mssp.example",
     generatedAt: NOW,
     tenantNames: new Map(TENANTS.map((t) => [t.id, t.name])),
@@ -31,7 +31,7 @@ const rowValues = (sheet: ExcelJS.Worksheet, row: number) => (sheet.getRow(row).
 
 describe("dashboardXlsx", () => {
   it("a Summary sheet, then a sheet per widget named after its title", async () => {
-    const workbook = await workbookOf(exportOf());
+    const workbook = await workbookOf(await exportOf());
     expect(workbook.worksheets.map((s) => s.name)).toEqual([
       "Summary",
       "Insights by status",
@@ -54,7 +54,7 @@ describe("dashboardXlsx", () => {
   });
 
   it("counts as label and number, header bold and frozen", async () => {
-    const workbook = await workbookOf(exportOf());
+    const workbook = await workbookOf(await exportOf());
     const status = workbook.getWorksheet("Insights by status")!;
     expect(status.getRow(1).font?.bold).toBe(true);
     expect(status.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
@@ -70,7 +70,7 @@ describe("dashboardXlsx", () => {
   });
 
   it("series with bucket starts as dates and a total column", async () => {
-    const workbook = await workbookOf(exportOf());
+    const workbook = await workbookOf(await exportOf());
     const sheet = workbook.getWorksheet("Insights over time")!;
     expect(rowValues(sheet, 1)).toEqual(["Day starting (UTC)", "Critical", "High", "Medium", "Low", "Total"]);
     const first = sheet.getRow(2);
@@ -84,7 +84,7 @@ describe("dashboardXlsx", () => {
   });
 
   it("tables with numbers as numbers, dates as dates, empty cells empty, widths that fit", async () => {
-    const workbook = await workbookOf(exportOf());
+    const workbook = await workbookOf(await exportOf());
     const tenants = workbook.getWorksheet("Insights per tenant")!;
     expect(rowValues(tenants, 1)).toEqual(["Tenant", "Agent", "Insights", "New", "In progress", "Closed", "Critical", "High"]);
     expect(rowValues(tenants, 2)).toEqual(["Acme", "online", 3, 1, 1, 1, 1, 1]);
@@ -106,7 +106,7 @@ describe("dashboardXlsx", () => {
       widget({ id: "b", type: "status-counts", title: "Status: [EU/US]?" }),
       widget({ id: "c", type: "severity-counts", title: "Summary", tenants: { ids: ["tnt_acme", "tnt_globex"] } }),
     ];
-    const workbook = await workbookOf(exportOf(widgets));
+    const workbook = await workbookOf(await exportOf(widgets));
     expect(workbook.worksheets.map((s) => s.name)).toEqual(["Summary", "Status_ _EU_US__", "Status_ _EU_US__ (2)", "Summary (2)"]);
     expect(workbook.getWorksheet("Summary")!.getCell("F8").value).toBe("Tenants: Acme, Globex");
   });

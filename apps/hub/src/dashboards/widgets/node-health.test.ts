@@ -3,8 +3,8 @@ import { NOW, sources, widget } from "../../../test/dashboard-fixtures.js";
 import { computeWidget } from "../compute-widget.js";
 
 describe("node-health", () => {
-  it("every tenant's agent now, trouble first: offline, unpaired, online", () => {
-    const result = computeWidget(widget({ type: "node-health", range: "1h" }), sources(), NOW);
+  it("every tenant's agent now, trouble first: offline, unpaired, online", async () => {
+    const result = await computeWidget(widget({ type: "node-health", range: "1h" }), sources(), NOW);
     expect(result.from).toBeNull();
     expect(result.data).toMatchObject({
       kind: "table",
@@ -24,8 +24,8 @@ describe("node-health", () => {
     });
   });
 
-  it("only the chosen tenants", () => {
-    const data = computeWidget(widget({ type: "node-health", tenants: { ids: ["tnt_acme"] } }), sources(), NOW).data as unknown as { rows: { tenant: string }[] };
+  it("only the chosen tenants", async () => {
+    const data = (await computeWidget(widget({ type: "node-health", tenants: { ids: ["tnt_acme"] } }), sources(), NOW)).data as unknown as { rows: { tenant: string }[] };
     expect(data.rows.map((r) => r.tenant)).toEqual(["Acme"]);
   });
 });

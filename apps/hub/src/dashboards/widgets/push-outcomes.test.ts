@@ -3,9 +3,9 @@ import { DAY, NOW, RecordingPushes, sources, widget } from "../../../test/dashbo
 import { computeWidget } from "../compute-widget.js";
 
 describe("push-outcomes", () => {
-  it("push results by status, in a fixed order, for the widget's window and tenants", () => {
+  it("push results by status, in a fixed order, for the widget's window and tenants", async () => {
     const pushes = new RecordingPushes({ applied: 7, failed: 2, pending: 1 });
-    const result = computeWidget(widget({ type: "push-outcomes", range: "7d", lifecycle: "closed", tenants: { ids: ["tnt_acme"] } }), sources({ pushes }), NOW);
+    const result = await computeWidget(widget({ type: "push-outcomes", range: "7d", lifecycle: "closed", tenants: { ids: ["tnt_acme"] } }), sources({ pushes }), NOW);
     expect(result.data).toEqual({
       kind: "counts",
       rows: [

@@ -1,5 +1,5 @@
 import type { TenantHealth } from "../dashboard-sources.js";
-import { insightsIn, type WidgetDefinition } from "./widget-context.js";
+import { scopeOf, type WidgetDefinition } from "./widget-context.js";
 
 interface TenantRow {
   total: number;
@@ -30,16 +30,16 @@ const emptyRow = (): TenantRow => ({ total: 0, new: 0, in_progress: 0, closed: 0
  */
 export const tenantTable: WidgetDefinition = {
   uses: "range-and-lifecycle",
-  compute(context) {
+  async compute(context) {
     const known = new Map<string, TenantHealth>(context.sources.tenants.all().map((tenant) => [tenant.id, tenant]));
     const rows = new Map<string, TenantRow>();
     for (const id of context.tenantIds ?? known.keys()) rows.set(id, emptyRow());
-    for (const insight of insightsIn(context)) {
-      let row = rows.get(insight.tenantId);
-      if (!row) rows.set(insight.tenantId, (row = emptyRow()));
-      row.total++;
-      row[insight.status]++;
-      if (insight.severity === "critical" || insight.severity === "high") row[insight.severity]++;
+    for (const { tenantId, status, severity, count } of await context.sources.insights.tally(scopeOf(context))) {
+      let row = rows.get(tenantId);
+      if (!row) rows.set(tenantId, (row = emptyRow()));
+      row.total += count;
+      row[status] += count;
+      if (severity === "critical" || severity === "high") row[severity] += count;
     }
     const table = [...rows.entries()].map(([tenantId, row]) => {
       const tenant = known.get(tenantId);

@@ -1,6 +1,7 @@
 import type { Widget, WidgetData, WidgetTenants } from "@canopy/api";
-import type { IndexedInsight, InsightTimeField } from "../../insights/insight-source.js";
+import type { InsightTimeField } from "../../insights/insight-source.js";
 import type { DashboardSources } from "../dashboard-sources.js";
+import type { InsightScope } from "../insight-figures.js";
 import type { TimeWindow } from "../time-window.js";
 
 /** What one widget computes from: its config resolved to a window, a time field and a tenant set. */
@@ -20,18 +21,14 @@ export interface WidgetDefinition {
    * the range only (pushes are counted by when they were made), node health neither (it is now).
    */
   readonly uses: "range-and-lifecycle" | "range" | "nothing";
-  compute(context: WidgetContext): WidgetData;
+  compute(context: WidgetContext): WidgetData | Promise<WidgetData>;
 }
 
 export function tenantSet(tenants: WidgetTenants): ReadonlySet<string> | null {
   return "all" in tenants ? null : new Set(tenants.ids);
 }
 
-/**
- * The insights a widget counts: its time field from the window's start on, of its tenants. No
- * upper bound: an insight stamped after the hub's `now` (an agent whose clock runs ahead) is as
- * recent as any, so it counts as now instead of staying out of every window, "All time" too.
- */
-export function insightsIn(context: WidgetContext): Iterable<IndexedInsight> {
-  return context.sources.insights.inRange(context.field, context.window.from, null, context.tenantIds);
+/** The insights a widget counts: its time field from the window's start on (no end: see `InsightScope`), of its tenants. */
+export function scopeOf(context: WidgetContext): InsightScope {
+  return { field: context.field, from: context.window.from, tenantIds: context.tenantIds };
 }

@@ -7,8 +7,10 @@ import type { InsightRecord } from "../insight-records.js";
 import type { FacetCount, FacetField, InsightPage, InsightRepository, StoredInsights } from "../insight-repository.js";
 import type { IndexedInsight, InsightTimeField } from "../insight-source.js";
 import { encodeCursor } from "../sort-orders.js";
+import type { InsightFigures } from "../../dashboards/insight-figures.js";
 import { ENTRY_COLUMNS, WRITE_COLUMNS, entryOfRow, insightWrite, type EntryRow, type InsightWrite } from "./insight-rows.js";
 import { SqlFilter, TIME_COLUMN, pageSql, totalSql } from "./insight-sql.js";
+import { postgresInsightFigures } from "./postgres-insight-figures.js";
 
 const UPDATED_COLUMNS = WRITE_COLUMNS.split(",")
   .map((c) => c.trim().split(" ")[0]!)
@@ -70,10 +72,13 @@ function newestPerInsight(writes: InsightWrite[]): InsightWrite[] {
  */
 export class PostgresInsightRepository implements InsightRepository {
   readonly kind = "postgres" as const;
+  /** What dashboards show, counted by the database (their widgets never read the rows). */
+  readonly figures: InsightFigures;
   readonly #db: PostgresDatabase;
 
   constructor(db: PostgresDatabase) {
     this.#db = db;
+    this.figures = postgresInsightFigures(db.pool);
   }
 
   async open(): Promise<number> {
