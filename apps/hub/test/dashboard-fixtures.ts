@@ -62,7 +62,7 @@ export class RecordingPushes implements PushOutcomeSource {
   readonly asked: { from: number | null; to: number; tenantIds: string[] | null }[] = [];
   constructor(readonly counts: Partial<Record<PushResultStatus, number>> = {}) {}
 
-  outcomes(from: number | null, to: number, tenantIds: ReadonlySet<string> | null): Record<PushResultStatus, number> {
+  async outcomes(from: number | null, to: number, tenantIds: ReadonlySet<string> | null): Promise<Record<PushResultStatus, number>> {
     this.asked.push({ from, to, tenantIds: tenantIds === null ? null : [...tenantIds] });
     return { pending: 0, applied: 0, unchanged: 0, failed: 0, skipped: 0, stopped: 0, ...this.counts };
   }

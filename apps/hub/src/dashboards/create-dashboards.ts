@@ -2,10 +2,9 @@ import type { Store } from "@canopy/store";
 import type { Clock } from "../core/clock.js";
 import type { TenantRepository } from "../domain/tenant-repository.js";
 import type { TenantViews } from "../domain/tenant-views.js";
-import type { PushView } from "../push/push-view.js";
 import { DashboardFigures, type HubDashboardSources, type InsightRangeReader } from "./dashboard-figures.js";
+import type { PushOutcomeSource } from "./dashboard-sources.js";
 import { Dashboards } from "./dashboards.js";
-import { pushOutcomeSource } from "./push-outcome-source.js";
 import { tenantDirectory } from "./tenant-directory.js";
 
 export interface DashboardServiceOptions {
@@ -13,8 +12,8 @@ export interface DashboardServiceOptions {
   clock: Clock;
   views: TenantViews;
   tenants: Pick<TenantRepository, "getMany">;
-  /** The push history as users are shown it (the hub's `pushes.durable`: outcomes once on disk). */
-  pushes: PushView;
+  /** The push history as users are shown it (the `pushes` repository: outcomes once durable). */
+  pushes: PushOutcomeSource;
   /** The federated insights (the insight repository); asked on every computation. Without them, insight widgets count nothing. */
   insights?: () => InsightRangeReader;
 }
@@ -24,7 +23,7 @@ const NO_INSIGHTS: InsightRangeReader = { inRange: () => Promise.resolve([]) };
 /** Users' dashboards (`records`) and their figures and exports (`figures`), over the hub's data. */
 export function createDashboards(options: DashboardServiceOptions) {
   const tenants = tenantDirectory(options.views, options.tenants);
-  const pushes = pushOutcomeSource(options.pushes);
+  const pushes = options.pushes;
   const insights = options.insights ?? (() => NO_INSIGHTS);
   const sources = (): HubDashboardSources => ({ insights: insights(), tenants, pushes });
   return {

@@ -11,7 +11,7 @@ export interface TenantDirectory {
 
 /** Push results counted by status, over the pushes made in `[from, to)`. */
 export interface PushOutcomeSource {
-  outcomes(from: number | null, to: number, tenantIds: ReadonlySet<string> | null): Record<PushResultStatus, number>;
+  outcomes(from: number | null, to: number, tenantIds: ReadonlySet<string> | null): Promise<Record<PushResultStatus, number>>;
 }
 
 /**

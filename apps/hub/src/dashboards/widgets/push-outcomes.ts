@@ -14,8 +14,8 @@ const LABEL: Record<PushResultStatus, string> = {
 /** Results (one per tenant and item) of the pushes made in the window, by status. */
 export const pushOutcomes: WidgetDefinition = {
   uses: "range",
-  compute(context) {
-    const counts = context.sources.pushes.outcomes(context.window.from, context.window.to, context.tenantIds);
+  async compute(context) {
+    const counts = await context.sources.pushes.outcomes(context.window.from, context.window.to, context.tenantIds);
     return { kind: "counts", rows: ORDER.map((key) => ({ key, label: LABEL[key], value: counts[key] })) };
   },
 };
