@@ -80,7 +80,8 @@ export interface InsightRepository {
 
   /**
    * Every insight whose `field` time lies in `[from, to)` (null: unbounded; a null `closedAt`
-   * never matches), of `tenantIds` (null: all), in `field` order: what dashboard widgets count.
+   * never matches), of `tenantIds` (null: all), in `field` order: what the embedded dashboards
+   * count (on PostgreSQL the widgets ask for figures, `postgres-insight-figures.ts`).
    */
   inRange(field: InsightTimeField, from: number | null, to: number | null, tenantIds: ReadonlySet<string> | null): Promise<IndexedInsight[]>;
 
