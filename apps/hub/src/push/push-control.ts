@@ -40,8 +40,11 @@ export class PushControl {
    */
   async stop(pushId: string, actor: string): Promise<PushRecord> {
     const { ledger, state, reconciler, publisher } = this.#engine;
-    const record = ledger.get(pushId) ?? (await this.#require(pushId));
+    const record = ledger.get(pushId) ?? (await this.#options.pushes.get(pushId));
+    if (!record) throw problems.notFound(`push ${pushId}`);
     if (record.state !== "running") throw problems.conflict("push_not_running", `push ${pushId} is ${record.state.replace(/_/g, " ")}`);
+    // Running pushes are in memory; one that is not (another hub's, later) is brought in.
+    await ledger.load(this.#options.pushes, pushId);
     let stopped = 0;
     for (const { tenantId, key, entry } of Array.from(ledger.results(pushId))) {
       if (entry.status !== "pending") continue;
@@ -130,11 +133,5 @@ export class PushControl {
       for (const result of stopped) restored = state.restoreDesired(result.tenantId, result.key, pushId) || restored;
     }
     if (restored) this.#engine.publisher.request();
-  }
-
-  async #require(pushId: string): Promise<PushRecord> {
-    const record = await this.#options.pushes.get(pushId);
-    if (!record) throw problems.notFound(`push ${pushId}`);
-    return record;
   }
 }
