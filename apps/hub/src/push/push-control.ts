@@ -75,7 +75,10 @@ export class PushControl {
       keys.push(key);
     }
     const retried = Array.from(byTenant.values()).reduce((sum, keys) => sum + keys.length, 0);
-    if (retried === 0) throw problems.conflict("nothing_to_retry", `push ${pushId} has no failed or skipped results to retry`);
+    if (retried === 0) {
+      ledger.release(pushId);
+      throw problems.conflict("nothing_to_retry", `push ${pushId} has no failed or skipped results to retry`);
+    }
     if (record.state === "stopped") ledger.markRunning(pushId);
     this.#options.audit.record({ actor, action: "push.retry", target: `push:${pushId}`, detail: { retried } });
     await publisher.persist([pushId]);

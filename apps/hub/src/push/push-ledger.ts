@@ -228,14 +228,17 @@ export class PushLedger {
   /** The write is durable: finished pushes leave memory (their results are settled from now on). */
   written(writes: LedgerWrites): void {
     const pushIds = new Set([...writes.created.map((c) => c.record.id), ...writes.results.map((r) => r.pushId), ...writes.records]);
-    for (const pushId of pushIds) {
-      const push = this.#pushes.get(pushId);
-      if (!push || push.record.state === "running" || push.record.state === "stopped") continue;
-      if (this.#created.has(pushId) || this.#records.has(pushId)) continue;
-      if (Array.from(this.#results.values()).some((result) => result.pushId === pushId)) continue;
-      this.#pushes.delete(pushId);
-      this.#settled.add(pushId);
-    }
+    for (const pushId of pushIds) this.release(pushId);
+  }
+
+  /** A finished push with nothing left to write leaves memory (a retry that found nothing to retry, a write done). */
+  release(pushId: string): void {
+    const push = this.#pushes.get(pushId);
+    if (!push || push.record.state === "running" || push.record.state === "stopped") return;
+    if (this.#created.has(pushId) || this.#records.has(pushId)) return;
+    for (const result of this.#results.values()) if (result.pushId === pushId) return;
+    this.#pushes.delete(pushId);
+    this.#settled.add(pushId);
   }
 
   /**
