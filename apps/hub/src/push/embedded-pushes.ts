@@ -143,8 +143,13 @@ export class EmbeddedPushes implements PushRepository {
 
   async saveResults(results: readonly StoredResult[]): Promise<void> {
     // Every result is checked before any moves: a refused call leaves the unit as it was.
+    const plans = new Map<string, Plan | undefined>();
+    const planOfPush = (pushId: string): Plan | undefined => {
+      if (!plans.has(pushId)) plans.set(pushId, this.#livePlan(pushId));
+      return plans.get(pushId);
+    };
     const targets = results.map((result) => {
-      const plan = this.#livePlan(result.pushId);
+      const plan = planOfPush(result.pushId);
       if (!plan) throw new Error(`no push ${result.pushId} for the result of ${result.tenantId}`);
       const shard = plan.shardOf.get(result.tenantId);
       if (shard === undefined) throw new Error(`push ${result.pushId} does not target tenant ${result.tenantId}`);
