@@ -92,16 +92,16 @@ async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<strin
       const tenantId = tenantOfShard(name);
       // Insights, tenants, agents, pairing codes, users, sessions, API keys and pushes go to their
       // own tables, as the hub on PostgreSQL reads them; everything else to the records.
-      if (name === pushCollections.pushes || pushOfCollection(name)) {
-        // Pushes after the loop: a push's record, plan and results are in several partitions.
-      } else if (hasRecordTable(name)) {
+      // Pushes after the loop: a push's record, plan and results are in several partitions.
+      const push = name === pushCollections.pushes || pushOfCollection(name) !== undefined;
+      if (hasRecordTable(name)) {
         await copyIntoRecordTable(client, name, docs);
       } else if (tenantId !== undefined) {
         for (let start = 0; start < docs.length; start += INSIGHTS_PER_STATEMENT) {
           const records = docs.slice(start, start + INSIGHTS_PER_STATEMENT) as InsightRecord[];
           await upsertInsights(client, tenantId, records.map((record) => insightWriteOf(tenantId, record)));
         }
-      } else {
+      } else if (!push) {
         await writeRecords(client, [{ name, upserts: docs.map((doc) => ({ id: doc.id, json: JSON.stringify(doc) })), deletes: [] }]);
       }
       copied += docs.length;
