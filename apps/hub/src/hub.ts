@@ -196,8 +196,7 @@ async function startOn(opened: OpenedStore, dataDir: string | null, options: Hub
     dataDir === null ? null : await loadOrCreateHubKey(dataDir, { pairedAgents: await pairedAgentCount(data), newIdentity: options.newIdentity === true });
   const hubKey = loaded?.key ?? ephemeralHubKey();
   const { heartbeatMs } = settings;
-  const tenantIdsAtStart = (await data.tenants.all()).map((tenant) => tenant.id);
-  const services = createServices({ store, data, tenantIdsAtStart, hubKey, clock, logger, database: opened.database, ...settings });
+  const services = createServices({ store, data, hubKey, clock, logger, database: opened.database, ...settings });
   await services.pushes.start();
   if (loaded?.replacedLost) await retireLostIdentity(services, loaded.path, logger);
   else if (options.newIdentity && loaded?.created === false) logger.warn({ keyFile: loaded.path }, "--new-identity ignored: the hub key file is there");

@@ -30,8 +30,6 @@ export interface ServiceOptions {
   store: Store;
   /** Tenants, agents, pairing codes, users, sessions and API keys: async repositories (hub-data.ts). */
   data: HubData;
-  /** The tenants there were at start: the push state indexes their desired items on first use. */
-  tenantIdsAtStart: readonly string[];
   /**
    * Set when the hub runs on PostgreSQL: what grows without bound is queried there rather than
    * held in memory (insights in their table, the audit by keyset).
@@ -64,7 +62,6 @@ export function createServices(options: ServiceOptions) {
     logger: logger.child({ component: "push" }),
     catalogue: data.content,
     tenants: data.tenants,
-    tenantIdsAtStart: options.tenantIdsAtStart,
     audit,
     live: (event) => bus.publish("push.progress", event),
   });

@@ -1,7 +1,6 @@
 import type { PushProgressEvent } from "@canopy/api";
 import type { ApplyResult, ManifestEntry } from "@canopy/protocol";
-import { createMemoryStore, ShardedCollection, type Store } from "@canopy/store";
-import { Collections, TENANT_SHARDS, type TenantRecord } from "../src/domain/records.js";
+import { createMemoryStore, type Store } from "@canopy/store";
 import type { ContentKind } from "@canopy/content";
 import { Catalogue } from "../src/content/catalogue.js";
 import { EmbeddedContent } from "../src/content/embedded-content.js";
@@ -69,6 +68,21 @@ export class PushWorld {
     return (await this.record(pushId)).progress;
   }
 
+  /** The tenant's desired entries as stored (what is durable). */
+  async desiredEntries(tenantId: string) {
+    return (await this.data.tenantStates.load([tenantId])).get(tenantId)!.desired;
+  }
+
+  /** One stored desired entry. */
+  async desired(tenantId: string, key: string) {
+    return (await this.desiredEntries(tenantId)).find((entry) => entry.id === key);
+  }
+
+  /** One stored reported entry. */
+  async reported(tenantId: string, key: string) {
+    return (await this.data.tenantStates.load([tenantId])).get(tenantId)!.reported.find((entry) => entry.id === key);
+  }
+
   /** The push's durable results, tenant by tenant in plan order. */
   async results(pushId: string) {
     return this.data.pushes.results(pushId);
@@ -99,7 +113,7 @@ export class PushWorld {
   /** The item's sync state as the content routes show it (against its current revision). */
   async syncOf(kind: ContentKind, itemId: string) {
     const item = await this.content.get(kind, itemId);
-    return this.engine.sync.summary({ id: itemId, revision: item?.revision ?? 0 });
+    return (await this.engine.sync.summaries([{ id: itemId, revision: item?.revision ?? 0 }])).get(itemId)!;
   }
 
   /** A new revision of the item (through the catalogue's rules, as the API saves it). */
@@ -121,8 +135,6 @@ export class PushWorld {
   }
 
   #engine(): PushEngine {
-    // What the hub reads at start: the tenants the store holds now.
-    const tenantIdsAtStart = new ShardedCollection<TenantRecord>(this.store, Collections.tenants, TENANT_SHARDS).all().map((tenant) => tenant.id);
     return new PushEngine({
       store: this.store,
       data: this.data,
@@ -130,7 +142,6 @@ export class PushWorld {
       logger: silentLogger,
       catalogue: this.content,
       tenants: this.tenants,
-      tenantIdsAtStart,
       audit: this.audit,
       live: (event) => this.live.push(event),
       reconciler: this.#reconciler,

@@ -293,6 +293,7 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
       assertCollectionName(name);
       return (partitions.get(name) ?? open(name, [])) as unknown as Collection<T>;
     },
+    collectionNames: (prefix) => Array.from(partitions.keys()).filter((name) => name.startsWith(prefix)),
     flush,
     onRollback(listener) {
       listeners.add(listener);

@@ -70,6 +70,8 @@ export interface DurableEvent {
 /** The store port: hub and agent logic depend on this, never on lowdb. */
 export interface Store {
   collection<T extends Doc>(name: string): Collection<T>;
+  /** Names of the collections there are (loaded, or opened since) that start with `prefix`. */
+  collectionNames(prefix: string): string[];
   /**
    * Resolves once every change made before the call is durable. Concurrent calls share one
    * write. Rejects with `StoreWriteError` when a write failed meanwhile: then every change that

@@ -26,11 +26,11 @@ export interface TenantSync {
 
 /**
  * Read side of the push engine, as the content routes need it (implemented in `src/push/`).
- * `summary` answers from state in memory, once per item of a listed page; `detail` names the
- * tenants, so it asks the tenants' repository once.
+ * `summaries` answers a listed page in one read; `detail` names the tenants, so it asks the
+ * tenants' repository once.
  */
 export interface SyncReader {
-  /** `item`: the catalogue's item as it is now (its current revision is the one to hold). */
-  summary(item: { id: string; revision: number }): SyncSummary;
+  /** `items`: the catalogue's items as they are now (the current revision is the one to hold); by item id. */
+  summaries(items: readonly { id: string; revision: number }[]): Promise<Map<string, SyncSummary>>;
   detail(kind: ContentKind, itemId: string): Promise<TenantSync[]>;
 }

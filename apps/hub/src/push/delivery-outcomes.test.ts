@@ -19,7 +19,7 @@ async function stoppedInFlight() {
   expect(agent.inbox).toHaveLength(1);
   await world.engine.control.stop(second.id, "lead@x");
   // On its way: the item keeps the stopped push's value until the agent's answer (or its loss) says what happened.
-  expect(world.engine.state.desired(agent.tenantId, KEY)).toMatchObject({ pushId: second.id, revision: 2 });
+  expect(await world.desired(agent.tenantId, KEY)).toMatchObject({ pushId: second.id, revision: 2 });
   const result = () => world.result(second.id, agent.tenantId, KEY);
   expect(await result()).toEqual({ status: "stopped", error: "stopped by lead@x" });
   return { world, agent, first, second, result };
@@ -31,7 +31,7 @@ describe("delivery outcomes: a push stopped while its batch is in flight", () =>
     agent.answer();
     await world.settle();
     expect(await result()).toEqual({ status: "applied" });
-    expect(world.engine.state.desired(agent.tenantId, KEY)).toMatchObject({ pushId: second.id, revision: 2 });
+    expect(await world.desired(agent.tenantId, KEY)).toMatchObject({ pushId: second.id, revision: 2 });
     expect((await world.record(second.id))).toMatchObject({ state: "stopped", progress: { applied: 1, stopped: 0 } });
   });
 
@@ -41,7 +41,7 @@ describe("delivery outcomes: a push stopped while its batch is in flight", () =>
     agent.answer();
     await world.settle();
     expect(await result()).toEqual({ status: "failed", error: "refused Versioned" });
-    expect(world.engine.state.desired(agent.tenantId, KEY)).toMatchObject({ pushId: first.id, revision: 1 });
+    expect(await world.desired(agent.tenantId, KEY)).toMatchObject({ pushId: first.id, revision: 1 });
   });
 
   it("a batch lost with the connection: the result stays stopped, the item goes back, and nothing is resent", async () => {
@@ -49,7 +49,7 @@ describe("delivery outcomes: a push stopped while its batch is in flight", () =>
     agent.disconnect();
     await world.settle();
     expect(await result()).toEqual({ status: "stopped", error: "stopped by lead@x" });
-    expect(world.engine.state.desired(agent.tenantId, KEY)).toMatchObject({ pushId: first.id, revision: 1 });
+    expect(await world.desired(agent.tenantId, KEY)).toMatchObject({ pushId: first.id, revision: 1 });
     agent.autoAck = true;
     agent.connect();
     await world.settle();

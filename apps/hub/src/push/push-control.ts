@@ -6,6 +6,7 @@ import type { ItemKey, PushRecord } from "./push-records.js";
 import type { PushRepository } from "./push-repository.js";
 import type { Reconciler } from "./reconciler.js";
 import type { TenantState } from "./tenant-state.js";
+import type { TenantStateRepository } from "./tenant-state-repository.js";
 
 interface EngineParts {
   readonly ledger: PushLedger;
@@ -18,9 +19,9 @@ export interface PushControlOptions {
   engine: EngineParts;
   /** The history (a retry reopens a finished push from it). */
   pushes: PushRepository;
+  /** Desired state as stored (after a restart: which pushes it names). */
+  tenantStates: Pick<TenantStateRepository, "namedPushes" | "namedBy">;
   audit: { record(entry: AuditEntryInput): unknown };
-  /** Every tenant whose desired state to look at after a restart. */
-  tenantIds(): Iterable<string>;
 }
 
 /** Stop, retry, a deleted tenant, and picking up after a restart. */
@@ -45,45 +46,66 @@ export class PushControl {
     if (record.state !== "running") throw problems.conflict("push_not_running", `push ${pushId} is ${record.state.replace(/_/g, " ")}`);
     // Running pushes are in memory; one that is not (another hub's, later) is brought in.
     await ledger.load(this.#options.pushes, pushId);
-    let stopped = 0;
-    for (const { tenantId, key, entry } of Array.from(ledger.results(pushId))) {
-      if (entry.status !== "pending") continue;
-      ledger.setResult(pushId, tenantId, key, "stopped", `stopped by ${actor}`);
-      if (!reconciler.inFlight(tenantId, key, pushId)) state.restoreDesired(tenantId, key, pushId);
-      stopped++;
+    const pending = Array.from(ledger.results(pushId)).filter(({ entry }) => entry.status === "pending");
+    const tenantIds = new Set(pending.map((result) => result.tenantId));
+    await state.hold(tenantIds);
+    try {
+      // A stop that came first while the state was read has nothing left to do here.
+      if (ledger.get(pushId)?.state !== "running") throw problems.conflict("push_not_running", `push ${pushId} is ${(ledger.get(pushId)?.state ?? "finished").replace(/_/g, " ")}`);
+      let stopped = 0;
+      for (const { tenantId, key } of pending) {
+        if (ledger.result(pushId, tenantId, key)?.status !== "pending") continue;
+        ledger.setResult(pushId, tenantId, key, "stopped", `stopped by ${actor}`);
+        if (!reconciler.inFlight(tenantId, key, pushId)) state.restoreDesired(tenantId, key, pushId);
+        stopped++;
+      }
+      ledger.markStopped(pushId, actor);
+      this.#options.audit.record({ actor, action: "push.stop", target: `push:${pushId}`, detail: { stopped } });
+      await publisher.persist([pushId]);
+      return ledger.get(pushId)!;
+    } finally {
+      state.release(tenantIds);
     }
-    ledger.markStopped(pushId, actor);
-    this.#options.audit.record({ actor, action: "push.stop", target: `push:${pushId}`, detail: { stopped } });
-    await publisher.persist([pushId]);
-    return ledger.get(pushId)!;
   }
 
   /** Failed and skipped results whose item is still the push's to deliver are sent again. */
   async retry(pushId: string, actor: string): Promise<number> {
     const { ledger, state, reconciler, publisher } = this.#engine;
     if (!(await ledger.load(this.#options.pushes, pushId))) throw problems.notFound(`push ${pushId}`);
-    const record = ledger.get(pushId)!;
-    const byTenant = new Map<string, ItemKey[]>();
-    for (const { tenantId, key, entry } of Array.from(ledger.results(pushId))) {
-      if (entry.status !== "failed" && entry.status !== "skipped") continue;
-      // Another push took the item over since, or a stop put it back: nothing to retry.
-      if (state.desired(tenantId, key)?.pushId !== pushId) continue;
-      state.clearFailure(tenantId, key);
-      ledger.setResult(pushId, tenantId, key, "pending");
-      let keys = byTenant.get(tenantId);
-      if (!keys) byTenant.set(tenantId, (keys = []));
-      keys.push(key);
-    }
-    const retried = Array.from(byTenant.values()).reduce((sum, keys) => sum + keys.length, 0);
-    if (retried === 0) {
+    const refused = Array.from(ledger.results(pushId)).filter(({ entry }) => entry.status === "failed" || entry.status === "skipped");
+    const tenantIds = new Set(refused.map((result) => result.tenantId));
+    try {
+      await state.hold(tenantIds);
+    } catch (error) {
       ledger.release(pushId);
-      throw problems.conflict("nothing_to_retry", `push ${pushId} has no failed or skipped results to retry`);
+      throw error;
     }
-    if (record.state === "stopped") ledger.markRunning(pushId);
-    this.#options.audit.record({ actor, action: "push.retry", target: `push:${pushId}`, detail: { retried } });
-    await publisher.persist([pushId]);
-    for (const [tenantId, keys] of byTenant) reconciler.enqueue(tenantId, keys);
-    return retried;
+    try {
+      const byTenant = new Map<string, ItemKey[]>();
+      for (const { tenantId, key } of refused) {
+        const status = ledger.result(pushId, tenantId, key)?.status;
+        if (status !== "failed" && status !== "skipped") continue;
+        // Another push took the item over since, or a stop put it back: nothing to retry.
+        if (state.desired(tenantId, key)?.pushId !== pushId) continue;
+        state.clearFailure(tenantId, key);
+        ledger.setResult(pushId, tenantId, key, "pending");
+        let keys = byTenant.get(tenantId);
+        if (!keys) byTenant.set(tenantId, (keys = []));
+        keys.push(key);
+      }
+      const retried = Array.from(byTenant.values()).reduce((sum, keys) => sum + keys.length, 0);
+      if (retried === 0) {
+        ledger.release(pushId);
+        throw problems.conflict("nothing_to_retry", `push ${pushId} has no failed or skipped results to retry`);
+      }
+      if (ledger.get(pushId)!.state === "stopped") ledger.markRunning(pushId);
+      this.#options.audit.record({ actor, action: "push.retry", target: `push:${pushId}`, detail: { retried } });
+      await publisher.persist([pushId]);
+      for (const [tenantId, keys] of byTenant) reconciler.enqueue(tenantId, keys);
+      return retried;
+    } finally {
+      state.release(tenantIds);
+    }
   }
 
   /** A deleted tenant will never answer: its pending results stop and its state is dropped. */
@@ -109,31 +131,24 @@ export class PushControl {
    */
   async recover(): Promise<void> {
     const { ledger, state } = this.#engine;
-    const { pushes } = this.#options;
+    const { pushes, tenantStates } = this.#options;
     for (const record of await pushes.inStates(["running"])) {
       await ledger.load(pushes, record.id);
       ledger.refresh(record.id);
     }
-    const named = new Map<string, { tenantId: string; key: ItemKey }[]>();
-    for (const tenantId of this.#options.tenantIds()) {
-      for (const entry of state.desiredEntries(tenantId)) {
-        if (ledger.get(entry.pushId)) continue;
-        let entries = named.get(entry.pushId);
-        if (!entries) named.set(entry.pushId, (entries = []));
-        entries.push({ tenantId, key: entry.id });
-      }
-    }
     let restored = false;
-    for (const [pushId, entries] of named) {
+    for (const pushId of await tenantStates.namedPushes()) {
+      if (ledger.get(pushId)) continue;
       const record = await pushes.get(pushId);
-      if (!record) {
-        for (const { tenantId, key } of entries) restored = state.restoreDesired(tenantId, key, pushId) || restored;
-        continue;
-      }
-      ledger.knowSettled(pushId);
-      if (record.state !== "stopped") continue;
-      const stopped = await pushes.results(pushId, { statuses: ["stopped"], tenantIds: [...new Set(entries.map((e) => e.tenantId))] });
-      for (const result of stopped) restored = state.restoreDesired(result.tenantId, result.key, pushId) || restored;
+      if (record) ledger.knowSettled(pushId);
+      if (record && record.state !== "stopped") continue;
+      const entries = await tenantStates.namedBy(pushId);
+      const tenantIds = [...new Set(entries.map((entry) => entry.tenantId))];
+      const back = record ? await pushes.results(pushId, { statuses: ["stopped"], tenantIds }) : entries.map((entry) => ({ tenantId: entry.tenantId, key: entry.key }));
+      if (back.length === 0) continue;
+      await state.hold(tenantIds);
+      for (const { tenantId, key } of back) restored = state.restoreDesired(tenantId, key, pushId) || restored;
+      state.release(tenantIds);
     }
     if (restored) this.#engine.publisher.request();
   }

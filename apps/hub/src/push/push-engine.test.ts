@@ -133,12 +133,12 @@ describe("push engine: delivery", () => {
     agent.disconnect();
     await world.update("custom-field", field.id, { name: "Versioned", type: "number", appliesTo: "incident" });
     const push = await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
-    expect(world.engine.state.desired(agent.tenantId, "custom-field:Versioned")!.revision).toBe(2);
+    expect((await world.desired(agent.tenantId, "custom-field:Versioned"))!.revision).toBe(2);
 
     const stopped = await world.engine.control.stop(push.id, "lead@x");
     expect(stopped).toMatchObject({ state: "stopped", stoppedBy: "lead@x" });
     expect((await world.result(push.id, agent.tenantId, "custom-field:Versioned"))).toEqual({ status: "stopped", error: "stopped by lead@x" });
-    expect(world.engine.state.desired(agent.tenantId, "custom-field:Versioned")!.revision).toBe(1);
+    expect((await world.desired(agent.tenantId, "custom-field:Versioned"))!.revision).toBe(1);
     await expect(world.engine.control.stop(push.id, "lead@x")).rejects.toMatchObject({ status: 409 });
 
     agent.connect();
@@ -189,6 +189,8 @@ describe("push engine: delivery", () => {
   it("progress is announced only once it is on disk", async () => {
     const world = new PushWorld();
     online(world, "Acme");
+    // Connected and its manifest taken: from here on, every write is the push's.
+    await world.settle();
     let release: () => void = () => {};
     const flush = world.store.flush.bind(world.store);
     world.store.flush = () => new Promise<void>((resolve) => (release = () => void flush().then(resolve)));

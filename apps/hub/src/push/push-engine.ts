@@ -31,16 +31,14 @@ export interface TenantDirectory {
 
 export interface PushEngineOptions {
   store: Store;
-  /** The push history (`pushes`) and the unit of work its writes go through. */
-  data: Pick<HubData, "pushes" | "write">;
-  /** `data` is PostgreSQL while desired and reported state are in `store` (see PushPublisher). */
+  /** The push history (`pushes`), desired and reported state (`tenantStates`), and the unit of work their writes go through. */
+  data: Pick<HubData, "pushes" | "tenantStates" | "write">;
+  /** `data` is PostgreSQL while the audit is in `store` (see PushPublisher). */
   dataBesideStore?: boolean;
   clock: Clock;
   logger: Logger;
   catalogue: CatalogueReads;
   tenants: TenantDirectory;
-  /** The tenants there were at start: their desired items are indexed on first use. */
-  tenantIdsAtStart: readonly string[];
   audit: { record(entry: AuditEntryInput): unknown };
   /** The live feed (`push.progress`). */
   live(event: PushProgressEvent): void;
@@ -83,10 +81,10 @@ export class PushEngine {
   constructor(options: PushEngineOptions) {
     this.#options = options;
     const { store, clock, tenants, catalogue, logger } = options;
-    this.state = new TenantState(store, () => options.tenantIdsAtStart);
+    this.state = new TenantState(options.data.tenantStates);
     this.ledger = new PushLedger(clock);
     this.#bodies = new DeliveredBodies({ catalogue, logger: logger.child({ component: "bodies" }) });
-    this.publisher = new PushPublisher({ ledger: this.ledger, data: options.data, dataBesideStore: options.dataBesideStore === true, flush: () => store.flush(), live: options.live, logger });
+    this.publisher = new PushPublisher({ ledger: this.ledger, state: this.state, data: options.data, dataBesideStore: options.dataBesideStore === true, flush: () => store.flush(), live: options.live, logger });
     this.reconciler = new Reconciler({
       state: this.state,
       ledger: this.ledger,
@@ -95,10 +93,9 @@ export class PushEngine {
       logger: logger.child({ component: "reconciler" }),
       options: options.reconciler,
     });
-    this.sync = new PushSyncReader(this.state, tenants);
-    this.control = new PushControl({ engine: this, pushes: options.data.pushes, audit: options.audit, tenantIds: () => options.tenantIdsAtStart });
+    this.sync = new PushSyncReader(options.data.tenantStates, tenants);
+    this.control = new PushControl({ engine: this, pushes: options.data.pushes, tenantStates: options.data.tenantStates, audit: options.audit });
     this.reads = new PushReads(options.data.pushes, clock, (pushId) => this.publisher.writtenVersion(pushId));
-    store.onRollback(() => this.reconciler.resync());
   }
 
   /** Picks up where the last hub stopped (running pushes back in memory); before agents connect. */
@@ -108,8 +105,14 @@ export class PushEngine {
 
   async dryRun(request: PushRequest): Promise<DryRunPlan> {
     const prepared = await this.#prepare(request);
-    const plan = planPush(prepared.items, prepared.tenants, (tenantId, key) => this.state.reported(tenantId, key));
-    return { dryRun: true, plan, missingDependencies: prepared.missingDependencies };
+    const tenantIds = prepared.tenants.map((tenant) => tenant.id);
+    await this.state.hold(tenantIds);
+    try {
+      const plan = planPush(prepared.items, prepared.tenants, (tenantId, key) => this.state.reported(tenantId, key));
+      return { dryRun: true, plan, missingDependencies: prepared.missingDependencies };
+    } finally {
+      this.state.release(tenantIds);
+    }
   }
 
   async push(request: PushRequest, actor: string): Promise<PushRecord> {
@@ -125,18 +128,18 @@ export class PushEngine {
     if (!item) throw problems.notFound(`${kind} ${itemId}`);
     const revision = await catalogue.revision(kind, itemId, body.revision);
     if (!revision) throw problems.notFound(`revision ${body.revision} of ${kind} ${item.name}`);
-    const holders = this.state.targetsOf(itemId);
+    const holders = new Map((await this.#options.data.tenantStates.targets(itemId)).map((target) => [target.tenantId, target.desired]));
     const targets = body.tenants ? await this.#namedTenants(body.tenants, "tenants") : await existing(tenants, holders.keys());
     if (targets.length === 0) throw problems.conflict("not_pushed", `${kind} ${item.name} is not on any tenant; push it first`);
     // The options the item was last pushed with (a library item keeps its scheduled-search choice).
-    const last = targets.map((t) => holders.get(t.id)).map((key, i) => (key === undefined ? undefined : this.state.desired(targets[i]!.id, key))).find((d) => d !== undefined);
+    const last = targets.map((t) => holders.get(t.id)).find((d) => d !== undefined);
     const options: PushOptions = last ? { ...last.options } : {};
     const rolledBack = deliveredItem({ kind, itemId, revision: revision.revision, hash: revision.hash, body: revision.body }, transformOptions(options));
     const targetSpec = { tenants: targets.map((t) => t.id) };
     return this.#create("rollback", [rolledBack], targets, targetSpec, options, actor);
   }
 
-  /** Hub shutdown: delivery timers stop; nothing is lost (the state is in the store). */
+  /** Hub shutdown: delivery timers stop; what changed is written first. */
   async close(): Promise<void> {
     this.reconciler.close();
     await this.publisher.idle();
@@ -177,6 +180,17 @@ export class PushEngine {
   }
 
   async #make(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: string): Promise<PushRecord> {
+    const tenantIds = targetTenants.map((tenant) => tenant.id);
+    // In memory until the push is written (or refused and undone); connected ones stay after.
+    await this.state.hold(tenantIds);
+    try {
+      return await this.#makeHeld(type, items, targetTenants, targets, options, actor);
+    } finally {
+      this.state.release(tenantIds);
+    }
+  }
+
+  async #makeHeld(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: string): Promise<PushRecord> {
     const { clock } = this.#options;
     const now = clock();
     const id = newSortableId("psh", now);

@@ -4,6 +4,8 @@ import { EventBus } from "../core/event-bus.js";
 import type { HubData } from "../domain/hub-data.js";
 import type { LedgerWrites, PushLedger } from "./push-ledger.js";
 import { progressEvent, resultJson } from "./push-views.js";
+import type { TenantState } from "./tenant-state.js";
+import type { TenantStateChange } from "./tenant-state-repository.js";
 
 /** One event of a push's own stream (`GET /pushes/{id}/events`). */
 export type PushStreamMessage =
@@ -12,9 +14,11 @@ export type PushStreamMessage =
 
 export interface PushPublisherOptions {
   ledger: PushLedger;
-  /** Where the ledger's changes are written (`pushes`), in one unit of work per round. */
+  /** Desired and reported state: their changes are written in the same unit of work as the ledger's. */
+  state: TenantState;
+  /** Where the changes are written (`tenantStates`, `pushes`), in one unit of work per round. */
   data: Pick<HubData, "write">;
-  /** Makes the store's changes durable (desired and reported state, the audit). */
+  /** Makes the store's changes durable (the audit of a push, a stop, a retry). */
   flush(): Promise<void>;
   /**
    * `data` writes somewhere else than the store (PostgreSQL): the store is flushed first. On the
@@ -32,12 +36,12 @@ interface Waiter {
 }
 
 /**
- * Writes the push ledger's changes and only then tells the world (DESIGN.md principle 5), and
- * coalesces: any number of acknowledgements arriving during one write share the next write and
- * one event per push. Changes are taken before the write starts, so nothing is announced that a
- * crash could still undo. The store is flushed first: reported state before the result that it
- * explains, and a push's desired state before the push (a desired entry whose push was never
- * written is not delivered; a push whose desired state was lost would wait for ever).
+ * Writes the push ledger's and the tenants' state changes and only then tells the world (DESIGN.md
+ * principle 5), and coalesces: any number of acknowledgements arriving during one write share the
+ * next write and one event per push. Changes are taken before the write starts, so nothing is
+ * announced that a crash could still undo. Desired state, reported state and the pushes are one
+ * unit of work: a push is never durable without its desired state, nor a result without the
+ * reported state that explains it. The store (the audit) is flushed first.
  */
 export class PushPublisher {
   readonly stream = new EventBus<{ push: PushStreamMessage }>((error) => this.#options.logger.error({ err: error }, "push event listener failed"));
@@ -85,16 +89,19 @@ export class PushPublisher {
         this.#waiters = [];
         const messages = this.#snapshot();
         const writes = this.#options.ledger.takeWrites();
+        const states = this.#options.state.takeWrites();
         try {
-          await this.#write(writes);
+          await this.#write(writes, states);
         } catch (error) {
           this.#options.ledger.requeue(writes);
+          this.#options.state.requeue(states);
           for (const waiter of waiters) waiter.reject(error);
           // The store and the repositories report write failures themselves; events wait for the next good write.
           this.#options.logger.error({ err: error }, "could not persist push progress");
           continue;
         }
         this.#options.ledger.written(writes);
+        this.#options.state.written(states);
         for (const pushId of pushesOf(writes)) this.#written.set(pushId, this.writtenVersion(pushId) + 1);
         for (const waiter of waiters) waiter.resolve();
         for (const message of messages) {
@@ -107,12 +114,13 @@ export class PushPublisher {
     }
   }
 
-  async #write(writes: LedgerWrites): Promise<void> {
-    const nothing = writes.created.length === 0 && writes.results.length === 0 && writes.records.length === 0;
+  async #write(writes: LedgerWrites, states: readonly TenantStateChange[]): Promise<void> {
+    const nothing = writes.created.length === 0 && writes.results.length === 0 && writes.records.length === 0 && states.length === 0;
     if (nothing || this.#options.dataBesideStore) await this.#options.flush();
     if (nothing) return;
     const { ledger } = this.#options;
     await this.#options.data.write(async (tx) => {
+      if (states.length > 0) await tx.tenantStates.save(states);
       for (const { record, plan } of writes.created) await tx.pushes.create(record, plan);
       if (writes.results.length > 0) await tx.pushes.saveResults(writes.results);
       for (const pushId of writes.records) {

@@ -131,7 +131,7 @@ describe("push engine: losses and restarts", () => {
     port.ack(agent, { type: "content.ack", batchId: batch.batchId, results: [{ kind: item.kind, name: "Not Sent", revision: 1, hash: item.hash, status: "applied" }, { kind: item.kind, name: item.name, revision: 1, hash: `sha256:${"0".repeat(64)}`, status: "applied" }] });
     await world.settle();
     expect(await statuses(world, push.id)).toEqual({ pending: 1 });
-    expect(world.engine.state.reported(agent.tenantId, "custom-field:Not Sent")).toBeUndefined();
+    expect(await world.reported(agent.tenantId, "custom-field:Not Sent")).toBeUndefined();
     // What the ack left out is sent once more, after a backoff.
     // A resend is built in the tenant's next scheduler turn: give it one before each look.
     vi.advanceTimersByTime(retryBaseMs - 1);

@@ -39,6 +39,10 @@ interface Peer {
   link: AgentLink;
   /** Its manifest arrived: the reported state is current and delivery may start. */
   ready: boolean;
+  /** Resolves true once the tenant's state is held in memory for this connection (false: the connection went first). */
+  stateReady: Promise<boolean>;
+  /** This connection holds the tenant's state (released when it goes). */
+  held: boolean;
   /** Keys to look at, in order. A key leaves once it needs nothing (or is sent). */
   dirty: Set<ItemKey>;
   inFlight: Map<string, Batch>;
@@ -75,6 +79,8 @@ export class Reconciler implements ContentPort {
   readonly #log: Logger;
   readonly #options: Required<ReconcilerOptions>;
   readonly #peers = new Map<string, Peer>();
+  /** Connections dropped: one whose state arrives after it went lets it go at once. */
+  readonly #gone = new WeakSet<Peer>();
   readonly #scheduler: FairScheduler;
   #batchSeq = 0;
   // Batch ids differ across hub restarts too, so an answer meant for an earlier hub is never mistaken.
@@ -92,10 +98,11 @@ export class Reconciler implements ContentPort {
 
   connected(link: AgentLink): void {
     const previous = this.#peers.get(link.tenantId);
-    if (previous) this.#drop(previous);
     const peer: Peer = {
       link,
       ready: false,
+      stateReady: Promise.resolve(false),
+      held: false,
       dirty: new Set(),
       inFlight: new Map(),
       sending: new Map(),
@@ -105,11 +112,16 @@ export class Reconciler implements ContentPort {
       scheduled: false,
       wake: () => this.#schedule(peer),
     };
+    // Held before the previous connection lets go, so a reconnect does not read the tenant again.
+    peer.stateReady = this.#holdState(peer);
+    if (previous) this.#drop(previous);
     this.#peers.set(link.tenantId, peer);
     peer.timer = this.#after(this.#options.manifestWaitMs, () => {
-      if (peer.ready) return;
-      link.log.warn({}, "no content manifest from the agent; delivering from the last known state");
-      this.#start(peer);
+      void this.#whenHeld(peer, () => {
+        if (peer.ready) return;
+        link.log.warn({}, "no content manifest from the agent; delivering from the last known state");
+        this.#start(peer);
+      });
     });
   }
 
@@ -118,12 +130,14 @@ export class Reconciler implements ContentPort {
     if (peer?.link === link) this.#drop(peer);
   }
 
-  manifest(link: AgentLink, message: AgentMessage<"content.manifest">): void {
+  async manifest(link: AgentLink, message: AgentMessage<"content.manifest">): Promise<void> {
     const peer = this.#peer(link);
     if (!peer) return;
-    this.#state.mergeManifest(link.tenantId, message.items);
-    this.#publisher.request();
-    this.#start(peer);
+    await this.#whenHeld(peer, () => {
+      this.#state.mergeManifest(link.tenantId, message.items);
+      this.#publisher.request();
+      this.#start(peer);
+    });
   }
 
   /** Taken in the tenant's turn, like its batches: a burst of acks from many agents is served fairly. */
@@ -160,10 +174,13 @@ export class Reconciler implements ContentPort {
     this.#backOff(peer);
   }
 
-  drift(link: AgentLink, message: AgentMessage<"content.drift">): void {
-    if (!this.#peer(link)) return;
-    this.#state.recordDrift(link.tenantId, message.items);
-    this.#publisher.request();
+  async drift(link: AgentLink, message: AgentMessage<"content.drift">): Promise<void> {
+    const peer = this.#peer(link);
+    if (!peer) return;
+    await this.#whenHeld(peer, () => {
+      this.#state.recordDrift(link.tenantId, message.items);
+      this.#publisher.request();
+    });
   }
 
   /** New desired state for a tenant (a push, a retry): delivered now if its agent is connected. */
@@ -172,19 +189,6 @@ export class Reconciler implements ContentPort {
     if (!peer?.ready) return;
     for (const key of keys) peer.dirty.add(key);
     this.#schedule(peer);
-  }
-
-  /**
-   * A failed store write took changes back (acks, results, reported state): every desired key
-   * of every agent is looked at again, as after a manifest. After a pause that doubles while it
-   * keeps happening, so a disk that stays read-only does not make the hub resend in a loop.
-   */
-  resync(): void {
-    for (const peer of this.#peers.values()) {
-      if (!peer.ready) continue;
-      for (const key of this.#state.desiredKeys(peer.link.tenantId)) peer.dirty.add(key);
-      this.#backOff(peer);
-    }
   }
 
   /** Whether `key` is in a batch on its way to the tenant's agent. */
@@ -199,6 +203,37 @@ export class Reconciler implements ContentPort {
   /** Hub shutdown: timers stop; what is in flight is reconciled after the agents reconnect. */
   close(): void {
     for (const peer of Array.from(this.#peers.values())) this.#drop(peer);
+  }
+
+  /**
+   * Holds the tenant's state for the connection, trying again after a pause while the repository
+   * refuses (a database restarting): the agent stays connected, and delivery starts once it is in.
+   */
+  async #holdState(peer: Peer): Promise<boolean> {
+    const tenantId = peer.link.tenantId;
+    for (let losses = 0; !this.#gone.has(peer); losses++) {
+      try {
+        await this.#state.hold([tenantId]);
+      } catch (error) {
+        const delay = Math.min(this.#options.retryMaxMs, this.#options.retryBaseMs * 2 ** losses);
+        peer.link.log.error({ err: error, retryInMs: delay }, "could not load the tenant's push state; trying again");
+        await new Promise((resolve) => this.#after(delay, () => resolve(undefined)));
+        continue;
+      }
+      if (this.#gone.has(peer)) {
+        this.#state.release([tenantId]);
+        return false;
+      }
+      peer.held = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Runs `work` once the connection holds its tenant's state, if it is still the tenant's connection then. */
+  async #whenHeld(peer: Peer, work: () => void): Promise<void> {
+    if (!(await peer.stateReady) || this.#peers.get(peer.link.tenantId) !== peer) return;
+    work();
   }
 
   #start(peer: Peer): void {
@@ -341,11 +376,15 @@ export class Reconciler implements ContentPort {
     }).flat();
     peer.inFlight.clear();
     peer.sending.clear();
+    this.#gone.add(peer);
     if (this.#peers.get(peer.link.tenantId) === peer) this.#peers.delete(peer.link.tenantId);
+    if (!peer.held) return;
     if (lost.length > 0) {
       recordLost(this.#state, this.#ledger, peer.link.tenantId, lost);
       this.#publisher.request();
     }
+    peer.held = false;
+    this.#state.release([peer.link.tenantId]);
   }
 
   #peer(link: AgentLink): Peer | undefined {

@@ -5,6 +5,7 @@ import type { HubData, HubRepositories } from "../hub-data.js";
 import { EmbeddedContent } from "../../content/embedded-content.js";
 import { embeddedDashboards } from "../../dashboards/embedded-dashboards.js";
 import { EmbeddedPushes } from "../../push/embedded-pushes.js";
+import { EmbeddedTenantStates } from "../../push/embedded-tenant-states.js";
 import { EmbeddedAgents } from "./embedded-agents.js";
 import { embeddedApiKeys } from "./embedded-api-keys.js";
 import { embeddedPairingCodes } from "./embedded-pairing-codes.js";
@@ -32,6 +33,7 @@ export function createEmbeddedHubData(store: Store, clock: Clock): HubData {
     dashboards: embeddedDashboards(store),
     content,
     pushes: new EmbeddedPushes(store),
+    tenantStates: new EmbeddedTenantStates(store),
     audit: {
       async record(input) {
         audit.record(input);

@@ -2,7 +2,7 @@ import { CONTENT_IMPORT_MAX_BYTES, ContentImportJsonSchema, ContentImportResultS
 import { watchForRollback } from "@canopy/store";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { importContent, type ImportInput, type ImportOutcome } from "../../content/content-import.js";
-import { contentSummaryJson } from "../../content/content-views.js";
+import { contentSummariesJson } from "../../content/content-views.js";
 import { problems } from "../../core/problem-error.js";
 import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
@@ -87,12 +87,15 @@ export function contentImportRoutes(api: OpenAPIHono<HubEnv>): void {
       } finally {
         rollbacks.stop();
       }
-      const summary = (item: ImportOutcome["created"][number]) => contentSummaryJson(item, hub.sync);
+      // One read of sync state for the whole import, then split back into its parts.
+      const summaries = await contentSummariesJson([...outcome.created, ...outcome.updated, ...outcome.unchanged], hub.sync);
+      const created = summaries.splice(0, outcome.created.length);
+      const updated = summaries.splice(0, outcome.updated.length);
       return c.json(
         {
-          created: outcome.created.map(summary),
-          updated: outcome.updated.map(summary),
-          unchanged: outcome.unchanged.map(summary),
+          created,
+          updated,
+          unchanged: summaries,
           refused: outcome.refused,
         },
         201,

@@ -80,7 +80,7 @@ describe("content API", () => {
     ];
     const asked: string[] = [];
     services.sync = {
-      summary: (item) => (asked.push(`summary ${item.id} r${item.revision}`), { ...summary }),
+      summaries: async (items) => new Map(items.map((item) => (asked.push(`summary ${item.id} r${item.revision}`), [item.id, { ...summary }]))),
       detail: async (kind, id) => (asked.push(`detail ${kind} ${id}`), tenants),
     };
     const created = await admin.post("/content/custom-fields", field("Synced"));

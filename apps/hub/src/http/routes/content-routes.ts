@@ -14,7 +14,7 @@ import type { Context } from "hono";
 import { contentHistory, requireContent } from "../../content/catalogue.js";
 import type { ContentItemRecord } from "../../content/content-records.js";
 import type { HubRepositories } from "../../domain/hub-data.js";
-import { contentItemJson, contentItemWithTenantsJson, contentRevisionJson } from "../../content/content-views.js";
+import { contentItemsJson, contentItemWithTenantsJson, contentRevisionJson } from "../../content/content-views.js";
 import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
@@ -127,7 +127,7 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
     async (c) => {
       const hub = c.get("hub");
       const page = await hub.data.content.page(KIND_BY_PATH[c.req.valid("param").kind], c.req.valid("query"));
-      return c.json({ items: page.items.map((item) => contentItemJson(item, hub.sync)), nextCursor: page.nextCursor }, 200);
+      return c.json({ items: await contentItemsJson(page.items, hub.sync), nextCursor: page.nextCursor }, 200);
     },
     contentHook,
   );
@@ -141,7 +141,7 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
         await audit(tx, c, "content.create", created);
         return created;
       });
-      return c.json(contentItemJson(item, hub.sync), 201);
+      return c.json((await contentItemsJson([item], hub.sync))[0]!, 201);
     },
     contentHook,
   );
@@ -166,7 +166,7 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
         if (outcome === "updated") await audit(tx, c, "content.update", saved, saved.name === before.name ? {} : { renamedFrom: before.name });
         return saved;
       });
-      return c.json(contentItemJson(item, hub.sync), 200);
+      return c.json((await contentItemsJson([item], hub.sync))[0]!, 200);
     },
     contentHook,
   );

@@ -76,7 +76,9 @@ describe("push events", () => {
     const agent = await GatewayContentAgent.connect(t.hub, admin, tenantId);
     const hash = `sha256:${"ab".repeat(32)}`;
     agent.agent.send({ type: "content.drift", items: [{ kind: "custom-field", name: "Local", revision: 1, hash, localHash: null }] });
-    expect(services.pushes.state.reported(tenantId, "custom-field:Local")).toMatchObject({ hash, drifted: true });
-    expect(services.pushes.state.reported(other, "custom-field:Local")).toBeUndefined();
+    await settled(t.hub);
+    const stored = await services.data.tenantStates.load([tenantId, other]);
+    expect(stored.get(tenantId)!.reported.find((entry) => entry.id === "custom-field:Local")).toMatchObject({ hash, drifted: true });
+    expect(stored.get(other)!.reported).toEqual([]);
   });
 });
