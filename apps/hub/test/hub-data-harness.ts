@@ -41,7 +41,7 @@ export async function openHubData(kind: HubDataKind, clock: Clock): Promise<HubD
   const database = await createTestDatabase(testDatabaseUrl(), "canopy_hub_data");
   const db = await connectPostgres(database.url);
   await migrate(db.pool, hubMigrations);
-  const tables = ["canopy_tenants", "canopy_agents", "canopy_pairing_codes", "canopy_users", "canopy_sessions", "canopy_api_keys", "canopy_dashboards", "canopy_content", "canopy_content_revisions", "canopy_pushes", "canopy_push_results"];
+  const tables = ["canopy_tenants", "canopy_agents", "canopy_pairing_codes", "canopy_users", "canopy_sessions", "canopy_api_keys", "canopy_dashboards", "canopy_content", "canopy_content_revisions", "canopy_pushes", "canopy_push_results", "canopy_desired", "canopy_reported"];
   return {
     data: createPostgresHubData(db, clock),
     // The audit's own writer is the store; only its reader matters here.

@@ -6,7 +6,8 @@ import { createPostgresHubData } from "../domain/postgres/postgres-hub-data.js";
 import { makeInsight, seededRandom } from "../../test/insight-fixtures.js";
 import { insightWrite } from "../insights/postgres/insight-rows.js";
 import { PostgresInsightRepository, upsertInsights } from "../insights/postgres/postgres-insight-repository.js";
-import { pushCollections } from "../push/push-records.js";
+import { postgresPushes } from "../push/postgres/postgres-pushes.js";
+import { pushCollections, pushOfCollection, type PushPlanDoc, type PushRecord, type TenantResultsDoc } from "../push/push-records.js";
 import { hubMigrations } from "./hub-migrations.js";
 
 const AT = "2029-12-31T00:00:00.000Z";
@@ -45,6 +46,30 @@ function recordsOfEveryKind(): [string, { id: string } & Record<string, unknown>
     // A push record without its plan (a write cut short) was never shown, and stays where it is.
     ["pushes", { id: "psh_1", state: "running" }],
     ...pushOfEveryPart(),
+    ...tenantStateOfEveryPart(),
+  ];
+}
+
+/** A tenant's desired and reported push state as an earlier version kept it, in the records. */
+function tenantStateOfEveryPart(): [string, { id: string } & Record<string, unknown>][] {
+  const desired = (name: string, hash: string) => ({
+    id: `siem-rule:${name}`,
+    kind: "siem-rule",
+    name,
+    itemId: `cnt_${name}`,
+    revision: 2,
+    hash,
+    pushId: "psh_2",
+    options: { scheduledSearches: "include", scheduledReports: "include" },
+    dependsOn: [],
+    previous: null,
+  });
+  return [
+    // Not in key order: a tenant's desired state keeps the order its keys were first desired.
+    [pushCollections.desired("tnt_1"), desired("Other", "h2")],
+    [pushCollections.desired("tnt_1"), desired("Mimikatz Use", "h2")],
+    [pushCollections.reported("tnt_1"), { id: PUSH_KEY, hash: null, revision: 0, pushId: null, drifted: false, failedHash: "h2", error: "no\u0000room" }],
+    [pushCollections.reported("tnt_1"), { id: "siem-rule:Other", hash: "h2", revision: 2, pushId: "psh_2", drifted: true }],
   ];
 }
 
@@ -80,6 +105,17 @@ function pushOfEveryPart(): [string, { id: string } & Record<string, unknown>][]
   ];
 }
 
+/** The push of `pushOfEveryPart` through its repository (its record, plan and results in their tables). */
+async function storePushOfEveryPart(db: PostgresDatabase): Promise<void> {
+  const parts = pushOfEveryPart();
+  const pushes = postgresPushes(db.pool);
+  await pushes.create(parts[0]![1] as unknown as PushRecord, parts[1]![1] as unknown as PushPlanDoc);
+  const results = parts.slice(2).flatMap(([, doc]) =>
+    Object.entries((doc as unknown as TenantResultsDoc).results).map(([key, result]) => ({ pushId: "psh_2", tenantId: doc.id, key, ...result })),
+  );
+  await pushes.saveResults(results);
+}
+
 describe("the hub's database migrations", () => {
   let database: { url: string; drop(): Promise<void> };
   let db: PostgresDatabase;
@@ -110,7 +146,11 @@ describe("the hub's database migrations", () => {
       // What a hub of that version kept: its records, and the tables it had by then.
       const kept = recordsOfEveryKind();
       const tableSince: Record<string, number> = { users: 5, sessions: 5, "api-keys": 5, "tenants.17": 6, "agents.200": 6, "pairing-codes": 6, "content.siem-rule": 8, "content-revisions.siem-rule": 8 };
+      // Pushes with a plan have their tables since version 10, written as that version's repository wrote them.
+      const inPushTables = (collection: string, doc: { id: string }) => version >= 10 && ((collection === "pushes" && doc.id === "psh_2") || pushOfCollection(collection) !== undefined);
+      if (version >= 10) await storePushOfEveryPart(db);
       for (const [collection, doc] of kept) {
+        if (inPushTables(collection, doc)) continue;
         if (version >= (tableSince[collection] ?? Infinity)) await copyIntoRecordTable(db.pool, collection, [doc]);
         else await db.pool.query(`INSERT INTO ${RECORDS_TABLE} (collection, id, doc) VALUES ($1, $2, $3)`, [collection, doc.id, JSON.stringify(doc)]);
       }
@@ -123,6 +163,7 @@ describe("the hub's database migrations", () => {
       expect(outcome).toMatchObject({ from: version, to: hubMigrations.length });
       const data = createPostgresHubData(db, () => Date.parse("2030-01-01T00:00:00Z"));
       const doc = (collection: string) => kept.find(([name]) => name === collection)![1];
+      const docs = (collection: string) => kept.filter(([name]) => name === collection).map(([, stored]) => stored);
       expect(await data.users.findByEmail("ada@example.com")).toEqual(doc("users"));
       expect(await data.sessions.get("session-hash")).toEqual(doc("sessions"));
       expect(await data.apiKeys.list()).toEqual([doc("api-keys")]);
@@ -149,6 +190,21 @@ describe("the hub's database migrations", () => {
       expect(await data.pushes.progress("psh_2")).toEqual(push.progress);
       expect((await data.pushes.page({ limit: 5, tenantId: "tnt_1", itemId: "cnt_Other" })).items.map((record) => record.id)).toEqual(["psh_2"]);
       expect(await data.pushes.get("psh_1")).toBeUndefined();
+      // Tenants' push state, the agent's error as it said it (a json document keeps the NUL).
+      expect((await data.tenantStates.load(["tnt_1"])).get("tnt_1")).toEqual({
+        desired: docs(pushCollections.desired("tnt_1")),
+        reported: docs(pushCollections.reported("tnt_1")),
+      });
+      expect(await data.tenantStates.summaries([{ id: "cnt_Mimikatz Use", revision: 2 }, { id: "cnt_Other", revision: 2 }])).toEqual(
+        new Map([
+          ["cnt_Mimikatz Use", { synchronized: false, total: 1, applied: 0, pending: 0, failed: 1, drifted: 0 }],
+          ["cnt_Other", { synchronized: false, total: 1, applied: 0, pending: 0, failed: 0, drifted: 1 }],
+        ]),
+      );
+      expect(await data.tenantStates.namedBy("psh_2")).toEqual([
+        { tenantId: "tnt_1", key: PUSH_KEY },
+        { tenantId: "tnt_1", key: "siem-rule:Other" },
+      ]);
       if (version >= 3) {
         const repository = new PostgresInsightRepository(db);
         const total = async (filter: object) => (await repository.list({ sort: "createdAt", order: "desc", limit: 1, ...filter })).total;

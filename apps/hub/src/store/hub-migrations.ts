@@ -8,6 +8,7 @@ import { insightCountsMigration } from "../insights/postgres/insight-counts-migr
 import { insightFilterCountsMigration } from "../insights/postgres/insight-filter-counts-migration.js";
 import { insightsMigration } from "../insights/postgres/insights-migration.js";
 import { pushTablesMigration } from "../push/postgres/push-tables-migration.js";
+import { tenantStateTablesMigration } from "../push/postgres/tenant-state-tables-migration.js";
 
 /**
  * The hub's PostgreSQL schema, one step per version, applied at start (`migrate`). Released
@@ -24,4 +25,5 @@ export const hubMigrations: readonly Migration[] = [
   contentMigration(8),
   insightFilterCountsMigration(9),
   pushTablesMigration(10),
+  tenantStateTablesMigration(11),
 ];

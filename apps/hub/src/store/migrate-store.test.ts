@@ -6,6 +6,8 @@ import { createTestDatabase, testDatabaseUrl } from "@canopy/postgres-cluster";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createPostgresHubData } from "../domain/postgres/postgres-hub-data.js";
 import type { TenantRecord } from "../domain/records.js";
+import { pushCollections, type DesiredEntry, type ReportedEntry } from "../push/push-records.js";
+import { syncSummaryOf } from "../push/sync-state.js";
 import { hubStoreSchemas } from "./hub-store-schemas.js";
 import { migrateStore } from "./migrate-store.js";
 import { hubStoreDir } from "./open-hub-store.js";
@@ -46,6 +48,67 @@ describe("canopy-hub migrate-store", () => {
       expect(await data.tenants.get("tnt_7")).toMatchObject({ name: "Tenant 7" });
       // A page of 2 by name (and one more, which says another page follows).
       expect((await data.tenants.page({ limit: 2 })).map((row) => row.tenant.name)).toEqual(["Tenant 0", "Tenant 1", "Tenant 10"]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("copies tenants' desired and reported push state into its tables, desired keys in the order they were first desired", async () => {
+    const store = await createLowdbStore({ dir: hubStoreDir(dataDir), schemas: hubStoreSchemas });
+    const desired = (n: number): DesiredEntry => ({
+      id: `custom-field:Field ${n}`,
+      kind: "custom-field",
+      name: `Field ${n}`,
+      itemId: `cnt_${n}`,
+      revision: 1,
+      hash: `h${n}`,
+      pushId: "psh_1",
+      options: { scheduledSearches: "include", scheduledReports: "include" },
+      dependsOn: [],
+      previous: null,
+    });
+    const tenants = ["tnt_a", "tnt_b", "tnt_é"];
+    const expected = new Map<string, { desired: DesiredEntry[]; reported: ReportedEntry[] }>();
+    for (const tenantId of tenants) {
+      // More than a save carries, out of key order.
+      const entries = Array.from({ length: 6000 }, (_, n) => desired((n * 7919) % 6000));
+      const reports: ReportedEntry[] = entries.slice(0, 2500).map((entry, n) => ({
+        id: entry.id,
+        hash: n % 3 === 0 ? null : entry.hash,
+        revision: 1,
+        pushId: "psh_1",
+        drifted: n % 5 === 0,
+        ...(n % 3 === 0 ? { failedHash: entry.hash, error: "no\u0000room" } : {}),
+      }));
+      const desiredDocs = store.collection<DesiredEntry>(pushCollections.desired(tenantId));
+      for (const entry of entries) desiredDocs.put(entry);
+      const reportedDocs = store.collection<ReportedEntry>(pushCollections.reported(tenantId));
+      for (const report of reports) reportedDocs.put(report);
+      expected.set(tenantId, { desired: entries, reported: [...reports].sort((a, b) => (a.id < b.id ? -1 : 1)) });
+    }
+    await store.close();
+    const outcome = await migrateStore({ dataDir, databaseUrl: database.url });
+    expect(outcome.stdout[0]).toMatch(/^copied 25500 documents in 6 collections/);
+    const db = await connectPostgres(database.url);
+    try {
+      const data = createPostgresHubData(db, () => Date.now());
+      const loaded = await data.tenantStates.load(tenants);
+      for (const tenantId of tenants) {
+        const state = loaded.get(tenantId)!;
+        expect(state.desired, tenantId).toEqual(expected.get(tenantId)!.desired);
+        expect([...state.reported].sort((a, b) => (a.id < b.id ? -1 : 1)), tenantId).toEqual(expected.get(tenantId)!.reported);
+      }
+      // Items' sync state as the hub showed it from the files.
+      const items = Array.from({ length: 30 }, (_, n) => ({ id: `cnt_${n * 97}`, revision: 1 }));
+      const summaries = await data.tenantStates.summaries(items);
+      for (const item of items) {
+        const targets = [...expected.values()].map((state) => ({ desired: state.desired.find((entry) => entry.itemId === item.id)!, reported: state.reported.find((r) => r.id === `custom-field:Field ${item.id.slice(4)}`) }));
+        expect(summaries.get(item.id), item.id).toEqual(syncSummaryOf(targets, item.revision));
+      }
+      expect(new Set([...summaries.values()].map((summary) => JSON.stringify(summary))).size).toBeGreaterThan(1);
+      // Nothing of it is left in the records.
+      const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM canopy_records WHERE collection LIKE 'desired.%' OR collection LIKE 'reported.%'");
+      expect(rows[0].n).toBe(0);
     } finally {
       await db.close();
     }

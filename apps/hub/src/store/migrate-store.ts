@@ -6,8 +6,10 @@ import { tenantOfShard, type InsightRecord } from "../insights/insight-records.j
 import { insightWriteOf } from "../insights/postgres/insight-rows.js";
 import { upsertInsights } from "../insights/postgres/postgres-insight-repository.js";
 import { postgresPushes } from "../push/postgres/postgres-pushes.js";
-import { pushCollections, pushOfCollection, type PushPlanDoc, type PushRecord, type TenantResultsDoc } from "../push/push-records.js";
+import { postgresTenantStates } from "../push/postgres/postgres-tenant-states.js";
+import { pushCollections, pushOfCollection, type DesiredEntry, type PushPlanDoc, type PushRecord, type ReportedEntry, type TenantResultsDoc } from "../push/push-records.js";
 import type { StoredResult } from "../push/push-repository.js";
+import type { TenantStateChange } from "../push/tenant-state-repository.js";
 import type { SqlClient } from "../domain/postgres/sql-client.js";
 import type { CommandOutcome } from "./store-cli.js";
 import { hubMigrations } from "./hub-migrations.js";
@@ -26,6 +28,9 @@ const INSIGHTS_PER_STATEMENT = 1000;
 
 /** Push results per statement (each is a few parameters). */
 const RESULTS_PER_STATEMENT = 5000;
+
+/** Desired and reported entries per save of tenant state. */
+const STATES_PER_SAVE = 5000;
 
 /** Documents per progress line. */
 const PROGRESS_EVERY = 50_000;
@@ -90,10 +95,11 @@ async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<strin
     let reported = 0;
     for (const [name, docs] of partitions) {
       const tenantId = tenantOfShard(name);
-      // Insights, tenants, agents, pairing codes, users, sessions, API keys and pushes go to their
-      // own tables, as the hub on PostgreSQL reads them; everything else to the records.
-      // Pushes after the loop: a push's record, plan and results are in several partitions.
-      const push = name === pushCollections.pushes || pushOfCollection(name) !== undefined;
+      // Insights, tenants, agents, pairing codes, users, sessions, API keys, pushes and tenants'
+      // push state go to their own tables, as the hub on PostgreSQL reads them; everything else
+      // to the records. Pushes and push state after the loop: a push's record, plan and results
+      // are in several partitions, and push state is saved in batches across tenants.
+      const later = name === pushCollections.pushes || pushOfCollection(name) !== undefined || tenantStateOf(name) !== undefined;
       if (hasRecordTable(name)) {
         await copyIntoRecordTable(client, name, docs);
       } else if (tenantId !== undefined) {
@@ -101,7 +107,7 @@ async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<strin
           const records = docs.slice(start, start + INSIGHTS_PER_STATEMENT) as InsightRecord[];
           await upsertInsights(client, tenantId, records.map((record) => insightWriteOf(tenantId, record)));
         }
-      } else if (!push) {
+      } else if (!later) {
         await writeRecords(client, [{ name, upserts: docs.map((doc) => ({ id: doc.id, json: JSON.stringify(doc) })), deletes: [] }]);
       }
       copied += docs.length;
@@ -111,7 +117,45 @@ async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<strin
       }
     }
     await copyPushes(client, partitions);
+    await copyTenantStates(client, partitions);
   });
+}
+
+const TENANT_STATE_NAME = /^(desired|reported)\.([0-9a-f]+)$/;
+
+/** The tenant (and which of its states) a `desired.<tenant>` or `reported.<tenant>` partition holds. */
+function tenantStateOf(name: string): { tenantId: string; part: "desired" | "reported" } | undefined {
+  const match = TENANT_STATE_NAME.exec(name);
+  return match ? { tenantId: Buffer.from(match[2]!, "hex").toString("utf8"), part: match[1] as "desired" | "reported" } : undefined;
+}
+
+/**
+ * Tenants' desired and reported state through its repository, as the hub on PostgreSQL writes
+ * it, a few thousand entries a save. A partition's documents go in their order, which is the
+ * order its keys were first desired, so a tenant's desired state keeps it.
+ */
+async function copyTenantStates(sql: SqlClient, partitions: ReadonlyMap<string, Doc[]>): Promise<void> {
+  const states = postgresTenantStates(sql);
+  let batch: TenantStateChange[] = [];
+  let entries = 0;
+  for (const [name, docs] of partitions) {
+    const of = tenantStateOf(name);
+    if (!of) continue;
+    for (let start = 0; start < docs.length; start += STATES_PER_SAVE) {
+      const slice = docs.slice(start, start + STATES_PER_SAVE);
+      const change: TenantStateChange = { tenantId: of.tenantId, putDesired: [], deleteDesired: [], putReported: [], deleteReported: [] };
+      if (of.part === "desired") change.putDesired = slice as DesiredEntry[];
+      else change.putReported = slice as ReportedEntry[];
+      batch.push(change);
+      entries += slice.length;
+      if (entries >= STATES_PER_SAVE) {
+        await states.save(batch);
+        batch = [];
+        entries = 0;
+      }
+    }
+  }
+  if (batch.length > 0) await states.save(batch);
 }
 
 /**

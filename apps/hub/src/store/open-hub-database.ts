@@ -3,7 +3,13 @@ import type { Logger } from "pino";
 import { hubMigrations } from "./hub-migrations.js";
 import { hubStoreSchemas } from "./hub-store-schemas.js";
 
-const isInsightPartition = (collection: string): boolean => collection.startsWith("insights.");
+/**
+ * Partitions that live in tables of their own on PostgreSQL, behind repositories read by query,
+ * never loaded whole: insights (insights/postgres), and tenants' desired and reported push state
+ * (push/postgres/postgres-tenant-states.ts).
+ */
+const inTablesOfTheirOwn = (collection: string): boolean =>
+  collection.startsWith("insights.") || collection.startsWith("desired.") || collection.startsWith("reported.");
 
 export interface HubDatabaseStore {
   store: Store;
@@ -25,8 +31,7 @@ export async function openHubDatabaseStore(url: string, logger: Logger): Promise
       schemas: hubStoreSchemas,
       // The audit grows with every action: written with the change it records, read by query (AuditLog's reader).
       writeOnly: ["audit."],
-      // Insights live in their own table (insights/postgres), read by query, never loaded whole.
-      skip: isInsightPartition,
+      skip: inTablesOfTheirOwn,
       onError: (error) => logger.error({ err: error }, "store write failed"),
     });
     logger.info({ database: database.safeUrl, schema: outcome.to }, "store: PostgreSQL");

@@ -7,6 +7,7 @@ import { auditCollection } from "../records.js";
 import { postgresContent } from "../../content/postgres/postgres-content.js";
 import { postgresDashboards } from "../../dashboards/postgres-dashboards.js";
 import { postgresPushes } from "../../push/postgres/postgres-pushes.js";
+import { postgresTenantStates } from "../../push/postgres/postgres-tenant-states.js";
 import { postgresAgents } from "./postgres-agents.js";
 import { postgresApiKeys } from "./postgres-api-keys.js";
 import { postgresPairingCodes } from "./postgres-pairing-codes.js";
@@ -43,6 +44,7 @@ function repositoriesOn(sql: SqlClient, clock: Clock): HubRepositories {
     dashboards: postgresDashboards(sql),
     content: postgresContent(sql),
     pushes: postgresPushes(sql),
+    tenantStates: postgresTenantStates(sql),
     audit: postgresAuditWriter(sql, clock),
   };
 }
