@@ -85,6 +85,37 @@ describe("push engine: losses and restarts", () => {
     expect((await world.record(push.id)).state).toBe("completed");
   });
 
+  it("an agent whose tenant's state cannot be read yet stays connected, and is delivered to once it can", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { retryBaseMs } = withDefaults({});
+    const world = new PushWorld();
+    const tenantId = world.tenant("A");
+    const push = await world.engine.push({ items: await fieldRefs(world, 2), targets: toAll }, "ops@x");
+    const states = world.data.tenantStates;
+    const load = states.load.bind(states);
+    let refusals = 2;
+    states.load = async (ids) => {
+      if (refusals-- > 0) throw new Error("the database is restarting");
+      return load(ids);
+    };
+    const agent = new FakeContentAgent(world, tenantId);
+    agent.connect();
+    await world.settle();
+    expect(agent.inbox).toEqual([]);
+    // Tried again after 1 s, then 2 s (the reconciler's backoff), and then it is read.
+    vi.advanceTimersByTime(retryBaseMs);
+    await world.settle();
+    expect(agent.inbox).toEqual([]);
+    vi.advanceTimersByTime(2 * retryBaseMs);
+    await world.settle();
+    expect(await statuses(world, push.id)).toEqual({ applied: 2 });
+    expect(world.engine.state.loadedTenants).toBe(1);
+    // The agent goes: its tenant's state leaves memory with it.
+    agent.disconnect();
+    await world.settle();
+    expect(world.engine.state.loadedTenants).toBe(0);
+  });
+
   it("a batch not acknowledged in time is resent after a backoff, and a late ack still counts", async () => {
     // The reconciler's timers (ack timeout, backoff) on virtual time, at their defaults.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
