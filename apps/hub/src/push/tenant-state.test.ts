@@ -109,6 +109,19 @@ describe("TenantState (the working set delivery works on)", () => {
     expect(state.takeWrites()).toEqual([{ tenantId: "tnt_a", putDesired: [desired("A", "psh_1")], deleteDesired: ["custom-field:B"], putReported: [], deleteReported: [] }]);
   });
 
+  it("a key deleted and desired again before the next write is written as a delete and a put, so a reload keeps memory's order", async () => {
+    const repository = new HeldLoads();
+    repository.stored.set("tnt_a", { desired: [desired("A"), desired("B")], reported: [] });
+    const state = new TenantState(repository);
+    const holding = state.hold(["tnt_a"]);
+    repository.answerAll();
+    await holding;
+    expect(state.restoreDesired("tnt_a", "custom-field:A", "psh_1")).toBe(true);
+    state.setDesired("tnt_a", desired("A", "psh_2"));
+    expect(state.desiredKeys("tnt_a")).toEqual(["custom-field:B", "custom-field:A"]);
+    expect(state.takeWrites()).toEqual([{ tenantId: "tnt_a", putDesired: [desired("A", "psh_2")], deleteDesired: ["custom-field:A"], putReported: [], deleteReported: [] }]);
+  });
+
   it("forgets a tenant it never loaded: everything of it is deleted, and a load that read it before is not taken", async () => {
     const repository = new HeldLoads();
     repository.stored.set("tnt_gone", { desired: [desired("A")], reported: [reported("A")] });

@@ -32,6 +32,8 @@ interface Loaded {
 interface Dirty {
   forget: boolean;
   desired: Set<ItemKey>;
+  /** Desired keys deleted since (one set again is written as a delete and a put, so it goes last as in memory). */
+  desiredDeleted: Set<ItemKey>;
   reported: Set<ItemKey>;
 }
 
@@ -117,9 +119,13 @@ export class TenantState {
     const desired = this.#state(tenantId).desired;
     const current = desired.get(key);
     if (!current || current.pushId !== pushId) return false;
+    const dirty = this.#dirtyOf(tenantId);
     if (current.previous) desired.set(key, { ...current.previous, id: key, previous: null });
-    else desired.delete(key);
-    this.#dirtyOf(tenantId).desired.add(key);
+    else {
+      desired.delete(key);
+      dirty.desiredDeleted.add(key);
+    }
+    dirty.desired.add(key);
     return true;
   }
 
@@ -186,7 +192,7 @@ export class TenantState {
       loaded.desired.clear();
       loaded.reported.clear();
     }
-    this.#dirty.set(tenantId, { forget: true, desired: new Set(), reported: new Set() });
+    this.#dirty.set(tenantId, { forget: true, desired: new Set(), desiredDeleted: new Set(), reported: new Set() });
   }
 
   /** Whether any change waits to be written. */
@@ -203,8 +209,8 @@ export class TenantState {
       if (dirty.forget) change.forget = true;
       for (const key of dirty.desired) {
         const entry = loaded?.desired.get(key);
+        if (!entry || dirty.desiredDeleted.has(key)) change.deleteDesired.push(key);
         if (entry) change.putDesired.push(entry);
-        else change.deleteDesired.push(key);
       }
       for (const key of dirty.reported) {
         const entry = loaded?.reported.get(key);
@@ -224,7 +230,10 @@ export class TenantState {
       const dirty = this.#dirtyOf(change.tenantId);
       if (change.forget) dirty.forget = true;
       for (const entry of change.putDesired) dirty.desired.add(entry.id);
-      for (const key of change.deleteDesired) dirty.desired.add(key);
+      for (const key of change.deleteDesired) {
+        dirty.desired.add(key);
+        dirty.desiredDeleted.add(key);
+      }
       for (const entry of change.putReported) dirty.reported.add(entry.id);
       for (const key of change.deleteReported) dirty.reported.add(key);
       this.#wrote(change.tenantId);
@@ -292,7 +301,7 @@ export class TenantState {
 
   #dirtyOf(tenantId: string): Dirty {
     let dirty = this.#dirty.get(tenantId);
-    if (!dirty) this.#dirty.set(tenantId, (dirty = { forget: false, desired: new Set(), reported: new Set() }));
+    if (!dirty) this.#dirty.set(tenantId, (dirty = { forget: false, desired: new Set(), desiredDeleted: new Set(), reported: new Set() }));
     return dirty;
   }
 
