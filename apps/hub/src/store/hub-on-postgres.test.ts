@@ -41,6 +41,25 @@ describe("a hub on PostgreSQL", () => {
     expect((await again.get("/tenants")).body.items.map((t: { name: string }) => t.name)).toEqual(["Acme"]);
   });
 
+  it("writes a push's desired state with the push, and a restart shows the same sync state without reading any tenant's state", async () => {
+    const api = await start();
+    const acme = (await api.post("/tenants", { name: "Acme" })).body.id as string;
+    const field = (await api.post("/content/custom-fields", { name: "Ticket", type: "text", appliesTo: "incident" })).body.id as string;
+    const pushed = await api.post("/pushes", { items: [{ kind: "custom-fields", id: field }], targets: { all: true } });
+    expect(pushed.status).toBe(202);
+    const { rows } = await admin.pool.query("SELECT tenant_id, push_id FROM canopy_desired");
+    expect(rows).toEqual([{ tenant_id: acme, push_id: pushed.body.id }]);
+    const sync = { synchronized: false, total: 1, applied: 0, pending: 1, failed: 0, drifted: 0 };
+    expect((await api.get(`/content/custom-fields/${field}`)).body.sync).toEqual({ ...sync, tenants: [{ tenantId: acme, tenantName: "Acme", state: "pending", revision: 1 }] });
+    await hub!.close();
+
+    const again = await start();
+    expect((await again.get("/content/custom-fields")).body.items[0].sync).toEqual(sync);
+    // No agent is connected: the push is running, and no tenant's state was read to start.
+    expect((await again.get(`/pushes/${pushed.body.id}`)).body).toMatchObject({ state: "running", progress: { pending: 1 } });
+    expect((await hub!.services()).pushes.state.loadedTenants).toBe(0);
+  });
+
   it("when the database refuses a write: 503 store_unavailable, nothing changed, nothing audited; it recovers once the database does", async () => {
     const api = await start();
     await api.post("/tenants", { name: "Acme" });
