@@ -94,6 +94,20 @@ for (const [kind, make] of [
       await backend.dispose();
     });
 
+    it("names the collections it holds by prefix, those found at open and those opened since", async () => {
+      const store = await reopen();
+      store.collection<Thing>("desired.61").put({ id: "a", n: 1 });
+      store.collection<Thing>("desired.62").put({ id: "b", n: 2 });
+      store.collection<Thing>("reported.61").put({ id: "a", n: 1 });
+      await store.flush();
+      await store.close();
+      const again = await reopen();
+      expect(again.collectionNames("desired.").sort()).toEqual(["desired.61", "desired.62"]);
+      again.collection<Thing>("desired.63");
+      expect(again.collectionNames("desired.").sort()).toEqual(["desired.61", "desired.62", "desired.63"]);
+      expect(again.collectionNames("nothing.")).toEqual([]);
+    });
+
     it("gives back, after a reopen, exactly what was flushed: puts, updates, edits and deletes across collections", async () => {
       const store = await reopen();
       const things = store.collection<Thing>("things");
