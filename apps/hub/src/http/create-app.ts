@@ -13,6 +13,7 @@ import { problemResponse, toProblem } from "./problem.js";
 import { routeKey } from "./route-key.js";
 import { securityHeaders } from "./security-headers.js";
 import { documentStoreUnavailable } from "./store-unavailable-docs.js";
+import { documentMiddlewareAnswers } from "./error-answers.js";
 import { agentPairRoutes } from "./routes/agent-pair-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { auditRoutes } from "./routes/audit-routes.js";
@@ -93,6 +94,7 @@ function createApi(logger: Logger, version: string, publicOrigin: string | undef
   dashboardRoutes(api);
 
   documentStoreUnavailable(api);
+  documentMiddlewareAnswers(api);
   api.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "canopy_session" });
   api.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
   api.doc31("/openapi.json", {

@@ -8,6 +8,7 @@ import { jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 const pair = createRoute({
   method: "post",
   path: AGENT_PAIR_PATH.replace(/^\/api\/v1/, ""),
+  operationId: "pairAgent",
   tags: ["agent"],
   summary: "Agent: exchange a pairing code for an identity bound to its public key",
   description:

@@ -12,6 +12,7 @@ const adminOnly = requireRole("admin");
 const create = createRoute({
   method: "post",
   path: "/api-keys",
+  operationId: "createApiKey",
   tags: ["api-keys"],
   summary: "Create an API key (the key is shown once)",
   middleware: adminOnly,
@@ -22,6 +23,7 @@ const create = createRoute({
 const list = createRoute({
   method: "get",
   path: "/api-keys",
+  operationId: "listApiKeys",
   tags: ["api-keys"],
   summary: "List API keys (never the keys themselves)",
   middleware: adminOnly,
@@ -31,6 +33,7 @@ const list = createRoute({
 const remove = createRoute({
   method: "delete",
   path: "/api-keys/{id}",
+  operationId: "deleteApiKey",
   tags: ["api-keys"],
   summary: "Revoke an API key",
   middleware: adminOnly,

@@ -7,6 +7,7 @@ import { authProblems, jsonContent, problemResponses } from "../route-helpers.js
 const list = createRoute({
   method: "get",
   path: "/audit",
+  operationId: "listAudit",
   tags: ["audit"],
   summary: "Who did what, when; newest first",
   middleware: requireRole("operator"),

@@ -11,6 +11,7 @@ import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-
 const login = createRoute({
   method: "post",
   path: "/auth/login",
+  operationId: "login",
   tags: ["auth"],
   summary: "Log in; sets the canopy_session cookie",
   security: [],
@@ -24,6 +25,7 @@ const login = createRoute({
 const logout = createRoute({
   method: "post",
   path: "/auth/logout",
+  operationId: "logout",
   tags: ["auth"],
   summary: "End the session (idempotent)",
   security: [],
@@ -33,6 +35,7 @@ const logout = createRoute({
 const me = createRoute({
   method: "get",
   path: "/me",
+  operationId: "getMe",
   tags: ["auth"],
   summary: "Who am I",
   middleware: requireRole("viewer"),

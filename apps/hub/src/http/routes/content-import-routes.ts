@@ -17,6 +17,7 @@ const yamlText = z.string().openapi({ description: "One Sigma rule, or a multi-d
 const importRoute = createRoute({
   method: "post",
   path: "/content/import",
+  operationId: "importContent",
   tags: ["content"],
   summary: "Import Sigma rules (YAML) and CACAO 2.0 playbooks (JSON); an existing name gets a new revision",
   description:

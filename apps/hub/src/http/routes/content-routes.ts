@@ -28,6 +28,7 @@ const tags = ["content"];
 const list = createRoute({
   method: "get",
   path: "/content/{kind}",
+  operationId: "listContent",
   tags,
   summary: "List items of a kind, by name; `q` searches, `level` and `tag` filter SIEM rules",
   middleware: viewer,
@@ -38,6 +39,7 @@ const list = createRoute({
 const create = createRoute({
   method: "post",
   path: "/content/{kind}",
+  operationId: "createContent",
   tags,
   summary: "Create an item (revision 1)",
   middleware: operator,
@@ -48,6 +50,7 @@ const create = createRoute({
 const get = createRoute({
   method: "get",
   path: "/content/{kind}/{id}",
+  operationId: "getContent",
   tags,
   summary: "One item, with its sync state per tenant",
   middleware: viewer,
@@ -58,6 +61,7 @@ const get = createRoute({
 const replace = createRoute({
   method: "put",
   path: "/content/{kind}/{id}",
+  operationId: "replaceContent",
   tags,
   summary: "Replace an item's body: a new revision, unless the body is the same (canonical hash)",
   middleware: operator,
@@ -68,6 +72,7 @@ const replace = createRoute({
 const remove = createRoute({
   method: "delete",
   path: "/content/{kind}/{id}",
+  operationId: "deleteContent",
   tags,
   summary: "Delete an item (tenants keep what they hold)",
   middleware: operator,
@@ -78,6 +83,7 @@ const remove = createRoute({
 const revisions = createRoute({
   method: "get",
   path: "/content/{kind}/{id}/revisions",
+  operationId: "listContentRevisions",
   tags,
   summary: "Every saved revision of an item, newest first",
   middleware: viewer,
@@ -88,6 +94,7 @@ const revisions = createRoute({
 const exportPlaybook = createRoute({
   method: "get",
   path: "/content/playbooks/{id}/export",
+  operationId: "exportPlaybook",
   tags,
   summary: "Download a playbook as a CACAO 2.0 JSON file",
   middleware: viewer,

@@ -15,6 +15,7 @@ const WidgetParamSchema = IdParamSchema.extend({
 const data = createRoute({
   method: "get",
   path: "/dashboards/{id}/data",
+  operationId: "getDashboardData",
   tags: ["dashboards"],
   summary: "Every widget's figures now, in widget order",
   middleware: signedIn,
@@ -25,6 +26,7 @@ const data = createRoute({
 const widgetData = createRoute({
   method: "get",
   path: "/dashboards/{id}/widgets/{widgetId}/data",
+  operationId: "getWidgetData",
   tags: ["dashboards"],
   summary: "One widget's figures now (its own refresh)",
   middleware: signedIn,
@@ -35,6 +37,7 @@ const widgetData = createRoute({
 const preview = createRoute({
   method: "post",
   path: "/dashboards/preview",
+  operationId: "previewWidget",
   tags: ["dashboards"],
   summary: "Figures for a widget not saved yet (the edit dialog); changes nothing",
   middleware: signedIn,

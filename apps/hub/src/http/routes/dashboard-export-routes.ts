@@ -12,16 +12,17 @@ const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 const PDF = "application/pdf";
 
 const FORMATS = {
-  xlsx: { mediaType: XLSX, description: "A workbook: a Summary sheet, then one sheet per widget with its figures" },
-  pdf: { mediaType: PDF, description: "A document: each widget's title, scope and chart or table" },
+  xlsx: { operationId: "exportDashboardXlsx", mediaType: XLSX, description: "A workbook: a Summary sheet, then one sheet per widget with its figures" },
+  pdf: { operationId: "exportDashboardPdf", mediaType: PDF, description: "A document: each widget's title, scope and chart or table" },
 } as const;
 type Format = keyof typeof FORMATS;
 
 function exportRoute(format: Format) {
-  const { mediaType, description } = FORMATS[format];
+  const { operationId, mediaType, description } = FORMATS[format];
   return createRoute({
     method: "get",
     path: `/dashboards/{id}/export.${format}`,
+    operationId,
     tags: ["dashboards"],
     summary: `Export a dashboard with its figures now as .${format} (a download)`,
     middleware: requireRole("viewer"),

@@ -18,15 +18,18 @@ const signedIn = requireRole("viewer");
 const list = createRoute({
   method: "get",
   path: "/dashboards",
+  operationId: "listDashboards",
   tags: ["dashboards"],
   summary: "Your dashboards (the first call makes the default \"MSSP overview\" if you have none)",
   middleware: signedIn,
-  responses: { 200: jsonContent(DashboardListSchema, "Your dashboards, oldest first"), ...authProblems },
+  // A read that writes: the first call saves the default dashboard, which the store may refuse.
+  responses: { 200: jsonContent(DashboardListSchema, "Your dashboards, oldest first"), ...authProblems, ...problemResponses(503) },
 });
 
 const create = createRoute({
   method: "post",
   path: "/dashboards",
+  operationId: "createDashboard",
   tags: ["dashboards"],
   summary: "Create a dashboard (without `widgets`: one of each type)",
   middleware: signedIn,
@@ -37,6 +40,7 @@ const create = createRoute({
 const get = createRoute({
   method: "get",
   path: "/dashboards/{id}",
+  operationId: "getDashboard",
   tags: ["dashboards"],
   summary: "One of your dashboards",
   middleware: signedIn,
@@ -47,6 +51,7 @@ const get = createRoute({
 const replace = createRoute({
   method: "put",
   path: "/dashboards/{id}",
+  operationId: "replaceDashboard",
   tags: ["dashboards"],
   summary: "Save a dashboard: its name and every widget with its settings and layout",
   middleware: signedIn,
@@ -57,6 +62,7 @@ const replace = createRoute({
 const remove = createRoute({
   method: "delete",
   path: "/dashboards/{id}",
+  operationId: "deleteDashboard",
   tags: ["dashboards"],
   summary: "Delete one of your dashboards",
   middleware: signedIn,

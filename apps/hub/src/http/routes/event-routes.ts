@@ -13,6 +13,7 @@ const MAX_QUEUED_EVENTS = 1000;
 const events = createRoute({
   method: "get",
   path: "/events",
+  operationId: "streamEvents",
   tags: ["live"],
   summary: "Live feed (text/event-stream)",
   description:

@@ -30,6 +30,7 @@ const InsightIdParamSchema = z.object({
 const list = createRoute({
   method: "get",
   path: "/insights",
+  operationId: "listInsights",
   tags,
   summary: "Every tenant's insights: filter, search, sort and page",
   description:
@@ -44,6 +45,7 @@ const list = createRoute({
 const get = createRoute({
   method: "get",
   path: "/insights/{id}",
+  operationId: "getInsight",
   tags,
   summary: "One insight as the hub holds it: description, comments, detail fields",
   middleware: viewer,
@@ -54,6 +56,7 @@ const get = createRoute({
 const patch = createRoute({
   method: "patch",
   path: "/insights/{id}",
+  operationId: "updateInsight",
   tags,
   summary: "Change status, assignee, or add a comment; the tenant's agent applies it",
   description:
@@ -72,6 +75,7 @@ const patch = createRoute({
 const bulk = createRoute({
   method: "post",
   path: "/insights/bulk",
+  operationId: "bulkUpdateInsights",
   tags,
   summary: "The same change to many insights, of any tenants",
   description:

@@ -19,6 +19,7 @@ const TenantInsightParamSchema = IdParamSchema.extend({
 const get = createRoute({
   method: "get",
   path: "/tenants/{id}/insights/{localId}",
+  operationId: "getTenantInsight",
   tags: ["insights", "tenants"],
   summary: "One insight fetched live from the tenant's agent (Open in tenant)",
   description: "409 when the agent is not connected, 404 when the agent does not hold the insight, 504 when it does not answer in time.",

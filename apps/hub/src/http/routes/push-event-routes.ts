@@ -13,6 +13,7 @@ const MAX_QUEUED_EVENTS = 1000;
 const events = createRoute({
   method: "get",
   path: "/pushes/{id}/events",
+  operationId: "streamPushEvents",
   tags: ["pushes", "live"],
   summary: "One push's progress as it happens (text/event-stream)",
   description:

@@ -25,6 +25,7 @@ const tags = ["pushes"];
 const create = createRoute({
   method: "post",
   path: "/pushes",
+  operationId: "createPush",
   tags,
   summary: "Push items to tenants, or with `dryRun` say what a push would do",
   description:
@@ -43,6 +44,7 @@ const create = createRoute({
 const list = createRoute({
   method: "get",
   path: "/pushes",
+  operationId: "listPushes",
   tags,
   summary: "Push history, newest first; filter by `createdBy`, `tenantId`, `kind`, `itemId`, `state`",
   middleware: viewer,
@@ -53,6 +55,7 @@ const list = createRoute({
 const get = createRoute({
   method: "get",
   path: "/pushes/{id}",
+  operationId: "getPush",
   tags,
   summary: "One push: what it delivers, its progress and every result (one per tenant and item)",
   middleware: viewer,
@@ -63,6 +66,7 @@ const get = createRoute({
 const retry = createRoute({
   method: "post",
   path: "/pushes/{id}/retry",
+  operationId: "retryPush",
   tags,
   summary: "Send the push's failed and skipped items again",
   middleware: operator,
@@ -73,6 +77,7 @@ const retry = createRoute({
 const stop = createRoute({
   method: "post",
   path: "/pushes/{id}/stop",
+  operationId: "stopPush",
   tags,
   summary: "Stop a running push: undelivered items go back to their previous desired state",
   middleware: operator,
@@ -83,6 +88,7 @@ const stop = createRoute({
 const rollback = createRoute({
   method: "post",
   path: "/content/{kind}/{id}/rollback",
+  operationId: "rollbackContent",
   tags: ["content", ...tags],
   summary: "Put an earlier revision back on some tenants, or on every tenant that holds the item",
   description: "A push of the old revision (type `rollback` in the history). The item's current revision stays: those tenants are not synchronized until it is pushed again.",

@@ -20,6 +20,7 @@ const operator = requireRole("operator");
 const createPairingCode = createRoute({
   method: "post",
   path: "/tenants/{id}/pairing-codes",
+  operationId: "createPairingCode",
   tags: ["pairing"],
   summary: "Create a one-time pairing code and the command to run on the tenant's machine",
   middleware: operator,
@@ -30,6 +31,7 @@ const createPairingCode = createRoute({
 const ping = createRoute({
   method: "post",
   path: "/tenants/{id}/ping",
+  operationId: "pingTenant",
   tags: ["tenants"],
   summary: "Round trip through the tenant's agent",
   middleware: operator,
@@ -40,6 +42,7 @@ const ping = createRoute({
 const unpair = createRoute({
   method: "post",
   path: "/tenants/{id}/unpair",
+  operationId: "unpairTenant",
   tags: ["pairing"],
   summary: "Revoke the tenant's agent; it is told, wipes its credentials and can never reconnect",
   middleware: operator,
@@ -50,6 +53,7 @@ const unpair = createRoute({
 const connect = createRoute({
   method: "get",
   path: "/tenants/{id}/connect",
+  operationId: "getTenantSystemInfo",
   tags: ["tenants"],
   summary: "Live system information fetched from the tenant's agent",
   middleware: operator,

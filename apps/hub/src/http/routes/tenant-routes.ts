@@ -19,6 +19,7 @@ const operator = requireRole("operator");
 const list = createRoute({
   method: "get",
   path: "/tenants",
+  operationId: "listTenants",
   tags: ["tenants"],
   summary: "List tenants, sorted by name; page with `cursor`",
   middleware: viewer,
@@ -29,6 +30,7 @@ const list = createRoute({
 const create = createRoute({
   method: "post",
   path: "/tenants",
+  operationId: "createTenant",
   tags: ["tenants"],
   summary: "Create a tenant",
   middleware: operator,
@@ -39,6 +41,7 @@ const create = createRoute({
 const get = createRoute({
   method: "get",
   path: "/tenants/{id}",
+  operationId: "getTenant",
   tags: ["tenants"],
   summary: "One tenant with its live status",
   middleware: viewer,
@@ -49,6 +52,7 @@ const get = createRoute({
 const patch = createRoute({
   method: "patch",
   path: "/tenants/{id}",
+  operationId: "updateTenant",
   tags: ["tenants"],
   summary: "Edit name, description or tags",
   middleware: operator,
@@ -59,6 +63,7 @@ const patch = createRoute({
 const remove = createRoute({
   method: "delete",
   path: "/tenants/{id}",
+  operationId: "deleteTenant",
   tags: ["tenants"],
   summary: "Delete a tenant; its agent is revoked and disconnected",
   middleware: operator,
