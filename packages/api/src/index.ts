@@ -13,3 +13,4 @@ export * from "./content.js";
 export * from "./pushes.js";
 export * from "./insights.js";
 export * from "./dashboards.js";
+export * from "./permissions.js";
