@@ -1,4 +1,3 @@
-import type { Role } from "@canopy/api";
 import { AGENT_PAIR_PATH } from "@canopy/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
@@ -19,7 +18,6 @@ const PUBLIC_ROUTES = new Set([
   "GET /api/v1/openapi.json",
 ]);
 
-const rank: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function isPublicRoute(method: string, path: string): boolean {
@@ -57,16 +55,6 @@ export function authenticate(publicOrigin: string | undefined): MiddlewareHandle
     if (!SAFE_METHODS.has(c.req.method) && principal?.kind !== "apiKey" && !isSameOrigin(c, publicOrigin)) {
       throw problems.forbidden("cross-site request refused (Origin or Sec-Fetch-Site does not match this hub)");
     }
-    await next();
-  };
-}
-
-/** Route guard: the caller's role must be at least `minimum`. */
-export function requireRole(minimum: Role): MiddlewareHandler<HubEnv> {
-  return async (c, next) => {
-    const principal = c.get("principal");
-    if (!principal) throw problems.unauthorized();
-    if (rank[principal.role] < rank[minimum]) throw problems.forbidden(`this needs the ${minimum} role; you are ${principal.role}`);
     await next();
   };
 }

@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { ProblemError, problems } from "../core/problem-error.js";
 import type { HubServices } from "../services.js";
 import { authenticate } from "./auth.js";
+import { authorize } from "./authorize.js";
 import type { HubEnv } from "./context.js";
 import { problemResponse, toProblem } from "./problem.js";
 import { routeKey } from "./route-key.js";
@@ -81,6 +82,7 @@ function createApi(logger: Logger, version: string, publicOrigin: string | undef
   withProblems(api, logger);
   api.use("*", limitBodies());
   api.use("*", authenticate(publicOrigin));
+  api.use("*", authorize(api, "/api/v1"));
   authRoutes(api);
   apiKeyRoutes(api);
   tenantRoutes(api);

@@ -3,11 +3,9 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { problems } from "../../core/problem-error.js";
 import { newApiKey } from "../../domain/api-keys.js";
 import type { ApiKeyRecord } from "../../domain/records.js";
-import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 
-const adminOnly = requireRole("admin");
 
 const create = createRoute({
   method: "post",
@@ -15,7 +13,6 @@ const create = createRoute({
   operationId: "createApiKey",
   tags: ["api-keys"],
   summary: "Create an API key (the key is shown once)",
-  middleware: adminOnly,
   request: { body: jsonBody(ApiKeyCreateSchema) },
   responses: { 201: jsonContent(ApiKeyCreatedSchema, "Created"), ...authProblems, ...problemResponses(422) },
 });
@@ -26,7 +23,6 @@ const list = createRoute({
   operationId: "listApiKeys",
   tags: ["api-keys"],
   summary: "List API keys (never the keys themselves)",
-  middleware: adminOnly,
   responses: { 200: jsonContent(ApiKeyListSchema, "API keys"), ...authProblems },
 });
 
@@ -36,7 +32,6 @@ const remove = createRoute({
   operationId: "deleteApiKey",
   tags: ["api-keys"],
   summary: "Revoke an API key",
-  middleware: adminOnly,
   request: { params: IdParamSchema },
   responses: { 204: { description: "Revoked" }, ...authProblems, ...problemResponses(404) },
 });

@@ -1,6 +1,5 @@
 import { AuditListSchema, AuditQuerySchema } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { requireRole } from "../auth.js";
 import type { HubEnv } from "../context.js";
 import { authProblems, jsonContent, problemResponses } from "../route-helpers.js";
 
@@ -10,7 +9,6 @@ const list = createRoute({
   operationId: "listAudit",
   tags: ["audit"],
   summary: "Who did what, when; newest first",
-  middleware: requireRole("operator"),
   request: { query: AuditQuerySchema },
   responses: { 200: jsonContent(AuditListSchema, "A page of audit entries"), ...authProblems, ...problemResponses(422) },
 });

@@ -4,7 +4,7 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import { ProblemError, problems } from "../../core/problem-error.js";
 import { newSession, SESSION_TTL_MS, sessionIdOf } from "../../domain/sessions.js";
 import { authenticate } from "../../domain/users.js";
-import { SESSION_COOKIE, requireRole } from "../auth.js";
+import { SESSION_COOKIE } from "../auth.js";
 import { clientAddress, principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 
@@ -38,7 +38,6 @@ const me = createRoute({
   operationId: "getMe",
   tags: ["auth"],
   summary: "Who am I",
-  middleware: requireRole("viewer"),
   responses: { 200: jsonContent(MeSchema, "The caller"), ...authProblems },
 });
 

@@ -4,7 +4,6 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { importContent, type ImportInput, type ImportOutcome } from "../../content/content-import.js";
 import { contentSummariesJson } from "../../content/content-views.js";
 import { problems } from "../../core/problem-error.js";
-import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonContent, problemResponses } from "../route-helpers.js";
 import { contentHook } from "./content-hook.js";
@@ -24,7 +23,6 @@ const importRoute = createRoute({
     `Send Sigma YAML as is (\`content-type: application/yaml\` or \`text/yaml\`), one CACAO playbook as JSON, or ` +
     "`{files: [{name, text}]}` for many (`.json` files, or text starting with `{`, are CACAO; the rest Sigma). " +
     `Bodies up to ${CONTENT_IMPORT_MAX_BYTES / (1024 * 1024)} MiB. Documents that cannot be imported are listed in \`refused\` with the reason.`,
-  middleware: requireRole("operator"),
   request: {
     body: {
       required: false,

@@ -15,14 +15,11 @@ import { contentHistory, requireContent } from "../../content/catalogue.js";
 import type { ContentItemRecord } from "../../content/content-records.js";
 import type { HubRepositories } from "../../domain/hub-data.js";
 import { contentItemsJson, contentItemWithTenantsJson, contentRevisionJson } from "../../content/content-views.js";
-import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 import { contentHook } from "./content-hook.js";
 import { contentImportRoutes } from "./content-import-routes.js";
 
-const viewer = requireRole("viewer");
-const operator = requireRole("operator");
 const tags = ["content"];
 
 const list = createRoute({
@@ -31,7 +28,6 @@ const list = createRoute({
   operationId: "listContent",
   tags,
   summary: "List items of a kind, by name; `q` searches, `level` and `tag` filter SIEM rules",
-  middleware: viewer,
   request: { params: ContentKindParamSchema, query: ContentListQuerySchema },
   responses: { 200: jsonContent(ContentItemListSchema, "A page of items"), ...authProblems, ...problemResponses(404, 422) },
 });
@@ -42,7 +38,6 @@ const create = createRoute({
   operationId: "createContent",
   tags,
   summary: "Create an item (revision 1)",
-  middleware: operator,
   request: { params: ContentKindParamSchema, body: jsonBody(ContentBodySchema) },
   responses: { 201: jsonContent(ContentItemSchema, "Created"), ...authProblems, ...problemResponses(404, 409, 422) },
 });
@@ -53,7 +48,6 @@ const get = createRoute({
   operationId: "getContent",
   tags,
   summary: "One item, with its sync state per tenant",
-  middleware: viewer,
   request: { params: ContentItemParamSchema },
   responses: { 200: jsonContent(ContentItemSchema, "The item"), ...authProblems, ...problemResponses(404) },
 });
@@ -64,7 +58,6 @@ const replace = createRoute({
   operationId: "replaceContent",
   tags,
   summary: "Replace an item's body: a new revision, unless the body is the same (canonical hash)",
-  middleware: operator,
   request: { params: ContentItemParamSchema, body: jsonBody(ContentBodySchema) },
   responses: { 200: jsonContent(ContentItemSchema, "Saved"), ...authProblems, ...problemResponses(404, 409, 422) },
 });
@@ -75,7 +68,6 @@ const remove = createRoute({
   operationId: "deleteContent",
   tags,
   summary: "Delete an item (tenants keep what they hold)",
-  middleware: operator,
   request: { params: ContentItemParamSchema },
   responses: { 204: { description: "Deleted" }, ...authProblems, ...problemResponses(404) },
 });
@@ -86,7 +78,6 @@ const revisions = createRoute({
   operationId: "listContentRevisions",
   tags,
   summary: "Every saved revision of an item, newest first",
-  middleware: viewer,
   request: { params: ContentItemParamSchema },
   responses: { 200: jsonContent(ContentRevisionListSchema, "Revisions"), ...authProblems, ...problemResponses(404) },
 });
@@ -97,7 +88,6 @@ const exportPlaybook = createRoute({
   operationId: "exportPlaybook",
   tags,
   summary: "Download a playbook as a CACAO 2.0 JSON file",
-  middleware: viewer,
   request: { params: IdParamSchema },
   responses: {
     200: {

@@ -5,7 +5,6 @@ import { problems } from "../../core/problem-error.js";
 import { defaultWidgets } from "../../dashboards/default-widgets.js";
 import { dashboardJson, type DashboardRecord } from "../../dashboards/dashboards.js";
 import type { HubRepositories } from "../../domain/hub-data.js";
-import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 import { dashboardDataRoutes } from "./dashboard-data-routes.js";
@@ -13,7 +12,6 @@ import { dashboardExportRoutes } from "./dashboard-export-routes.js";
 import { dashboardOwner } from "./dashboard-owner.js";
 
 // Dashboards are personal: every signed-in user, viewers too, manages their own.
-const signedIn = requireRole("viewer");
 
 const list = createRoute({
   method: "get",
@@ -21,7 +19,6 @@ const list = createRoute({
   operationId: "listDashboards",
   tags: ["dashboards"],
   summary: "Your dashboards (the first call makes the default \"MSSP overview\" if you have none)",
-  middleware: signedIn,
   // A read that writes: the first call saves the default dashboard, which the store may refuse.
   responses: { 200: jsonContent(DashboardListSchema, "Your dashboards, oldest first"), ...authProblems, ...problemResponses(503) },
 });
@@ -32,7 +29,6 @@ const create = createRoute({
   operationId: "createDashboard",
   tags: ["dashboards"],
   summary: "Create a dashboard (without `widgets`: one of each type)",
-  middleware: signedIn,
   request: { body: jsonBody(DashboardCreateSchema) },
   responses: { 201: jsonContent(DashboardSchema, "Created"), ...authProblems, ...problemResponses(409, 422) },
 });
@@ -43,7 +39,6 @@ const get = createRoute({
   operationId: "getDashboard",
   tags: ["dashboards"],
   summary: "One of your dashboards",
-  middleware: signedIn,
   request: { params: IdParamSchema },
   responses: { 200: jsonContent(DashboardSchema, "The dashboard"), ...authProblems, ...problemResponses(404) },
 });
@@ -54,7 +49,6 @@ const replace = createRoute({
   operationId: "replaceDashboard",
   tags: ["dashboards"],
   summary: "Save a dashboard: its name and every widget with its settings and layout",
-  middleware: signedIn,
   request: { params: IdParamSchema, body: jsonBody(DashboardPutSchema) },
   responses: { 200: jsonContent(DashboardSchema, "Saved"), ...authProblems, ...problemResponses(404, 422) },
 });
@@ -65,7 +59,6 @@ const remove = createRoute({
   operationId: "deleteDashboard",
   tags: ["dashboards"],
   summary: "Delete one of your dashboards",
-  middleware: signedIn,
   request: { params: IdParamSchema },
   responses: { 204: { description: "Deleted" }, ...authProblems, ...problemResponses(404) },
 });

@@ -2,7 +2,6 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import type { BusEvent } from "../../core/event-bus.js";
 import type { HubEvents } from "../../services.js";
-import { requireRole } from "../auth.js";
 import type { HubEnv } from "../context.js";
 import { authProblems } from "../route-helpers.js";
 
@@ -19,7 +18,6 @@ const events = createRoute({
   description:
     "Events: `tenant.updated` (data: Tenant JSON) on any status, last-seen, RTT or edit change; " +
     "`tenant.deleted` (data: `{id}`). A comment line every 15 s keeps proxies from closing the stream.",
-  middleware: requireRole("viewer"),
   responses: {
     200: { description: "Server-sent events", content: { "text/event-stream": { schema: z.string() } } },
     ...authProblems,

@@ -9,13 +9,10 @@ import {
   InsightPatchSchema,
 } from "@canopy/api";
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 import { insightTenantRoutes } from "./insight-tenant-routes.js";
 
-const viewer = requireRole("viewer");
-const operator = requireRole("operator");
 const tags = ["insights"];
 
 /** The hub's insight id, `<tenantId>~<localId>` (a tenant-local id is at most 128 characters). */
@@ -37,7 +34,6 @@ const list = createRoute({
     "The hub's federated copy, as acknowledged by each tenant's agent (`pending` shows changes on their way). " +
     "List filters take `a,b` or repeated parameters; `q` matches the start of words in title, rule, hosts, users, techniques and id; " +
     "`from`/`to` bound `timeField`. `total` counts every match over all pages.",
-  middleware: viewer,
   request: { query: InsightListQuerySchema },
   responses: { 200: jsonContent(InsightListSchema, "A page of insights"), ...authProblems, ...problemResponses(422) },
 });
@@ -48,7 +44,6 @@ const get = createRoute({
   operationId: "getInsight",
   tags,
   summary: "One insight as the hub holds it: description, comments, detail fields",
-  middleware: viewer,
   request: { params: InsightIdParamSchema },
   responses: { 200: jsonContent(InsightDetailSchema, "The insight"), ...authProblems, ...problemResponses(404) },
 });
@@ -63,7 +58,6 @@ const patch = createRoute({
     "Stored as a pending update (it survives a hub restart) and sent to the tenant's agent at once when it is connected " +
     "(`pending.delivery: sent`), else when it reconnects (`queued`). The insight keeps its acknowledged values until the agent's " +
     "ack; `insight.updated` on the live feed follows. A field already at the asked value is left out.",
-  middleware: operator,
   request: { params: InsightIdParamSchema, body: jsonBody(InsightPatchSchema) },
   responses: {
     202: jsonContent(InsightPatchResultSchema, "Accepted: the insight with its change in `pending`"),
@@ -81,7 +75,6 @@ const bulk = createRoute({
   description:
     "Like `PATCH /insights/{id}` for each known id (one pending update each; insights of a tenant without a connected agent are queued). " +
     "`accepted` counts the known ids, `sent` and `queued` the updates made (an insight already at the asked values needs none).",
-  middleware: operator,
   request: { body: jsonBody(InsightBulkSchema) },
   responses: { 202: jsonContent(InsightBulkResultSchema, "Accepted"), ...authProblems, ...problemResponses(422) },
 });

@@ -3,11 +3,9 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { isoAt } from "../../core/clock.js";
 import { problems } from "../../core/problem-error.js";
 import { requireTenant } from "../../domain/tenants.js";
-import { requireRole } from "../auth.js";
 import type { HubEnv } from "../context.js";
 import { authProblems, jsonContent, problemResponses } from "../route-helpers.js";
 
-const viewer = requireRole("viewer");
 
 const TenantInsightParamSchema = IdParamSchema.extend({
   localId: z
@@ -23,7 +21,6 @@ const get = createRoute({
   tags: ["insights", "tenants"],
   summary: "One insight fetched live from the tenant's agent (Open in tenant)",
   description: "409 when the agent is not connected, 404 when the agent does not hold the insight, 504 when it does not answer in time.",
-  middleware: viewer,
   request: { params: TenantInsightParamSchema },
   responses: {
     200: jsonContent(TenantInsightResultSchema, "The insight as the agent holds it now"),

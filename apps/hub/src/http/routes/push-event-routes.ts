@@ -2,7 +2,6 @@ import { IdParamSchema } from "@canopy/api";
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import type { PushStreamMessage } from "../../push/push-publisher.js";
-import { requireRole } from "../auth.js";
 import type { HubEnv } from "../context.js";
 import { authProblems, problemResponses } from "../route-helpers.js";
 import { FEED_KEEPALIVE_MS } from "./event-routes.js";
@@ -20,7 +19,6 @@ const events = createRoute({
     "Events: `progress` (`{id, state, progress}`) first and after every change, `results` (`{id, results}`: the " +
     "results that changed), and `done` (like `progress`) once nothing is pending; the stream ends after `done`. " +
     "Events are sent once what they say is on disk.",
-  middleware: requireRole("viewer"),
   request: { params: IdParamSchema },
   responses: {
     200: { description: "Server-sent events", content: { "text/event-stream": { schema: z.string() } } },

@@ -12,14 +12,11 @@ import {
   RollbackBodySchema,
 } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 import { contentHook } from "./content-hook.js";
 import { pushEventRoutes } from "./push-event-routes.js";
 
-const viewer = requireRole("viewer");
-const operator = requireRole("operator");
 const tags = ["pushes"];
 
 const create = createRoute({
@@ -31,7 +28,6 @@ const create = createRoute({
   description:
     "Durable before it answers: the desired state per tenant and a pending result per tenant and item are stored, " +
     "then delivered to connected agents in batches (offline tenants get it when they reconnect).",
-  middleware: operator,
   request: { body: jsonBody(PushCreateSchema) },
   responses: {
     200: jsonContent(DryRunPlanSchema, "Dry run: per tenant and item, `create`, `replace` or `unchanged`"),
@@ -47,7 +43,6 @@ const list = createRoute({
   operationId: "listPushes",
   tags,
   summary: "Push history, newest first; filter by `createdBy`, `tenantId`, `kind`, `itemId`, `state`",
-  middleware: viewer,
   request: { query: PushListQuerySchema },
   responses: { 200: jsonContent(PushListSchema, "A page of pushes"), ...authProblems, ...problemResponses(422) },
 });
@@ -58,7 +53,6 @@ const get = createRoute({
   operationId: "getPush",
   tags,
   summary: "One push: what it delivers, its progress and every result (one per tenant and item)",
-  middleware: viewer,
   request: { params: IdParamSchema },
   responses: { 200: jsonContent(PushSchema, "The push"), ...authProblems, ...problemResponses(404) },
 });
@@ -69,7 +63,6 @@ const retry = createRoute({
   operationId: "retryPush",
   tags,
   summary: "Send the push's failed and skipped items again",
-  middleware: operator,
   request: { params: IdParamSchema },
   responses: { 202: jsonContent(PushRetriedSchema, "Pending again"), ...authProblems, ...problemResponses(404, 409) },
 });
@@ -80,7 +73,6 @@ const stop = createRoute({
   operationId: "stopPush",
   tags,
   summary: "Stop a running push: undelivered items go back to their previous desired state",
-  middleware: operator,
   request: { params: IdParamSchema },
   responses: { 200: jsonContent(PushSummarySchema, "Stopped"), ...authProblems, ...problemResponses(404, 409) },
 });
@@ -92,7 +84,6 @@ const rollback = createRoute({
   tags: ["content", ...tags],
   summary: "Put an earlier revision back on some tenants, or on every tenant that holds the item",
   description: "A push of the old revision (type `rollback` in the history). The item's current revision stays: those tenants are not synchronized until it is pushed again.",
-  middleware: operator,
   request: { params: ContentItemParamSchema, body: jsonBody(RollbackBodySchema) },
   responses: { 202: jsonContent(PushCreatedSchema, "Accepted"), ...authProblems, ...problemResponses(404, 409, 422) },
 });

@@ -9,12 +9,9 @@ import {
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteTenant } from "../../domain/tenant-lifecycle.js";
 import { createTenant, updateTenant } from "../../domain/tenants.js";
-import { requireRole } from "../auth.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 
-const viewer = requireRole("viewer");
-const operator = requireRole("operator");
 
 const list = createRoute({
   method: "get",
@@ -22,7 +19,6 @@ const list = createRoute({
   operationId: "listTenants",
   tags: ["tenants"],
   summary: "List tenants, sorted by name; page with `cursor`",
-  middleware: viewer,
   request: { query: TenantListQuerySchema },
   responses: { 200: jsonContent(TenantListSchema, "A page of tenants"), ...authProblems, ...problemResponses(422) },
 });
@@ -33,7 +29,6 @@ const create = createRoute({
   operationId: "createTenant",
   tags: ["tenants"],
   summary: "Create a tenant",
-  middleware: operator,
   request: { body: jsonBody(TenantCreateSchema) },
   responses: { 201: jsonContent(TenantSchema, "Created"), ...authProblems, ...problemResponses(409, 422) },
 });
@@ -44,7 +39,6 @@ const get = createRoute({
   operationId: "getTenant",
   tags: ["tenants"],
   summary: "One tenant with its live status",
-  middleware: viewer,
   request: { params: IdParamSchema },
   responses: { 200: jsonContent(TenantSchema, "The tenant"), ...authProblems, ...problemResponses(404) },
 });
@@ -55,7 +49,6 @@ const patch = createRoute({
   operationId: "updateTenant",
   tags: ["tenants"],
   summary: "Edit name, description or tags",
-  middleware: operator,
   request: { params: IdParamSchema, body: jsonBody(TenantPatchSchema) },
   responses: { 200: jsonContent(TenantSchema, "Updated"), ...authProblems, ...problemResponses(404, 409, 422) },
 });
@@ -66,7 +59,6 @@ const remove = createRoute({
   operationId: "deleteTenant",
   tags: ["tenants"],
   summary: "Delete a tenant; its agent is revoked and disconnected",
-  middleware: operator,
   request: { params: IdParamSchema },
   responses: { 204: { description: "Deleted" }, ...authProblems, ...problemResponses(404, 409) },
 });

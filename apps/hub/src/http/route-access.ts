@@ -1,0 +1,70 @@
+import type { Permission } from "@canopy/api";
+
+/** Who may call an operation: anyone, anyone signed in (they see their own scope), or a permission. */
+export type Access = "public" | "signed-in" | Permission;
+
+/**
+ * Every operation of the API by its operationId, and what calling it needs: the one place
+ * permissions are decided (`authorize.ts` applies it to every request; the OpenAPI document test
+ * fails for an operation missing here). Reading is open to anyone signed in, within their scope;
+ * the audit is the exception.
+ */
+export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
+  login: "public",
+  logout: "public",
+  // The agent proves itself with its pairing code; the handler checks it.
+  pairAgent: "public",
+  getMe: "signed-in",
+
+  createApiKey: "api-keys.manage",
+  listApiKeys: "api-keys.manage",
+  deleteApiKey: "api-keys.manage",
+
+  listTenants: "signed-in",
+  getTenant: "signed-in",
+  createTenant: "organizations.create",
+  updateTenant: "organizations.manage",
+  deleteTenant: "organizations.manage",
+  createPairingCode: "organizations.manage",
+  unpairTenant: "organizations.manage",
+  pingTenant: "tenants.connect",
+  getTenantSystemInfo: "tenants.connect",
+  getTenantInsight: "signed-in",
+
+  streamEvents: "signed-in",
+  listAudit: "audit.view",
+
+  listContent: "signed-in",
+  getContent: "signed-in",
+  listContentRevisions: "signed-in",
+  exportPlaybook: "signed-in",
+  createContent: "content.edit",
+  replaceContent: "content.edit",
+  deleteContent: "content.edit",
+  importContent: "content.edit",
+  rollbackContent: "content.push",
+
+  listPushes: "signed-in",
+  getPush: "signed-in",
+  streamPushEvents: "signed-in",
+  createPush: "content.push",
+  retryPush: "content.push",
+  stopPush: "content.push",
+
+  listInsights: "signed-in",
+  getInsight: "signed-in",
+  updateInsight: "insights.triage",
+  bulkUpdateInsights: "insights.triage",
+
+  // Dashboards are each user's own (dashboard-owner.ts): being signed in is enough.
+  listDashboards: "signed-in",
+  createDashboard: "signed-in",
+  getDashboard: "signed-in",
+  replaceDashboard: "signed-in",
+  deleteDashboard: "signed-in",
+  getDashboardData: "signed-in",
+  getWidgetData: "signed-in",
+  previewWidget: "signed-in",
+  exportDashboardXlsx: "signed-in",
+  exportDashboardPdf: "signed-in",
+};
