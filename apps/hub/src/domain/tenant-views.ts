@@ -55,6 +55,7 @@ export class TenantViews {
 
   view(tenant: TenantRecord, agent: AgentRecord | undefined): TenantView {
     const live = agent ? this.#presence.get(agent.id) : undefined;
+    const leaving = agent && !live ? this.#presence.leaving(agent.id) : undefined;
     return {
       id: tenant.id,
       name: tenant.name,
@@ -62,7 +63,7 @@ export class TenantViews {
       tags: tenant.tags,
       parentId: tenant.parentId,
       status: live ? "online" : agent ? "offline" : "unpaired",
-      lastSeenAt: live ? isoAt(live.lastSeenAt) : (agent?.lastSeenAt ?? null),
+      lastSeenAt: live ? isoAt(live.lastSeenAt) : leaving ? isoAt(leaving.lastSeenAt) : (agent?.lastSeenAt ?? null),
       agentVersion: live?.agentVersion ?? agent?.agentVersion ?? null,
       rttMs: live?.rttMs ?? null,
       hostname: live?.hostname ?? agent?.hostname ?? null,

@@ -409,7 +409,8 @@ export class AgentSession implements AgentLink {
             const agent = await tx.agents.getForUpdate(agentId);
             if (agent) await tx.agents.update({ ...agent, ...seen });
           })
-          .catch((error: unknown) => this.#log.warn({ err: error }, "could not record when the agent was last seen")),
+          .catch((error: unknown) => this.#log.warn({ err: error }, "could not record when the agent was last seen"))
+          .finally(() => this.#ctx.presence.recorded(agentId, live)),
       );
     }
     this.#ctx.onTenantChanged(this.tenantId);

@@ -17,6 +17,11 @@ export interface LiveAgent {
 /** Connected agents by agent id. */
 export class Presence {
   readonly #live = new Map<string, LiveAgent>();
+  /**
+   * Agents gone whose last-seen write has not landed yet: the tenant shows offline at once, with
+   * this last-seen time rather than the older one (or none) its record still holds.
+   */
+  readonly #leaving = new Map<string, LiveAgent>();
 
   get(agentId: string): LiveAgent | undefined {
     return this.#live.get(agentId);
@@ -28,11 +33,22 @@ export class Presence {
     this.#live.set(who.agentId, { ...who, connectedAt: now, lastSeenAt: now, rttMs: null, agentVersion, hostname, platform });
   }
 
-  /** The agent disconnected: its entry, which leaves memory. */
+  /** The agent disconnected: its entry, kept as `leaving` until `recorded`. */
   left(agentId: string): LiveAgent | undefined {
     const live = this.#live.get(agentId);
     this.#live.delete(agentId);
+    if (live) this.#leaving.set(agentId, live);
     return live;
+  }
+
+  /** What a disconnected agent was like until its last-seen write lands (see `left`). */
+  leaving(agentId: string): LiveAgent | undefined {
+    return this.#leaving.get(agentId);
+  }
+
+  /** The write `left` asked for has ended (landed or failed): the record speaks for the agent again. */
+  recorded(agentId: string, live: LiveAgent): void {
+    if (this.#leaving.get(agentId) === live) this.#leaving.delete(agentId);
   }
 
   update(agentId: string, change: Partial<Pick<LiveAgent, "lastSeenAt" | "rttMs">>): void {
