@@ -6,6 +6,7 @@ import type { SyncReader } from "./content/sync-reader.js";
 import type { Clock } from "./core/clock.js";
 import { EventBus } from "./core/event-bus.js";
 import { FailureRateLimiter } from "./core/rate-limiter.js";
+import { ApiKeyUse } from "./domain/api-key-use.js";
 import { AuditLog } from "./domain/audit-log.js";
 import { postgresAuditReader } from "./domain/audit-reader.js";
 import { PairingBudget } from "./domain/pairing-budget.js";
@@ -21,6 +22,8 @@ import { EmbeddedInsightRepository } from "./insights/embedded-insight-repositor
 import type { InsightRepository } from "./insights/insight-repository.js";
 import { InsightService } from "./insights/insight-service.js";
 import { PostgresInsightRepository } from "./insights/postgres/postgres-insight-repository.js";
+import { capabilitiesOf } from "./orgs/capabilities.js";
+import { InsightVisibility } from "./orgs/insight-visibility.js";
 import { PushEngine } from "./push/push-engine.js";
 
 /** What the live feed carries (`GET /events`). */
@@ -43,6 +46,8 @@ export interface ServiceOptions {
   handshakeTimeoutMs: number;
   rpcTimeoutMs: number;
   agentBudgets: AgentBudgets;
+  /** The MSSP's own organization's name, as the account menu and the tree show it. */
+  rootOrgName?: string | undefined;
 }
 
 const FIVE_MINUTES = 5 * 60 * 1000;
@@ -52,7 +57,7 @@ export function createServices(options: ServiceOptions) {
   const { store, data, clock, logger } = options;
   const audit = new AuditLog(store, clock, options.database ? postgresAuditReader(options.database) : undefined);
   const presence = new Presence();
-  const views = new TenantViews(data, presence);
+  const views = new TenantViews(data, presence, clock);
   const bus = new EventBus<HubEvents>((error) => logger.error({ err: error }, "live feed listener failed"));
   const pushes = new PushEngine({
     store,
@@ -62,14 +67,17 @@ export function createServices(options: ServiceOptions) {
     logger: logger.child({ component: "push" }),
     catalogue: data.content,
     tenants: data.tenants,
+    capabilities: async (tenantIds) => capabilitiesOf(data.tenants, [...(await data.tenants.getMany(tenantIds)).values()], clock()),
     audit,
     live: (event) => bus.publish("push.progress", event),
   });
   // Item sync state (desired vs reported per tenant) for the content routes.
   const sync: SyncReader = pushes.sync;
 
+  const insightVisibility = new InsightVisibility(data.tenants, clock);
   /** Live `tenant.updated` with the tenant as listed now; a failed read only costs the hint. */
   const publishTenant = (tenantId: string): void => {
+    insightVisibility.invalidate();
     views.find(tenantId).then(
       (view) => view && bus.publish("tenant.updated", view),
       (error: unknown) => logger.warn({ err: error, tenantId }, "could not read a tenant for its live event"),
@@ -114,9 +122,10 @@ export function createServices(options: ServiceOptions) {
     clock,
     logger,
     hubKey: options.hubKey,
-    settings: { heartbeatMs: options.heartbeatMs, pairingTtlSeconds: options.pairingTtlSeconds },
+    settings: { heartbeatMs: options.heartbeatMs, pairingTtlSeconds: options.pairingTtlSeconds, rootOrgName: options.rootOrgName ?? "MSSP" },
     data,
     pairing: new PairingCodes(clock, options.hubKey.pairingSecret),
+    keyUse: new ApiKeyUse(data, clock, logger.child({ component: "api-keys" })),
     audit,
     presence,
     views,
@@ -129,6 +138,7 @@ export function createServices(options: ServiceOptions) {
     gateway,
     bus,
     publishTenant,
+    insightVisibility,
     limits: {
       login: new FailureRateLimiter({ maxFailures: 10, windowMs: FIVE_MINUTES, clock }),
       pairing: new PairingBudget({

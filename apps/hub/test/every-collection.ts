@@ -7,7 +7,7 @@ import { makeInsight, seededRandom } from "./insight-fixtures.js";
 /**
  * Puts at least one document into every collection the hub keeps (but the names older versions
  * wrote whole), through the real API and
- * gateway (never by writing files): users, sessions, api keys, tenants, pairing codes, agents,
+ * gateway (never by writing files): users, custom roles, invitations, sessions, api keys, tenants, pairing codes, agents,
  * audit and its months, content and revisions, a push (plan, results, desired), what the agent
  * reported, a dashboard, insights, a pending board change and a refused one.
  */
@@ -18,6 +18,8 @@ export async function fillEveryCollection(hub: Hub): Promise<void> {
     return res;
   };
   ok(await admin.post("/api-keys", { name: "ci" }), "api key");
+  ok(await admin.post("/roles", { name: "Night shift", permissions: ["insights.triage"] }), "custom role");
+  ok(await admin.post("/users", { email: "new.analyst@example.com", roles: ["Analyst"] }), "invited user");
   const tenant = ok(await admin.post("/tenants", { name: "Acme", tags: ["eu"] }), "tenant").body;
   ok(await admin.patch(`/tenants/${tenant.id}`, { description: "second write, so tenants.json has a .bak" }), "tenant edit");
   const field = ok(await admin.post("/content/custom-fields", { name: "Tier", type: "select", appliesTo: "incident", options: ["a", "b"] }), "field").body;

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { AUDIT_ACTION_MAX, AUDIT_TARGET_MAX } from "./limits.js";
+import { AUDIT_ACTION_MAX, AUDIT_TARGET_MAX, ID_MAX } from "./limits.js";
 import { pageOf, pageQuery } from "./paging.js";
 
 /** Who did what, to what, when; `detail` holds only non-secret particulars. */
@@ -11,6 +11,10 @@ export const AuditEntrySchema = z
     action: z.string(),
     target: z.string().nullable(),
     detail: z.record(z.string(), z.unknown()),
+    /** The organization the change concerns; absent: the root. */
+    orgId: z.string().optional(),
+    /** The network address of the request that made the change. */
+    address: z.string().optional(),
   })
   .openapi("AuditEntry");
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
@@ -23,5 +27,6 @@ export const AuditQuerySchema = z.object({
   ...pageQuery,
   action: z.string().max(AUDIT_ACTION_MAX).optional(),
   target: z.string().max(AUDIT_TARGET_MAX).optional(),
+  orgId: z.string().max(ID_MAX).optional().openapi({ description: "only entries about this organization (in your scope)" }),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;

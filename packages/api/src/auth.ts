@@ -1,14 +1,21 @@
 import { z } from "@hono/zod-openapi";
 import { EMAIL_MAX, PASSWORD_MAX } from "./limits.js";
+import { PermissionSchema } from "./permissions.js";
 
-/** `admin` does everything, `operator` manages tenants and agents, `viewer` only reads. */
+/** Earlier versions' roles, still accepted as aliases of built-in roles (`permissions.ts`). */
 export const ROLES = ["admin", "operator", "viewer"] as const;
 export const RoleSchema = z.enum(ROLES).openapi("Role");
 export type Role = z.infer<typeof RoleSchema>;
 
 /** A person who signs in. */
 export const UserSchema = z
-  .object({ id: z.string(), email: z.string(), role: RoleSchema })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: z.string().openapi({ description: "the first of `roles` (what earlier versions answered)" }),
+    roles: z.array(z.string()),
+    orgId: z.string(),
+  })
   .openapi("User");
 export type User = z.infer<typeof UserSchema>;
 
@@ -17,7 +24,13 @@ export const MeSchema = z
   .object({
     id: z.string(),
     email: z.string().nullable().openapi({ description: "null for API keys" }),
-    role: RoleSchema,
+    role: z.string().openapi({ description: "the first of `roles` (what earlier versions answered)" }),
+    roles: z.array(z.string()),
+    /** What the caller may do: the UI offers only these acts. */
+    permissions: z.array(PermissionSchema),
+    /** The caller's organization: they see and act on its subtree. */
+    orgId: z.string(),
+    orgName: z.string(),
     kind: z.enum(["user", "apiKey"]),
   })
   .openapi("Me");

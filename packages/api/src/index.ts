@@ -14,3 +14,6 @@ export * from "./pushes.js";
 export * from "./insights.js";
 export * from "./dashboards.js";
 export * from "./permissions.js";
+export * from "./roles.js";
+export * from "./users.js";
+export * from "./organizations.js";

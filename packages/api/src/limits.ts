@@ -51,3 +51,16 @@ export const INSIGHT_FILTER_VALUES_MAX = 100;
 export const DASHBOARD_NAME_MAX = 100;
 export const DASHBOARD_WIDGETS_MAX = 24;
 export const WIDGET_TITLE_MAX = 100;
+
+/** A role's name (built-in, an earlier version's alias, or one someone defined). */
+export const ROLE_NAME_MAX = 60;
+/** Roles one user or API key holds. */
+export const ROLES_PER_USER_MAX = 20;
+/** Custom roles a hub keeps. */
+export const CUSTOM_ROLES_MAX = 200;
+/** A one-time invite or reset token as pasted back. */
+export const INVITE_TOKEN_MAX = 200;
+/** Passwords set by accepting an invite: long enough to resist guessing offline if the store leaks. */
+export const PASSWORD_MIN = 10;
+/** Lines of one `POST /tenants/import` CSV. */
+export const TENANT_IMPORT_LINES_MAX = 5000;

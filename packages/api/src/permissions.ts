@@ -61,8 +61,10 @@ export interface CustomRole {
   permissions: readonly Permission[];
 }
 
-const isBuiltIn = (name: string): name is BuiltInRole => Object.hasOwn(BUILT_IN_ROLES, name);
-const isAlias = (name: string): name is keyof typeof ROLE_ALIASES => Object.hasOwn(ROLE_ALIASES, name);
+export const isBuiltIn = (name: string): name is BuiltInRole => Object.hasOwn(BUILT_IN_ROLES, name);
+export const isAlias = (name: string): name is keyof typeof ROLE_ALIASES => Object.hasOwn(ROLE_ALIASES, name);
+/** A built-in role or an earlier version's: never needs the custom roles to be read. */
+export const isKnownRole = (name: string): boolean => isBuiltIn(name) || isAlias(name);
 
 /**
  * Everything the named roles allow together. A name that is no role (a custom role deleted

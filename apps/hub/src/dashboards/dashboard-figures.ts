@@ -4,6 +4,7 @@ import { problems } from "../core/problem-error.js";
 import { computeWidget, computeWidgets } from "./compute-widget.js";
 import type { IndexedInsight, InsightTimeField } from "../insights/insight-source.js";
 import { CountedInsights } from "./counted-insights.js";
+import { EVERYONE, sourcesFor, type DashboardAudience } from "./dashboard-audience.js";
 import type { DashboardSources } from "./dashboard-sources.js";
 import type { InsightFigures } from "./insight-figures.js";
 import type { TenantDirectoryReader } from "./tenant-directory.js";
@@ -42,33 +43,35 @@ export class DashboardFigures {
   }
 
   /** The sources widgets compute from: the insights' figures, and the tenants read first. */
-  async #prepared(): Promise<DashboardSources> {
+  async #prepared(audience: DashboardAudience): Promise<DashboardSources> {
     const sources = this.#sources();
     const tenants = await sources.tenants.all();
-    return { ...sources, insights: figuresOf(sources.insights), tenants: { all: () => tenants } };
+    return sourcesFor({ ...sources, insights: figuresOf(sources.insights), tenants: { all: () => tenants } }, audience);
   }
 
-  async all(dashboard: Dashboard): Promise<DashboardData> {
+  /** `audience`: whose figures the viewer may see (their scope); every figure is limited to it. */
+  async all(dashboard: Dashboard, audience: DashboardAudience = EVERYONE): Promise<DashboardData> {
     const now = this.#clock();
-    return { widgets: await computeWidgets(dashboard.widgets, await this.#prepared(), now) };
+    return { widgets: await computeWidgets(dashboard.widgets, await this.#prepared(audience), now) };
   }
 
-  async widget(dashboard: Dashboard, widgetId: string): Promise<WidgetResult> {
+  async widget(dashboard: Dashboard, widgetId: string, audience: DashboardAudience = EVERYONE): Promise<WidgetResult> {
     const widget = dashboard.widgets.find((w) => w.id === widgetId);
     if (!widget) throw problems.notFound(`widget ${widgetId} of dashboard ${dashboard.id}`);
     const now = this.#clock();
-    return computeWidget(widget, await this.#prepared(), now);
+    return computeWidget(widget, await this.#prepared(audience), now);
   }
 
-  async preview(widget: Widget): Promise<WidgetResult> {
+  async preview(widget: Widget, audience: DashboardAudience = EVERYONE): Promise<WidgetResult> {
     const now = this.#clock();
-    return computeWidget(widget, await this.#prepared(), now);
+    return computeWidget(widget, await this.#prepared(audience), now);
   }
 
   /** Chosen tenants the hub does not have, as field errors; `pathOf` names a widget by its index (`widgets.3`). */
-  async unknownTenants(widgets: readonly Widget[], pathOf: (index: number) => string): Promise<FieldError[]> {
+  async unknownTenants(widgets: readonly Widget[], pathOf: (index: number) => string, audience: DashboardAudience = EVERYONE): Promise<FieldError[]> {
     const chosen = widgets.flatMap((widget) => ("all" in widget.tenants ? [] : widget.tenants.ids));
-    const known = await this.#sources().tenants.existing(chosen);
+    // A tenant outside the viewer's scope is as unknown as one that never was.
+    const known = new Set([...(await this.#sources().tenants.existing(chosen))].filter((id) => audience.tenantIds === null || audience.tenantIds.has(id)));
     return widgets.flatMap((widget, w) =>
       "all" in widget.tenants
         ? []
@@ -76,9 +79,9 @@ export class DashboardFigures {
     );
   }
 
-  async exportModel(dashboard: Dashboard, user: string): Promise<DashboardExport> {
+  async exportModel(dashboard: Dashboard, user: string, audience: DashboardAudience = EVERYONE): Promise<DashboardExport> {
     const now = this.#clock();
-    const sources = await this.#prepared();
+    const sources = await this.#prepared(audience);
     return {
       dashboard,
       results: await computeWidgets(dashboard.widgets, sources, now),
@@ -88,11 +91,11 @@ export class DashboardFigures {
     };
   }
 
-  async xlsx(dashboard: Dashboard, user: string): Promise<Buffer> {
-    return dashboardXlsx(await this.exportModel(dashboard, user));
+  async xlsx(dashboard: Dashboard, user: string, audience: DashboardAudience = EVERYONE): Promise<Buffer> {
+    return dashboardXlsx(await this.exportModel(dashboard, user, audience));
   }
 
-  async pdf(dashboard: Dashboard, user: string): Promise<Buffer> {
-    return dashboardPdf(await this.exportModel(dashboard, user));
+  async pdf(dashboard: Dashboard, user: string, audience: DashboardAudience = EVERYONE): Promise<Buffer> {
+    return dashboardPdf(await this.exportModel(dashboard, user, audience));
   }
 }

@@ -1,4 +1,3 @@
-import type { Role } from "@canopy/api";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { newSecret, safeEqualHex, sha256Hex } from "../core/secrets.js";
@@ -9,9 +8,17 @@ import type { ApiKeyRecord } from "./records.js";
  * API keys for scripts: `<keyId>.<secret>`. The id part finds the record; the secret is compared
  * by hash in constant time. The full key is returned once, at creation.
  */
-export function newApiKey(name: string, role: Role, createdBy: string, clock: Clock): { key: string; record: ApiKeyRecord } {
+export function newApiKey(input: { name: string; roles: string[]; userId: string | undefined; createdBy: string }, clock: Clock): { key: string; record: ApiKeyRecord } {
   const secret = newSecret();
-  const record: ApiKeyRecord = { id: newId("key"), name, role, secretHash: sha256Hex(secret), createdBy, createdAt: isoAt(clock()) };
+  const record: ApiKeyRecord = {
+    id: newId("key"),
+    name: input.name,
+    roles: input.roles,
+    ...(input.userId === undefined ? {} : { userId: input.userId }),
+    secretHash: sha256Hex(secret),
+    createdBy: input.createdBy,
+    createdAt: isoAt(clock()),
+  };
   return { key: `${record.id}.${secret}`, record };
 }
 

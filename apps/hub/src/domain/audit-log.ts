@@ -1,6 +1,7 @@
 import type { Collection, Store } from "@canopy/store";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newSortableId } from "../core/ids.js";
+import { currentRequest } from "../core/request-context.js";
 import type { AuditPage, AuditQuery, AuditReader } from "./audit-reader.js";
 import { auditCollection, Collections, type AuditRecord, type MetaRecord } from "./records.js";
 
@@ -9,6 +10,8 @@ export interface AuditEntryInput {
   action: string;
   target?: string | null;
   detail?: Record<string, unknown>;
+  /** The organization the change concerns; default: the tenant a `tenant:<id>` target names, else the root. */
+  orgId?: string | undefined;
 }
 
 export type { AuditQuery } from "./audit-reader.js";
@@ -21,6 +24,19 @@ export const AUDIT_CHUNK_ENTRIES = 300;
 
 const PARTITIONS = "audit-partitions";
 
+const ROOT_ORG_ID = "org_root";
+
+/**
+ * Which organization an entry concerns (absent: the root), and the address of the request that
+ * made the change: given, else the tenant its target names, else the caller's organization.
+ */
+function orgAndAddress(input: AuditEntryInput): { orgId?: string; address?: string } {
+  const request = currentRequest();
+  const tenant = input.target?.startsWith("tenant:") ? input.target.slice("tenant:".length) : undefined;
+  const orgId = input.orgId ?? tenant ?? request?.orgId;
+  return { ...(orgId !== undefined && orgId !== ROOT_ORG_ID ? { orgId } : {}), ...(request ? { address: request.address } : {}) };
+}
+
 /** The entry as kept: its id sorts by time, so pages go by id. */
 export function auditEntry(input: AuditEntryInput, now: number): AuditRecord {
   return {
@@ -30,6 +46,7 @@ export function auditEntry(input: AuditEntryInput, now: number): AuditRecord {
     action: input.action,
     target: input.target ?? null,
     detail: input.detail ?? {},
+    ...orgAndAddress(input),
   };
 }
 
@@ -76,7 +93,8 @@ export class AuditLog {
           (e) =>
             (query.cursor === undefined || e.id < query.cursor) &&
             (query.action === undefined || e.action === query.action) &&
-            (query.target === undefined || e.target === query.target),
+            (query.target === undefined || e.target === query.target) &&
+            (query.orgIds === undefined || (e.orgId !== undefined && query.orgIds.has(e.orgId))),
         ))
         .sort((a, b) => (a.id < b.id ? 1 : -1));
       for (const entry of matching) {

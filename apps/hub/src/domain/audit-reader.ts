@@ -6,6 +6,8 @@ export interface AuditQuery {
   cursor?: string | undefined;
   action?: string | undefined;
   target?: string | undefined;
+  /** Entries about these organizations (a child's scope: the root's own entries never show); absent: all. */
+  orgIds?: ReadonlySet<string> | undefined;
 }
 
 export interface AuditPage {
@@ -35,6 +37,7 @@ export function postgresAuditReader(database: PostgresDatabase): AuditReader {
       if (query.cursor !== undefined) where.push(`id < ${param(query.cursor)}`);
       if (query.action !== undefined) where.push(`doc->>'action' = ${param(query.action)}`);
       if (query.target !== undefined) where.push(`doc->>'target' = ${param(query.target)}`);
+      if (query.orgIds !== undefined) where.push(`doc->>'orgId' = ANY(${param([...query.orgIds])}::text[])`);
       const { rows } = await database.pool.query<{ doc: AuditRecord }>(
         `SELECT doc FROM ${RECORDS_TABLE} WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ${param(query.limit + 1)}`,
         values,

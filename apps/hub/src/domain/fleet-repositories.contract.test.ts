@@ -19,7 +19,7 @@ describe.each<HubDataKind>(["embedded", "postgres"])("tenants, agents and pairin
   });
   afterEach(() => h.close());
 
-  const create = (name: string, extra: { tags?: string[]; description?: string; parentId?: string } = {}) => h.data.write((tx) => createTenant(tx.tenants, clock, { name, ...extra }));
+  const create = (name: string, extra: { tags?: string[]; description?: string; parentId?: string } = {}) => h.data.write((tx) => createTenant(tx.tenants, clock, { name, parentId: null, capabilities: [], ...extra }));
   const pair = (tenantId: string, code: string, hostname = "host") =>
     h.data.write(async (tx) => {
       const agent = newAgent({ tenantId, publicKey: `key-${code}`, hostname, platform: "linux", agentVersion: "1.0.0", pairingCode: code }, clock);
@@ -48,10 +48,11 @@ describe.each<HubDataKind>(["embedded", "postgres"])("tenants, agents and pairin
     expect(await h.data.tenants.all()).toHaveLength(1);
   });
 
-  it("refuses to delete a parent, and finds tenants by id, several at once", async () => {
+  it("refuses to delete a parent, finds children by parent, and finds tenants by id, several at once", async () => {
     const parent = await create("Parent MSP");
     const child = await create("Child", { parentId: parent.id });
-    await expect(create("Orphan", { parentId: "tnt_nope" })).rejects.toMatchObject({ status: 422 });
+    expect((await h.data.tenants.childrenOf([parent.id])).map((t) => t.id)).toEqual([child.id]);
+    expect((await h.data.tenants.childrenOf([null])).map((t) => t.id)).toEqual([parent.id]);
     await expect(h.data.write((tx) => removeTenant(tx.tenants, parent.id))).rejects.toMatchObject({ status: 409, code: "tenant_has_children" });
     expect((await h.data.tenants.firstChild(parent.id))?.id).toBe(child.id);
     const found = await h.data.tenants.getMany([child.id, "tnt_nope", parent.id]);
@@ -163,7 +164,7 @@ describe.each<HubDataKind>(["embedded", "postgres"])("tenants, agents and pairin
     const keptAgent = await pair(kept.id, "code-kept");
     await h.breakWrites();
     const refused = h.data.write(async (tx) => {
-      const lost = await createTenant(tx.tenants, clock, { name: "Lost" });
+      const lost = await createTenant(tx.tenants, clock, { name: "Lost", parentId: null, capabilities: [] });
       await tx.agents.insert(newAgent({ tenantId: lost.id, publicKey: "k", hostname: "h", platform: "linux", agentVersion: "1", pairingCode: "code-lost" }, clock));
       await tx.agents.update(revokedAgent(keptAgent, "ops", "unpaired", clock));
       await updateTenant(tx.tenants, clock, kept.id, { name: "Kept Renamed" });

@@ -49,9 +49,9 @@ describe.each<HubDataKind>(["embedded", "postgres"])("hub repositories (%s)", (k
     expect(first).toMatchObject({ email: "admin@canopy.local" });
     expect(first!.generatedPassword).toMatch(/.{12,}/);
     expect(await bootstrapAdmin(h.data, clock, "other@canopy.local", "pw")).toBeNull();
-    expect((await authenticate(h.data.users, "admin@canopy.local", first!.generatedPassword!))?.role).toBe("admin");
+    expect((await authenticate(h.data.users, "admin@canopy.local", first!.generatedPassword!))?.roles).toEqual(["admin"]);
     const [entry] = (await h.audit.list({ limit: 10 })).items;
-    expect(entry).toMatchObject({ actor: "system", action: "user.create", target: `user:${first!.userId}`, detail: { email: "admin@canopy.local", role: "admin" } });
+    expect(entry).toMatchObject({ actor: "system", action: "user.create", target: `user:${first!.userId}`, detail: { email: "admin@canopy.local", roles: ["admin"] } });
   });
 
   it("resolves a session until it expires, then drops it", async () => {
@@ -83,7 +83,7 @@ describe.each<HubDataKind>(["embedded", "postgres"])("hub repositories (%s)", (k
   it("lists API keys oldest first (ties by id), resolves only the right secret, deletes once", async () => {
     const made = [] as ReturnType<typeof newApiKey>[];
     for (let n = 0; n < 5; n++) {
-      made.push(newApiKey(`key ${n}`, "operator", "admin@x", clock));
+      made.push(newApiKey({ name: `key ${n}`, roles: ["operator"], userId: undefined, createdBy: "admin@x" }, clock));
       if (n % 2 === 1) clock.advance(1000);
     }
     await h.data.write(async (tx) => {
@@ -101,7 +101,7 @@ describe.each<HubDataKind>(["embedded", "postgres"])("hub repositories (%s)", (k
   });
 
   it("writes a change and its audit entry together, and a refused write leaves neither", async () => {
-    const { record } = newApiKey("ci", "viewer", "admin@x", clock);
+    const { record } = newApiKey({ name: "ci", roles: ["viewer"], userId: undefined, createdBy: "admin@x" }, clock);
     await h.data.write(async (tx) => {
       await tx.apiKeys.insert(record);
       await tx.audit.record({ actor: "admin@x", action: "api-key.create", target: `api-key:${record.id}`, detail: { name: "ci" } });

@@ -8,6 +8,8 @@ import type { AuditEntryInput } from "./audit-log.js";
 import type { PairingCodeRepository } from "./pairing-code-repository.js";
 import type { SessionRepository } from "./session-repository.js";
 import type { TenantRepository } from "./tenant-repository.js";
+import type { InviteRepository } from "./invite-repository.js";
+import type { RoleRepository } from "./role-repository.js";
 import type { UserRepository } from "./user-repository.js";
 
 /** An audit entry written with the change it records (same transaction). */
@@ -21,6 +23,8 @@ export interface HubRepositories {
   agents: AgentRepository;
   pairingCodes: PairingCodeRepository;
   users: UserRepository;
+  roles: RoleRepository;
+  invites: InviteRepository;
   sessions: SessionRepository;
   apiKeys: ApiKeyRepository;
   dashboards: DashboardRepository;

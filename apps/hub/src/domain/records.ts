@@ -6,7 +6,7 @@
  * held to (tightening an input limit must not make old files unreadable).
  */
 
-import { RoleSchema } from "@canopy/api";
+import { CAPABILITIES, RoleSchema } from "@canopy/api";
 import { z } from "zod";
 
 const nullableString = z.string().nullable();
@@ -15,9 +15,15 @@ export const UserRecord = z.object({
   id: z.string(),
   /** Lower-cased; unique. */
   email: z.string(),
-  role: RoleSchema,
-  /** `scrypt$N$r$p$salt$hash` */
-  passwordHash: z.string(),
+  /** Earlier versions' single role; read as `roles: [role]` when `roles` is absent. */
+  role: RoleSchema.optional(),
+  roles: z.array(z.string()).optional(),
+  /** The organization the user belongs to; absent: the root (users of earlier versions). */
+  orgId: z.string().optional(),
+  /** `scrypt$N$r$p$salt$hash`; null while an invitation is not accepted. */
+  passwordHash: z.string().nullable(),
+  disabled: z.boolean().optional(),
+  lastLoginAt: z.string().optional(),
   createdAt: z.string(),
 });
 export type UserRecord = z.infer<typeof UserRecord>;
@@ -34,11 +40,17 @@ export type SessionRecord = z.infer<typeof SessionRecord>;
 export const ApiKeyRecord = z.object({
   id: z.string(),
   name: z.string(),
-  role: RoleSchema,
+  /** Earlier versions' single role; read as `roles: [role]` when `roles` is absent. */
+  role: RoleSchema.optional(),
+  roles: z.array(z.string()).optional(),
+  /** The user the key acts for; absent for keys of earlier versions (root keys, as they were). */
+  userId: z.string().optional(),
   /** SHA-256 (hex) of the secret part of the key. */
   secretHash: z.string(),
   createdBy: z.string(),
   createdAt: z.string(),
+  /** Written at most once a minute per key: a busy script must not write on every call. */
+  lastUsedAt: z.string().optional(),
 });
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
 
@@ -47,7 +59,12 @@ export const TenantRecord = z.object({
   name: z.string(),
   description: z.string(),
   tags: z.array(z.string()),
+  /** null: a direct customer of the root. */
   parentId: nullableString,
+  /** Absent (tenants of earlier versions): soar, siem and library without expiry. */
+  capabilities: z.array(z.object({ name: z.enum(CAPABILITIES), expiresAt: nullableString })).optional(),
+  /** Users of this organization who own it (each holds *Manage organization*). */
+  ownerIds: z.array(z.string()).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -99,6 +116,10 @@ export const AuditRecord = z.object({
   target: nullableString,
   /** Non-secret particulars. */
   detail: z.record(z.string(), z.unknown()),
+  /** The organization the change concerns; absent: the root (and entries of earlier versions). */
+  orgId: z.string().optional(),
+  /** The caller's network address, when a request made the change. */
+  address: z.string().optional(),
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 
@@ -110,8 +131,29 @@ export type AuditRecord = z.infer<typeof AuditRecord>;
 export const MetaRecord = z.object({ id: z.literal("audit-partitions"), months: z.array(z.string()), days: z.array(z.string()).default([]) });
 export type MetaRecord = z.infer<typeof MetaRecord>;
 
+/** A custom role: a name and the permissions it gives. */
+/** `id` is the lower-cased name: two roles never differ by case alone. */
+export const RoleRecord = z.object({ id: z.string(), name: z.string(), permissions: z.array(z.string()), createdBy: z.string(), createdAt: z.string() });
+export type RoleRecord = z.infer<typeof RoleRecord>;
+
+/**
+ * A one-time link that sets a user's password: an invitation or a reset. Only the token's
+ * SHA-256 is kept; using it deletes it.
+ */
+export const InviteRecord = z.object({
+  id: z.string(),
+  userId: z.string(),
+  kind: z.enum(["invite", "reset"]),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+export type InviteRecord = z.infer<typeof InviteRecord>;
+
 export const Collections = {
   users: "users",
+  roles: "roles",
+  invites: "invites",
   sessions: "sessions",
   apiKeys: "api-keys",
   tenants: "tenants",

@@ -10,6 +10,10 @@ export interface TenantPageQuery {
   /** Rows wanted; the repository answers up to `limit + 1`, so the caller knows whether more follow. */
   limit: number;
   tag?: string | undefined;
+  /** Only these tenants (a caller's scope); absent: all. */
+  ids?: ReadonlySet<string> | undefined;
+  /** Only the children of this parent (null: the root's). */
+  parentId?: string | null | undefined;
   /** Lower-cased; a substring of the name, description, a tag or the agent's hostname. */
   needle?: string | undefined;
   /** Filter by status, given the agents connected to this hub process now. */
@@ -37,6 +41,8 @@ export interface TenantRepository {
   all(): Promise<TenantRecord[]>;
   /** One tenant whose parent is `parentId`, if any. */
   firstChild(parentId: string): Promise<TenantRecord | undefined>;
+  /** The tenants whose parent is one of `parentIds` (the root's children have parent null: pass null for them). */
+  childrenOf(parentIds: readonly (string | null)[]): Promise<TenantRecord[]>;
   /** Sorted by lower-cased name, then id. */
   page(query: TenantPageQuery): Promise<TenantRow[]>;
   /** Refused (409 `tenant_name_taken`) when another tenant has the name, ignoring case. */

@@ -1,5 +1,7 @@
-import type { Tenant, TenantListQuery } from "@canopy/api";
-import { isoAt } from "../core/clock.js";
+import type { HeldCapability, Tenant, TenantListQuery } from "@canopy/api";
+import { isoAt, type Clock } from "../core/clock.js";
+import { capabilitiesOf } from "../orgs/capabilities.js";
+import { parentOrgOf, type OrgScope } from "../orgs/org-scope.js";
 import { problems } from "../core/problem-error.js";
 import type { Presence } from "../gateway/presence.js";
 import type { HubRepositories } from "./hub-data.js";
@@ -30,10 +32,12 @@ function decodeCursor(cursor: string): TenantCursor {
 export class TenantViews {
   readonly #data: Pick<HubRepositories, "tenants" | "agents">;
   readonly #presence: Presence;
+  readonly #clock: Clock;
 
-  constructor(data: Pick<HubRepositories, "tenants" | "agents">, presence: Presence) {
+  constructor(data: Pick<HubRepositories, "tenants" | "agents">, presence: Presence, clock: Clock) {
     this.#data = data;
     this.#presence = presence;
+    this.#clock = clock;
   }
 
   async get(id: string): Promise<TenantView> {
@@ -44,16 +48,21 @@ export class TenantViews {
 
   async find(id: string): Promise<TenantView | undefined> {
     const row = await this.#data.tenants.getWithAgent(id);
-    return row && this.view(row.tenant, row.agent);
+    return row && (await this.#views([row]))[0];
   }
 
-  /** Every tenant as the list shows it (for dashboards). */
-  async all(): Promise<TenantView[]> {
-    const [tenants, active] = await Promise.all([this.#data.tenants.all(), this.#data.agents.activeByTenant()]);
-    return tenants.map((tenant) => this.view(tenant, active.get(tenant.id)));
+  /** Every tenant as the list shows it (for dashboards); `ids`: only those. */
+  async all(ids?: ReadonlySet<string>): Promise<TenantView[]> {
+    const [tenants, active] = await Promise.all([ids ? this.#data.tenants.getMany(ids).then((found) => [...found.values()]) : this.#data.tenants.all(), this.#data.agents.activeByTenant()]);
+    return this.#views(tenants.map((tenant) => ({ tenant, agent: active.get(tenant.id) })));
   }
 
-  view(tenant: TenantRecord, agent: AgentRecord | undefined): TenantView {
+  async #views(rows: readonly { tenant: TenantRecord; agent: AgentRecord | undefined }[]): Promise<TenantView[]> {
+    const held = await capabilitiesOf(this.#data.tenants, rows.map((row) => row.tenant), this.#clock());
+    return rows.map(({ tenant, agent }) => this.view(tenant, agent, held.get(tenant.id) ?? []));
+  }
+
+  view(tenant: TenantRecord, agent: AgentRecord | undefined, capabilities: HeldCapability[]): TenantView {
     const live = agent ? this.#presence.get(agent.id) : undefined;
     const leaving = agent && !live ? this.#presence.leaving(agent.id) : undefined;
     return {
@@ -61,7 +70,9 @@ export class TenantViews {
       name: tenant.name,
       description: tenant.description,
       tags: tenant.tags,
-      parentId: tenant.parentId,
+      parentId: parentOrgOf(tenant),
+      capabilities,
+      needsOwner: (tenant.ownerIds ?? []).length === 0,
       status: live ? "online" : agent ? "offline" : "unpaired",
       lastSeenAt: live ? isoAt(live.lastSeenAt) : leaving ? isoAt(leaving.lastSeenAt) : (agent?.lastSeenAt ?? null),
       agentVersion: live?.agentVersion ?? agent?.agentVersion ?? null,
@@ -74,15 +85,16 @@ export class TenantViews {
   }
 
   /** Sorted by name (case-insensitive), then id; `cursor` continues after the previous page. */
-  async list(query: TenantListQuery): Promise<{ items: TenantView[]; nextCursor: string | null }> {
+  async list(query: TenantListQuery, scope: OrgScope): Promise<{ items: TenantView[]; nextCursor: string | null }> {
     const rows = await this.#data.tenants.page({
+      ids: scope.orgIds ?? undefined,
       after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
       limit: query.limit,
       tag: query.tag,
       needle: query.q?.trim().toLowerCase() || undefined,
       status: query.status === undefined ? undefined : { is: query.status, connected: this.#presence.connectedAgentIds() },
     });
-    const items = rows.slice(0, query.limit).map(({ tenant, agent }) => this.view(tenant, agent));
+    const items = await this.#views(rows.slice(0, query.limit));
     const nextCursor = rows.length > query.limit ? encodeCursor(items[items.length - 1]!) : null;
     return { items, nextCursor };
   }

@@ -1,3 +1,4 @@
+import type { HeldCapability } from "@canopy/api";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { problems } from "../core/problem-error.js";
@@ -8,13 +9,17 @@ export interface TenantInput {
   name: string;
   description?: string | undefined;
   tags?: string[] | undefined;
-  parentId?: string | null | undefined;
+  /** Checked by the caller (`parentFor`): null is the root. */
+  parentId: string | null;
+  capabilities: HeldCapability[];
 }
 
 export interface TenantChange {
   name?: string | undefined;
   description?: string | undefined;
   tags?: string[] | undefined;
+  /** Checked by the caller (`parentFor`, `checkMove`): null is the root; undefined keeps it. */
+  parentId?: string | null | undefined;
 }
 
 function normalizeTags(tags: string[]): string[] {
@@ -23,17 +28,14 @@ function normalizeTags(tags: string[]): string[] {
 
 /** The tenant as it is kept: name and description trimmed, tags trimmed and without repeats. */
 export async function createTenant(tenants: TenantRepository, clock: Clock, input: TenantInput): Promise<TenantRecord> {
-  const parentId = input.parentId ?? null;
-  if (parentId !== null && !(await tenants.get(parentId))) {
-    throw problems.invalid([{ path: "parentId", message: `no tenant with id ${parentId}` }]);
-  }
   const now = isoAt(clock());
   const tenant: TenantRecord = {
     id: newId("tnt"),
     name: input.name.trim(),
     description: input.description?.trim() ?? "",
     tags: normalizeTags(input.tags ?? []),
-    parentId,
+    parentId: input.parentId,
+    capabilities: input.capabilities,
     createdAt: now,
     updatedAt: now,
   };
@@ -50,6 +52,7 @@ export async function updateTenant(tenants: TenantRepository, clock: Clock, id: 
     name: change.name?.trim() ?? before.name,
     description: change.description?.trim() ?? before.description,
     tags: change.tags ? normalizeTags(change.tags) : before.tags,
+    parentId: change.parentId === undefined ? before.parentId : change.parentId,
     updatedAt: isoAt(clock()),
   };
   await tenants.update(after);

@@ -1,4 +1,4 @@
-import type { Role } from "@canopy/api";
+import { ROOT_ORG_ID } from "@canopy/api";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newId } from "../core/ids.js";
 import { ProblemError } from "../core/problem-error.js";
@@ -14,13 +14,17 @@ export interface BootstrapResult {
   generatedPassword: string | null;
 }
 
-/** A new user's record: the email lower-cased, the password only as its scrypt hash. */
-export async function newUser(email: string, password: string, role: Role, clock: Clock): Promise<UserRecord> {
+/**
+ * A new user's record: the email lower-cased, the password only as its scrypt hash (null: invited,
+ * no password until the invitation is accepted). `orgId` absent: the root's.
+ */
+export async function newUser(email: string, password: string | null, roles: string | readonly string[], clock: Clock, orgId?: string): Promise<UserRecord> {
   return {
     id: newId("usr"),
     email: email.trim().toLowerCase(),
-    role,
-    passwordHash: await hashPassword(password),
+    roles: typeof roles === "string" ? [roles] : [...roles],
+    ...(orgId === undefined || orgId === ROOT_ORG_ID ? {} : { orgId }),
+    passwordHash: password === null ? null : await hashPassword(password),
     createdAt: isoAt(clock()),
   };
 }
@@ -29,7 +33,7 @@ export async function newUser(email: string, password: string, role: Role, clock
 export async function authenticate(users: UserRepository, email: string, password: string): Promise<UserRecord | null> {
   const user = await users.findByEmail(email);
   const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
-  return user && ok ? user : null;
+  return user && ok && !user.disabled ? user : null;
 }
 
 /**
@@ -44,7 +48,7 @@ export async function bootstrapAdmin(data: HubData, clock: Clock, email: string,
   try {
     await data.write(async (tx) => {
       await tx.users.insert(user);
-      await tx.audit.record({ actor: "system", action: "user.create", target: `user:${user.id}`, detail: { email: user.email, role: "admin" } });
+      await tx.audit.record({ actor: "system", action: "user.create", target: `user:${user.id}`, detail: { email: user.email, roles: user.roles } });
     });
   } catch (error) {
     if (error instanceof ProblemError && error.code === "user_exists") return null;

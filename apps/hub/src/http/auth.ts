@@ -1,10 +1,15 @@
+import { isKnownRole, ROOT_ORG_ID } from "@canopy/api";
 import { AGENT_PAIR_PATH } from "@canopy/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { problems } from "../core/problem-error.js";
 import { resolveApiKey } from "../domain/api-keys.js";
 import { resolveSession } from "../domain/sessions.js";
-import type { HubEnv, Principal } from "./context.js";
+import type { RoleRecord } from "../domain/records.js";
+import { keyPermissions, orgOfUser, rolesOfKey, rolesOfUser, userPermissions } from "../domain/user-roles.js";
+import type { HubServices } from "../services.js";
+import { withRequestContext } from "../core/request-context.js";
+import { clientAddress, type HubEnv, type Principal } from "./context.js";
 import { routeKey } from "./route-key.js";
 import { isSameOrigin } from "./same-origin.js";
 
@@ -14,6 +19,7 @@ export const SESSION_COOKIE = "canopy_session";
 const PUBLIC_ROUTES = new Set([
   "POST /api/v1/auth/login",
   "POST /api/v1/auth/logout",
+  "POST /api/v1/auth/accept",
   `POST ${AGENT_PAIR_PATH}`,
   "GET /api/v1/openapi.json",
 ]);
@@ -30,15 +36,44 @@ async function resolvePrincipal(c: Context<HubEnv>): Promise<Principal | undefin
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     const key = match ? await resolveApiKey(hub.data.apiKeys, match[1]!) : undefined;
-    // A wrong key is an error even on public routes: the caller meant to authenticate.
-    if (!key) throw problems.unauthorized("the API key is not valid");
-    return { kind: "apiKey", role: key.role, actor: `api-key:${key.name}`, keyId: key.id, name: key.name };
+    const owner = key?.userId === undefined ? undefined : await hub.data.users.get(key.userId);
+    // A wrong key is an error even on public routes: the caller meant to authenticate. A key
+    // whose user is gone or disabled stops with them.
+    if (!key || (key.userId !== undefined && (!owner || owner.disabled))) throw problems.unauthorized("the API key is not valid");
+    hub.keyUse.touch(key);
+    const roles = rolesOfKey(key);
+    return {
+      kind: "apiKey",
+      roles,
+      permissions: keyPermissions(key, owner, await customRolesFor(hub, [...roles, ...(owner ? rolesOfUser(owner) : [])])),
+      orgId: owner ? orgOfUser(owner) : ROOT_ORG_ID,
+      actor: `api-key:${key.name}`,
+      keyId: key.id,
+      name: key.name,
+      userId: key.userId ?? null,
+    };
   }
   const token = getCookie(c, SESSION_COOKIE);
   const session = token ? await resolveSession(hub.data.sessions, token, hub.clock) : undefined;
   const user = session ? await hub.data.users.get(session.userId) : undefined;
-  if (!token || !user) return undefined;
-  return { kind: "session", role: user.role, actor: user.email, userId: user.id, email: user.email, token };
+  // A disabled user's sessions stop at once (they are also deleted, but this does not wait for it).
+  if (!token || !user || user.disabled) return undefined;
+  const roles = rolesOfUser(user);
+  return {
+    kind: "session",
+    roles,
+    permissions: userPermissions(user, await customRolesFor(hub, roles)),
+    orgId: orgOfUser(user),
+    actor: user.email,
+    userId: user.id,
+    email: user.email,
+    token,
+  };
+}
+
+/** The custom roles among `roles`: none read when all are built in, the usual case. */
+async function customRolesFor(hub: HubServices, roles: readonly string[]): Promise<RoleRecord[]> {
+  return roles.every(isKnownRole) ? [] : hub.data.roles.all();
 }
 
 /**
@@ -51,10 +86,12 @@ export function authenticate(publicOrigin: string | undefined): MiddlewareHandle
   return async (c, next) => {
     const principal = await resolvePrincipal(c);
     c.set("principal", principal);
+    c.set("linkOrigin", publicOrigin ?? new URL(c.req.url).origin);
     if (!principal && !isPublicRoute(c.req.method, c.req.path)) throw problems.unauthorized();
     if (!SAFE_METHODS.has(c.req.method) && principal?.kind !== "apiKey" && !isSameOrigin(c, publicOrigin)) {
       throw problems.forbidden("cross-site request refused (Origin or Sec-Fetch-Site does not match this hub)");
     }
-    await next();
+    // The audit finds the caller's address and organization here, wherever a change is recorded.
+    await withRequestContext({ address: clientAddress(c), orgId: principal?.orgId }, next);
   };
 }

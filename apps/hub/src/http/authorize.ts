@@ -1,19 +1,28 @@
-import { permissionsOf } from "@canopy/api";
+import { ID_MAX, ROOT_ORG_ID } from "@canopy/api";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { problems } from "../core/problem-error.js";
-import type { HubEnv } from "./context.js";
-import { ROUTE_ACCESS } from "./route-access.js";
+import { currentRequest } from "../core/request-context.js";
+import { idInScope } from "../orgs/id-owners.js";
+import { inScope, scopeOf } from "../orgs/org-scope.js";
+import type { HubEnv, Principal } from "./context.js";
+import { ID_OWNERS, ROUTE_ACCESS } from "./route-access.js";
 
 /** `/tenants/{id}` as Hono registers it: `/tenants/:id`. */
 const honoPath = (path: string): string => path.replace(/\{([^}]+)\}/g, ":$1");
 
+/** Names the organization to work in, within the caller's own scope (the UI's account menu sends it). */
+export const ORG_HEADER = "canopy-org";
+
 /**
- * Checks every API request against `ROUTE_ACCESS`, by the operation it reached: one guard for
- * all routes, so no handler decides (or forgets) who may call it. Registered before the routes;
- * the operations are read from the API's registry on the first request, once all are there.
- * A request that reaches no operation goes on to its 404.
+ * Checks every API request against `ROUTE_ACCESS` and `ID_OWNERS`, by the operation it reached:
+ * one guard for all routes, so no handler decides (or forgets) who may call it. A signed-in
+ * caller gets the scope they work in (their organization's subtree, or the part of it they
+ * switched to); an id outside it answers 404, as an id that does not exist does, so a child
+ * MSP's staff never learn a sibling exists. Registered before the routes; the operations are
+ * read from the API's registry on the first request, once all are there. A request that
+ * reaches no operation goes on to its 404.
  */
 export function authorize(api: OpenAPIHono<HubEnv>, basePath: string): MiddlewareHandler<HubEnv> {
   let operations: Map<string, string> | undefined;
@@ -35,11 +44,34 @@ export function authorize(api: OpenAPIHono<HubEnv>, basePath: string): Middlewar
     if (access === "public") return next();
     const principal = c.get("principal");
     if (!principal) throw problems.unauthorized();
-    if (access !== "signed-in" && !permissionsOf([principal.role]).has(access)) {
-      throw problems.forbidden(`this needs the ${access} permission, which your role (${principal.role}) does not give`);
+    if (access !== "signed-in" && !principal.permissions.has(access)) {
+      throw problems.forbidden(`this needs the ${access} permission, which your roles (${principal.roles.join(", ") || "none"}) do not give`);
+    }
+    const hub = c.get("hub");
+    const scope = await scopeOf(hub.data.tenants, await workingOrg(c, principal));
+    c.set("scope", scope);
+    const request = currentRequest();
+    if (request) request.orgId = scope.orgId;
+    const owner = ID_OWNERS[operationId];
+    const id = c.req.param("id");
+    // An over-long id goes on to the request's own validation (422).
+    if (owner !== undefined && id !== undefined && id.length <= ID_MAX && !(await idInScope(hub, scope, owner, id))) {
+      throw problems.notFound(`${owner} ${id}`);
     }
     return next();
   };
+}
+
+/** The organization the caller asked to work in (`canopy-org`), if it is theirs to see; else their own. */
+async function workingOrg(c: Context<HubEnv>, principal: Principal): Promise<string> {
+  const wanted = c.req.header(ORG_HEADER)?.trim();
+  if (!wanted || wanted === principal.orgId) return principal.orgId;
+  const own = await scopeOf(c.get("hub").data.tenants, principal.orgId);
+  // Unknown and out of reach read the same: a sibling's id is not confirmed by a different answer.
+  if (wanted.length > ID_MAX || (wanted === ROOT_ORG_ID ? own.orgIds !== null : !inScope(own, wanted) || !(await c.get("hub").data.tenants.get(wanted)))) {
+    throw problems.notFound(`organization ${wanted.slice(0, ID_MAX)}`);
+  }
+  return wanted;
 }
 
 function operationsOf(api: OpenAPIHono<HubEnv>, basePath: string): Map<string, string> {

@@ -1,4 +1,5 @@
 import type { Permission } from "@canopy/api";
+import type { IdOwner } from "../orgs/id-owners.js";
 
 /** Who may call an operation: anyone, anyone signed in (they see their own scope), or a permission. */
 export type Access = "public" | "signed-in" | Permission;
@@ -15,6 +16,23 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   // The agent proves itself with its pairing code; the handler checks it.
   pairAgent: "public",
   getMe: "signed-in",
+  acceptInvite: "public",
+
+  getOrgTree: "signed-in",
+  setTenantCapabilities: "msp-customers.manage",
+  listTenantOwners: "signed-in",
+  addTenantOwner: "users.manage",
+  removeTenantOwner: "users.manage",
+
+  listUsers: "users.manage",
+  getUser: "users.manage",
+  createUser: "users.manage",
+  updateUser: "users.manage",
+  deleteUser: "users.manage",
+  resetUserPassword: "users.manage",
+  listRoles: "signed-in",
+  createRole: "users.manage",
+  deleteRole: "users.manage",
 
   createApiKey: "api-keys.manage",
   listApiKeys: "api-keys.manage",
@@ -67,4 +85,34 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   previewWidget: "signed-in",
   exportDashboardXlsx: "signed-in",
   exportDashboardPdf: "signed-in",
+};
+
+/**
+ * The operations whose path `{id}` belongs to an organization, and what it names: `authorize`
+ * answers 404 for one outside the caller's scope before the handler runs.
+ */
+export const ID_OWNERS: Readonly<Record<string, IdOwner>> = {
+  getTenant: "tenant",
+  updateTenant: "tenant",
+  deleteTenant: "tenant",
+  createPairingCode: "tenant",
+  unpairTenant: "tenant",
+  pingTenant: "tenant",
+  getTenantSystemInfo: "tenant",
+  getTenantInsight: "tenant",
+  setTenantCapabilities: "tenant",
+  listTenantOwners: "tenant",
+  addTenantOwner: "tenant",
+  removeTenantOwner: "tenant",
+  getPush: "push",
+  streamPushEvents: "push",
+  retryPush: "push",
+  stopPush: "push",
+  getInsight: "insight",
+  updateInsight: "insight",
+  getUser: "user",
+  updateUser: "user",
+  deleteUser: "user",
+  resetUserPassword: "user",
+  deleteApiKey: "api-key",
 };

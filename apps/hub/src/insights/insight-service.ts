@@ -96,8 +96,15 @@ export class InsightService {
     return this.repository.open((await this.#options.tenants.all()).map((t) => t.id));
   }
 
-  async list(query: InsightListQuery): Promise<InsightList> {
-    const page = await this.repository.list(indexQuery(query));
+  /** `visible`: the tenants whose insights the caller sees (InsightVisibility); undefined: all. */
+  async list(query: InsightListQuery, visible?: readonly string[]): Promise<InsightList> {
+    const index = indexQuery(query);
+    if (visible !== undefined) {
+      const allowed = new Set(visible);
+      index.tenantIds = index.tenantIds ? index.tenantIds.filter((id) => allowed.has(id)) : visible;
+      if (index.tenantIds.length === 0) return { items: [], nextCursor: null, total: 0 };
+    }
+    const page = await this.repository.list(index);
     const views = await this.#viewsFor(page.items);
     return { items: page.items.map((entry) => summaryOf(entry, views)), nextCursor: page.nextCursor, total: page.total };
   }
@@ -137,14 +144,16 @@ export class InsightService {
   }
 
   /** `POST /insights/bulk`: the same change to many insights, of any tenants. */
-  async bulk(ids: readonly string[], change: InsightChange, actor: string): Promise<InsightBulkResult> {
+  async bulk(ids: readonly string[], change: InsightChange, actor: string, visible?: readonly string[]): Promise<InsightBulkResult> {
     const notFound: string[] = [];
     const entries: InsightEntry[] = [];
     const unique = [...new Set(ids)];
     const found = await this.repository.getMany(unique);
+    // One the caller may not see is reported as not found, as an id that never was.
+    const sees = visible === undefined ? () => true : ((allowed) => (tenantId: string) => allowed.has(tenantId))(new Set(visible));
     for (const id of unique) {
       const entry = found.get(id);
-      if (entry) entries.push(entry);
+      if (entry && sees(entry.tenantId)) entries.push(entry);
       else notFound.push(id);
     }
     const updates = entries.flatMap((entry) => this.#writer.plan(entry, change, actor) ?? []);

@@ -1,4 +1,4 @@
-import { PUSH_RESULT_STATUSES, type PushProgress, type PushResultStatus } from "@canopy/api";
+import { PUSH_RESULT_STATUSES, ROOT_ORG_ID, type PushProgress, type PushResultStatus } from "@canopy/api";
 import type { Collection, Store } from "@canopy/store";
 import {
   emptyProgress,
@@ -180,6 +180,7 @@ export class EmbeddedPushes implements PushRepository {
 
   #matches(record: PushRecord, query: PushPageQuery): boolean {
     if (query.createdBy !== undefined && record.createdBy !== query.createdBy) return false;
+    if (query.orgIds !== undefined && !query.orgIds.has(record.orgId ?? ROOT_ORG_ID)) return false;
     if (query.state !== undefined && record.state !== query.state) return false;
     if (query.kind !== undefined && !record.kinds.includes(query.kind)) return false;
     if (query.tenantId === undefined && query.itemId === undefined) return true;

@@ -10,9 +10,11 @@ import type { HubData } from "../domain/hub-data.js";
 import { DeliveredBodies } from "./delivered-bodies.js";
 import { deliveredItem, expandItems, MAX_PUSHED_NAME, transformOptions, type CatalogueReads, type MissingDependency, type ResolvedItem } from "./push-items.js";
 import { PushLedger } from "./push-ledger.js";
+import { refusalOf, type CapabilityLookup } from "./capability-refusals.js";
+import { inScope, ROOT_SCOPE, type OrgScope } from "../orgs/org-scope.js";
 import { planPush, resolveTargets, type TargetTenant } from "./push-planner.js";
 import { PushPublisher } from "./push-publisher.js";
-import { emptyProgress, type DesiredEntry, type PushRecord, type PushType } from "./push-records.js";
+import { type ItemKey, emptyProgress, type DesiredEntry, type PushRecord, type PushType } from "./push-records.js";
 import { PushControl } from "./push-control.js";
 import { PushReads } from "./push-reads.js";
 import { Reconciler, type ReconcilerOptions } from "./reconciler.js";
@@ -39,6 +41,8 @@ export interface PushEngineOptions {
   logger: Logger;
   catalogue: CatalogueReads;
   tenants: TenantDirectory;
+  /** What each tenant holds: an item whose capability a tenant lacks is refused for it, with the reason. */
+  capabilities?: CapabilityLookup | undefined;
   audit: { record(entry: AuditEntryInput): unknown };
   /** The live feed (`push.progress`). */
   live(event: PushProgressEvent): void;
@@ -103,8 +107,8 @@ export class PushEngine {
     await this.control.recover();
   }
 
-  async dryRun(request: PushRequest): Promise<DryRunPlan> {
-    const prepared = await this.#prepare(request);
+  async dryRun(request: PushRequest, scope: OrgScope = ROOT_SCOPE): Promise<DryRunPlan> {
+    const prepared = await this.#prepare(request, scope);
     const tenantIds = prepared.tenants.map((tenant) => tenant.id);
     await this.state.hold(tenantIds);
     try {
@@ -115,13 +119,14 @@ export class PushEngine {
     }
   }
 
-  async push(request: PushRequest, actor: string): Promise<PushRecord> {
-    const prepared = await this.#prepare(request);
-    return this.#create("push", prepared.items, prepared.tenants, request.targets, request.options ?? {}, actor);
+  /** `scope`: the organizations the push may reach (the caller's); it belongs to the first. */
+  async push(request: PushRequest, actor: string, scope: OrgScope = ROOT_SCOPE): Promise<PushRecord> {
+    const prepared = await this.#prepare(request, scope);
+    return this.#create("push", prepared.items, prepared.tenants, request.targets, request.options ?? {}, { actor, orgId: scope.orgId });
   }
 
   /** Puts `revision` of an item back on the given tenants, or on every tenant that holds the item. */
-  async rollback(path: ContentPath, itemId: string, body: { revision: number; tenants?: string[] | undefined }, actor: string): Promise<PushRecord> {
+  async rollback(path: ContentPath, itemId: string, body: { revision: number; tenants?: string[] | undefined }, actor: string, scope: OrgScope = ROOT_SCOPE): Promise<PushRecord> {
     const kind = KIND_BY_PATH[path];
     const { catalogue, tenants } = this.#options;
     const item = await catalogue.get(kind, itemId);
@@ -129,14 +134,14 @@ export class PushEngine {
     const revision = await catalogue.revision(kind, itemId, body.revision);
     if (!revision) throw problems.notFound(`revision ${body.revision} of ${kind} ${item.name}`);
     const holders = new Map((await this.#options.data.tenantStates.targets(itemId)).map((target) => [target.tenantId, target.desired]));
-    const targets = body.tenants ? await this.#namedTenants(body.tenants, "tenants") : await existing(tenants, holders.keys());
+    const targets = (body.tenants ? await this.#namedTenants(body.tenants, "tenants", scope) : await existing(tenants, holders.keys())).filter((tenant) => inScope(scope, tenant.id));
     if (targets.length === 0) throw problems.conflict("not_pushed", `${kind} ${item.name} is not on any tenant; push it first`);
     // The options the item was last pushed with (a library item keeps its scheduled-search choice).
     const last = targets.map((t) => holders.get(t.id)).find((d) => d !== undefined);
     const options: PushOptions = last ? { ...last.options } : {};
     const rolledBack = deliveredItem({ kind, itemId, revision: revision.revision, hash: revision.hash, body: revision.body }, transformOptions(options));
     const targetSpec = { tenants: targets.map((t) => t.id) };
-    return this.#create("rollback", [rolledBack], targets, targetSpec, options, actor);
+    return this.#create("rollback", [rolledBack], targets, targetSpec, options, { actor, orgId: scope.orgId });
   }
 
   /** Hub shutdown: delivery timers stop; what changed is written first. */
@@ -145,22 +150,25 @@ export class PushEngine {
     await this.publisher.idle();
   }
 
-  async #prepare(request: PushRequest): Promise<Prepared> {
+  async #prepare(request: PushRequest, scope: OrgScope): Promise<Prepared> {
     const refs = request.items.map((ref) => ({ kind: KIND_BY_PATH[ref.kind], id: ref.id }));
     const expansion = await expandItems(this.#options.catalogue, refs, request.options ?? {});
     const errors = expansion.unknown.map(({ index, kind }) => ({ path: `items.${index}.id`, message: `no ${kind} with this id` }));
     for (const item of expansion.items) {
       if (item.name.length > MAX_PUSHED_NAME) errors.push({ path: "items", message: `${item.kind} ${item.name.slice(0, 60)}… has a name longer than ${MAX_PUSHED_NAME} characters` });
     }
-    const targets = resolveTargets(request.targets, await this.#options.tenants.all());
+    // Only the caller's scope can be reached: another organization's tenant reads as unknown.
+    const reachable = scope.orgIds === null ? await this.#options.tenants.all() : [...(await this.#options.tenants.getMany(scope.orgIds)).values()];
+    const targets = resolveTargets(request.targets, reachable);
     for (const unknown of targets.unknown) errors.push({ path: `targets.${unknown.field}.${unknown.index}`, message: "no tenant with this id" });
     if (errors.length === 0 && targets.tenants.length === 0) errors.push({ path: "targets", message: "no tenant matches these targets" });
     if (errors.length > 0) throw problems.invalid(errors);
     return { items: expansion.items, tenants: targets.tenants, missingDependencies: expansion.missingDependencies };
   }
 
-  async #namedTenants(ids: readonly string[], field: "tenants"): Promise<TargetTenant[]> {
-    const resolved = resolveTargets({ tenants: [...ids] }, [...(await this.#options.tenants.getMany(ids)).values()]);
+  async #namedTenants(ids: readonly string[], field: "tenants", scope: OrgScope): Promise<TargetTenant[]> {
+    const found = [...(await this.#options.tenants.getMany(ids)).values()].filter((tenant) => inScope(scope, tenant.id));
+    const resolved = resolveTargets({ tenants: [...ids] }, found);
     if (resolved.unknown.length > 0) {
       throw problems.invalid(resolved.unknown.map((u) => ({ path: `${field}.${u.index}`, message: "no tenant with this id" })));
     }
@@ -173,13 +181,13 @@ export class PushEngine {
    * pending, flushes (principle 5: on disk before the 202) and hands the tenants to the
    * reconciler. Pushes are made one at a time, so two never interleave their slices.
    */
-  #create(type: PushType, items: ResolvedItem[], tenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: string): Promise<PushRecord> {
+  #create(type: PushType, items: ResolvedItem[], tenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: PushAuthor): Promise<PushRecord> {
     const made = this.#making.then(() => this.#make(type, items, tenants, targets, options, actor));
     this.#making = made.catch(() => {});
     return made;
   }
 
-  async #make(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: string): Promise<PushRecord> {
+  async #make(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: PushAuthor): Promise<PushRecord> {
     const tenantIds = targetTenants.map((tenant) => tenant.id);
     // In memory until the push is written (or refused and undone); connected ones stay after.
     await this.state.hold(tenantIds);
@@ -190,9 +198,12 @@ export class PushEngine {
     }
   }
 
-  async #makeHeld(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: string): Promise<PushRecord> {
+  async #makeHeld(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, author: PushAuthor): Promise<PushRecord> {
     const { clock } = this.#options;
+    const actor = author.actor;
     const now = clock();
+    const held = (await this.#options.capabilities?.(targetTenants.map((tenant) => tenant.id))) ?? new Map();
+    const refused: { tenantId: string; key: ItemKey; reason: string }[] = [];
     const id = newSortableId("psh", now);
     const transform = transformOptions(options);
     const slicer = new TimeSlicer(this.#options.reconciler?.sliceMs ?? DEFAULT_SLICE_MS);
@@ -202,6 +213,11 @@ export class PushEngine {
     for (const tenant of targetTenants) {
       await slicer.pause();
       for (const item of items) {
+        const refusal = this.#options.capabilities ? refusalOf(item.kind, held.get(tenant.id) ?? [], tenant.name) : undefined;
+        if (refusal !== undefined) {
+          refused.push({ tenantId: tenant.id, key: item.key, reason: refusal });
+          continue;
+        }
         const current = this.state.desired(tenant.id, item.key);
         // A newer push takes the item over: the older one's undelivered result ends here.
         if (current && this.ledger.result(current.pushId, tenant.id, item.key)?.status === "pending") {
@@ -228,6 +244,7 @@ export class PushEngine {
       type,
       state: "running",
       createdBy: actor,
+      ...(author.orgId === ROOT_SCOPE.orgId ? {} : { orgId: author.orgId }),
       createdAt: isoAt(now),
       finishedAt: null,
       stoppedBy: null,
@@ -241,11 +258,15 @@ export class PushEngine {
     };
     const planItems = items.map(({ body: _body, ...item }) => item);
     this.ledger.create(record, { id: "plan", items: planItems, tenantIds: tenants.map((t) => t.id) });
+    // Refused where a capability is missing: final at once, with the reason; the rest goes on.
+    const kept = new Set(tenants.map((tenant) => tenant.id));
+    for (const refusal of refused) if (kept.has(refusal.tenantId)) this.ledger.setResult(id, refusal.tenantId, refusal.key, "failed", refusal.reason);
     this.#options.audit.record({
       actor,
       action: type === "rollback" ? "content.rollback" : "push.create",
       target: `push:${id}`,
-      detail: { items: items.length, tenants: tenants.length, kinds: record.kinds, title: record.title, ...(type === "rollback" ? { revision: first?.revision } : {}) },
+      detail: { items: items.length, tenants: tenants.length, kinds: record.kinds, title: record.title, ...(refused.length > 0 ? { refused: refused.length } : {}), ...(type === "rollback" ? { revision: first?.revision } : {}) },
+      orgId: author.orgId,
     });
     // Principle 5: the push, its desired state and its pending results are on disk before the 202.
     try {
@@ -264,6 +285,12 @@ export class PushEngine {
     const made = this.ledger.get(id);
     return made ? { ...made, progress: { ...made.progress } } : (await this.#options.data.pushes.get(id))!;
   }
+}
+
+/** Who makes a push: named in its history; its organization's users see it. */
+interface PushAuthor {
+  actor: string;
+  orgId: string;
 }
 
 /** Those of `ids` that are tenants still, in the order of `ids`. */

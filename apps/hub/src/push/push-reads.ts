@@ -52,9 +52,10 @@ export class PushReads {
   }
 
   /** Newest first (ids sort by creation); `cursor` is the last id of the previous page. */
-  async list(query: PushListFilter): Promise<{ items: PushSummary[]; nextCursor: string | null }> {
+  /** `orgIds`: only pushes made in these organizations (a caller's scope); null: all. */
+  async list(query: PushListFilter, orgIds: ReadonlySet<string> | null = null): Promise<{ items: PushSummary[]; nextCursor: string | null }> {
     const kind = query.kind === undefined ? undefined : isContentPath(query.kind) ? KIND_BY_PATH[query.kind] : query.kind;
-    const page = await this.#pushes.page({ ...query, kind });
+    const page = await this.#pushes.page({ ...query, kind, orgIds: orgIds ?? undefined });
     return { items: page.items.map(pushSummaryJson), nextCursor: page.nextCursor };
   }
 }

@@ -106,6 +106,8 @@ export const PushRecord = z.object({
   type: z.enum(["push", "rollback"]),
   state: PushStateSchema,
   createdBy: z.string(),
+  /** The organization of whoever made it: its users see it. Absent: the root (pushes of earlier versions). */
+  orgId: z.string().optional(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   stoppedBy: z.string().nullable(),

@@ -17,6 +17,8 @@ export interface PushPageQuery {
   /** The last id of the previous page. */
   cursor?: string | undefined;
   createdBy?: string | undefined;
+  /** Pushes made by users of these organizations (a caller's scope); absent: all. */
+  orgIds?: ReadonlySet<string> | undefined;
   state?: PushState | undefined;
   kind?: ContentKind | undefined;
   /** Pushes whose plan targets this tenant. */

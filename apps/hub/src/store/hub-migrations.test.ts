@@ -7,7 +7,8 @@ import { makeInsight, seededRandom } from "../../test/insight-fixtures.js";
 import { insightWrite } from "../insights/postgres/insight-rows.js";
 import { PostgresInsightRepository, upsertInsights } from "../insights/postgres/postgres-insight-repository.js";
 import { postgresPushes } from "../push/postgres/postgres-pushes.js";
-import { pushCollections, pushOfCollection, type PushPlanDoc, type PushRecord, type TenantResultsDoc } from "../push/push-records.js";
+import { postgresTenantStates } from "../push/postgres/postgres-tenant-states.js";
+import { pushCollections, pushOfCollection, type DesiredEntry, type PushPlanDoc, type PushRecord, type ReportedEntry, type TenantResultsDoc } from "../push/push-records.js";
 import { hubMigrations } from "./hub-migrations.js";
 
 const AT = "2029-12-31T00:00:00.000Z";
@@ -116,6 +117,19 @@ async function storePushOfEveryPart(db: PostgresDatabase): Promise<void> {
   await pushes.saveResults(results);
 }
 
+async function storeTenantStates(db: PostgresDatabase, kept: readonly (readonly [string, { id: string }])[]): Promise<void> {
+  const of = (collection: string) => kept.filter(([name]) => name === collection).map(([, doc]) => doc);
+  await postgresTenantStates(db.pool).save([
+    {
+      tenantId: "tnt_1",
+      putDesired: of(pushCollections.desired("tnt_1")) as unknown as DesiredEntry[],
+      deleteDesired: [],
+      putReported: of(pushCollections.reported("tnt_1")) as unknown as ReportedEntry[],
+      deleteReported: [],
+    },
+  ]);
+}
+
 describe("the hub's database migrations", () => {
   let database: { url: string; drop(): Promise<void> };
   let db: PostgresDatabase;
@@ -149,8 +163,11 @@ describe("the hub's database migrations", () => {
       // Pushes with a plan have their tables since version 10, written as that version's repository wrote them.
       const inPushTables = (collection: string, doc: { id: string }) => version >= 10 && ((collection === "pushes" && doc.id === "psh_2") || pushOfCollection(collection) !== undefined);
       if (version >= 10) await storePushOfEveryPart(db);
+      // Tenants' desired and reported state have their tables since version 11, written by that version's repository.
+      const inStateTables = (collection: string) => version >= 11 && /^(desired|reported)\./.test(collection);
+      if (version >= 11) await storeTenantStates(db, kept);
       for (const [collection, doc] of kept) {
-        if (inPushTables(collection, doc)) continue;
+        if (inPushTables(collection, doc) || inStateTables(collection)) continue;
         if (version >= (tableSince[collection] ?? Infinity)) await copyIntoRecordTable(db.pool, collection, [doc]);
         else await db.pool.query(`INSERT INTO ${RECORDS_TABLE} (collection, id, doc) VALUES ($1, $2, $3)`, [collection, doc.id, JSON.stringify(doc)]);
       }

@@ -4,6 +4,7 @@ import { dashboardsMigration } from "../dashboards/postgres-dashboards.js";
 import { auditIndexesSql } from "../domain/audit-reader.js";
 import { accessMigration } from "../domain/postgres/access-migration.js";
 import { fleetMigration } from "../domain/postgres/fleet-migration.js";
+import { organizationsMigration } from "../domain/postgres/organizations-migration.js";
 import { insightCountsMigration } from "../insights/postgres/insight-counts-migration.js";
 import { insightFilterCountsMigration } from "../insights/postgres/insight-filter-counts-migration.js";
 import { insightsMigration } from "../insights/postgres/insights-migration.js";
@@ -26,4 +27,5 @@ export const hubMigrations: readonly Migration[] = [
   insightFilterCountsMigration(9),
   pushTablesMigration(10),
   tenantStateTablesMigration(11),
+  organizationsMigration(12),
 ];

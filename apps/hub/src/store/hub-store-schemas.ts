@@ -1,7 +1,7 @@
 import type { CollectionSchemas } from "@canopy/store";
 import { ContentItemRecord, ContentRevisionRecord } from "../content/content-records.js";
 import { DASHBOARDS_COLLECTION, DashboardRecord } from "../dashboards/dashboards.js";
-import { AGENT_SHARDS, AgentRecord, ApiKeyRecord, AuditRecord, Collections, MetaRecord, PairingCodeRecord, SessionRecord, TENANT_SHARDS, TenantRecord, UserRecord } from "../domain/records.js";
+import { AGENT_SHARDS, AgentRecord, ApiKeyRecord, AuditRecord, Collections, InviteRecord, MetaRecord, PairingCodeRecord, RoleRecord, SessionRecord, TENANT_SHARDS, TenantRecord, UserRecord } from "../domain/records.js";
 import { InsightCollections, InsightRecord, PendingUpdateRecord, UpdateErrorRecord } from "../insights/insight-records.js";
 import { DesiredEntry, PushPlanDoc, PushRecord, ReportedEntry, TenantResultsDoc, pushCollections } from "../push/push-records.js";
 
@@ -13,6 +13,8 @@ import { DesiredEntry, PushPlanDoc, PushRecord, ReportedEntry, TenantResultsDoc,
  */
 export const hubStoreSchemas: CollectionSchemas = {
   [Collections.users]: UserRecord,
+  [Collections.roles]: RoleRecord,
+  [Collections.invites]: InviteRecord,
   [Collections.sessions]: SessionRecord,
   [Collections.apiKeys]: ApiKeyRecord,
   [`${Collections.tenants}.*`]: TenantRecord,

@@ -11,6 +11,14 @@ export function embeddedApiKeys(store: Store): ApiKeyRepository {
     async insert(key) {
       keys.put(key);
     },
+    async touch(id, at) {
+      keys.update(id, { lastUsedAt: at });
+    },
+    async deleteForUser(userId) {
+      const theirs = keys.filter((key) => key.userId === userId).map((key) => key.id);
+      for (const id of theirs) keys.delete(id);
+      return theirs;
+    },
     delete: async (id) => keys.delete(id),
   };
 }

@@ -11,6 +11,8 @@ import { embeddedApiKeys } from "./embedded-api-keys.js";
 import { embeddedPairingCodes } from "./embedded-pairing-codes.js";
 import { embeddedSessions } from "./embedded-sessions.js";
 import { EmbeddedTenants } from "./embedded-tenants.js";
+import { embeddedInvites } from "./embedded-invites.js";
+import { embeddedRoles } from "./embedded-roles.js";
 import { embeddedUsers } from "./embedded-users.js";
 
 /**
@@ -28,6 +30,8 @@ export function createEmbeddedHubData(store: Store, clock: Clock): HubData {
     agents,
     pairingCodes: embeddedPairingCodes(store),
     users: embeddedUsers(store),
+    roles: embeddedRoles(store),
+    invites: embeddedInvites(store),
     sessions: embeddedSessions(store),
     apiKeys: embeddedApiKeys(store),
     dashboards: embeddedDashboards(store),

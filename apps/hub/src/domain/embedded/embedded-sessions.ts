@@ -11,6 +11,11 @@ export function embeddedSessions(store: Store): SessionRepository {
       sessions.put(session);
     },
     delete: async (id) => sessions.delete(id),
+    async deleteForUser(userId) {
+      const theirs = sessions.filter((session) => session.userId === userId);
+      for (const session of theirs) sessions.delete(session.id);
+      return theirs.length;
+    },
     async deleteExpired(now) {
       const expired = sessions.filter((session) => session.expiresAt <= now);
       for (const session of expired) sessions.delete(session.id);

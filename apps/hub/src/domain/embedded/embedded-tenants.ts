@@ -57,6 +57,11 @@ export class EmbeddedTenants implements TenantRepository {
     return this.#tenants.find((tenant) => tenant.parentId === parentId);
   }
 
+  async childrenOf(parentIds: readonly (string | null)[]) {
+    const parents = new Set(parentIds);
+    return this.#tenants.filter((tenant) => parents.has(tenant.parentId));
+  }
+
   async page(query: Parameters<TenantRepository["page"]>[0]): Promise<TenantRow[]> {
     const rows: { row: TenantRow; key: TenantCursor }[] = [];
     for (const tenant of this.#tenants.all()) {

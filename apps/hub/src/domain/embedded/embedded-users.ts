@@ -1,5 +1,6 @@
 import type { Collection, Store } from "@canopy/store";
 import { problems } from "../../core/problem-error.js";
+import { orgOfUser } from "../user-roles.js";
 import { Collections, type UserRecord } from "../records.js";
 import type { UserRepository } from "../user-repository.js";
 
@@ -14,9 +15,22 @@ export function embeddedUsers(store: Store): UserRepository {
     get: async (id) => users.get(id),
     findByEmail: async (email) => byEmail(email),
     count: async () => users.size,
+    async page({ orgIds, after, limit }) {
+      return users
+        .filter((user) => (orgIds === undefined || orgIds.has(orgOfUser(user))) && (after === undefined || user.email > after))
+        .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0))
+        .slice(0, limit + 1);
+    },
     async insert(user) {
       if (byEmail(user.email)) throw problems.conflict("user_exists", `a user with the email ${user.email} exists`);
       users.put(user);
+    },
+    async update(user) {
+      users.put(user);
+    },
+    delete: async (id) => users.delete(id),
+    async recordLogin(id, at) {
+      users.update(id, { lastLoginAt: at });
     },
   };
 }

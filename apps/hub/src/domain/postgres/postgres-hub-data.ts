@@ -13,6 +13,8 @@ import { postgresApiKeys } from "./postgres-api-keys.js";
 import { postgresPairingCodes } from "./postgres-pairing-codes.js";
 import { postgresSessions } from "./postgres-sessions.js";
 import { postgresTenants } from "./postgres-tenants.js";
+import { postgresInvites } from "./postgres-invites.js";
+import { postgresRoles } from "./postgres-roles.js";
 import { postgresUsers } from "./postgres-users.js";
 import type { SqlClient } from "./sql-client.js";
 
@@ -39,6 +41,8 @@ function repositoriesOn(sql: SqlClient, clock: Clock): HubRepositories {
     agents: postgresAgents(sql),
     pairingCodes: postgresPairingCodes(sql),
     users: postgresUsers(sql),
+    roles: postgresRoles(sql),
+    invites: postgresInvites(sql),
     sessions: postgresSessions(sql),
     apiKeys: postgresApiKeys(sql),
     dashboards: postgresDashboards(sql),

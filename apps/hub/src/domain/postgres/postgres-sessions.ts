@@ -14,6 +14,9 @@ export function postgresSessions(sql: SqlClient): SessionRepository {
     async delete(id) {
       return ((await sql.query("DELETE FROM canopy_sessions WHERE id = $1", [id])).rowCount ?? 0) > 0;
     },
+    async deleteForUser(userId) {
+      return (await sql.query("DELETE FROM canopy_sessions WHERE doc->>'userId' = $1", [userId])).rowCount ?? 0;
+    },
     async deleteExpired(now) {
       return (await sql.query("DELETE FROM canopy_sessions WHERE expires_at <= $1", [now])).rowCount ?? 0;
     },

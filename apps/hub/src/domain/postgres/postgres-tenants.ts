@@ -28,11 +28,19 @@ export function postgresTenants(sql: SqlClient): TenantRepository {
     },
     all: () => docs("SELECT doc FROM canopy_tenants"),
     firstChild: async (parentId) => (await docs("SELECT doc FROM canopy_tenants WHERE parent_id = $1 LIMIT 1", [parentId]))[0],
+    async childrenOf(parentIds) {
+      const ids = parentIds.filter((id): id is string => id !== null);
+      const root = parentIds.includes(null);
+      return docs(`SELECT doc FROM canopy_tenants WHERE parent_id = ANY($1::text[])${root ? " OR parent_id IS NULL" : ""}`, [ids]);
+    },
     async page(query) {
       const where: string[] = [];
       const values: unknown[] = [];
       const param = (value: unknown) => `$${values.push(value)}`;
       if (query.after) where.push(`(t.name_key, t.id) > (${param(query.after[0])}::text, ${param(query.after[1])}::text)`);
+      if (query.ids !== undefined) where.push(`t.id = ANY(${param([...query.ids])}::text[])`);
+      if (query.parentId === null) where.push("t.parent_id IS NULL");
+      else if (query.parentId !== undefined) where.push(`t.parent_id = ${param(query.parentId)}::text`);
       if (query.tag !== undefined) where.push(`${param(query.tag)}::text = ANY(t.tags)`);
       if (query.needle) {
         const needle = `${param(query.needle)}::text`;

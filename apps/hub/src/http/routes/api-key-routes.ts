@@ -1,9 +1,12 @@
-import { ApiKeyCreateSchema, ApiKeyCreatedSchema, ApiKeyListSchema, IdParamSchema } from "@canopy/api";
+import { ROOT_ORG_ID, ApiKeyCreateSchema, ApiKeyCreatedSchema, ApiKeyListSchema, IdParamSchema } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { problems } from "../../core/problem-error.js";
 import { newApiKey } from "../../domain/api-keys.js";
 import type { ApiKeyRecord } from "../../domain/records.js";
-import { principalOf, type HubEnv } from "../context.js";
+import { checkGrant } from "../../domain/role-grants.js";
+import { orgOfUser, rolesOfKey } from "../../domain/user-roles.js";
+import { inScope } from "../../orgs/org-scope.js";
+import { principalOf, scopeOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 
 
@@ -37,24 +40,50 @@ const remove = createRoute({
 });
 
 function toJson(record: ApiKeyRecord) {
-  return { id: record.id, name: record.name, role: record.role, createdBy: record.createdBy, createdAt: record.createdAt };
+  const roles = rolesOfKey(record);
+  return {
+    id: record.id,
+    name: record.name,
+    role: roles[0] ?? "",
+    roles,
+    userId: record.userId ?? null,
+    createdBy: record.createdBy,
+    createdAt: record.createdAt,
+    lastUsedAt: record.lastUsedAt ?? null,
+  };
 }
 
 export function apiKeyRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(create, async (c) => {
     const hub = c.get("hub");
-    const actor = principalOf(c).actor;
-    const { name, role = "operator" } = c.req.valid("json");
-    const { key, record } = newApiKey(name, role, actor, hub.clock);
+    const principal = principalOf(c);
+    const body = c.req.valid("json");
+    // As before, a key is an operator's unless told otherwise; never stronger than its user.
+    const roles = body.roles ?? [body.role ?? "operator"];
+    await checkGrant(hub.data, roles, principal.permissions, body.roles ? "roles" : "role");
+    const { key, record } = newApiKey({ name: body.name, roles, userId: principal.userId ?? undefined, createdBy: principal.actor }, hub.clock);
     // The key is shown once: it must not be lost to a crash after the caller saw it.
     await hub.data.write(async (tx) => {
       await tx.apiKeys.insert(record);
-      await tx.audit.record({ actor, action: "api-key.create", target: `api-key:${record.id}`, detail: { name, role } });
+      await tx.audit.record({ actor: principal.actor, action: "api-key.create", target: `api-key:${record.id}`, detail: { name: record.name, roles }, orgId: principal.orgId });
     });
     return c.json({ ...toJson(record), key }, 201);
   });
 
-  api.openapi(list, async (c) => c.json({ items: (await c.get("hub").data.apiKeys.list()).map(toJson), nextCursor: null }, 200));
+  api.openapi(list, async (c) => {
+    const hub = c.get("hub");
+    const scope = scopeOf(c);
+    const keys = await hub.data.apiKeys.list();
+    if (scope.orgIds === null) return c.json({ items: keys.map(toJson), nextCursor: null }, 200);
+    // Keys are few (people make them by hand): their users are read, not joined.
+    const owners = new Map<string, string>();
+    for (const userId of new Set(keys.flatMap((key) => (key.userId === undefined ? [] : [key.userId])))) {
+      const user = await hub.data.users.get(userId);
+      if (user) owners.set(userId, orgOfUser(user));
+    }
+    const visible = keys.filter((key) => key.userId !== undefined && inScope(scope, owners.get(key.userId) ?? ROOT_ORG_ID));
+    return c.json({ items: visible.map(toJson), nextCursor: null }, 200);
+  });
 
   api.openapi(remove, async (c) => {
     const hub = c.get("hub");

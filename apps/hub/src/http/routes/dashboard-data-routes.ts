@@ -1,3 +1,4 @@
+import { audienceOf } from "../dashboard-audience.js";
 import { DashboardDataSchema, IdParamSchema, WidgetPreviewSchema, WidgetResultSchema, WidgetSchema } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { problems } from "../../core/problem-error.js";
@@ -44,16 +45,17 @@ export function dashboardDataRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(preview, async (c) => {
     const figures = c.get("hub").dashboards.figures;
     const { widget } = c.req.valid("json");
-    const errors = await figures.unknownTenants([widget], () => "widget");
+    const audience = await audienceOf(c);
+    const errors = await figures.unknownTenants([widget], () => "widget", audience);
     if (errors.length > 0) throw problems.invalid(errors);
-    return c.json(await figures.preview(widget), 200);
+    return c.json(await figures.preview(widget, audience), 200);
   });
 
   api.openapi(data, async (c) => {
     const hub = c.get("hub");
     const { records, figures } = hub.dashboards;
     const dashboard = await records.require(hub.data.dashboards, dashboardOwner(c).id, c.req.valid("param").id);
-    return c.json(await figures.all(dashboard), 200);
+    return c.json(await figures.all(dashboard, await audienceOf(c)), 200);
   });
 
   api.openapi(widgetData, async (c) => {
@@ -61,6 +63,6 @@ export function dashboardDataRoutes(api: OpenAPIHono<HubEnv>): void {
     const { records, figures } = hub.dashboards;
     const { id, widgetId } = c.req.valid("param");
     const dashboard = await records.require(hub.data.dashboards, dashboardOwner(c).id, id);
-    return c.json(await figures.widget(dashboard, widgetId), 200);
+    return c.json(await figures.widget(dashboard, widgetId, await audienceOf(c)), 200);
   });
 }

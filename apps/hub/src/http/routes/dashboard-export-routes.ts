@@ -1,3 +1,4 @@
+import { audienceOf } from "../dashboard-audience.js";
 import { IdParamSchema } from "@canopy/api";
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -37,7 +38,8 @@ async function sendExport(c: Context<HubEnv>, id: string, format: Format): Promi
   const hub = c.get("hub");
   const owner = dashboardOwner(c);
   const dashboard = await hub.dashboards.records.require(hub.data.dashboards, owner.id, id);
-  const file = format === "xlsx" ? await hub.dashboards.figures.xlsx(dashboard, owner.label) : await hub.dashboards.figures.pdf(dashboard, owner.label);
+  const audience = await audienceOf(c);
+  const file = format === "xlsx" ? await hub.dashboards.figures.xlsx(dashboard, owner.label, audience) : await hub.dashboards.figures.pdf(dashboard, owner.label, audience);
   hub.audit.record({ actor: principalOf(c).actor, action: "dashboard.export", target: `dashboard:${dashboard.id}`, detail: { name: dashboard.name, format } });
   const day = isoAt(hub.clock()).slice(0, 10);
   return c.body(new Uint8Array(file.buffer as ArrayBuffer, file.byteOffset, file.byteLength), 200, {

@@ -2,7 +2,8 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import type { BusEvent } from "../../core/event-bus.js";
 import type { HubEvents } from "../../services.js";
-import type { HubEnv } from "../context.js";
+import { feedFilter } from "../../orgs/feed-filter.js";
+import { scopeOf, type HubEnv } from "../context.js";
 import { authProblems } from "../route-helpers.js";
 
 export const FEED_KEEPALIVE_MS = 15_000;
@@ -27,6 +28,7 @@ const events = createRoute({
 export function eventRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(events, (c) => {
     const hub = c.get("hub");
+    const visible = feedFilter(hub, scopeOf(c));
     return streamSSE(
       c,
       async (stream) => {
@@ -56,7 +58,7 @@ export function eventRoutes(api: OpenAPIHono<HubEnv>): void {
               wake = undefined;
             } else if (item === "keepalive") {
               await stream.write(": keepalive\n\n");
-            } else {
+            } else if (await visible(item)) {
               await stream.writeSSE({ event: item.type, data: JSON.stringify(item.data) });
             }
           }

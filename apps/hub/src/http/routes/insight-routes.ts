@@ -9,7 +9,7 @@ import {
   InsightPatchSchema,
 } from "@canopy/api";
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { principalOf, type HubEnv } from "../context.js";
+import { principalOf, scopeOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 import { insightTenantRoutes } from "./insight-tenant-routes.js";
 
@@ -80,7 +80,10 @@ const bulk = createRoute({
 });
 
 export function insightRoutes(api: OpenAPIHono<HubEnv>): void {
-  api.openapi(list, async (c) => c.json(await c.get("hub").insights.list(c.req.valid("query")), 200));
+  api.openapi(list, async (c) => {
+    const hub = c.get("hub");
+    return c.json(await hub.insights.list(c.req.valid("query"), await hub.insightVisibility.tenantIds(scopeOf(c))), 200);
+  });
 
   api.openapi(get, async (c) => c.json(await c.get("hub").insights.detail(c.req.valid("param").id), 200));
 
@@ -91,7 +94,8 @@ export function insightRoutes(api: OpenAPIHono<HubEnv>): void {
 
   api.openapi(bulk, async (c) => {
     const { ids, ...change } = c.req.valid("json");
-    return c.json(await c.get("hub").insights.bulk(ids, change, principalOf(c).actor), 202);
+    const hub = c.get("hub");
+    return c.json(await hub.insights.bulk(ids, change, principalOf(c).actor, await hub.insightVisibility.tenantIds(scopeOf(c))), 202);
   });
 
   insightTenantRoutes(api);

@@ -12,7 +12,7 @@ import {
   RollbackBodySchema,
 } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { principalOf, type HubEnv } from "../context.js";
+import { principalOf, scopeOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 import { contentHook } from "./content-hook.js";
 import { pushEventRoutes } from "./push-event-routes.js";
@@ -92,12 +92,12 @@ export function pushRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(create, async (c) => {
     const { pushes } = c.get("hub");
     const body = c.req.valid("json");
-    if (body.dryRun) return c.json(await pushes.dryRun(body), 200);
-    const record = await pushes.push(body, principalOf(c).actor);
+    if (body.dryRun) return c.json(await pushes.dryRun(body, scopeOf(c)), 200);
+    const record = await pushes.push(body, principalOf(c).actor, scopeOf(c));
     return c.json({ id: record.id }, 202);
   });
 
-  api.openapi(list, async (c) => c.json(await c.get("hub").pushes.reads.list(c.req.valid("query")), 200));
+  api.openapi(list, async (c) => c.json(await c.get("hub").pushes.reads.list(c.req.valid("query"), scopeOf(c).orgIds), 200));
 
   api.openapi(get, async (c) => {
     // Prebuilt bytes: a big push is megabytes of JSON and is polled while it runs.
@@ -122,7 +122,7 @@ export function pushRoutes(api: OpenAPIHono<HubEnv>): void {
     rollback,
     async (c) => {
       const { kind, id } = c.req.valid("param");
-      const record = await c.get("hub").pushes.rollback(kind, id, c.req.valid("json"), principalOf(c).actor);
+      const record = await c.get("hub").pushes.rollback(kind, id, c.req.valid("json"), principalOf(c).actor, scopeOf(c));
       return c.json({ id: record.id }, 202);
     },
     contentHook,

@@ -1,5 +1,7 @@
 import {
   IdParamSchema,
+  ROOT_ORG_ID,
+  TenantCreatedSchema,
   TenantCreateSchema,
   TenantListQuerySchema,
   TenantListSchema,
@@ -9,7 +11,13 @@ import {
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteTenant } from "../../domain/tenant-lifecycle.js";
 import { createTenant, updateTenant } from "../../domain/tenants.js";
-import { principalOf, type HubEnv } from "../context.js";
+import { isoAt } from "../../core/clock.js";
+import { problems } from "../../core/problem-error.js";
+import { inviteUrl, newInvite } from "../../domain/invites.js";
+import { newUser } from "../../domain/users.js";
+import { capabilitiesOf } from "../../orgs/capabilities.js";
+import { checkCapabilities, checkMove, defaultCapabilities, parentFor, refuseOwnOrg } from "../../orgs/organizations.js";
+import { principalOf, scopeOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 
 
@@ -28,9 +36,9 @@ const create = createRoute({
   path: "/tenants",
   operationId: "createTenant",
   tags: ["tenants"],
-  summary: "Create a tenant",
+  summary: "Create a tenant: a child organization of the root or of a child MSP; with `owner`, their one-time invite link",
   request: { body: jsonBody(TenantCreateSchema) },
-  responses: { 201: jsonContent(TenantSchema, "Created"), ...authProblems, ...problemResponses(409, 422) },
+  responses: { 201: jsonContent(TenantCreatedSchema, "Created"), ...authProblems, ...problemResponses(409, 422) },
 });
 
 const get = createRoute({
@@ -48,7 +56,7 @@ const patch = createRoute({
   path: "/tenants/{id}",
   operationId: "updateTenant",
   tags: ["tenants"],
-  summary: "Edit name, description or tags",
+  summary: "Edit name, description or tags, or move it under another parent",
   request: { params: IdParamSchema, body: jsonBody(TenantPatchSchema) },
   responses: { 200: jsonContent(TenantSchema, "Updated"), ...authProblems, ...problemResponses(404, 409, 422) },
 });
@@ -64,24 +72,40 @@ const remove = createRoute({
 });
 
 export function tenantRoutes(api: OpenAPIHono<HubEnv>): void {
-  api.openapi(list, async (c) => c.json(await c.get("hub").views.list(c.req.valid("query")), 200));
+  api.openapi(list, async (c) => c.json(await c.get("hub").views.list(c.req.valid("query"), scopeOf(c)), 200));
 
   api.openapi(create, async (c) => {
     const hub = c.get("hub");
     const body = c.req.valid("json");
     const actor = principalOf(c).actor;
-    const tenant = await hub.data.write(async (tx) => {
-      const created = await createTenant(tx.tenants, hub.clock, body);
+    const now = hub.clock();
+    const parent = await parentFor(hub.data.tenants, scopeOf(c), body.parentId, hub.settings.rootOrgName, now);
+    const capabilities = body.capabilities ? checkCapabilities(body.capabilities, parent, isoAt(now)) : defaultCapabilities(parent);
+    const created = await hub.data.write(async (tx) => {
+      const tenant = await createTenant(tx.tenants, hub.clock, { ...body, parentId: parent.id === ROOT_ORG_ID ? null : parent.id, capabilities });
       await tx.audit.record({
         actor,
         action: "tenant.create",
-        target: `tenant:${created.id}`,
-        detail: { name: created.name, tags: created.tags, parentId: created.parentId },
+        target: `tenant:${tenant.id}`,
+        detail: { name: tenant.name, tags: tenant.tags, parentId: parent.id, capabilities: capabilities.map((capability) => capability.name) },
       });
-      return created;
+      if (!body.owner) return { tenant, invite: undefined };
+      // The owner is invited in the same unit: a tenant is never left with a link no one saw.
+      const owner = await newUser(body.owner.email, null, ["Manage organization"], hub.clock, tenant.id);
+      const invite = newInvite(owner.id, "invite", actor, hub.clock);
+      await tx.users.insert(owner);
+      await tx.invites.insert(invite.record);
+      const owned = { ...tenant, ownerIds: [owner.id] };
+      await tx.tenants.update(owned);
+      await tx.audit.record({ actor, action: "user.invite", target: `user:${owner.id}`, detail: { email: owner.email, roles: owner.roles, owner: true, expiresAt: invite.record.expiresAt }, orgId: tenant.id });
+      return { tenant: owned, invite };
     });
-    hub.publishTenant(tenant.id);
-    return c.json(hub.views.view(tenant, undefined), 201);
+    hub.publishTenant(created.tenant.id);
+    const view = await hub.views.get(created.tenant.id);
+    return c.json(
+      created.invite ? { ...view, ownerInviteUrl: inviteUrl(c.get("linkOrigin"), created.invite.token), ownerInviteExpiresAt: created.invite.record.expiresAt } : view,
+      201,
+    );
   });
 
   api.openapi(get, async (c) => c.json(await c.get("hub").views.get(c.req.valid("param").id), 200));
@@ -91,10 +115,19 @@ export function tenantRoutes(api: OpenAPIHono<HubEnv>): void {
     const { id } = c.req.valid("param");
     const change = c.req.valid("json");
     const actor = principalOf(c).actor;
+    const scope = scopeOf(c);
+    const now = hub.clock();
+    if (change.parentId !== undefined) refuseOwnOrg(scope, id, "move");
+    const parent = change.parentId === undefined ? undefined : await parentFor(hub.data.tenants, scope, change.parentId, hub.settings.rootOrgName, now);
     await hub.data.write(async (tx) => {
-      const { before, after } = await updateTenant(tx.tenants, hub.clock, id, change);
+      if (parent) {
+        const tenant = await tx.tenants.getForUpdate(id);
+        if (!tenant) throw problems.notFound(`tenant ${id}`);
+        await checkMove(tx.tenants, tenant, parent, (await capabilitiesOf(tx.tenants, [tenant], now)).get(id) ?? []);
+      }
+      const { before, after } = await updateTenant(tx.tenants, hub.clock, id, { ...change, parentId: parent && (parent.id === ROOT_ORG_ID ? null : parent.id) });
       const changed = Object.fromEntries(
-        (["name", "description", "tags"] as const)
+        (["name", "description", "tags", "parentId"] as const)
           .filter((field) => change[field] !== undefined && JSON.stringify(before[field]) !== JSON.stringify(after[field]))
           .map((field) => [field, { from: before[field], to: after[field] }]),
       );
@@ -105,6 +138,7 @@ export function tenantRoutes(api: OpenAPIHono<HubEnv>): void {
   });
 
   api.openapi(remove, async (c) => {
+    refuseOwnOrg(scopeOf(c), c.req.valid("param").id, "delete");
     await deleteTenant(c.get("hub"), c.req.valid("param").id, principalOf(c).actor);
     return c.body(null, 204);
   });

@@ -1,4 +1,4 @@
-import type { PushResultStatus } from "@canopy/api";
+import { ROOT_ORG_ID, type PushResultStatus } from "@canopy/api";
 import type { SqlClient } from "../../domain/postgres/sql-client.js";
 import type { PushPlanDoc, PushRecord } from "../push-records.js";
 import type { PushRepository, StoredResult } from "../push-repository.js";
@@ -140,6 +140,7 @@ export function postgresPushes(sql: SqlClient): PushRepository {
       }
       if (query.cursor !== undefined) where.push(`${id} < ${param(query.cursor)}`);
       if (query.createdBy !== undefined) where.push(`p.created_by = ${param(query.createdBy)}`);
+      if (query.orgIds !== undefined) where.push(`coalesce(p.doc->>'orgId', '${ROOT_ORG_ID}') = ANY(${param([...query.orgIds])}::text[])`);
       if (query.state !== undefined) where.push(`p.state = ${param(query.state)}`);
       if (query.kind !== undefined) where.push(`p.kinds @> ARRAY[${param(query.kind)}::text]`);
       if (query.itemId !== undefined) where.push(`p.item_ids @> ARRAY[${param(query.itemId)}::text]`);

@@ -1,0 +1,46 @@
+import { z } from "@hono/zod-openapi";
+import { CUSTOM_ROLES_MAX, ROLE_NAME_MAX, ROLES_PER_USER_MAX } from "./limits.js";
+import { PermissionSchema, PERMISSIONS } from "./permissions.js";
+
+/** A role by name: built-in (`Analyst`), an earlier version's (`admin`) or one someone defined. */
+export const RoleNameSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(ROLE_NAME_MAX)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, "letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit")
+  .openapi({ example: "Analyst" });
+
+/** The roles a user or API key holds: at least one. */
+export const RoleNamesSchema = z.array(RoleNameSchema).min(1, "give at least one role").max(ROLES_PER_USER_MAX);
+
+/** A role as `GET /roles` lists it. */
+export const RoleInfoSchema = z
+  .object({
+    name: z.string(),
+    builtIn: z.boolean(),
+    /** Earlier versions' roles (`admin`, `operator`, `viewer`), still accepted. */
+    alias: z.boolean(),
+    permissions: z.array(PermissionSchema),
+  })
+  .openapi("RoleInfo");
+export type RoleInfo = z.infer<typeof RoleInfoSchema>;
+
+export const RoleListSchema = z.object({ items: z.array(RoleInfoSchema), nextCursor: z.null() }).openapi("RoleList");
+export type RoleList = z.infer<typeof RoleListSchema>;
+
+/** Body of `POST /roles`: a custom role. */
+export const RoleCreateSchema = z
+  .object({
+    name: RoleNameSchema,
+    permissions: z.array(PermissionSchema).min(1, "give at least one permission").max(PERMISSIONS.length),
+  })
+  .openapi("RoleCreate");
+export type RoleCreate = z.input<typeof RoleCreateSchema>;
+
+/** `{name}` in `/roles/{name}`. */
+export const RoleNameParamSchema = z.object({
+  name: z.string().min(1).max(ROLE_NAME_MAX).openapi({ param: { name: "name", in: "path" } }),
+});
+
+export { CUSTOM_ROLES_MAX };
