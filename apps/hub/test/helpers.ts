@@ -112,3 +112,18 @@ export async function untilLive<T>(hub: Hub, what: string, probe: () => T | unde
   const { bus } = await hub.services();
   return until(what, probe, (changed) => bus.subscribe(changed), timeoutMs);
 }
+
+/** Accepts a one-time link (`…/accept#token=…`) as its user would, setting `password`; a caller signed in as them. */
+export async function acceptInvite(hub: Hub, url: string, password = "a long password 1"): Promise<Caller> {
+  const token = new URL(url).hash.replace(/^#token=/, "");
+  const res = await new Caller(hub).post("/auth/accept", { token, password });
+  if (res.status !== 200) throw new Error(`accept failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return new Caller(hub, { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]! });
+}
+
+/** Invites a user of `orgId` with `roles` through the API and accepts the invitation: a caller signed in as them. */
+export async function inviteAndAccept(hub: Hub, by: Caller, orgId: string, roles: string[], email = `u-${Math.random().toString(36).slice(2)}@test.local`): Promise<Caller & { userId: string }> {
+  const invited = await by.post("/users", { email, orgId, roles });
+  if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  return Object.assign(await acceptInvite(hub, invited.body.inviteUrl), { userId: invited.body.id as string });
+}

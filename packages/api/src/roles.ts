@@ -8,7 +8,8 @@ export const RoleNameSchema = z
   .trim()
   .min(1, "must not be empty")
   .max(ROLE_NAME_MAX)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, "letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit")
+  // No control characters: names are shown in lists and written to the audit.
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "must not hold control characters")
   .openapi({ example: "Analyst" });
 
 /** The roles a user or API key holds: at least one. */

@@ -64,7 +64,7 @@ describe("staff authentication", () => {
     const spec = (await new Caller(t.hub).get("/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(spec.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => [m.toUpperCase(), path] as const));
     expect(routes.length).toBeGreaterThanOrEqual(15);
-    const publicRoutes = new Set(["POST /auth/login", "POST /auth/logout", "POST /agent/pair"]);
+    const publicRoutes = new Set(["POST /auth/login", "POST /auth/logout", "POST /auth/accept", "POST /agent/pair"]);
     for (const [method, path] of routes) {
       if (publicRoutes.has(`${method} ${path}`)) continue;
       const res = await new Caller(t.hub).request(method, `/api/v1${path.replace("{id}", "tnt_doesnotexist0")}`);

@@ -26,18 +26,19 @@ export const ORG_HEADER = "canopy-org";
  */
 export function authorize(api: OpenAPIHono<HubEnv>, basePath: string): MiddlewareHandler<HubEnv> {
   let operations: Map<string, string> | undefined;
-  const operationOf = (c: Context<HubEnv>): string | undefined => {
+  const operationOf = (c: Context<HubEnv>): { operationId: string; routePath: string } | undefined => {
     operations ??= operationsOf(api, basePath);
     // The first route that answers, as Hono tries them in order (`/content/import` before `/content/{kind}`).
     for (const route of matchedRoutes(c)) {
       const operationId = operations.get(`${route.method} ${route.path}`);
-      if (operationId !== undefined) return operationId;
+      if (operationId !== undefined) return { operationId, routePath: route.path };
     }
     return undefined;
   };
   return async (c, next) => {
-    const operationId = operationOf(c);
-    if (operationId === undefined) return next();
+    const matched = operationOf(c);
+    if (matched === undefined) return next();
+    const { operationId } = matched;
     const access = ROUTE_ACCESS[operationId];
     // The OpenAPI document test keeps this from happening; refusing is the safe way to fail.
     if (access === undefined) throw problems.forbidden(`no one may call ${operationId} yet`);
@@ -53,7 +54,8 @@ export function authorize(api: OpenAPIHono<HubEnv>, basePath: string): Middlewar
     const request = currentRequest();
     if (request) request.orgId = scope.orgId;
     const owner = ID_OWNERS[operationId];
-    const id = c.req.param("id");
+    // A middleware sees no route's params yet: the id is read from the path by the route's pattern.
+    const id = pathParam(matched.routePath, c.req.path, "id");
     // An over-long id goes on to the request's own validation (422).
     if (owner !== undefined && id !== undefined && id.length <= ID_MAX && !(await idInScope(hub, scope, owner, id))) {
       throw problems.notFound(`${owner} ${id}`);
@@ -72,6 +74,19 @@ async function workingOrg(c: Context<HubEnv>, principal: Principal): Promise<str
     throw problems.notFound(`organization ${wanted.slice(0, ID_MAX)}`);
   }
   return wanted;
+}
+
+/** `name`'s segment of `path` by the route pattern (`/api/v1/tenants/:id`), decoded; undefined when the pattern has none. */
+export function pathParam(pattern: string, path: string, name: string): string | undefined {
+  const at = pattern.split("/").indexOf(`:${name}`);
+  if (at < 0) return undefined;
+  const segment = path.split("/")[at];
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function operationsOf(api: OpenAPIHono<HubEnv>, basePath: string): Map<string, string> {

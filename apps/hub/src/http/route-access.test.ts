@@ -33,7 +33,7 @@ describe("route access: every operation's rule, in one place", () => {
     const viewer = await loginAs(t.hub, "viewer");
     const refused = await viewer.post("/pushes", { items: [], targets: { all: true } });
     expect(refused.status).toBe(403);
-    expect(refused.body.detail).toBe("this needs the content.push permission, which your role (viewer) does not give");
+    expect(refused.body.detail).toBe("this needs the content.push permission, which your roles (viewer) do not give");
     const operator = await loginAs(t.hub, "operator");
     expect((await operator.get("/audit")).status).toBe(200);
     expect((await operator.get("/api-keys")).status).toBe(403);

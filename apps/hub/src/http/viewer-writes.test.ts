@@ -9,6 +9,7 @@ import { Caller, createTestHub, login, loginAs, type TestHub } from "../../test/
 const VIEWER_WRITES = new Set([
   "POST /auth/login",
   "POST /auth/logout",
+  "POST /auth/accept",
   "POST /agent/pair",
   "POST /dashboards",
   "POST /dashboards/preview",

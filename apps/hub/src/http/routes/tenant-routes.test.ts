@@ -17,7 +17,7 @@ describe("tenants API", () => {
       name: "Acme Corp",
       description: "Widgets",
       tags: ["eu", "gold"],
-      parentId: null,
+      parentId: "org_root",
       status: "unpaired",
       lastSeenAt: null,
       agentVersion: null,
@@ -48,7 +48,7 @@ describe("tenants API", () => {
 
     const unknownParent = await admin.post("/tenants", { name: "Child", parentId: "tnt_missing000000" });
     expect(unknownParent.status).toBe(422);
-    expect(unknownParent.body.errors).toEqual([{ path: "parentId", message: "no tenant with id tnt_missing000000" }]);
+    expect(unknownParent.body.errors).toEqual([{ path: "parentId", message: "no organization with id tnt_missing000000" }]);
   });
 
   it("answers 400 problem+json to malformed JSON and 415 to a non-JSON body", async () => {
@@ -72,7 +72,7 @@ describe("tenants API", () => {
   });
 
   it("deletes a tenant; afterwards it is 404 and a parent with children cannot be deleted", async () => {
-    const parent = (await admin.post("/tenants", { name: "Parent" })).body;
+    const parent = (await admin.post("/tenants", { name: "Parent", capabilities: [{ name: "msp" }] })).body;
     const child = (await admin.post("/tenants", { name: "Child", parentId: parent.id })).body;
     expect(child.parentId).toBe(parent.id);
     const refused = await admin.delete(`/tenants/${parent.id}`);
