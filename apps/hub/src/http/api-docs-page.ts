@@ -36,13 +36,17 @@ export function startScript(configuration: Record<string, unknown>): string {
   return [
     "globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_globalConfig || {}, { jitless: true });",
     'document.addEventListener("DOMContentLoaded", function () {',
-    `  Scalar.createApiReference("#api-reference", ${JSON.stringify(configuration)});`,
+    `  Scalar.createApiReference("#api-docs", ${JSON.stringify(configuration)});`,
     "});",
     "",
   ].join("\n");
 }
 
-/** The page: no inline script or style, only the two scripts by their hashed names. */
+/**
+ * The page: no inline script or style, only the two scripts by their hashed names. The mount
+ * point is not `#api-reference`: the bundle mounts an element with that id by itself, with its
+ * default configuration (fonts from Scalar's CDN and all).
+ */
 export function docsPage(scripts: { start: string; bundle: string }): string {
   return `<!doctype html>
 <html lang="en">
@@ -53,7 +57,7 @@ export function docsPage(scripts: { start: string; bundle: string }): string {
     <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
   </head>
   <body>
-    <div id="api-reference"></div>
+    <div id="api-docs"></div>
     <script src="${scripts.start}"></script>
     <script src="${scripts.bundle}"></script>
   </body>

@@ -66,7 +66,7 @@ describe("the API docs page", () => {
     expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     const start = await res.text();
     expect(start).toContain("jitless: true");
-    const configuration = JSON.parse(/createApiReference\("#api-reference", (\{.*\})\);/.exec(start)![1]!) as Record<string, unknown>;
+    const configuration = JSON.parse(/createApiReference\("#api-docs", (\{.*\})\);/.exec(start)![1]!) as Record<string, unknown>;
     expect(configuration).toMatchObject({
       url: "/api/v1/openapi.json",
       withDefaultFonts: false,
