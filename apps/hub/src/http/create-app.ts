@@ -7,6 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { ProblemError, problems } from "../core/problem-error.js";
 import type { HubServices } from "../services.js";
+import { API_DOCS_PATH, apiDocs, apiDocsHeaders } from "./api-docs.js";
 import { authenticate } from "./auth.js";
 import { authorize } from "./authorize.js";
 import { orgRoutes } from "./routes/org-routes.js";
@@ -130,6 +131,8 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<HubEnv> {
   const { logger } = options;
   const app = new OpenAPIHono<HubEnv>({ defaultHook });
   withProblems(app, logger);
+  // Around the security headers: the docs page's policy and its assets' caching replace theirs.
+  app.use(`${API_DOCS_PATH}/*`, apiDocsHeaders());
   // First, so every answer gets them: errors, 404s, and requests made while the hub starts.
   app.use("*", securityHeaders());
   app.use("*", drainUnreadBodies());
@@ -141,6 +144,7 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<HubEnv> {
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get(AGENT_CONNECT_PATH, async (c, next) => (await options.agentUpgrade())(c, next));
   app.route("/api/v1", createApi(logger, options.version, options.publicOrigin));
+  app.route(API_DOCS_PATH, apiDocs());
   app.use("*", staticUi(options.webRoot));
   return app;
 }
