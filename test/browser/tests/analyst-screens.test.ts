@@ -223,18 +223,18 @@ describe("The console as an analyst uses it: narrow windows, long names, links a
     await page.getByTestId("insight-row").first().waitFor();
     await page.locator('[data-testid="feed-status"][data-status="live"]').waitFor();
 
+    // Every API request the page makes from the moment it tells the hub it signs out.
     const after: string[] = [];
-    let signingOut = false;
+    let signedOut = false;
     const record = (request: Request) => {
       const url = new URL(request.url());
-      if (!signingOut || !url.pathname.startsWith("/api/v1/")) return;
-      if (request.method() === "POST" && url.pathname === "/api/v1/auth/logout") return;
-      after.push(`${request.method()} ${url.pathname}${url.search}`);
+      if (!url.pathname.startsWith("/api/v1/")) return;
+      if (request.method() === "POST" && url.pathname === "/api/v1/auth/logout") signedOut = true;
+      else if (signedOut) after.push(`${request.method()} ${url.pathname}${url.search}`);
     };
     page.on("request", record);
     // New insights arrive just as the analyst signs out: the live list would reload for them.
     const arriving = importSiemInsights(agents[1]!, [insight("acme", 3), insight("acme", 4)]);
-    signingOut = true;
     await page.getByTestId("logout").click();
     await page.waitForURL(/\/login$/);
     await page.getByTestId("login-submit").waitFor();
@@ -244,7 +244,8 @@ describe("The console as an analyst uses it: narrow windows, long names, links a
     await importSiemInsights(agents[0]!, [insight("nw", 99)]);
     await waitForHubInsights(api, PAGE_SIZE + 15);
     page.off("request", record);
-    expect(after).toEqual([]);
+    expect(signedOut).toBe(true);
+    expect(after.join("\n"), "requests after sign-out").toBe("");
     expect(pageErrors).toEqual([]);
   });
 });
