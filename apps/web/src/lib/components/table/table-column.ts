@@ -15,7 +15,7 @@ export interface TableColumn<Row> {
   align?: "start" | "end";
   /** A CSS width for the column (`120px`, `1%` for "as narrow as its content"). */
   width?: string;
-  /** Classes for the header and every cell of the column (`mono`, `muted`, `actions`, or the page's own). */
+  /** Classes for every cell of the column (`mono`, `muted`, `actions`, or the page's own); the header keeps its look. */
   class?: string;
   /** `aria-sort` of a sorted column. */
   sort?: "ascending" | "descending";
