@@ -138,6 +138,7 @@ describe("The console as an analyst uses it: narrow windows, long names, links a
     await expectReachable(page, table.getByRole("columnheader", { name: /Updated/ }), "the Updated column");
     await expectReachable(page, table.getByRole("columnheader", { name: "Assignee" }), "the Assignee column");
     await expectReachable(page, page.getByTestId("insight-row").first().getByTestId("insight-assignee"), "the first row's assignee");
+    await page.screenshot({ path: join(SCREENSHOTS, "canopy-insights-800.png") });
   });
 
   it("opens a shared /insights?open=… link with the drawer and no script error", async () => {
