@@ -12,6 +12,21 @@ export function setUnauthorizedHandler(handler: UnauthorizedHandler | null): voi
   onUnauthorized = handler;
 }
 
+/**
+ * Signed-in calls share one abort signal. Signing out (or a session found expired) aborts the
+ * calls in flight and refuses new ones without sending them, whatever timer, live feed or page
+ * asks next: nothing is sent with a session the person has left. Signing in opens a new one.
+ */
+let session = new AbortController();
+
+export function endApiSession(): void {
+  session.abort(new DOMException("Signed out", "AbortError"));
+}
+
+export function startApiSession(): void {
+  if (session.signal.aborted) session = new AbortController();
+}
+
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
@@ -39,11 +54,15 @@ async function readBody(response: Response): Promise<unknown> {
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  // Sign-in, sign-out and the session probe are the calls made without a session.
+  const sessionSignal = options.expectUnauthorized ? null : session.signal;
+  sessionSignal?.throwIfAborted();
+  const signals = [options.signal, sessionSignal].filter((signal): signal is AbortSignal => Boolean(signal));
   const init: RequestInit = {
     method,
     credentials: "same-origin",
     headers: { accept: "application/json, application/problem+json" },
-    signal: options.signal ?? null,
+    signal: signals.length > 1 ? AbortSignal.any(signals) : (signals[0] ?? null),
   };
   if (options.body !== undefined) {
     init.headers = { ...init.headers, "content-type": "application/json" };

@@ -1,5 +1,5 @@
 export { ApiError, errorMessage } from "./api-error";
-export { setUnauthorizedHandler } from "./client";
+export { endApiSession, setUnauthorizedHandler, startApiSession } from "./client";
 export * as auth from "./auth";
 export * as tenantsApi from "./tenants";
 export * as contentApi from "./content";

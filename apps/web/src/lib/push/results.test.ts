@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PushResult } from "$lib/api";
-import { mergeResults, progressByTenant, showResults } from "./results";
+import { doneCount, emptyCounts, mergeResults, progressByTenant, progressSegments, showResults } from "./results";
 
 const result = (tenantId: string, name: string, status: PushResult["status"], error?: string): PushResult => ({
   tenantId,
@@ -42,5 +42,15 @@ describe("mergeResults", () => {
     const merged = mergeResults([result("t1", "A", "pending"), result("t2", "A", "pending")], [result("t1", "A", "applied")]);
     expect(merged).toHaveLength(2);
     expect(merged.map((r) => `${r.tenantId}:${r.status}`)).toEqual(["t1:applied", "t2:pending"]);
+  });
+});
+
+describe("doneCount and progressSegments", () => {
+  it("count a stopped delivery as not done, so a stopped push shows how far it got", () => {
+    const counts = { ...emptyCounts(), applied: 1, failed: 1, stopped: 2 };
+    expect(doneCount(counts, 4)).toBe(2);
+    expect(doneCount({ ...counts, stopped: 0, pending: 2 }, 4)).toBe(2);
+    const stopped = progressSegments(counts).find((segment) => segment.tone === "stopped");
+    expect(stopped).toEqual({ count: 2, tone: "stopped", done: false });
   });
 });

@@ -72,18 +72,24 @@ export function progressByTenant(results: readonly ShownResult[]): TenantProgres
 }
 
 
-/** What a progress bar shows, in this order: applied, unchanged, failed, skipped and stopped. */
+/**
+ * What a progress bar shows, in this order: applied, unchanged, failed, skipped, then stopped.
+ * Stopped deliveries fill their part of the bar in their own tone but are not done: a stopped
+ * push shows how far it got, not 100 %.
+ */
 export function progressSegments(counts: StatusCounts) {
   return [
     { count: counts.applied, tone: "ok" as const },
     { count: counts.unchanged, tone: "muted" as const },
     { count: counts.failed, tone: "bad" as const },
-    { count: counts.skipped + counts.stopped, tone: "warn" as const },
+    { count: counts.skipped, tone: "warn" as const },
+    { count: counts.stopped, tone: "stopped" as const, done: false },
   ];
 }
 
+/** Deliveries that reached an outcome (applied, unchanged, failed, skipped); stopped and pending ones did not. */
 export function doneCount(counts: StatusCounts, total: number): number {
-  return Math.max(0, total - counts.pending);
+  return Math.max(0, total - counts.pending - counts.stopped);
 }
 
 /** Results with the same tenant, kind and name are the same result; the later one wins. */

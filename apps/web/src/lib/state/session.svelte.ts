@@ -1,4 +1,4 @@
-import { auth, type SessionUser } from "$lib/api";
+import { auth, endApiSession, startApiSession, type SessionUser } from "$lib/api";
 
 /** Who is signed in. Checked once per page load with `GET /me`, then kept up to date by login/logout. */
 class Session {
@@ -16,11 +16,14 @@ class Session {
   }
 
   signedIn(user: SessionUser): void {
+    startApiSession();
     this.user = user;
     this.checked = true;
   }
 
+  /** Stops every signed-in call at once (in flight and to come), then forgets the user. */
   signedOut(): void {
+    endApiSession();
     this.user = null;
     this.checked = true;
   }
