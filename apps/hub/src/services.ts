@@ -22,6 +22,7 @@ import type { InsightRepository } from "./insights/insight-repository.js";
 import { InsightService } from "./insights/insight-service.js";
 import { PostgresInsightRepository } from "./insights/postgres/postgres-insight-repository.js";
 import { PushEngine } from "./push/push-engine.js";
+import { createTenantSettings } from "./settings/tenant-settings.js";
 
 /** What the live feed carries (`GET /events`). */
 export type HubEvents = LiveEvents;
@@ -43,6 +44,8 @@ export interface ServiceOptions {
   handshakeTimeoutMs: number;
   rpcTimeoutMs: number;
   agentBudgets: AgentBudgets;
+  /** Real ms between the settings' looks at the clock (volume reset, retention). Default 60000. */
+  housekeepingMs?: number | undefined;
 }
 
 const FIVE_MINUTES = 5 * 60 * 1000;
@@ -78,6 +81,19 @@ export function createServices(options: ServiceOptions) {
 
   // Federated insights, in the store's kind of storage. Dashboards read the same repository.
   const repository: InsightRepository = options.database ? new PostgresInsightRepository(options.database) : new EmbeddedInsightRepository(store);
+  // Aborted when the hub closes, so long-lived responses (the live feed) and timers end promptly.
+  const closing = new AbortController();
+  // Settings with effect (issue 12): the volume cap the intake asks, retention, usage.
+  const tenantSettings = createTenantSettings({
+    data,
+    database: options.database,
+    insights: repository,
+    clock,
+    logger: logger.child({ component: "settings" }),
+    linkOf: (tenantId) => insights.links.get(tenantId),
+    housekeepingMs: options.housekeepingMs,
+    signal: closing.signal,
+  });
   const insights = new InsightService({
     store,
     repository,
@@ -87,6 +103,8 @@ export function createServices(options: ServiceOptions) {
     agents: data.agents,
     audit,
     events: { updated: (summary) => bus.publish("insight.updated", summary), ingested: (event) => bus.publish("insights.ingested", event) },
+    volume: tenantSettings.volume,
+    onConnected: (link) => tenantSettings.service.welcomed(link),
   });
 
   const gateway = new AgentGateway({
@@ -105,9 +123,6 @@ export function createServices(options: ServiceOptions) {
     insights: insights.port,
   });
 
-  // Aborted when the hub closes, so long-lived responses (the live feed) end promptly.
-  const closing = new AbortController();
-
   return {
     store,
     closing,
@@ -125,6 +140,7 @@ export function createServices(options: ServiceOptions) {
     sync,
     pushes,
     insights,
+    tenantSettings,
     dashboards: createDashboards({ store, clock, views, tenants: data.tenants, pushes: data.pushes, insights: () => insights.repository }),
     gateway,
     bus,

@@ -14,3 +14,4 @@ export * from "./pushes.js";
 export * from "./insights.js";
 export * from "./dashboards.js";
 export * from "./permissions.js";
+export * from "./tenant-settings.js";
