@@ -7,7 +7,8 @@ import { makeInsight, seededRandom } from "../../test/insight-fixtures.js";
 import { insightWrite } from "../insights/postgres/insight-rows.js";
 import { PostgresInsightRepository, upsertInsights } from "../insights/postgres/postgres-insight-repository.js";
 import { postgresPushes } from "../push/postgres/postgres-pushes.js";
-import { pushCollections, pushOfCollection, type PushPlanDoc, type PushRecord, type TenantResultsDoc } from "../push/push-records.js";
+import { postgresTenantStates } from "../push/postgres/postgres-tenant-states.js";
+import { pushCollections, pushOfCollection, type DesiredEntry, type PushPlanDoc, type PushRecord, type ReportedEntry, type TenantResultsDoc } from "../push/push-records.js";
 import { hubMigrations } from "./hub-migrations.js";
 
 const AT = "2029-12-31T00:00:00.000Z";
@@ -71,6 +72,21 @@ function tenantStateOfEveryPart(): [string, { id: string } & Record<string, unkn
     [pushCollections.reported("tnt_1"), { id: PUSH_KEY, hash: null, revision: 0, pushId: null, drifted: false, failedHash: "h2", error: "no\u0000room" }],
     [pushCollections.reported("tnt_1"), { id: "siem-rule:Other", hash: "h2", revision: 2, pushId: "psh_2", drifted: true }],
   ];
+}
+
+/** The tenant state of `tenantStateOfEveryPart` through its repository (its tables, since version 11). */
+async function storeTenantStateOfEveryPart(db: PostgresDatabase): Promise<void> {
+  const parts = tenantStateOfEveryPart();
+  const of = (prefix: string) => parts.filter(([collection]) => collection.startsWith(prefix)).map(([, doc]) => doc);
+  await postgresTenantStates(db.pool).save([
+    {
+      tenantId: "tnt_1",
+      putDesired: of("desired.") as unknown as DesiredEntry[],
+      deleteDesired: [],
+      putReported: of("reported.") as unknown as ReportedEntry[],
+      deleteReported: [],
+    },
+  ]);
 }
 
 const PUSH_KEY = "siem-rule:Mimikatz Use";
@@ -149,8 +165,11 @@ describe("the hub's database migrations", () => {
       // Pushes with a plan have their tables since version 10, written as that version's repository wrote them.
       const inPushTables = (collection: string, doc: { id: string }) => version >= 10 && ((collection === "pushes" && doc.id === "psh_2") || pushOfCollection(collection) !== undefined);
       if (version >= 10) await storePushOfEveryPart(db);
+      // Tenants' push state has its tables since version 11, written as that version's repository wrote them.
+      const inTenantStateTables = (collection: string) => version >= 11 && (collection.startsWith("desired.") || collection.startsWith("reported."));
+      if (version >= 11) await storeTenantStateOfEveryPart(db);
       for (const [collection, doc] of kept) {
-        if (inPushTables(collection, doc)) continue;
+        if (inPushTables(collection, doc) || inTenantStateTables(collection)) continue;
         if (version >= (tableSince[collection] ?? Infinity)) await copyIntoRecordTable(db.pool, collection, [doc]);
         else await db.pool.query(`INSERT INTO ${RECORDS_TABLE} (collection, id, doc) VALUES ($1, $2, $3)`, [collection, doc.id, JSON.stringify(doc)]);
       }

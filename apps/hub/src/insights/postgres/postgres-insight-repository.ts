@@ -189,9 +189,12 @@ export class PostgresInsightRepository implements InsightRepository {
   async purgeCreatedBefore(tenantId: string, before: number, limit: number): Promise<string[]> {
     // A range of insights_by_tenant (tenant_id, created_at, key): the old rows only, never the rest.
     const { rows } = await this.#db.pool.query<{ key: string }>(
-      `DELETE FROM insights WHERE key IN (
-         SELECT key FROM insights WHERE tenant_id = $1 AND created_at < $2 ORDER BY created_at, key LIMIT $3
-       ) RETURNING key`,
+      `WITH gone AS (
+         DELETE FROM insights WHERE key IN (
+           SELECT key FROM insights WHERE tenant_id = $1 AND created_at < $2 ORDER BY created_at, key LIMIT $3
+         ) RETURNING key, created_at
+       )
+       SELECT key FROM gone ORDER BY created_at, key`,
       [tenantId, before, limit],
     );
     return rows.map((row) => row.key);
