@@ -37,21 +37,20 @@ export interface TenantSettingsOptions {
 export function createTenantSettings(options: TenantSettingsOptions) {
   const { data, clock, logger } = options;
   const usage: UsageRepository = options.database ? postgresUsage(options.database.pool) : (options.insights as EmbeddedInsightRepository).book.usage;
-  let volume: VolumeCap;
-  let retention: RetentionSweep;
   const service = new TenantSettingsService({
     data,
     clock,
     logger,
     linkOf: options.linkOf,
+    // Called only after start-up (a PATCH), when `volume` and `retention` below exist.
     changed(tenantId, settings, fields) {
       if (fields.has("dailyVolumeGb")) void volume.settingsChanged(tenantId).catch((error: unknown) => logger.warn({ err: error, tenantId }, "could not apply a new volume cap"));
       if (fields.has("retentionDays"))
         void retention.purgeTenant(tenantId, settings.retentionDays).catch((error: unknown) => logger.warn({ err: error, tenantId }, "retention purge failed; the next sweep tries again"));
     },
   });
-  volume = new VolumeCap({ clock, usage, settings: (tenantId) => service.effective(tenantId), linkOf: options.linkOf, logger });
-  retention = new RetentionSweep({
+  const volume = new VolumeCap({ clock, usage, settings: (tenantId) => service.effective(tenantId), linkOf: options.linkOf, logger });
+  const retention = new RetentionSweep({
     clock,
     logger,
     insights: options.insights,
