@@ -2,6 +2,7 @@ import type { CollectionSchemas } from "@canopy/store";
 import { CREDENTIALS_COLLECTION, CredentialsDoc } from "./credentials.js";
 import { StoredInsight } from "./insight-doc.js";
 import { OUTBOX_COLLECTION, OutboxDoc } from "./insight-outbox.js";
+import { TENANT_SETTINGS_COLLECTION, TenantSettingsDoc } from "./insight-retention.js";
 import { ManifestDoc } from "./manifest.js";
 import { CONTENT_COLLECTION, INSIGHTS_COLLECTION } from "./system-info.js";
 
@@ -18,5 +19,6 @@ export function agentStoreSchemas(): CollectionSchemas {
     [INSIGHTS_COLLECTION]: StoredInsight,
     [`${INSIGHTS_COLLECTION}.*`]: StoredInsight,
     [OUTBOX_COLLECTION]: OutboxDoc,
+    [TENANT_SETTINGS_COLLECTION]: TenantSettingsDoc,
   };
 }

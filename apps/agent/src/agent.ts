@@ -35,6 +35,8 @@ export interface AgentRuntimeOptions extends AgentOptions {
   syncInsights?: boolean;
   /** Unacked insight batches at most (default 4). */
   outboxWindow?: number;
+  /** Between retention purges of the local insights (default hourly). */
+  retentionCheckMs?: number;
 }
 
 /** Everything one `start()` opened; dropped again when the agent ends. */
@@ -101,6 +103,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
       hubUrl: run.credentials.hubUrl,
       // Gone from the record once stopped: an import then writes the store itself.
       ...(run.ingest && !TERMINAL_STATES.has(recorded) ? { ingestPort: run.ingest.port } : {}),
+      ...(run.insights.outbox.held && !TERMINAL_STATES.has(recorded) ? { insightsHeld: run.insights.outbox.held } : {}),
     };
     run.runtimeWrites = run.runtimeWrites
       .then(() => writeRuntimeRecord(paths.runtimeFile, record))
@@ -226,6 +229,18 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
         if (options.syncInsights === false) return;
         await run.insights.applyUpdates(message, socket);
       },
+      insightsRefused: (message) => {
+        if (options.syncInsights === false) return;
+        run.insights.outbox.refused(message.seq, message);
+      },
+      insightsResumed: () => {
+        if (options.syncInsights === false) return;
+        run.insights.outbox.resume();
+      },
+      tenantSettings: async (message) => {
+        if (options.syncInsights === false) return;
+        await run.insights.retention.received(message.retentionDays);
+      },
     };
   }
 
@@ -247,7 +262,16 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
       throw new AgentCliError("damaged_state", "the stored hub key is not valid; pair again with canopy-agent pair --force", { cause: error });
     }
     const logger = withBindings(baseLogger, { agentId: credentials.agentId });
-    const insights = new InsightSync({ store, logger, ...(options.outboxWindow ? { outboxWindow: options.outboxWindow } : {}) });
+    const insights = new InsightSync({
+      store,
+      logger,
+      ...(options.outboxWindow ? { outboxWindow: options.outboxWindow } : {}),
+      retentionCheckMs: options.retentionCheckMs,
+      // `status` shows the hold (runtime.json is rewritten when it starts and ends, not per batch).
+      onHeld: () => {
+        if (current && !current.ending) recordRuntime(current, state);
+      },
+    });
     let ingest: IngestServer | null = null;
     if (options.ingestPort !== undefined) {
       try {
@@ -299,6 +323,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
     recordRuntime(run, "connecting");
     logger.info({ hubUrl: credentials.hubUrl }, "agent starting");
     run.content?.start();
+    if (options.syncInsights !== false) run.insights.retention.start();
     run.connection.start();
   }
 

@@ -107,6 +107,10 @@ function printStatus(status: AgentStatus): void {
     ["hub key", status.hubKeyFingerprint],
     ["paired at", status.pairedAt],
     ["ingest", status.ingestUrl],
+    [
+      "insights",
+      status.insightsHeld ? `held back by the hub since ${status.insightsHeld.since} (kept here, none lost): ${status.insightsHeld.message}` : status.connected ? "sent as they come" : null,
+    ],
     ["data dir", status.dataDir],
   ];
   for (const [label, value] of rows) say(`  ${`${label}:`.padEnd(11)} ${value ?? "-"}`);

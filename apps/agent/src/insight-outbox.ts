@@ -22,6 +22,18 @@ export const OutboxDoc = z.discriminatedUnion("kind", [
 ]);
 type OutboxDoc = z.infer<typeof OutboxDoc>;
 
+/** Longest the agent waits on its own before offering held batches again (the hub normally says when). */
+export const MAX_HOLD_MS = 60 * 60 * 1000;
+
+/** Why the hub is not taking insights now (the daily volume cap), as `canopy-agent status` shows it. */
+export interface InsightsHeld {
+  reason: string;
+  message: string;
+  since: string;
+  /** When the agent offers them again by itself, unless the hub says so sooner. */
+  retryAt: string;
+}
+
 export interface InsightOutboxOptions {
   store: Store;
   /** The current stored document of an insight (undefined once gone). */
@@ -33,6 +45,8 @@ export interface InsightOutboxOptions {
   batchSize?: number;
   /** Bytes a batch's insights may fill (below the 4 MiB frame limit). */
   frameBudget?: number;
+  /** The hub started or stopped holding insights back (the agent records it for `status`). */
+  onHeld?: (held: InsightsHeld | null) => void;
 }
 
 /**
@@ -44,7 +58,8 @@ export interface InsightOutboxOptions {
  */
 export class InsightOutbox implements InsightChangeSink {
   readonly #docs: Collection<OutboxDoc>;
-  readonly #options: Required<Omit<InsightOutboxOptions, "store" | "lookup" | "logger">> & Pick<InsightOutboxOptions, "store" | "lookup" | "logger">;
+  readonly #options: Required<Omit<InsightOutboxOptions, "store" | "lookup" | "logger" | "onHeld">> &
+    Pick<InsightOutboxOptions, "store" | "lookup" | "logger" | "onHeld">;
   /** Changed insights waiting for a batch, in the order they changed. */
   readonly #queued = new Set<string>();
   readonly #batches = new Map<number, string[]>();
@@ -54,6 +69,9 @@ export class InsightOutbox implements InsightChangeSink {
   #pumping: Promise<void> | undefined;
   #pumpAgain = false;
   #stopped = false;
+  /** Set while the hub refuses batches: nothing is sent until it resumes (or a reconnect, or the hold's own timer). */
+  #held: InsightsHeld | null = null;
+  #holdTimer: NodeJS.Timeout | undefined;
 
   constructor(options: InsightOutboxOptions) {
     this.#options = {
@@ -119,8 +137,58 @@ export class InsightOutbox implements InsightChangeSink {
   welcomed(socket: HubSocket): void {
     if (this.#stopped) return;
     this.#socket = socket;
-    for (const seq of this.unacked) {
-      if (!this.#send(seq, socket)) break;
+    // A new session asks again: the hub refuses once more if what held them still holds.
+    this.#release();
+    this.#resendUnacked();
+  }
+
+  /** Why the hub is holding insights back now; null while it takes them. */
+  get held(): InsightsHeld | null {
+    return this.#held;
+  }
+
+  /**
+   * The hub refused batch `seq` (its daily volume cap): it stays in the outbox, as does every
+   * other one, and nothing more goes out until the hub resumes, a reconnect, or `retryAfterMs`
+   * (at most MAX_HOLD_MS) on this agent's clock. Nothing is lost: the batches are on disk.
+   */
+  refused(seq: number, refusal: { reason: string; message: string; retryAfterMs: number }): void {
+    if (this.#stopped) return;
+    const waitMs = Math.min(Math.max(refusal.retryAfterMs, 1000), MAX_HOLD_MS);
+    const first = this.#held === null;
+    const now = Date.now();
+    this.#held = { reason: refusal.reason, message: refusal.message, since: this.#held?.since ?? new Date(now).toISOString(), retryAt: new Date(now + waitMs).toISOString() };
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = setTimeout(() => this.resume(), waitMs);
+    this.#holdTimer.unref();
+    if (first) {
+      this.#options.logger.warn({ seq, reason: refusal.reason, detail: refusal.message }, "the hub is holding insights back; they stay queued here");
+      this.#options.onHeld?.(this.#held);
+    }
+  }
+
+  /** The hub takes insights again (or the hold's time is up): send what waited. */
+  resume(): void {
+    if (this.#stopped || this.#held === null) return;
+    this.#options.logger.info({ unacked: this.#batches.size, queued: this.#queued.size }, "the hub takes insights again; sending what waited");
+    this.#release();
+    this.#resendUnacked();
+  }
+
+  #release(): void {
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+    if (this.#held === null) return;
+    this.#held = null;
+    this.#options.onHeld?.(null);
+  }
+
+  #resendUnacked(): void {
+    const socket = this.#online();
+    if (socket) {
+      for (const seq of this.unacked) {
+        if (!this.#send(seq, socket)) break;
+      }
     }
     this.#pump();
   }
@@ -139,13 +207,14 @@ export class InsightOutbox implements InsightChangeSink {
   /** No more batches; waits for one being formed. What is queued stays on disk for the next run. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    clearTimeout(this.#holdTimer);
     this.#socket = undefined;
     await this.#pumping;
   }
 
   #online(): HubSocket | undefined {
     const socket = this.#socket;
-    return !this.#stopped && socket?.isOpen && socket.phase === "established" ? socket : undefined;
+    return !this.#stopped && this.#held === null && socket?.isOpen && socket.phase === "established" ? socket : undefined;
   }
 
   #pump(): void {

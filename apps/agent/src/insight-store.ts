@@ -110,6 +110,19 @@ export class InsightStore {
     }
   }
 
+  /**
+   * Retention: deletes the insights created before `before` (not written until the caller
+   * flushes); returns their ids. A scan of this one tenant's documents, run on a schedule; the
+   * outbox skips a deleted insight still queued or in an unacked batch.
+   */
+  purgeCreatedBefore(before: Date): string[] {
+    const cutoff = before.toISOString();
+    // Stored as `toISOString()` gives them: ISO strings of one length compare as the times do.
+    const old = this.#docs.filter((doc) => doc.createdAt < cutoff);
+    for (const doc of old) this.#docs.delete(doc.id);
+    return old.map((doc) => doc.id);
+  }
+
   /** Every valid insight as stored (ISO dates), oldest first. */
   list(): StoredInsight[] {
     const valid: StoredInsight[] = [];

@@ -2,7 +2,8 @@ import { INSIGHT_LIMITS, type AgentMessage, type HubMessage, type InsightUpdateR
 import { StoreWriteError, type Store } from "@canopy/store";
 import type { HubSocket } from "./hub-socket.js";
 import { FRAME_BUDGET_BYTES, insightBytes } from "./insight-doc.js";
-import { InsightOutbox } from "./insight-outbox.js";
+import { InsightOutbox, type InsightsHeld } from "./insight-outbox.js";
+import { InsightRetention } from "./insight-retention.js";
 import { InsightStore, type IngestResult } from "./insight-store.js";
 import type { AgentLogger } from "./logger.js";
 
@@ -11,6 +12,10 @@ export interface InsightSyncOptions {
   logger: AgentLogger;
   /** Unacked `insights.upsert` batches at most (default 4). */
   outboxWindow?: number;
+  /** Between retention purges while running (default hourly). */
+  retentionCheckMs?: number | undefined;
+  /** The hub started or stopped holding insights back. */
+  onHeld?: (held: InsightsHeld | null) => void;
 }
 
 /**
@@ -21,6 +26,7 @@ export interface InsightSyncOptions {
 export class InsightSync {
   readonly insights: InsightStore;
   readonly outbox: InsightOutbox;
+  readonly retention: InsightRetention;
   readonly #store: Store;
   readonly #logger: AgentLogger;
 
@@ -32,8 +38,15 @@ export class InsightSync {
       lookup: (id) => this.insights.stored(id),
       logger: options.logger,
       ...(options.outboxWindow ? { window: options.outboxWindow } : {}),
+      ...(options.onHeld ? { onHeld: options.onHeld } : {}),
     });
     this.insights = new InsightStore(options.store, this.outbox);
+    this.retention = new InsightRetention({
+      store: options.store,
+      insights: this.insights,
+      logger: options.logger,
+      ...(options.retentionCheckMs ? { checkMs: options.retentionCheckMs } : {}),
+    });
   }
 
   /** Paired with a hub (again): it has none of them yet, so all are sent on the next run. */
@@ -85,6 +98,7 @@ export class InsightSync {
   }
 
   stop(): Promise<void> {
+    this.retention.stop();
     return this.outbox.stop();
   }
 }

@@ -21,6 +21,12 @@ export interface HandlerContext {
   insightsAcked(seq: number): void;
   /** Applies board changes, makes them durable, answers `insight.update.ack`. */
   applyInsightUpdates(message: HubMessage<"insight.update">, socket: HubSocket): Promise<void>;
+  /** The hub refused insight batch `seq` (daily volume cap): keep it and wait. */
+  insightsRefused(message: HubMessage<"insights.refused">): void;
+  /** The hub takes insights again. */
+  insightsResumed(): void;
+  /** The tenant's settings the agent applies itself (retention). */
+  tenantSettings(message: HubMessage<"tenant.settings">): Promise<void>;
 }
 
 type Handler<T extends HubToAgentType> = (message: HubMessage<T>, socket: HubSocket, context: HandlerContext) => void | Promise<void>;
@@ -97,6 +103,21 @@ const handlers = {
     if (!inPhase(socket, message, "established")) return;
     context.logger.debug({ updates: message.updates.length }, "insight updates received");
     await context.applyInsightUpdates(message, socket);
+  },
+
+  "insights.refused": (message, socket, context) => {
+    if (!inPhase(socket, message, "established")) return;
+    context.insightsRefused(message);
+  },
+
+  "insights.resume": (message, socket, context) => {
+    if (!inPhase(socket, message, "established")) return;
+    context.insightsResumed();
+  },
+
+  "tenant.settings": async (message, socket, context) => {
+    if (!inPhase(socket, message, "established")) return;
+    await context.tenantSettings(message);
   },
 
   unpair: (message, socket, context) => {

@@ -5,7 +5,7 @@ import type { AgentState } from "./types.js";
 
 /**
  * What a running agent tells other processes (`canopy-agent status`) about itself. Written only
- * when the connection comes or goes, never per message.
+ * when the connection comes or goes, or the hub starts or stops holding insights back; never per message.
  */
 export const RuntimeRecord = z.object({
   pid: z.number().int().positive(),
@@ -14,6 +14,8 @@ export const RuntimeRecord = z.object({
   hubUrl: z.string(),
   /** The loopback ingest port (`run` only): where `insights import` sends instead of writing the store. */
   ingestPort: z.number().int().min(1).max(65535).optional(),
+  /** Set while the hub refuses the tenant's insights (its daily volume cap): they wait in the outbox. */
+  insightsHeld: z.object({ reason: z.string(), message: z.string(), since: z.string(), retryAt: z.string() }).optional(),
 });
 export type RuntimeRecord = z.infer<typeof RuntimeRecord> & { state: AgentState };
 

@@ -27,6 +27,8 @@ export interface AgentStatus {
   pid: number | null;
   /** The running agent's loopback ingest endpoint (token in `<dataDir>/ingest-token`); null when none. */
   ingestUrl: string | null;
+  /** Set while the hub refuses the tenant's insights (its daily volume cap): they wait here, none lost. */
+  insightsHeld: { reason: string; message: string; since: string; retryAt: string } | null;
 }
 
 /**
@@ -63,5 +65,6 @@ export async function readAgentStatus(options: { dataDir: string }): Promise<Age
     since: live ? runtime.since : null,
     pid: live ? runtime.pid : null,
     ingestUrl: live && runtime.ingestPort !== undefined ? ingestUrl(runtime.ingestPort) : null,
+    insightsHeld: live ? (runtime.insightsHeld ?? null) : null,
   };
 }

@@ -68,6 +68,12 @@ export interface HubOptions {
   newIdentity?: boolean;
   /** What one agent may cost (frames, bytes, insights per second, …); each field defaults to `DEFAULT_AGENT_BUDGETS`. */
   agentBudgets?: Partial<AgentBudgets>;
+  /**
+   * Real milliseconds between the hub's looks at its clock for settings' work (the daily volume
+   * cap's reset at UTC midnight, retention every hour of the clock). Default 60000; tests that
+   * move `clock` use a short one.
+   */
+  housekeepingMs?: number;
 }
 
 export interface HubStartInfo {
@@ -155,6 +161,7 @@ interface Settings {
   handshakeTimeoutMs: number;
   rpcTimeoutMs: number;
   agentBudgets: AgentBudgets;
+  housekeepingMs: number | undefined;
 }
 
 function publicOriginOf(publicUrl: string | undefined): string | undefined {
@@ -172,6 +179,7 @@ function settingsFrom(options: HubOptions): Settings {
     handshakeTimeoutMs: positive("handshakeTimeoutMs", options.handshakeTimeoutMs, HANDSHAKE_TIMEOUT_MS),
     rpcTimeoutMs: positive("rpcTimeoutMs", options.rpcTimeoutMs, DEFAULT_RPC_TIMEOUT_MS),
     agentBudgets: agentBudgets(options.agentBudgets),
+    housekeepingMs: options.housekeepingMs === undefined ? undefined : positive("housekeepingMs", options.housekeepingMs, 1),
   };
 }
 

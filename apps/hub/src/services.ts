@@ -25,6 +25,7 @@ import { PostgresInsightRepository } from "./insights/postgres/postgres-insight-
 import { capabilitiesOf } from "./orgs/capabilities.js";
 import { InsightVisibility } from "./orgs/insight-visibility.js";
 import { PushEngine } from "./push/push-engine.js";
+import { createTenantSettings } from "./settings/tenant-settings.js";
 
 /** What the live feed carries (`GET /events`). */
 export type HubEvents = LiveEvents;
@@ -48,6 +49,8 @@ export interface ServiceOptions {
   agentBudgets: AgentBudgets;
   /** The MSSP's own organization's name, as the account menu and the tree show it. */
   rootOrgName?: string | undefined;
+  /** Real ms between the settings' looks at the clock (volume reset, retention). Default 60000. */
+  housekeepingMs?: number | undefined;
 }
 
 const FIVE_MINUTES = 5 * 60 * 1000;
@@ -86,6 +89,19 @@ export function createServices(options: ServiceOptions) {
 
   // Federated insights, in the store's kind of storage. Dashboards read the same repository.
   const repository: InsightRepository = options.database ? new PostgresInsightRepository(options.database) : new EmbeddedInsightRepository(store);
+  // Aborted when the hub closes, so long-lived responses (the live feed) and timers end promptly.
+  const closing = new AbortController();
+  // Settings with effect (issue 12): the volume cap the intake asks, retention, usage.
+  const tenantSettings = createTenantSettings({
+    data,
+    database: options.database,
+    insights: repository,
+    clock,
+    logger: logger.child({ component: "settings" }),
+    linkOf: (tenantId) => insights.links.get(tenantId),
+    housekeepingMs: options.housekeepingMs,
+    signal: closing.signal,
+  });
   const insights = new InsightService({
     store,
     repository,
@@ -95,6 +111,8 @@ export function createServices(options: ServiceOptions) {
     agents: data.agents,
     audit,
     events: { updated: (summary) => bus.publish("insight.updated", summary), ingested: (event) => bus.publish("insights.ingested", event) },
+    volume: tenantSettings.volume,
+    onConnected: (link) => tenantSettings.service.welcomed(link),
   });
 
   const gateway = new AgentGateway({
@@ -112,9 +130,6 @@ export function createServices(options: ServiceOptions) {
     content: pushes.reconciler,
     insights: insights.port,
   });
-
-  // Aborted when the hub closes, so long-lived responses (the live feed) end promptly.
-  const closing = new AbortController();
 
   return {
     store,
@@ -134,6 +149,7 @@ export function createServices(options: ServiceOptions) {
     sync,
     pushes,
     insights,
+    tenantSettings,
     dashboards: createDashboards({ store, clock, views, tenants: data.tenants, pushes: data.pushes, insights: () => insights.repository }),
     gateway,
     bus,

@@ -17,3 +17,4 @@ export * from "./permissions.js";
 export * from "./roles.js";
 export * from "./users.js";
 export * from "./organizations.js";
+export * from "./tenant-settings.js";

@@ -4,6 +4,7 @@ export * from "./errors.js";
 export * from "./ids.js";
 export * from "./content.js";
 export * from "./insights.js";
+export * from "./tenant-settings.js";
 export * from "./rpc.js";
 export * from "./messages/hub-to-agent.js";
 export * from "./messages/agent-to-hub.js";

@@ -7,6 +7,7 @@ export * from "./child.js";
 export * from "./content.js";
 export * from "./hub-process.js";
 export * from "./hub-store.js";
+export * from "./in-process-hub.js";
 export * from "./insights.js";
 export * from "./paths.js";
 export * from "./raw-agent.js";

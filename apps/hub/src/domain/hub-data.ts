@@ -2,6 +2,7 @@ import type { ContentRepository } from "../content/content-repository.js";
 import type { DashboardRepository } from "../dashboards/dashboard-repository.js";
 import type { PushRepository } from "../push/push-repository.js";
 import type { TenantStateRepository } from "../push/tenant-state-repository.js";
+import type { TenantSettingsRepository } from "../settings/tenant-settings-repository.js";
 import type { AgentRepository } from "./agent-repository.js";
 import type { ApiKeyRepository } from "./api-key-repository.js";
 import type { AuditEntryInput } from "./audit-log.js";
@@ -31,6 +32,7 @@ export interface HubRepositories {
   content: ContentRepository;
   pushes: PushRepository;
   tenantStates: TenantStateRepository;
+  tenantSettings: TenantSettingsRepository;
   audit: AuditWriter;
 }
 

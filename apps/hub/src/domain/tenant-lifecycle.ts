@@ -31,6 +31,7 @@ export async function deleteTenant(hub: HubServices, tenantId: string, actor: st
     const active = await tx.agents.activeFor(tenantId);
     if (active) await tx.agents.update(revokedAgent(active, actor, "tenant deleted", hub.clock));
     await tx.pairingCodes.deleteForTenant(tenantId);
+    await tx.tenantSettings.delete(tenantId);
     await tx.audit.record({
       actor,
       action: "tenant.delete",
@@ -43,6 +44,7 @@ export async function deleteTenant(hub: HubServices, tenantId: string, actor: st
   hub.pushes.control.tenantDeleted(tenantId);
   // Its insights, and board changes still on their way to it.
   await hub.insights.tenantDeleted(tenantId);
+  hub.tenantSettings.tenantDeleted(tenantId);
   await hub.store.flush();
   if (agent) hub.gateway.disconnectRevoked(agent.id, "tenant deleted");
   hub.bus.publish("tenant.deleted", { id: tenantId });

@@ -1,4 +1,4 @@
-import { INSIGHT_LIMITS, type AgentMessage, type HubToAgent, type InsightUpdateRequest } from "@canopy/protocol";
+import { INSIGHT_LIMITS, type AgentMessage, type HubMessage, type HubToAgent, type InsightUpdateRequest } from "@canopy/protocol";
 import type { AgentLogger } from "./agent-log.js";
 import type { Connection } from "./connection.js";
 import type { InsightLink, InsightPort } from "./insight-port.js";
@@ -40,6 +40,14 @@ export class InsightChannel implements InsightLink {
       if (!this.#send({ type: "insight.update", updates: updates.slice(start, start + INSIGHT_LIMITS.updates) })) return false;
     }
     return true;
+  }
+
+  refuseBatch(seq: number, refusal: Omit<HubMessage<"insights.refused">, "type" | "seq">): boolean {
+    return this.#send({ type: "insights.refused", seq, ...refusal });
+  }
+
+  notify(notice: HubMessage<"tenant.settings"> | HubMessage<"insights.resume">): boolean {
+    return this.#send(notice);
   }
 
   /** The session was welcomed: the insight service may use this link. */

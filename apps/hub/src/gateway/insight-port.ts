@@ -1,4 +1,4 @@
-import type { AgentMessage, InsightUpdateRequest } from "@canopy/protocol";
+import type { AgentMessage, HubMessage, InsightUpdateRequest } from "@canopy/protocol";
 import type { AgentLogger } from "./agent-log.js";
 
 /**
@@ -16,6 +16,10 @@ export interface InsightLink {
   readonly log: AgentLogger;
   /** Sends `insight.update` frames (chunked to the protocol's limit); false when the connection is gone. */
   sendUpdates(updates: readonly InsightUpdateRequest[]): boolean;
+  /** Batch `seq` was not stored (the daily volume cap): the agent keeps it and waits. */
+  refuseBatch(seq: number, refusal: Omit<HubMessage<"insights.refused">, "type" | "seq">): boolean;
+  /** The tenant's settings the agent applies itself, or the word that held insights may come now. */
+  notify(notice: HubMessage<"tenant.settings"> | HubMessage<"insights.resume">): boolean;
 }
 
 /** What the gateway tells the insight side (the hub's insight service implements it). */

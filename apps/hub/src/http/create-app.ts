@@ -29,6 +29,7 @@ import { eventRoutes } from "./routes/event-routes.js";
 import { insightRoutes } from "./routes/insight-routes.js";
 import { pushRoutes } from "./routes/push-routes.js";
 import { tenantActionRoutes } from "./routes/tenant-action-routes.js";
+import { tenantSettingsRoutes } from "./routes/tenant-settings-routes.js";
 import { tenantRoutes } from "./routes/tenant-routes.js";
 import { staticUi } from "./static-ui.js";
 import { drainUnreadBodies } from "./unread-body.js";
@@ -94,6 +95,7 @@ function createApi(logger: Logger, version: string, publicOrigin: string | undef
   orgRoutes(api);
   tenantRoutes(api);
   tenantActionRoutes(api);
+  tenantSettingsRoutes(api);
   agentPairRoutes(api);
   eventRoutes(api);
   auditRoutes(api);

@@ -48,6 +48,9 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   pingTenant: "tenants.connect",
   getTenantSystemInfo: "tenants.connect",
   getTenantInsight: "signed-in",
+  getTenantSettings: "signed-in",
+  updateTenantSettings: "settings.manage",
+  getTenantUsage: "signed-in",
 
   streamEvents: "signed-in",
   listAudit: "audit.view",

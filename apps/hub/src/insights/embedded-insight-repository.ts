@@ -4,7 +4,7 @@ import { InsightBook } from "./insight-book.js";
 import type { InsightEntry } from "./insight-entry.js";
 import { POSTED } from "./insight-index.js";
 import type { IndexQuery } from "./insight-query.js";
-import type { FacetCount, FacetField, InsightPage, InsightRepository, StoredInsights } from "./insight-repository.js";
+import type { FacetCount, FacetField, InsightPage, InsightRepository, StoreOptions, StoredInsights } from "./insight-repository.js";
 import type { IndexedInsight, InsightTimeField } from "./insight-source.js";
 
 /** Most frequent first, ties by value: the same order PostgreSQL's `ORDER BY count DESC, value` gives. */
@@ -34,9 +34,20 @@ export class EmbeddedInsightRepository implements InsightRepository {
     return this.book.load(tenantIds);
   }
 
-  store(tenantId: string, insights: readonly Insight[]): Promise<StoredInsights> {
-    // Synchronously, before returning: the intake's slice flush must carry it.
-    return Promise.resolve(this.book.store(tenantId, insights));
+  store(tenantId: string, insights: readonly Insight[], options: StoreOptions = {}): Promise<StoredInsights> {
+    // Synchronously, before returning: the intake's slice flush must carry it (and its count).
+    return Promise.resolve(this.book.store(tenantId, insights, options.countOn));
+  }
+
+  async purgeCreatedBefore(tenantId: string, before: number, limit: number): Promise<string[]> {
+    // The tenant's oldest first, from the index (its creation-time tree), not a walk over its documents.
+    const page = this.book.index.query({ tenantIds: [tenantId], time: { field: "createdAt", from: null, to: before }, sort: "createdAt", order: "asc", limit });
+    if (page.items.length === 0) return [];
+    const localIds = page.items.map((entry) => entry.localId);
+    this.book.remove(tenantId, localIds);
+    // Written before they leave the list: a crash in between shows them once more, never loses track.
+    await this.#store.flush();
+    return this.book.hide(tenantId, localIds);
   }
 
   durable(): Promise<void> {

@@ -1,10 +1,11 @@
 import { insightJson } from "@canopy/api";
 import type { Insight } from "@canopy/protocol";
 import { ShardedCollection, type Store } from "@canopy/store";
-import type { InsightEntry } from "./insight-entry.js";
+import { hubInsightId, type InsightEntry } from "./insight-entry.js";
 import { InsightIndex } from "./insight-index.js";
 import { InsightCollections, entryOf, tenantOfShard, type InsightRecord } from "./insight-records.js";
 import type { StoredInsights } from "./insight-repository.js";
+import { EmbeddedUsage } from "./usage/embedded-usage.js";
 
 export type { StoredInsights } from "./insight-repository.js";
 
@@ -17,11 +18,14 @@ export type { StoredInsights } from "./insight-repository.js";
  */
 export class InsightBook {
   readonly index = new InsightIndex();
+  /** Per-day counts of accepted insights, written with the batches they count. */
+  readonly usage: EmbeddedUsage;
   readonly #store: Store;
   readonly #partitions = new Map<string, ShardedCollection<InsightRecord>>();
 
   constructor(store: Store) {
     this.#store = store;
+    this.usage = new EmbeddedUsage(store);
     // A failed write took insights back: the tenants they belong to are indexed again from the store.
     store.onRollback(({ collections }) => {
       const tenants = new Set(collections.map(tenantOfShard).filter((tenantId) => tenantId !== undefined));
@@ -53,19 +57,44 @@ export class InsightBook {
    * if its revision is newer than the one held: a batch sent twice changes nothing the second
    * time. The index is left as it was until `show`.
    */
-  store(tenantId: string, insights: readonly Insight[]): StoredInsights {
+  store(tenantId: string, insights: readonly Insight[], countOn?: string): StoredInsights {
     const partition = this.#partition(tenantId);
-    const result: StoredInsights = { kept: [], updated: 0, unchanged: 0 };
+    const result: StoredInsights = { kept: [], updated: 0, unchanged: 0, bytes: 0 };
     for (const insight of insights) {
       const held = partition.get(insight.id);
       if (held && held.revision >= insight.revision) {
         result.unchanged++;
         continue;
       }
-      result.kept.push(partition.put(insightJson(insight)).id);
+      const doc = insightJson(insight);
+      result.kept.push(partition.put(doc).id);
+      // The document's JSON text, as PostgreSQL measures the row it stores.
+      result.bytes += Buffer.byteLength(JSON.stringify(doc));
       if (held) result.updated++;
     }
+    // Beside the documents, so the flush that makes them durable makes their count durable too.
+    if (countOn !== undefined) this.usage.add(tenantId, countOn, result.kept.length, result.bytes);
     return result;
+  }
+
+  /**
+   * Deletes these insights of the tenant from the store (unseen until written); `hide` then takes
+   * them out of the list once that write is done.
+   */
+  remove(tenantId: string, localIds: Iterable<string>): void {
+    const partition = this.#partition(tenantId);
+    for (const localId of localIds) partition.delete(localId);
+  }
+
+  /** After `remove` was written: those still gone leave the index (one stored again meanwhile stays). */
+  hide(tenantId: string, localIds: Iterable<string>): string[] {
+    const partition = this.#partition(tenantId);
+    const hidden: string[] = [];
+    for (const localId of localIds) {
+      const key = hubInsightId(tenantId, localId);
+      if (partition.get(localId) === undefined && this.index.remove(key)) hidden.push(key);
+    }
+    return hidden;
   }
 
   /**
@@ -87,6 +116,7 @@ export class InsightBook {
   /** The tenant is gone: its insights leave the index and the store. */
   dropTenant(tenantId: string): number {
     this.#partition(tenantId).clear();
+    this.usage.dropTenant(tenantId);
     this.#partitions.delete(tenantId);
     return this.index.removeTenant(tenantId);
   }

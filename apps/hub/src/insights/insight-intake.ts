@@ -9,6 +9,7 @@ import { LIVE_PER_INSIGHT_MAX } from "./insight-events.js";
 import type { InsightLinks } from "./insight-links.js";
 import type { PendingUpdateRecord } from "./insight-records.js";
 import type { InsightRepository, StoredInsights } from "./insight-repository.js";
+import type { VolumeGate } from "../settings/volume-cap.js";
 import { updateRequest, type PendingUpdates } from "./pending-updates.js";
 
 export interface IntakeDeps {
@@ -23,6 +24,10 @@ export interface IntakeDeps {
   /** Publishes `insight.updated` for these hub ids (those still indexed). */
   publishUpdated(keys: Iterable<string>): void;
   publishIngested(tenantId: string, count: number): void;
+  /** The daily volume cap: asked before a batch is stored, told once it is durable. None: no cap. */
+  volume?: VolumeGate | undefined;
+  /** An agent was welcomed (its settings go to it). */
+  onConnected?: ((link: InsightLink) => void) | undefined;
 }
 
 /**
@@ -47,6 +52,7 @@ export class InsightIntake implements InsightPort {
   connected(link: InsightLink): void {
     const { links, pending, logger } = this.#deps;
     links.connected(link);
+    this.#deps.onConnected?.(link);
     const updates = pending.forTenant(link.tenantId);
     if (updates.length === 0) return;
     if (link.sendUpdates(updates.map(updateRequest))) logger.info({ tenantId: link.tenantId, count: updates.length }, "resent pending insight updates");
@@ -60,8 +66,15 @@ export class InsightIntake implements InsightPort {
   }
 
   async upsert(link: InsightLink, message: AgentMessage<"insights.upsert">): Promise<boolean> {
-    const stored = await this.#scheduler.run(link.tenantId, () => this.#applyBatch(link, message));
+    const admission = (await this.#deps.volume?.admit(link.tenantId)) ?? { ok: true, day: undefined };
+    if (!admission.ok) {
+      // Not stored and not acked: the agent keeps the batch and waits for `insights.resume`.
+      link.refuseBatch(message.seq, { reason: "daily_volume_cap", message: admission.message, retryAfterMs: admission.retryAfterMs });
+      return false;
+    }
+    const stored = await this.#scheduler.run(link.tenantId, () => this.#applyBatch(link, message, admission.day));
     if (!stored) return false;
+    if (admission.day !== undefined) this.#deps.volume?.accepted(link.tenantId, admission.day, stored.bytes);
     // The slice's flush made them durable (a failed one rejected above): only now are they listed.
     const changed = await this.#deps.repository.show(link.tenantId, stored.kept);
     this.#deps.logger.debug({ tenantId: link.tenantId, seq: message.seq, changed: changed.length, unchanged: stored.unchanged }, "insight batch stored");
@@ -85,14 +98,14 @@ export class InsightIntake implements InsightPort {
   }
 
   /** In the tenant's turn: the documents change; they are listed once durable (`upsert`). */
-  #applyBatch(link: InsightLink, message: AgentMessage<"insights.upsert">): Promise<StoredInsights> | undefined {
+  #applyBatch(link: InsightLink, message: AgentMessage<"insights.upsert">, countOn: string | undefined): Promise<StoredInsights> | undefined {
     // Closed while it waited (a flood cut off with 4029): the agent resends it after a reconnect.
     if (!link.isOpen) return undefined;
     if (!this.#deps.tenantExists(link.tenantId)) {
       link.log.warn({ seq: message.seq }, "insight batch for a deleted tenant ignored");
       return undefined;
     }
-    return handled(this.#deps.repository.store(link.tenantId, message.insights));
+    return handled(this.#deps.repository.store(link.tenantId, message.insights, { countOn }));
   }
 
   /** In the tenant's turn: the store changes; what is shown changes once they are durable (`updateAck`). */

@@ -93,12 +93,12 @@ function contract(kind: RepositoryKind) {
     it("keeps only newer revisions: a batch again, or an older one, changes nothing", async () => {
       const tenantId = "tnt_rev";
       const first = makeInsight(seededRandom(1), 1, { title: "First revision", revision: 3 });
-      expect(await ingest(repository, tenantId, [first])).toEqual({ kept: [first.id], updated: 0, unchanged: 0 });
-      expect(await ingest(repository, tenantId, [first])).toEqual({ kept: [], updated: 0, unchanged: 1 });
-      expect(await ingest(repository, tenantId, [{ ...first, title: "Older", revision: 2 }])).toEqual({ kept: [], updated: 0, unchanged: 1 });
+      expect(await ingest(repository, tenantId, [first])).toEqual({ kept: [first.id], updated: 0, unchanged: 0, bytes: expect.any(Number) });
+      expect(await ingest(repository, tenantId, [first])).toEqual({ kept: [], updated: 0, unchanged: 1, bytes: 0 });
+      expect(await ingest(repository, tenantId, [{ ...first, title: "Older", revision: 2 }])).toEqual({ kept: [], updated: 0, unchanged: 1, bytes: 0 });
       expect((await repository.get(hubInsightId(tenantId, first.id)))?.title).toBe("First revision");
       const newer = { ...first, title: "Newer", description: "now with more", revision: 4 };
-      expect(await ingest(repository, tenantId, [newer])).toEqual({ kept: [first.id], updated: 1, unchanged: 0 });
+      expect(await ingest(repository, tenantId, [newer])).toEqual({ kept: [first.id], updated: 1, unchanged: 0, bytes: expect.any(Number) });
       const detail = await repository.detail(hubInsightId(tenantId, first.id));
       expect(detail?.entry.revision).toBe(4);
       expect(detail?.record.description).toBe("now with more");

@@ -12,6 +12,16 @@ export interface StoredInsights {
   updated: number;
   /** Insights ignored because the hub holds the same or a newer revision. */
   unchanged: number;
+  /** Bytes of the documents kept (their JSON text): what the daily volume counts. */
+  bytes: number;
+}
+
+export interface StoreOptions {
+  /**
+   * Add the kept insights to the tenant's usage of this UTC day (`YYYY-MM-DD`) in the same unit
+   * of work as the batch (an agent's batch; not a board change the agent acknowledged).
+   */
+  countOn?: string | undefined;
 }
 
 /** One page of a list query; `nextCursor` continues it (keyset: stable while insights come and go). */
@@ -55,7 +65,7 @@ export interface InsightRepository {
    * The embedded implementation does its part synchronously, before the promise is returned, so a
    * flush that follows carries it.
    */
-  store(tenantId: string, insights: readonly Insight[]): Promise<StoredInsights>;
+  store(tenantId: string, insights: readonly Insight[], options?: StoreOptions): Promise<StoredInsights>;
 
   /** Resolves once everything `store` filed is durable (embedded: the store's flush; PostgreSQL: already). */
   durable(): Promise<void>;
@@ -85,7 +95,14 @@ export interface InsightRepository {
    */
   inRange(field: InsightTimeField, from: number | null, to: number | null, tenantIds: ReadonlySet<string> | null): Promise<IndexedInsight[]>;
 
-  /** The tenant is gone: its insights leave the list and the storage; returns how many. */
+  /**
+   * Retention: deletes up to `limit` of the tenant's insights created before `before` (epoch ms),
+   * oldest first, durably (embedded: written before they leave the list); answers their hub ids.
+   * Reads only those insights (an index range), never the tenant's others.
+   */
+  purgeCreatedBefore(tenantId: string, before: number, limit: number): Promise<string[]>;
+
+  /** The tenant is gone: its insights (and their usage counts) leave the list and the storage; returns how many. */
   dropTenant(tenantId: string): Promise<number>;
 
   /** How many insights the hub holds. */

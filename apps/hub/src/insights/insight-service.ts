@@ -6,7 +6,8 @@ import { problems } from "../core/problem-error.js";
 import type { AgentRepository } from "../domain/agent-repository.js";
 import type { AuditLog } from "../domain/audit-log.js";
 import type { TenantRepository } from "../domain/tenant-repository.js";
-import type { InsightPort } from "../gateway/insight-port.js";
+import type { InsightLink, InsightPort } from "../gateway/insight-port.js";
+import type { VolumeGate } from "../settings/volume-cap.js";
 import type { InsightEntry } from "./insight-entry.js";
 import type { InsightEvents } from "./insight-events.js";
 import { InsightIntake } from "./insight-intake.js";
@@ -27,6 +28,10 @@ export interface InsightServiceOptions {
   agents: Pick<AgentRepository, "activeFor">;
   audit: AuditLog;
   events: InsightEvents;
+  /** The daily volume cap (none: every batch is stored). */
+  volume?: VolumeGate | undefined;
+  /** An agent was welcomed. */
+  onConnected?: ((link: InsightLink) => void) | undefined;
 }
 
 function indexQuery(query: InsightListQuery): IndexQuery {
@@ -88,6 +93,8 @@ export class InsightService {
       logger,
       publishUpdated: (keys) => void this.#publish(keys),
       publishIngested: (tenantId, count) => options.events.ingested({ tenantId, count }),
+      volume: options.volume,
+      onConnected: options.onConnected,
     });
   }
 

@@ -74,6 +74,21 @@ function tenantStateOfEveryPart(): [string, { id: string } & Record<string, unkn
   ];
 }
 
+/** The tenant state of `tenantStateOfEveryPart` through its repository (its tables, since version 11). */
+async function storeTenantStateOfEveryPart(db: PostgresDatabase): Promise<void> {
+  const parts = tenantStateOfEveryPart();
+  const of = (prefix: string) => parts.filter(([collection]) => collection.startsWith(prefix)).map(([, doc]) => doc);
+  await postgresTenantStates(db.pool).save([
+    {
+      tenantId: "tnt_1",
+      putDesired: of("desired.") as unknown as DesiredEntry[],
+      deleteDesired: [],
+      putReported: of("reported.") as unknown as ReportedEntry[],
+      deleteReported: [],
+    },
+  ]);
+}
+
 const PUSH_KEY = "siem-rule:Mimikatz Use";
 
 /** A push as an earlier version kept it: its record, its plan and a result shard per tenant. */
@@ -117,19 +132,6 @@ async function storePushOfEveryPart(db: PostgresDatabase): Promise<void> {
   await pushes.saveResults(results);
 }
 
-async function storeTenantStates(db: PostgresDatabase, kept: readonly (readonly [string, { id: string }])[]): Promise<void> {
-  const of = (collection: string) => kept.filter(([name]) => name === collection).map(([, doc]) => doc);
-  await postgresTenantStates(db.pool).save([
-    {
-      tenantId: "tnt_1",
-      putDesired: of(pushCollections.desired("tnt_1")) as unknown as DesiredEntry[],
-      deleteDesired: [],
-      putReported: of(pushCollections.reported("tnt_1")) as unknown as ReportedEntry[],
-      deleteReported: [],
-    },
-  ]);
-}
-
 describe("the hub's database migrations", () => {
   let database: { url: string; drop(): Promise<void> };
   let db: PostgresDatabase;
@@ -163,11 +165,11 @@ describe("the hub's database migrations", () => {
       // Pushes with a plan have their tables since version 10, written as that version's repository wrote them.
       const inPushTables = (collection: string, doc: { id: string }) => version >= 10 && ((collection === "pushes" && doc.id === "psh_2") || pushOfCollection(collection) !== undefined);
       if (version >= 10) await storePushOfEveryPart(db);
-      // Tenants' desired and reported state have their tables since version 11, written by that version's repository.
-      const inStateTables = (collection: string) => version >= 11 && /^(desired|reported)\./.test(collection);
-      if (version >= 11) await storeTenantStates(db, kept);
+      // Tenants' push state has its tables since version 11, written as that version's repository wrote them.
+      const inTenantStateTables = (collection: string) => version >= 11 && (collection.startsWith("desired.") || collection.startsWith("reported."));
+      if (version >= 11) await storeTenantStateOfEveryPart(db);
       for (const [collection, doc] of kept) {
-        if (inPushTables(collection, doc) || inStateTables(collection)) continue;
+        if (inPushTables(collection, doc) || inTenantStateTables(collection)) continue;
         if (version >= (tableSince[collection] ?? Infinity)) await copyIntoRecordTable(db.pool, collection, [doc]);
         else await db.pool.query(`INSERT INTO ${RECORDS_TABLE} (collection, id, doc) VALUES ($1, $2, $3)`, [collection, doc.id, JSON.stringify(doc)]);
       }

@@ -10,6 +10,7 @@ import { insightFilterCountsMigration } from "../insights/postgres/insight-filte
 import { insightsMigration } from "../insights/postgres/insights-migration.js";
 import { pushTablesMigration } from "../push/postgres/push-tables-migration.js";
 import { tenantStateTablesMigration } from "../push/postgres/tenant-state-tables-migration.js";
+import { tenantUsageMigration } from "../settings/postgres/tenant-usage-migration.js";
 
 /**
  * The hub's PostgreSQL schema, one step per version, applied at start (`migrate`). Released
@@ -27,5 +28,6 @@ export const hubMigrations: readonly Migration[] = [
   insightFilterCountsMigration(9),
   pushTablesMigration(10),
   tenantStateTablesMigration(11),
-  organizationsMigration(12),
+  tenantUsageMigration(12),
+  organizationsMigration(13),
 ];

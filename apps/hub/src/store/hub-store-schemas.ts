@@ -3,6 +3,8 @@ import { ContentItemRecord, ContentRevisionRecord } from "../content/content-rec
 import { DASHBOARDS_COLLECTION, DashboardRecord } from "../dashboards/dashboards.js";
 import { AGENT_SHARDS, AgentRecord, ApiKeyRecord, AuditRecord, Collections, InviteRecord, MetaRecord, PairingCodeRecord, RoleRecord, SessionRecord, TENANT_SHARDS, TenantRecord, UserRecord } from "../domain/records.js";
 import { InsightCollections, InsightRecord, PendingUpdateRecord, UpdateErrorRecord } from "../insights/insight-records.js";
+import { UsageDayRecord, USAGE_COLLECTION_PREFIX } from "../insights/usage/usage-records.js";
+import { TENANT_SETTINGS_COLLECTION, TenantSettingsRecord } from "../settings/tenant-settings-records.js";
 import { DesiredEntry, PushPlanDoc, PushRecord, ReportedEntry, TenantResultsDoc, pushCollections } from "../push/push-records.js";
 
 /**
@@ -36,6 +38,8 @@ export const hubStoreSchemas: CollectionSchemas = {
   "insights.*": InsightRecord,
   [InsightCollections.updates]: PendingUpdateRecord,
   [InsightCollections.updateErrors]: UpdateErrorRecord,
+  [`${TENANT_SETTINGS_COLLECTION}.*`]: TenantSettingsRecord,
+  [`${USAGE_COLLECTION_PREFIX}.*`]: UsageDayRecord,
 };
 
 /**

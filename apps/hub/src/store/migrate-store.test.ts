@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_TENANT_SETTINGS } from "@canopy/api";
 import { connectPostgres, createLowdbStore } from "@canopy/store";
 import { createTestDatabase, testDatabaseUrl } from "@canopy/postgres-cluster";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -8,6 +9,9 @@ import { createPostgresHubData } from "../domain/postgres/postgres-hub-data.js";
 import type { TenantRecord } from "../domain/records.js";
 import { pushCollections, type DesiredEntry, type ReportedEntry } from "../push/push-records.js";
 import { syncSummaryOf } from "../push/sync-state.js";
+import { EmbeddedUsage } from "../insights/usage/embedded-usage.js";
+import { postgresUsage } from "../insights/usage/postgres-usage.js";
+import { embeddedTenantSettings } from "../settings/embedded-tenant-settings.js";
 import { hubStoreSchemas } from "./hub-store-schemas.js";
 import { migrateStore } from "./migrate-store.js";
 import { hubStoreDir } from "./open-hub-store.js";
@@ -48,6 +52,32 @@ describe("canopy-hub migrate-store", () => {
       expect(await data.tenants.get("tnt_7")).toMatchObject({ name: "Tenant 7" });
       // A page of 2 by name (and one more, which says another page follows).
       expect((await data.tenants.page({ limit: 2 })).map((row) => row.tenant.name)).toEqual(["Tenant 0", "Tenant 1", "Tenant 10"]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("copies tenants' settings and their daily insight usage into their tables", async () => {
+    const store = await createLowdbStore({ dir: hubStoreDir(dataDir), schemas: hubStoreSchemas });
+    const settings = embeddedTenantSettings(store);
+    await settings.put({ id: "tnt_é", ...DEFAULT_TENANT_SETTINGS, retentionDays: 30, utilizationMetrics: true, updatedAt: "2030-01-15T12:00:00.000Z" });
+    const usage = new EmbeddedUsage(store);
+    usage.add("tnt_é", "2030-01-14", 2, 4_600);
+    usage.add("tnt_é", "2030-01-15", 1, 2_300);
+    await store.flush();
+    await store.close();
+    expect((await migrateStore({ dataDir, databaseUrl: database.url })).exitCode).toBe(0);
+    const db = await connectPostgres(database.url);
+    try {
+      const data = createPostgresHubData(db, () => Date.now());
+      expect(await data.tenantSettings.get("tnt_é")).toMatchObject({ retentionDays: 30, utilizationMetrics: true, dailyVolumeGb: 1 });
+      expect(await data.tenantSettings.withRetention()).toEqual([{ id: "tnt_é", retentionDays: 30 }]);
+      expect(await postgresUsage(db.pool).days("tnt_é", "2030-01-01", "2030-01-31")).toEqual([
+        { day: "2030-01-14", count: 2, bytes: 4_600 },
+        { day: "2030-01-15", count: 1, bytes: 2_300 },
+      ]);
+      const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM canopy_records WHERE collection LIKE 'tenant-settings.%' OR collection LIKE 'insight-usage.%'");
+      expect(rows[0].n).toBe(0);
     } finally {
       await db.close();
     }

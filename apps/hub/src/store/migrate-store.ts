@@ -11,6 +11,9 @@ import { pushCollections, pushOfCollection, type DesiredEntry, type PushPlanDoc,
 import type { StoredResult } from "../push/push-repository.js";
 import type { TenantStateChange } from "../push/tenant-state-repository.js";
 import type { SqlClient } from "../domain/postgres/sql-client.js";
+import { USAGE_COLLECTION_PREFIX, type UsageDayRecord } from "../insights/usage/usage-records.js";
+import { postgresTenantSettings } from "../settings/postgres/postgres-tenant-settings.js";
+import { TENANT_SETTINGS_COLLECTION, type TenantSettingsRecord } from "../settings/tenant-settings-records.js";
 import type { CommandOutcome } from "./store-cli.js";
 import { hubMigrations } from "./hub-migrations.js";
 import { hubStoreSchemas } from "./hub-store-schemas.js";
@@ -107,6 +110,11 @@ async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<strin
           const records = docs.slice(start, start + INSIGHTS_PER_STATEMENT) as InsightRecord[];
           await upsertInsights(client, tenantId, records.map((record) => insightWriteOf(tenantId, record)));
         }
+      } else if (name.startsWith(`${TENANT_SETTINGS_COLLECTION}.`)) {
+        const settings = postgresTenantSettings(client);
+        for (const doc of docs) await settings.put(doc as TenantSettingsRecord);
+      } else if (name.startsWith(`${USAGE_COLLECTION_PREFIX}.`)) {
+        await copyUsage(client, name, docs as UsageDayRecord[]);
       } else if (!later) {
         await writeRecords(client, [{ name, upserts: docs.map((doc) => ({ id: doc.id, json: JSON.stringify(doc) })), deletes: [] }]);
       }
@@ -119,6 +127,17 @@ async function copyAll(database: PostgresDatabase, partitions: ReadonlyMap<strin
     await copyPushes(client, partitions);
     await copyTenantStates(client, partitions);
   });
+}
+
+/** A tenant's per-day insight usage (`insight-usage.<hex tenant>`) into `insight_usage`. */
+async function copyUsage(sql: SqlClient, name: string, days: UsageDayRecord[]): Promise<void> {
+  if (days.length === 0) return;
+  const tenantId = Buffer.from(name.slice(USAGE_COLLECTION_PREFIX.length + 1), "hex").toString("utf8");
+  await sql.query(
+    `INSERT INTO insight_usage (tenant_id, day, count, bytes) SELECT $1, d.day, d.count, d.bytes
+       FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS d(day, count, bytes)`,
+    [tenantId, days.map((d) => d.id), days.map((d) => d.count), days.map((d) => d.bytes)],
+  );
 }
 
 const TENANT_STATE_NAME = /^(desired|reported)\.([0-9a-f]+)$/;

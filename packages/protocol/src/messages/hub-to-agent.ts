@@ -4,6 +4,7 @@ import { ErrorCode } from "../errors.js";
 import { InsightUpdate, InsightsAck } from "../insights.js";
 import { Id, Nonce, RequestId } from "../ids.js";
 import { PROTOCOL_VERSION } from "../limits.js";
+import { InsightsRefused, InsightsResume, TenantSettingsNotice } from "../tenant-settings.js";
 
 /** First frame on every connection: the agent proves its key by signing `nonce`. */
 export const HelloChallenge = z.object({
@@ -62,6 +63,9 @@ export const HubToAgent = z.discriminatedUnion("type", [
   ContentApply,
   InsightsAck,
   InsightUpdate,
+  InsightsRefused,
+  InsightsResume,
+  TenantSettingsNotice,
 ]);
 export type HubToAgent = z.infer<typeof HubToAgent>;
 export type HubToAgentType = HubToAgent["type"];

@@ -6,6 +6,7 @@ import { EmbeddedContent } from "../../content/embedded-content.js";
 import { embeddedDashboards } from "../../dashboards/embedded-dashboards.js";
 import { EmbeddedPushes } from "../../push/embedded-pushes.js";
 import { EmbeddedTenantStates } from "../../push/embedded-tenant-states.js";
+import { embeddedTenantSettings } from "../../settings/embedded-tenant-settings.js";
 import { EmbeddedAgents } from "./embedded-agents.js";
 import { embeddedApiKeys } from "./embedded-api-keys.js";
 import { embeddedPairingCodes } from "./embedded-pairing-codes.js";
@@ -38,6 +39,7 @@ export function createEmbeddedHubData(store: Store, clock: Clock): HubData {
     content,
     pushes: new EmbeddedPushes(store),
     tenantStates: new EmbeddedTenantStates(store),
+    tenantSettings: embeddedTenantSettings(store),
     audit: {
       async record(input) {
         audit.record(input);

@@ -8,6 +8,7 @@ import { postgresContent } from "../../content/postgres/postgres-content.js";
 import { postgresDashboards } from "../../dashboards/postgres-dashboards.js";
 import { postgresPushes } from "../../push/postgres/postgres-pushes.js";
 import { postgresTenantStates } from "../../push/postgres/postgres-tenant-states.js";
+import { postgresTenantSettings } from "../../settings/postgres/postgres-tenant-settings.js";
 import { postgresAgents } from "./postgres-agents.js";
 import { postgresApiKeys } from "./postgres-api-keys.js";
 import { postgresPairingCodes } from "./postgres-pairing-codes.js";
@@ -49,6 +50,7 @@ function repositoriesOn(sql: SqlClient, clock: Clock): HubRepositories {
     content: postgresContent(sql),
     pushes: postgresPushes(sql),
     tenantStates: postgresTenantStates(sql),
+    tenantSettings: postgresTenantSettings(sql),
     audit: postgresAuditWriter(sql, clock),
   };
 }

@@ -4,7 +4,7 @@ import type pg from "pg";
 import { hubInsightId, type InsightEntry } from "../insight-entry.js";
 import type { IndexQuery } from "../insight-query.js";
 import type { InsightRecord } from "../insight-records.js";
-import type { FacetCount, FacetField, InsightPage, InsightRepository, StoredInsights } from "../insight-repository.js";
+import type { FacetCount, FacetField, InsightPage, InsightRepository, StoreOptions, StoredInsights } from "../insight-repository.js";
 import type { IndexedInsight, InsightTimeField } from "../insight-source.js";
 import { encodeCursor } from "../sort-orders.js";
 import type { InsightFigures } from "../../dashboards/insight-figures.js";
@@ -27,7 +27,22 @@ const UPSERT = `
   FROM ROWS FROM (unnest($2::text[]), json_to_recordset($3::json) AS (${WRITE_COLUMNS})) AS r(doc, ${WRITE_COLUMNS.replace(/ [a-z]+(\[\])?(,|$)/g, "$2")})
   ON CONFLICT (key) DO UPDATE SET ${[...UPDATED_COLUMNS, "doc"].map((c) => `${c} = excluded.${c}`).join(", ")}
   WHERE insights.revision < excluded.revision
-  RETURNING local_id, (xmax <> 0) AS updated`;
+  RETURNING local_id, (xmax <> 0) AS updated, octet_length(doc::text) AS bytes`;
+
+/**
+ * The same upsert, and the rows it wrote added to the tenant's usage of day `$4` in the same
+ * statement: the batch and its count commit together or not at all (a crash cannot count a
+ * batch that was not kept, nor keep one that was not counted). Bytes are the document's JSON text,
+ * as the embedded store measures them.
+ */
+const UPSERT_COUNTED = `
+  WITH written AS (${UPSERT}),
+  counted AS (
+    INSERT INTO insight_usage (tenant_id, day, count, bytes)
+    SELECT $1, $4, count(*), sum(bytes) FROM written HAVING count(*) > 0
+    ON CONFLICT (tenant_id, day) DO UPDATE SET count = insight_usage.count + excluded.count, bytes = insight_usage.bytes + excluded.bytes
+  )
+  SELECT local_id, updated, bytes FROM written`;
 
 const FACET_VALUE: Record<FacetField, { from: string; value: string }> = {
   tenantId: { from: "insights", value: "tenant_id" },
@@ -43,14 +58,20 @@ const FACET_VALUE: Record<FacetField, { from: string; value: string }> = {
  * Writes a tenant's rows with one statement on `on` (a pool, or a client inside the caller's
  * transaction: `migrate-store`), replacing a held row only by a higher revision; the rows written.
  */
-export async function upsertInsights(on: pg.Pool | pg.ClientBase, tenantId: string, writes: readonly InsightWrite[]): Promise<{ local_id: string; updated: boolean }[]> {
+export async function upsertInsights(
+  on: pg.Pool | pg.ClientBase,
+  tenantId: string,
+  writes: readonly InsightWrite[],
+  /** Add what is written to the tenant's usage of this UTC day (`YYYY-MM-DD`), in the same statement. */
+  countOn?: string,
+): Promise<{ local_id: string; updated: boolean; bytes: number }[]> {
   // Rows in key order: two batches touching the same insights lock them in one order, never deadlock.
   const rowsInKeyOrder = [...writes].sort((a, b) => (a.localId < b.localId ? -1 : a.localId > b.localId ? 1 : 0));
-  const { rows } = await on.query<{ local_id: string; updated: boolean }>(UPSERT, [
-    tenantId,
-    rowsInKeyOrder.map((w) => w.doc),
-    JSON.stringify(rowsInKeyOrder.map((w) => w.columns)),
-  ]);
+  const values = [tenantId, rowsInKeyOrder.map((w) => w.doc), JSON.stringify(rowsInKeyOrder.map((w) => w.columns))];
+  const { rows } = await on.query<{ local_id: string; updated: boolean; bytes: number }>(
+    countOn === undefined ? UPSERT : UPSERT_COUNTED,
+    countOn === undefined ? values : [...values, countOn],
+  );
   return rows;
 }
 
@@ -85,14 +106,15 @@ export class PostgresInsightRepository implements InsightRepository {
     return 0;
   }
 
-  async store(tenantId: string, insights: readonly Insight[]): Promise<StoredInsights> {
-    if (insights.length === 0) return { kept: [], updated: 0, unchanged: 0 };
+  async store(tenantId: string, insights: readonly Insight[], options: StoreOptions = {}): Promise<StoredInsights> {
+    if (insights.length === 0) return { kept: [], updated: 0, unchanged: 0, bytes: 0 };
     const writes = newestPerInsight(insights.map((insight) => insightWrite(tenantId, insight)));
-    const rows = await upsertInsights(this.#db.pool, tenantId, writes);
+    const rows = await upsertInsights(this.#db.pool, tenantId, writes, options.countOn);
     const written = new Map(rows.map((row) => [row.local_id, row.updated]));
     const kept = writes.filter((w) => written.has(w.localId)).map((w) => w.localId);
     const updated = rows.filter((row) => row.updated).length;
-    return { kept, updated, unchanged: insights.length - kept.length };
+    const bytes = rows.reduce((sum, row) => sum + Number(row.bytes), 0);
+    return { kept, updated, unchanged: insights.length - kept.length, bytes };
   }
 
   async durable(): Promise<void> {}
@@ -164,8 +186,23 @@ export class PostgresInsightRepository implements InsightRepository {
     return rows.map(entryOfRow);
   }
 
+  async purgeCreatedBefore(tenantId: string, before: number, limit: number): Promise<string[]> {
+    // A range of insights_by_tenant (tenant_id, created_at, key): the old rows only, never the rest.
+    const { rows } = await this.#db.pool.query<{ key: string }>(
+      `WITH gone AS (
+         DELETE FROM insights WHERE key IN (
+           SELECT key FROM insights WHERE tenant_id = $1 AND created_at < $2 ORDER BY created_at, key LIMIT $3
+         ) RETURNING key, created_at
+       )
+       SELECT key FROM gone ORDER BY created_at, key`,
+      [tenantId, before, limit],
+    );
+    return rows.map((row) => row.key);
+  }
+
   async dropTenant(tenantId: string): Promise<number> {
     const { rowCount } = await this.#db.pool.query(`DELETE FROM insights WHERE tenant_id = $1`, [tenantId]);
+    await this.#db.pool.query(`DELETE FROM insight_usage WHERE tenant_id = $1`, [tenantId]);
     return rowCount ?? 0;
   }
 
