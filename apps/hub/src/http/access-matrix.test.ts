@@ -1,7 +1,8 @@
 import { BUILT_IN_ROLES, permissionsOf, ROLE_ALIASES } from "@canopy/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayContentAgent } from "../../test/gateway-content-agent.js";
-import { Caller, createTestHub, inviteAndAccept, login, ORIGIN, type TestHub } from "../../test/helpers.js";
+import type { Caller} from "../../test/helpers.js";
+import { createTestHub, inviteAndAccept, login, ORIGIN, type TestHub } from "../../test/helpers.js";
 import { makeInsight, seededRandom } from "../../test/insight-fixtures.js";
 import { ID_OWNERS, ROUTE_ACCESS } from "./route-access.js";
 
