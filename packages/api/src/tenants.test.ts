@@ -52,7 +52,7 @@ describe("tenant create body", () => {
 
 describe("tenant patch body", () => {
   it("needs at least one field", () => {
-    expect(fieldErrors(TenantPatchSchema.safeParse({}))).toEqual([{ path: "", message: "give at least one of name, description, tags" }]);
+    expect(fieldErrors(TenantPatchSchema.safeParse({}))).toEqual([{ path: "", message: "give at least one of name, description, tags, parentId" }]);
     expect(TenantPatchSchema.parse({ tags: [] })).toEqual({ tags: [] });
   });
 });
