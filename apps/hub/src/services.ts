@@ -24,6 +24,8 @@ import { InsightService } from "./insights/insight-service.js";
 import { PostgresInsightRepository } from "./insights/postgres/postgres-insight-repository.js";
 import { capabilitiesOf } from "./orgs/capabilities.js";
 import { InsightVisibility } from "./orgs/insight-visibility.js";
+import { CapabilityExpiry } from "./orgs/capability-expiry.js";
+import { DEFAULT_HOUSEKEEPING_MS } from "./settings/housekeeping.js";
 import { PushEngine } from "./push/push-engine.js";
 import { createTenantSettings } from "./settings/tenant-settings.js";
 
@@ -77,7 +79,7 @@ export function createServices(options: ServiceOptions) {
   // Item sync state (desired vs reported per tenant) for the content routes.
   const sync: SyncReader = pushes.sync;
 
-  const insightVisibility = new InsightVisibility(data.tenants, clock);
+  const insightVisibility = new InsightVisibility(data.tenants, clock, () => data.tenantSettings.closedToParents());
   /** Live `tenant.updated` with the tenant as listed now; a failed read only costs the hint. */
   const publishTenant = (tenantId: string): void => {
     insightVisibility.invalidate();
@@ -131,9 +133,13 @@ export function createServices(options: ServiceOptions) {
     insights: insights.port,
   });
 
+  const capabilityExpiry = new CapabilityExpiry({ data, clock, logger: logger.child({ component: "capabilities" }), changed: (ids) => ids.forEach(publishTenant) });
+  capabilityExpiry.start(options.housekeepingMs ?? DEFAULT_HOUSEKEEPING_MS, closing.signal);
+
   return {
     store,
     closing,
+    capabilityExpiry,
     clock,
     logger,
     hubKey: options.hubKey,

@@ -59,9 +59,13 @@ export class Scenario {
     return child;
   }
 
-  /** Creates a tenant, pairs a fresh agent data dir with the CLI, and starts the agent. */
-  async addAgent(name: string, mode: "process" | "in-process" = "process", env: NodeJS.ProcessEnv = {}): Promise<PairedAgent> {
-    const tenant = await this.api.createTenant(name);
+  /** Creates a tenant (`tenant`: more of its body, e.g. a parent), pairs a fresh agent data dir with the CLI, and starts the agent. */
+  async addAgent(name: string, mode: "process" | "in-process" = "process", env: NodeJS.ProcessEnv = {}, tenant: Record<string, unknown> = {}): Promise<PairedAgent> {
+    return this.pairAgent(await this.api.request<Tenant>("POST", "/tenants", { name, ...tenant }), mode, env);
+  }
+
+  async pairAgent(tenant: Tenant, mode: "process" | "in-process" = "process", env: NodeJS.ProcessEnv = {}): Promise<PairedAgent> {
+    const name = tenant.name;
     const dataDir = this.dir("agent");
     const { code } = await this.api.pairingCode(tenant.id);
     const paired = await pairWithCli(this.hub.url, code, dataDir);

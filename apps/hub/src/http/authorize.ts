@@ -7,7 +7,8 @@ import { currentRequest } from "../core/request-context.js";
 import { idInScope } from "../orgs/id-owners.js";
 import { inScope, scopeOf } from "../orgs/org-scope.js";
 import type { HubEnv, Principal } from "./context.js";
-import { ID_OWNERS, ROUTE_ACCESS } from "./route-access.js";
+import { ID_OWNERS, INTO_TENANT, ROUTE_ACCESS } from "./route-access.js";
+import { refuseClosedTenant, tenantOfId } from "../orgs/closed-tenants.js";
 
 /** `/tenants/{id}` as Hono registers it: `/tenants/:id`. */
 const honoPath = (path: string): string => path.replace(/\{([^}]+)\}/g, ":$1");
@@ -60,6 +61,7 @@ export function authorize(api: OpenAPIHono<HubEnv>, basePath: string): Middlewar
     if (owner !== undefined && id !== undefined && id.length <= ID_MAX && !(await idInScope(hub, scope, owner, id))) {
       throw problems.notFound(`${owner} ${id}`);
     }
+    if (INTO_TENANT.has(operationId) && id !== undefined) await refuseClosedTenant(hub, principal.orgId, [tenantOfId(owner, id)]);
     return next();
   };
 }

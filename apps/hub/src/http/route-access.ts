@@ -122,3 +122,10 @@ export const ID_OWNERS: Readonly<Record<string, IdOwner>> = {
   resetUserPassword: "user",
   deleteApiKey: "api-key",
 };
+
+/**
+ * The operations that reach into a tenant (Connect) or change what it holds (insight changes
+ * written back): a tenant whose `accessibleByParent` setting is off refuses them to its parent
+ * organizations' users, who still see its status. (`bulkUpdateInsights` checks each id itself.)
+ */
+export const INTO_TENANT: ReadonlySet<string> = new Set(["getTenantSystemInfo", "getTenantInsight", "updateInsight"]);

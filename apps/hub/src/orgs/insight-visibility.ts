@@ -1,5 +1,5 @@
 import type { Clock } from "../core/clock.js";
-import type { TenantRecord } from "../domain/records.js";
+import type { ClosedToParents } from "../settings/tenant-settings-repository.js";
 import type { TenantRepository } from "../domain/tenant-repository.js";
 import { capabilitiesOf, holds } from "./capabilities.js";
 import { inScope, type OrgScope } from "./org-scope.js";
@@ -9,6 +9,8 @@ export const VISIBILITY_TTL_MS = 5_000;
 
 interface TenantFacts {
   id: string;
+  /** Its `accessibleByParent` setting: off, its parents' users cannot connect to it or change its insights. */
+  accessible: boolean;
   /** Holds siem now: a tenant without it contributes no insights to the federated views. */
   siem: boolean;
   /** Its `searchableFromParent` setting: off, its insights leave every view but its own. */
@@ -24,14 +26,15 @@ interface TenantFacts {
 export class InsightVisibility {
   readonly #tenants: TenantRepository;
   readonly #clock: Clock;
-  readonly #searchable: (tenant: TenantRecord) => boolean;
+  readonly #closed: () => Promise<readonly ClosedToParents[]>;
   #facts: Promise<TenantFacts[]> | undefined;
   #readAt = 0;
 
-  constructor(tenants: TenantRepository, clock: Clock, searchable: (tenant: TenantRecord) => boolean = () => true) {
+  /** `closed`: the tenants whose settings close them to their parents (the settings repository's). */
+  constructor(tenants: TenantRepository, clock: Clock, closed: () => Promise<readonly ClosedToParents[]>) {
     this.#tenants = tenants;
     this.#clock = clock;
-    this.#searchable = searchable;
+    this.#closed = closed;
   }
 
   /** A tenant changed (capabilities, settings, parent, deleted): the next request reads the facts again. */
@@ -45,6 +48,15 @@ export class InsightVisibility {
     const visible = facts.filter((tenant) => inScope(scope, tenant.id) && tenant.siem && (tenant.searchable || tenant.id === scope.orgId));
     if (scope.orgIds === null && visible.length === facts.length) return undefined;
     return visible.map((tenant) => tenant.id);
+  }
+
+  /**
+   * Whether a user of `orgId` may connect to the tenant or change its insights: always its own
+   * users; its parents' users only while its `accessibleByParent` setting is on.
+   */
+  async accessible(orgId: string, tenantId: string): Promise<boolean> {
+    if (orgId === tenantId) return true;
+    return (await this.#current()).find((tenant) => tenant.id === tenantId)?.accessible ?? true;
   }
 
   /** Whether the scope sees this tenant's insights. */
@@ -67,8 +79,14 @@ export class InsightVisibility {
   }
 
   async #read(now: number): Promise<TenantFacts[]> {
-    const tenants = await this.#tenants.all();
+    const [tenants, closed] = await Promise.all([this.#tenants.all(), this.#closed()]);
     const held = await capabilitiesOf(this.#tenants, tenants, now);
-    return tenants.map((tenant) => ({ id: tenant.id, siem: holds(held.get(tenant.id) ?? [], "siem"), searchable: this.#searchable(tenant) }));
+    const settings = new Map(closed.map((tenant) => [tenant.id, tenant]));
+    return tenants.map((tenant) => ({
+      id: tenant.id,
+      siem: holds(held.get(tenant.id) ?? [], "siem"),
+      searchable: settings.get(tenant.id)?.searchableFromParent ?? true,
+      accessible: settings.get(tenant.id)?.accessibleByParent ?? true,
+    }));
   }
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { acceptInvite, Caller, createTestHub, inviteAndAccept, login, manualClock, type TestHub } from "../../test/helpers.js";
+import { acceptInvite, Caller, createTestHub, inviteAndAccept, login, manualClock, untilLive, type TestHub } from "../../test/helpers.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -8,7 +8,8 @@ describe("organizations: the tree, capabilities, owners", () => {
   let admin: Caller;
   const clock = manualClock();
   beforeEach(async () => {
-    t = await createTestHub({ clock });
+    // The hub looks at its (test) clock every 20 ms, as it does every minute in production.
+    t = await createTestHub({ clock, housekeepingMs: 20 });
     admin = await login(t.hub);
   });
   afterEach(() => t.hub.close());
@@ -68,6 +69,20 @@ describe("organizations: the tree, capabilities, owners", () => {
     clock.advance(2 * DAY);
     const names = async (id: string) => (await admin.get(`/tenants/${id}`)).body.capabilities.map((c: { name: string }) => c.name);
     expect(await names(msp.id)).toEqual(["msp", "siem"]);
+    expect(await names(customer.id)).toEqual(["siem"]);
+    // On the clock, not only on read: each organization's loss lands in the audit, the customer's because of its parent.
+    const expiries = await untilLive(t.hub, "the expiries audited", async () => {
+      const items = (await admin.get("/audit?action=tenant.capability.expire")).body.items as { target: string; detail: Record<string, unknown> }[];
+      return items.length === 2 ? items : undefined;
+    });
+    expect(expiries.map((e) => [e.target, e.detail.capability, e.detail.because ?? null]).sort()).toEqual(
+      [
+        [`tenant:${msp.id}`, "soar", null],
+        [`tenant:${customer.id}`, "soar", `tenant:${msp.id}`],
+      ].sort(),
+    );
+    // A renewal at the parent does not hand it back to the customer by itself.
+    expect((await admin.request("PUT", `/tenants/${msp.id}/capabilities`, { capabilities: [{ name: "msp" }, { name: "soar" }, { name: "siem" }] })).status).toBe(200);
     expect(await names(customer.id)).toEqual(["siem"]);
   });
 

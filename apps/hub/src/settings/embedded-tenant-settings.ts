@@ -10,6 +10,10 @@ export function embeddedTenantSettings(store: Store): TenantSettingsRepository {
     get: async (tenantId) => docs.get(tenantId),
     withRetention: async () =>
       docs.filter((doc) => doc.retentionDays !== null).map((doc) => ({ id: doc.id, retentionDays: doc.retentionDays! })),
+    closedToParents: async () =>
+      docs
+        .filter((doc) => !doc.searchableFromParent || !doc.accessibleByParent)
+        .map((doc) => ({ id: doc.id, searchableFromParent: doc.searchableFromParent, accessibleByParent: doc.accessibleByParent })),
     put: async (record) => void docs.put(record),
     delete: async (tenantId) => docs.delete(tenantId),
   };

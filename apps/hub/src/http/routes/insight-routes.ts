@@ -9,6 +9,8 @@ import {
   InsightPatchSchema,
 } from "@canopy/api";
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { refuseClosedTenant, tenantOfId } from "../../orgs/closed-tenants.js";
+import { inScope } from "../../orgs/org-scope.js";
 import { principalOf, scopeOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 import { insightTenantRoutes } from "./insight-tenant-routes.js";
@@ -95,6 +97,8 @@ export function insightRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(bulk, async (c) => {
     const { ids, ...change } = c.req.valid("json");
     const hub = c.get("hub");
+    // Only tenants the caller may see are named; the rest are "not found" in the answer.
+    await refuseClosedTenant(hub, principalOf(c).orgId, ids.map((id) => tenantOfId("insight", id)).filter((tenantId) => inScope(scopeOf(c), tenantId)));
     return c.json(await hub.insights.bulk(ids, change, principalOf(c).actor, await hub.insightVisibility.tenantIds(scopeOf(c))), 202);
   });
 

@@ -41,7 +41,10 @@ export function tenantSettingsRoutes(api: OpenAPIHono<HubEnv>): void {
 
   api.openapi(patchSettings, async (c) => {
     const hub = c.get("hub");
-    const settings = await hub.tenantSettings.service.patch(c.req.valid("param").id, c.req.valid("json"), principalOf(c).actor);
+    const { id } = c.req.valid("param");
+    const settings = await hub.tenantSettings.service.patch(id, c.req.valid("json"), principalOf(c).actor);
+    // Who sees its insights, and who may connect to it, may have changed.
+    hub.insightVisibility.invalidate();
     return c.json(settings, 200);
   });
 

@@ -15,6 +15,14 @@ export function postgresTenantSettings(sql: SqlClient): TenantSettingsRepository
       );
       return rows.map((row) => ({ id: row.id, retentionDays: row.retention_days }));
     },
+    async closedToParents() {
+      const { rows } = await sql.query<{ id: string; searchable: boolean; accessible: boolean }>(
+        `SELECT tenant_id AS id, (doc->>'searchableFromParent')::boolean AS searchable, (doc->>'accessibleByParent')::boolean AS accessible
+           FROM canopy_tenant_settings
+          WHERE (doc->>'searchableFromParent') = 'false' OR (doc->>'accessibleByParent') = 'false'`,
+      );
+      return rows.map((row) => ({ id: row.id, searchableFromParent: row.searchable, accessibleByParent: row.accessible }));
+    },
     async put(record) {
       await sql.query(
         `INSERT INTO canopy_tenant_settings (tenant_id, retention_days, doc) VALUES ($1, $2, $3)
