@@ -39,6 +39,8 @@ export interface TenantRepository {
   /** Those of `ids` that exist, by id. */
   getMany(ids: Iterable<string>): Promise<Map<string, TenantRecord>>;
   all(): Promise<TenantRecord[]>;
+  /** The tenant with this name, ignoring case. */
+  findByName(name: string): Promise<TenantRecord | undefined>;
   /** One tenant whose parent is `parentId`, if any. */
   firstChild(parentId: string): Promise<TenantRecord | undefined>;
   /** The tenants whose parent is one of `parentIds` (the root's children have parent null: pass null for them). */

@@ -68,7 +68,8 @@ export function authorize(api: OpenAPIHono<HubEnv>, basePath: string): Middlewar
 
 /** The organization the caller asked to work in (`canopy-org`), if it is theirs to see; else their own. */
 async function workingOrg(c: Context<HubEnv>, principal: Principal): Promise<string> {
-  const wanted = c.req.header(ORG_HEADER)?.trim();
+  // A header from the UI's API client; `?org=` where a header cannot be set (the live feed's EventSource).
+  const wanted = (c.req.header(ORG_HEADER) ?? c.req.query("org"))?.trim();
   if (!wanted || wanted === principal.orgId) return principal.orgId;
   const own = await scopeOf(c.get("hub").data.tenants, principal.orgId);
   // Unknown and out of reach read the same: a sibling's id is not confirmed by a different answer.

@@ -10,6 +10,7 @@ import type { HubServices } from "../services.js";
 import { API_DOCS_PATH, apiDocs, apiDocsHeaders } from "./api-docs.js";
 import { authenticate } from "./auth.js";
 import { authorize } from "./authorize.js";
+import { orgImportRoutes } from "./routes/org-import-routes.js";
 import { orgRoutes } from "./routes/org-routes.js";
 import { roleRoutes } from "./routes/role-routes.js";
 import { userRoutes } from "./routes/user-routes.js";
@@ -93,6 +94,7 @@ function createApi(logger: Logger, version: string, publicOrigin: string | undef
   userRoutes(api);
   roleRoutes(api);
   orgRoutes(api);
+  orgImportRoutes(api);
   tenantRoutes(api);
   tenantActionRoutes(api);
   tenantSettingsRoutes(api);

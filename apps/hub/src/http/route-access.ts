@@ -19,6 +19,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   acceptInvite: "public",
 
   getOrgTree: "signed-in",
+  importTenants: "organizations.create",
   setTenantCapabilities: "msp-customers.manage",
   listTenantOwners: "signed-in",
   addTenantOwner: "users.manage",

@@ -147,3 +147,55 @@ describe("organizations: the tree, capabilities, owners", () => {
     expect((await maker.post("/api-keys", { name: "fine", roles: ["Key maker"] })).status).toBe(201);
   });
 });
+
+describe("organizations from a CSV", () => {
+  let t: TestHub;
+  let admin: Caller;
+  beforeEach(async () => {
+    t = await createTestHub();
+    admin = await login(t.hub);
+  });
+  afterEach(() => t.hub.close());
+
+  const upload = (csv: string, type = "text/csv") => admin.request("POST", "/tenants/import", csv, { "content-type": type });
+
+  it("creates each line as POST /tenants would, parents by name from earlier lines, and says why a line was refused", async () => {
+    const msp = (await admin.post("/tenants", { name: "North MSP", capabilities: [{ name: "msp" }, { name: "siem" }] })).body;
+    const csv = [
+      "name,parent,tags,owner",
+      "Acme,,gold;eu,boss@acme.example",
+      `Globex,${msp.id},,`,
+      "Initech,North MSP,us,",
+      "Acme,,,",
+      "Hooli,Acme,,",
+      ",,,",
+      "Umbrella,No Such Org,,",
+    ].join("\n");
+    const res = await upload(csv);
+    expect(res.status).toBe(200);
+    const results = res.body.results as { line: number; status: string; name?: string; error?: string; ownerInviteUrl?: string }[];
+    expect(results.map((r) => [r.line, r.status])).toEqual([
+      [2, "created"],
+      [3, "created"],
+      [4, "created"],
+      [5, "refused"],
+      [6, "refused"],
+      [7, "refused"],
+      [8, "refused"],
+    ]);
+    expect(results[0]!.ownerInviteUrl).toMatch(/\/accept#token=/);
+    expect(results[3]!.error).toBe('a tenant named "Acme" already exists');
+    expect(results[4]!.error).toMatch(/"Acme" cannot have customers/);
+    expect(results[6]!.error).toBe('parent: no organization "No Such Org" in your scope');
+    const tree = (await admin.get("/orgs/tree")).body;
+    const north = tree.children.find((c: { name: string }) => c.name === "North MSP");
+    expect(north.children.map((c: { name: string }) => c.name)).toEqual(["Globex", "Initech"]);
+    const acme = (await admin.get(`/tenants/${(results[0] as { id: string }).id}`)).body;
+    expect(acme).toMatchObject({ name: "Acme", tags: ["gold", "eu"], needsOwner: false, parentId: "org_root" });
+  });
+
+  it("refuses what is not a CSV of organizations", async () => {
+    expect((await upload("name,parent\nAcme,", "application/json")).status).toBe(415);
+    expect((await upload("title,owner\nAcme,x@y.z")).body.errors[0].message).toMatch(/must name the columns/);
+  });
+});

@@ -53,6 +53,11 @@ export class EmbeddedTenants implements TenantRepository {
     return this.#tenants.all();
   }
 
+  async findByName(name: string) {
+    const id = this.#nameIndex().get(name.trim().toLowerCase());
+    return id === undefined ? undefined : this.#tenants.get(id);
+  }
+
   async firstChild(parentId: string) {
     return this.#tenants.find((tenant) => tenant.parentId === parentId);
   }

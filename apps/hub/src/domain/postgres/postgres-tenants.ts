@@ -27,6 +27,7 @@ export function postgresTenants(sql: SqlClient): TenantRepository {
       return new Map(found.map((tenant) => [tenant.id, tenant]));
     },
     all: () => docs("SELECT doc FROM canopy_tenants"),
+    findByName: async (name) => (await docs("SELECT doc FROM canopy_tenants WHERE name_key = $1", [name.trim().toLowerCase()]))[0],
     firstChild: async (parentId) => (await docs("SELECT doc FROM canopy_tenants WHERE parent_id = $1 LIMIT 1", [parentId]))[0],
     async childrenOf(parentIds) {
       const ids = parentIds.filter((id): id is string => id !== null);

@@ -10,13 +10,11 @@ import {
 } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteTenant } from "../../domain/tenant-lifecycle.js";
-import { createTenant, updateTenant } from "../../domain/tenants.js";
-import { isoAt } from "../../core/clock.js";
+import { updateTenant } from "../../domain/tenants.js";
 import { problems } from "../../core/problem-error.js";
-import { inviteUrl, newInvite } from "../../domain/invites.js";
-import { newUser } from "../../domain/users.js";
+import { createOrganization } from "../../orgs/create-organization.js";
 import { capabilitiesOf } from "../../orgs/capabilities.js";
-import { checkCapabilities, checkMove, defaultCapabilities, parentFor, refuseOwnOrg } from "../../orgs/organizations.js";
+import { checkMove, parentFor, refuseOwnOrg } from "../../orgs/organizations.js";
 import { principalOf, scopeOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 
@@ -75,37 +73,8 @@ export function tenantRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(list, async (c) => c.json(await c.get("hub").views.list(c.req.valid("query"), scopeOf(c)), 200));
 
   api.openapi(create, async (c) => {
-    const hub = c.get("hub");
-    const body = c.req.valid("json");
-    const actor = principalOf(c).actor;
-    const now = hub.clock();
-    const parent = await parentFor(hub.data.tenants, scopeOf(c), body.parentId, hub.settings.rootOrgName, now);
-    const capabilities = body.capabilities ? checkCapabilities(body.capabilities, parent, isoAt(now)) : defaultCapabilities(parent);
-    const created = await hub.data.write(async (tx) => {
-      const tenant = await createTenant(tx.tenants, hub.clock, { ...body, parentId: parent.id === ROOT_ORG_ID ? null : parent.id, capabilities });
-      await tx.audit.record({
-        actor,
-        action: "tenant.create",
-        target: `tenant:${tenant.id}`,
-        detail: { name: tenant.name, tags: tenant.tags, parentId: parent.id, capabilities: capabilities.map((capability) => capability.name) },
-      });
-      if (!body.owner) return { tenant, invite: undefined };
-      // The owner is invited in the same unit: a tenant is never left with a link no one saw.
-      const owner = await newUser(body.owner.email, null, ["Manage organization"], hub.clock, tenant.id);
-      const invite = newInvite(owner.id, "invite", actor, hub.clock);
-      await tx.users.insert(owner);
-      await tx.invites.insert(invite.record);
-      const owned = { ...tenant, ownerIds: [owner.id] };
-      await tx.tenants.update(owned);
-      await tx.audit.record({ actor, action: "user.invite", target: `user:${owner.id}`, detail: { email: owner.email, roles: owner.roles, owner: true, expiresAt: invite.record.expiresAt }, orgId: tenant.id });
-      return { tenant: owned, invite };
-    });
-    hub.publishTenant(created.tenant.id);
-    const view = await hub.views.get(created.tenant.id);
-    return c.json(
-      created.invite ? { ...view, ownerInviteUrl: inviteUrl(c.get("linkOrigin"), created.invite.token), ownerInviteExpiresAt: created.invite.record.expiresAt } : view,
-      201,
-    );
+    const created = await createOrganization(c.get("hub"), scopeOf(c), principalOf(c).actor, c.req.valid("json"), c.get("linkOrigin"));
+    return c.json({ ...created.tenant, ...(created.ownerInviteUrl ? { ownerInviteUrl: created.ownerInviteUrl, ownerInviteExpiresAt: created.ownerInviteExpiresAt } : {}) }, 201);
   });
 
   api.openapi(get, async (c) => c.json(await c.get("hub").views.get(c.req.valid("param").id), 200));
