@@ -173,7 +173,7 @@ describe("organizations from a CSV", () => {
     ].join("\n");
     const res = await upload(csv);
     expect(res.status).toBe(200);
-    const results = res.body.results as { line: number; status: string; name?: string; error?: string; ownerInviteUrl?: string }[];
+    const results = res.body.results as { line: number; status: string; id?: string; name?: string; error?: string; ownerInviteUrl?: string }[];
     expect(results.map((r) => [r.line, r.status])).toEqual([
       [2, "created"],
       [3, "created"],
@@ -190,7 +190,7 @@ describe("organizations from a CSV", () => {
     const tree = (await admin.get("/orgs/tree")).body;
     const north = tree.children.find((c: { name: string }) => c.name === "North MSP");
     expect(north.children.map((c: { name: string }) => c.name)).toEqual(["Globex", "Initech"]);
-    const acme = (await admin.get(`/tenants/${(results[0] as { id: string }).id}`)).body;
+    const acme = (await admin.get(`/tenants/${results[0]!.id!}`)).body;
     expect(acme).toMatchObject({ name: "Acme", tags: ["gold", "eu"], needsOwner: false, parentId: "org_root" });
   });
 
