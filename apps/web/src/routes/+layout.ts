@@ -10,6 +10,8 @@ export const prerender = false;
 export const load: LayoutLoad = async ({ url }) => {
   const user = await session.ensure();
   const onLoginPage = url.pathname === "/login";
+  // An invite or reset link is opened signed out (or as someone else): it signs its person in itself.
+  if (url.pathname === "/accept") return {};
   if (!user && !onLoginPage) redirect(307, loginPath(url));
   if (user && onLoginPage) redirect(307, safeNextPath(url.searchParams.get("next")));
   return {};

@@ -1,10 +1,14 @@
 export { ApiError, errorMessage } from "./api-error";
-export { setUnauthorizedHandler } from "./client";
+export { setUnauthorizedHandler, setWorkingOrg } from "./client";
 export * as auth from "./auth";
 export * as tenantsApi from "./tenants";
 export * as contentApi from "./content";
 export * as pushesApi from "./pushes";
 export * as insightsApi from "./insights";
+export * as usersApi from "./users";
+export * as rolesApi from "./roles";
+export * as apiKeysApi from "./api-keys";
+export * as orgsApi from "./orgs";
 export { openLiveFeed, type FeedStatus, type LiveFeed } from "./live-feed";
 export type * from "./types";
 export type * from "./content-types";

@@ -12,6 +12,8 @@ function tenant(fields: Partial<Tenant>): Tenant {
     description: "",
     tags: [],
     parentId: null,
+    capabilities: [],
+    needsOwner: false,
     status: "online",
     lastSeenAt: null,
     agentVersion: "0.1.0",

@@ -27,6 +27,8 @@ const acme: Tenant = {
   description: "",
   tags: [],
   parentId: null,
+  capabilities: [],
+  needsOwner: false,
   status: "online",
   lastSeenAt: null,
   agentVersion: null,
