@@ -1,13 +1,30 @@
 import { ApiError } from "./api-error";
 import { request } from "./client";
+import type { AcceptInvite } from "@canopy/api";
+import { parseProblem } from "./problem";
 import type { LoginBody, LoginResult, Me, SessionUser } from "./types";
 
+const emptyProblem = parseProblem(null);
+
+/** Signs in; answers who that is as `GET /me` does, because the login answer has no permissions. */
 export async function login(email: string, password: string): Promise<SessionUser> {
-  const answer = await request<LoginResult>("POST", "/auth/login", {
+  await request<LoginResult>("POST", "/auth/login", {
     body: { email, password } satisfies LoginBody,
     expectUnauthorized: true,
   });
-  return answer.user;
+  return signedInUser();
+}
+
+/** Sets the password from an invite or reset link (the hub then signs the person in). */
+export async function acceptInvite(token: string, password: string): Promise<SessionUser> {
+  await request<LoginResult>("POST", "/auth/accept", { body: { token, password } satisfies AcceptInvite, expectUnauthorized: true });
+  return signedInUser();
+}
+
+async function signedInUser(): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) throw new ApiError(401, { ...emptyProblem, detail: "the hub did not keep the session: sign in again" });
+  return user;
 }
 
 export async function logout(): Promise<void> {

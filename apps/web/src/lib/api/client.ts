@@ -27,11 +27,22 @@ export function startApiSession(): void {
   if (session.signal.aborted) session = new AbortController();
 }
 
+/** The header that makes the hub work in another organization of the caller's scope (the account menu). */
+const ORG_HEADER = "canopy-org";
+let workingOrgId: string | null = null;
+
+/** Every later call works in this organization's subtree; null for the user's own organization. */
+export function setWorkingOrg(id: string | null): void {
+  workingOrgId = id;
+}
+
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
   /** Do not run the 401 handler (login and the initial session probe expect 401). */
   expectUnauthorized?: boolean;
+  /** Ask in the user's own organization, whatever they switched to (the account menu's whole tree). */
+  ownScope?: boolean;
 }
 
 function retryAfter(response: Response): number | null {
@@ -61,7 +72,10 @@ export async function request<T>(method: string, path: string, options: RequestO
   const init: RequestInit = {
     method,
     credentials: "same-origin",
-    headers: { accept: "application/json, application/problem+json" },
+    headers: {
+      accept: "application/json, application/problem+json",
+      ...(workingOrgId && !options.ownScope ? { [ORG_HEADER]: workingOrgId } : {}),
+    },
     signal: signals.length > 1 ? AbortSignal.any(signals) : (signals[0] ?? null),
   };
   if (options.body !== undefined) {

@@ -1,10 +1,14 @@
 export { ApiError, errorMessage } from "./api-error";
-export { endApiSession, setUnauthorizedHandler, startApiSession } from "./client";
+export { endApiSession, setUnauthorizedHandler, setWorkingOrg, startApiSession } from "./client";
 export * as auth from "./auth";
 export * as tenantsApi from "./tenants";
 export * as contentApi from "./content";
 export * as pushesApi from "./pushes";
 export * as insightsApi from "./insights";
+export * as usersApi from "./users";
+export * as rolesApi from "./roles";
+export * as apiKeysApi from "./api-keys";
+export * as orgsApi from "./orgs";
 export { openLiveFeed, type FeedStatus, type LiveFeed } from "./live-feed";
 export type * from "./types";
 export type * from "./content-types";

@@ -4,26 +4,34 @@
 import type { Me, TenantCreate } from "@canopy/api";
 
 export type {
+  ApiKey,
+  ApiKeyCreated,
   ConnectResult,
   HeldItem,
   LiveEvents,
   LoginBody,
   LoginResult,
   Me,
+  OrgNode,
   Page,
+  PasswordReset,
   PairingCode,
   PairingCodeCreate,
+  Permission,
   PingResult,
   Role,
+  RoleInfo,
   SystemInfo,
   Tenant,
   TenantCreate,
   TenantPatch,
   TenantStatus,
+  UserAccount,
+  UserInvited,
 } from "@canopy/api";
 
-/** Who is signed in: the user from the login answer, or `GET /me` (email null for API keys). */
-export type SessionUser = Pick<Me, "id" | "email" | "role">;
+/** Who is signed in, as `GET /me` answers: with their permissions and organization (email null for API keys). */
+export type SessionUser = Me;
 
 /** What the tenant form produces: every editable field, normalised; sent on create and edit. */
 export type TenantInput = Required<Pick<TenantCreate, "name" | "description" | "tags">>;

@@ -1,11 +1,14 @@
-import { auth, endApiSession, startApiSession, type SessionUser } from "$lib/api";
+import { auth, endApiSession, startApiSession, type Permission, type SessionUser } from "$lib/api";
 
 /** Who is signed in. Checked once per page load with `GET /me`, then kept up to date by login/logout. */
 class Session {
   user = $state<SessionUser | null>(null);
   checked = $state(false);
-  /** Viewers read only; admins and operators may change tenants. */
-  readonly canMutate = $derived(this.user?.role === "admin" || this.user?.role === "operator");
+
+  /** Whether the hub lets the signed-in user do this: the UI offers only what they may do. */
+  can(permission: Permission): boolean {
+    return this.user?.permissions.includes(permission) ?? false;
+  }
 
   async ensure(): Promise<SessionUser | null> {
     if (!this.checked) {

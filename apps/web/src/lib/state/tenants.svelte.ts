@@ -2,6 +2,7 @@ import { SvelteMap } from "svelte/reactivity";
 import { errorMessage, openLiveFeed, tenantsApi, type FeedStatus, type LiveFeed, type Tenant } from "$lib/api";
 import { insightActivity } from "$lib/insights/insight-activity.svelte";
 import { pushActivity } from "./push-activity.svelte";
+import { workingOrg } from "./working-org.svelte";
 
 type FeedEvent = { type: "updated"; tenant: Tenant } | { type: "deleted"; id: string };
 
@@ -93,8 +94,14 @@ class TenantDirectory {
   }
 
   #write(event: FeedEvent): void {
-    if (event.type === "updated") this.#byId.set(event.tenant.id, event.tenant);
-    else this.#byId.delete(event.id);
+    if (event.type === "updated" && this.#inWorkingOrg(event.tenant)) this.#byId.set(event.tenant.id, event.tenant);
+    else this.#byId.delete(event.type === "updated" ? event.tenant.id : event.id);
+  }
+
+  /** The live feed covers the user's whole scope; after a switch, only the chosen organization's subtree is listed. */
+  #inWorkingOrg(tenant: Tenant): boolean {
+    const org = workingOrg.id;
+    return org === null || tenant.id === org || tenant.parentId === org || (tenant.parentId !== null && this.#byId.has(tenant.parentId));
   }
 }
 
