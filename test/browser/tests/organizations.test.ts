@@ -15,6 +15,9 @@ const MSP = "NorthwindManagedSecurityServicesProviderForEuropeMiddleEastAndAfric
 const CUSTOMER = "Contoso Retail";
 const OWNER_EMAIL = "owner@contoso.example";
 const DAY = 86_400_000;
+const MSP_OWNER = "analyst@northwind.example";
+const READER = "reader@mssp.example";
+const PASSWORD = "organizations-test-password";
 /** `YYYY-MM-DD` (UTC) `days` from now: what the date fields take. */
 const dateIn = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
 
@@ -34,6 +37,7 @@ describe("Organizations: the tree, a child MSP and its customer, capabilities wi
   let page: Page;
   const pageErrors: string[] = [];
   let mspId = "";
+  let mspOwnerInvite = "";
 
   const row = (name: string): Locator => page.locator(`[data-testid="org-row"][data-org-name="${name}"]`);
   const detail = () => page.getByTestId("org-detail");
@@ -197,17 +201,18 @@ describe("Organizations: the tree, a child MSP and its customer, capabilities wi
     expect(await banner.textContent()).toContain(`${MSP} needs an owner`);
 
     // One of the MSP's users becomes its owner.
-    const analyst = await api<{ id: string }>("POST", "/users", { email: "analyst@northwind.example", orgId: mspId, roles: ["Analyst"] });
+    const analyst = await api<{ id: string; inviteUrl: string }>("POST", "/users", { email: MSP_OWNER, orgId: mspId, roles: ["Analyst"] });
+    mspOwnerInvite = analyst.inviteUrl;
     await select(CUSTOMER, "overview");
     await select(MSP, "owners");
     await detail().getByTestId("owner-pick").selectOption(analyst.id);
     await detail().getByTestId("add-owner").click();
-    await detail().locator('[data-testid="owner-row"][data-email="analyst@northwind.example"]').waitFor();
+    await detail().locator(`[data-testid="owner-row"][data-email="${MSP_OWNER}"]`).waitFor();
     await banner.waitFor({ state: "detached" });
     await row(MSP).getByTestId("needs-owner").waitFor({ state: "detached" });
 
     // Removing the only owner asks first, then shows the hub's reason.
-    await detail().getByRole("button", { name: "Remove analyst@northwind.example as owner" }).click();
+    await detail().getByRole("button", { name: `Remove ${MSP_OWNER} as owner` }).click();
     const confirm = page.getByTestId("remove-owner-dialog");
     await confirm.getByTestId("confirm").click();
     const reason = confirm.getByTestId("dialog-error");
@@ -259,6 +264,100 @@ describe("Organizations: the tree, a child MSP and its customer, capabilities wi
     await dialog.waitFor({ state: "detached" });
     expect(pageErrors).toEqual([]);
   });
+
+  it("gives the MSP's owner their own organization as the top: customers only under it, its own capabilities and place left to the root", async () => {
+    await acceptInvite(mspOwnerInvite);
+    const own = await signInAs(MSP_OWNER);
+    try {
+      await own.goto(`${hub.url}/organizations`);
+      const top = own.locator('[data-testid="org-row"]').first();
+      await top.waitFor();
+      expect(await top.getAttribute("data-org-name")).toBe(MSP);
+      expect(await own.locator('[data-testid="org-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute("data-org-name")))).toEqual([MSP, CUSTOMER]);
+      // Its own capabilities are set by the root's staff: shown, not editable; no move or delete of itself.
+      await own.getByTestId("org-detail").getByTestId("org-tab-capabilities").click();
+      await own.getByTestId("org-capabilities").getByText("The organization you work in: its parent's staff set what it may use.").waitFor();
+      const held = await own.getByTestId("held-capabilities").locator("li").allTextContents();
+      expect(held.sort()).toEqual(["msp does not expire", `soar until ${dateIn(10)} (UTC)`]);
+      expect(await own.getByTestId("save-capabilities").count()).toBe(0);
+      await own.getByTestId("org-detail").getByTestId("org-tab-overview").click();
+      await own.getByTestId("save-org").waitFor();
+      expect(await own.getByTestId("delete-org").count()).toBe(0);
+      expect(await own.getByTestId("org-move-select").count()).toBe(0);
+      // New customers go under the MSP only.
+      await own.getByTestId("new-org").click();
+      expect(await own.getByTestId("new-org-parent").locator("option").allTextContents()).toEqual([MSP]);
+      await own.getByTestId("new-org-dialog").getByRole("button", { name: "Cancel" }).click();
+    } finally {
+      await own.context().close();
+    }
+  });
+
+  it("offers a read-only user no change: no new organization, no save, no owner to add", async () => {
+    const reader = await api<{ inviteUrl: string }>("POST", "/users", { email: READER, roles: ["Read only"] });
+    await acceptInvite(reader.inviteUrl);
+    const view = await signInAs(READER);
+    try {
+      await view.goto(`${hub.url}/organizations`);
+      await view.locator(`[data-testid="org-row"][data-org-name="${CUSTOMER}"]`).getByTestId("org-pick").click();
+      const panel = view.getByTestId("org-detail");
+      await panel.getByTestId("org-title").filter({ hasText: CUSTOMER }).waitFor();
+      await panel.getByText("Changing it needs the organizations.manage permission.").waitFor();
+      await panel.getByTestId("org-tab-capabilities").click();
+      await panel.getByText("Changing them needs the msp-customers.manage permission.").waitFor();
+      expect(await panel.getByTestId("capability-on").evaluateAll((boxes) => boxes.every((box) => box.matches(":disabled")))).toBe(true);
+      await panel.getByTestId("org-tab-owners").click();
+      await panel.getByText("Changing owners needs the users.manage permission.").waitFor();
+      expect(await panel.getByTestId("owner-row").count()).toBe(1);
+      expect(await view.getByTestId("new-org").count()).toBe(0);
+    } finally {
+      await view.context().close();
+    }
+  });
+
+  it("refuses to delete an MSP that has customers, with the hub's reason; moves the customer under the root", async () => {
+    await page.setViewportSize(LAPTOP);
+    await select(MSP, "overview");
+    await detail().getByTestId("delete-org").click();
+    const confirm = page.getByTestId("delete-org-dialog");
+    await confirm.getByTestId("confirm").click();
+    const reason = confirm.getByTestId("dialog-error");
+    await reason.waitFor();
+    expect(await reason.textContent()).toContain(`has child tenants (e.g. "${CUSTOMER}"); delete or move them first`);
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    expect(findNode(await tree(), MSP), "the MSP is still there").toBeDefined();
+
+    await select(CUSTOMER, "overview");
+    await detail().getByTestId("org-move-select").selectOption({ label: await rootName() });
+    await detail().getByTestId("move-org").click();
+    await detail().getByTestId("org-parent").filter({ hasText: await rootName() }).waitFor();
+    expect((await tree()).children.map((child) => child.name)).toContain(CUSTOMER);
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function acceptInvite(link: string): Promise<void> {
+    const token = new URL(link).hash.replace(/^#token=/, "");
+    const answer = await fetch(`${hub.url}/api/v1/auth/accept`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: hub.url },
+      body: JSON.stringify({ token, password: PASSWORD }),
+    });
+    expect(answer.status, await answer.clone().text()).toBe(200);
+  }
+
+  /** A second person in their own browser context, signed in through the form. */
+  async function signInAs(email: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: LAPTOP });
+    context.setDefaultTimeout(UI_TIMEOUT);
+    const other = await context.newPage();
+    other.on("pageerror", (error) => pageErrors.push(error.message));
+    await other.goto(`${hub.url}/login`);
+    await other.getByLabel("Email").fill(email);
+    await other.getByLabel("Password").fill(PASSWORD);
+    await other.getByTestId("login-submit").click();
+    await other.waitForURL(/\/nodes$/);
+    return other;
+  }
 
   async function rootName(): Promise<string> {
     return (await tree()).name;
