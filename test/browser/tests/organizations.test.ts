@@ -335,6 +335,19 @@ describe("Organizations: the tree, a child MSP and its customer, capabilities wi
     expect(pageErrors).toEqual([]);
   });
 
+  it("shows a customer another administrator adds, without a reload", async () => {
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    await api("POST", "/tenants", { name: "Fabrikam Logistics", parentId: mspId, capabilities: [{ name: "soar", expiresAt: `${dateIn(3)}T12:00:00.000Z` }] });
+    const added = row("Fabrikam Logistics");
+    await added.waitFor();
+    expect(await added.getByTestId("needs-owner").count()).toBe(1);
+    expect(await added.getByTestId("expiry-warning").textContent()).toBe("soar expires in 3 days");
+    const indent = async (name: string) => (await row(name).getByTestId("org-pick").boundingBox())!.x;
+    expect(await indent("Fabrikam Logistics"), "it sits under the MSP").toBeGreaterThan(await indent(MSP));
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
   async function acceptInvite(link: string): Promise<void> {
     const token = new URL(link).hash.replace(/^#token=/, "");
     const answer = await fetch(`${hub.url}/api/v1/auth/accept`, {

@@ -78,3 +78,11 @@ export function expiryOf(date: string, parentExpiresAt: string | null): string {
   if (parentExpiresAt !== null && dateOf(parentExpiresAt) === date && parentExpiresAt < endOfDay) return parentExpiresAt;
   return endOfDay;
 }
+
+/**
+ * What of the tenants the live feed keeps current matters to the tree: names, places, owners and
+ * capabilities (not status or last seen, which change all the time). A change means a new tree.
+ */
+export function treeSignature(tenants: readonly { id: string; name: string; parentId: string | null; needsOwner: boolean; capabilities: readonly HeldCapability[] }[]): string {
+  return JSON.stringify(tenants.map((tenant) => [tenant.id, tenant.name, tenant.parentId, tenant.needsOwner, tenant.capabilities]));
+}
