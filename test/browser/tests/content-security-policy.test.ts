@@ -106,7 +106,7 @@ describe("the UI under its Content-Security-Policy in Chromium", () => {
     expect(document!.headers()["x-frame-options"]).toBe("DENY");
   });
 
-  it("walks Nodes, New tenant, Connect, every content kind, Push, History, Insights and Dashboards without a violation", async () => {
+  it("walks Nodes, New tenant, Connect, every content kind, Push, History, Insights, Dashboards and Organizations without a violation", async () => {
     await signInAsAdmin(page, hub.url);
     await page.getByTestId("tenant-row").first().waitFor();
 
@@ -150,6 +150,17 @@ describe("the UI under its Content-Security-Policy in Chromium", () => {
     await widgetDialog.getByTestId("widget-preview").locator('[data-testid="figure"], [data-testid="table-row"], canvas').first().waitFor();
     await widgetDialog.getByTestId("widget-title-input").fill(" ");
     await widgetDialog.getByTestId("field-error").first().waitFor();
+    await page.keyboard.press("Escape");
+
+    await page.getByTestId("nav-organizations").click();
+    await page.locator('[data-testid="org-row"]').nth(1).getByTestId("org-pick").click();
+    for (const tab of ["capabilities", "owners", "settings", "usage"]) {
+      await page.getByTestId(`org-tab-${tab}`).click();
+      await page.getByTestId(`org-${tab}`).waitFor();
+    }
+    await page.getByTestId("usage-today").waitFor();
+    await page.getByTestId("new-org").click();
+    await page.getByTestId("new-org-dialog").getByTestId("capabilities-fields").waitFor();
     await page.keyboard.press("Escape");
 
     // A client-side navigation shows SvelteKit's route announcer (an element with a style attribute).

@@ -122,6 +122,16 @@ describe("HTML in every name is shown as text, and no script in it runs", () => 
     await inspect("the tenant's page", ["tenant"]);
   });
 
+  it("Organizations show the tenant's name as text in the tree, its detail and the delete dialog", async () => {
+    await page.goto(`${hub.url}/organizations?org=${agents[0]!.tenantId}&tab=overview`);
+    await page.getByTestId("org-overview").waitFor();
+    await inspect("Organizations", ["tenant"]);
+    await page.getByTestId("delete-org").click();
+    await page.getByTestId("delete-org-dialog").waitFor();
+    await inspect("the organization's delete dialog", ["tenant"]);
+    await page.getByTestId("delete-org-dialog").getByRole("button", { name: "Cancel" }).click();
+  });
+
   it("content lists, the push's history and its results show item and tenant names as text", async () => {
     await page.goto(`${hub.url}/content/custom-fields`);
     await inspect("Custom fields", ["field"]);
