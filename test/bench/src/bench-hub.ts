@@ -24,11 +24,12 @@ export function startBenchHub(dir: string, port = 0, options: Omit<ServerOptions
 }
 
 /** Signs in as the bench admin (the first start created it) and returns the API caller. */
-export async function signIn(url: string): Promise<HubApi> {
-  const login = await fetch(new URL("/api/v1/auth/login", url), {
+/** Signs in (default: the bench hub's admin); `accept`: first sets the password from an invitation's token. */
+export async function signIn(url: string, as: { email: string; password: string; acceptToken?: string } = { email: EMAIL, password: PASSWORD }): Promise<HubApi> {
+  const login = await fetch(new URL(as.acceptToken ? "/api/v1/auth/accept" : "/api/v1/auth/login", url), {
     method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    headers: { "content-type": "application/json", origin: url.replace(/\/$/, "") },
+    body: JSON.stringify(as.acceptToken ? { token: as.acceptToken, password: as.password } : { email: as.email, password: as.password }),
   });
   if (!login.ok) throw new Error(`login: ${login.status} ${(await login.text()).slice(0, 300)}`);
   const cookie = (login.headers.getSetCookie()[0] ?? "").split(";")[0]!;

@@ -123,7 +123,7 @@ describe("HTML in every name is shown as text, and no script in it runs", () => 
   });
 
   it("Organizations show the tenant's name as text in the tree, its detail and the delete dialog", async () => {
-    await page.goto(`${hub.url}/organizations?org=${agents[0]!.tenantId}&tab=overview`);
+    await page.goto(`${hub.url}/organizations?open=${agents[0]!.tenantId}&tab=overview`);
     await page.getByTestId("org-overview").waitFor();
     await inspect("Organizations", ["tenant"]);
     await page.getByTestId("delete-org").click();

@@ -119,6 +119,10 @@ describe("Nodes Management in Chromium, against a real hub and agent", () => {
 
     expect(await page.getByTestId("tenant-row").count()).toBe(2);
     expect(await page.getByTestId("nodes-summary").textContent()).toContain("1 online");
+    // Made without an owner: the list says so, and the badge leads to the organization's owners.
+    const badge = row("Globex Retail").getByTestId("tenant-needs-owner");
+    expect(await badge.textContent()).toBe("needs an owner");
+    expect(await badge.getAttribute("href")).toMatch(/^\/organizations\?open=tnt_[\w-]+&tab=owners$/);
   });
 
   it("filters the table by search text and by status", async () => {
