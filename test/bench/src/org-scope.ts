@@ -70,7 +70,8 @@ export async function orgScopeBench(options: OrgScopeBenchOptions): Promise<void
       const kinds: [string, (i: number) => string][] = [
         ["first page, everything", () => "/insights?limit=50"],
         ["board column: status=new, severity high+critical", () => "/insights?limit=50&status=new&severity=high,critical"],
-        ["q word prefix", (i) => `/insights?limit=50&q=${["mimi", "powers", "lsass", "sched"][i % 4]}`],
+        ["one of the MSP's customers (tenantId)", (i) => `/insights?limit=50&tenantId=${tenantIds[i % options.mspCustomers]}`],
+        ["one week, by severity", () => `/insights?limit=50&sort=severity&from=${new Date(Date.now() - 7 * 86_400_000).toISOString()}`],
       ];
       for (const [name, path] of kinds) {
         for (const [who, api] of [["root administrator", root], ["child MSP administrator", msp]] as const) {
