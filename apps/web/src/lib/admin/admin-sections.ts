@@ -6,6 +6,7 @@ export const ADMIN_SECTIONS: readonly { href: string; label: string; permission:
   { href: "/admin/users", label: "Users", permission: "users.manage" },
   { href: "/admin/roles", label: "Roles", permission: "users.manage" },
   { href: "/admin/api-keys", label: "API keys", permission: "api-keys.manage" },
+  { href: "/admin/audit", label: "Audit", permission: "audit.view" },
 ];
 
 /** The admin pages the signed-in user may open. */

@@ -9,6 +9,7 @@ export * as usersApi from "./users";
 export * as rolesApi from "./roles";
 export * as apiKeysApi from "./api-keys";
 export * as orgsApi from "./orgs";
+export * as auditApi from "./audit";
 export { openLiveFeed, type FeedStatus, type LiveFeed } from "./live-feed";
 export type * from "./types";
 export type * from "./content-types";

@@ -5,6 +5,7 @@ import type { Me, TenantCreate } from "@canopy/api";
 
 export type {
   ApiKey,
+  AuditEntry,
   ApiKeyCreated,
   ConnectResult,
   HeldItem,
