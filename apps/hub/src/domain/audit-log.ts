@@ -1,3 +1,4 @@
+import { ROOT_ORG_ID } from "@canopy/api";
 import type { Collection, Store } from "@canopy/store";
 import { isoAt, type Clock } from "../core/clock.js";
 import { newSortableId } from "../core/ids.js";
@@ -24,7 +25,7 @@ export const AUDIT_CHUNK_ENTRIES = 300;
 
 const PARTITIONS = "audit-partitions";
 
-const ROOT_ORG_ID = "org_root";
+
 
 /**
  * Which organization an entry concerns (absent: the root), and the address of the request that
@@ -94,7 +95,7 @@ export class AuditLog {
             (query.cursor === undefined || e.id < query.cursor) &&
             (query.action === undefined || e.action === query.action) &&
             (query.target === undefined || e.target === query.target) &&
-            (query.orgIds === undefined || (e.orgId !== undefined && query.orgIds.has(e.orgId))),
+            (query.orgIds === undefined || query.orgIds.has(e.orgId ?? ROOT_ORG_ID)),
         ))
         .sort((a, b) => (a.id < b.id ? 1 : -1));
       for (const entry of matching) {

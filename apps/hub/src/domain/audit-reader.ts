@@ -1,3 +1,4 @@
+import { ROOT_ORG_ID } from "@canopy/api";
 import { RECORDS_TABLE, type PostgresDatabase } from "@canopy/store";
 import type { AuditRecord } from "./records.js";
 
@@ -6,7 +7,10 @@ export interface AuditQuery {
   cursor?: string | undefined;
   action?: string | undefined;
   target?: string | undefined;
-  /** Entries about these organizations (a child's scope: the root's own entries never show); absent: all. */
+  /**
+   * Entries about these organizations; the root's id stands for the root's own entries (those
+   * with no organization). A child's scope never holds it. Absent: all.
+   */
   orgIds?: ReadonlySet<string> | undefined;
 }
 
@@ -37,7 +41,10 @@ export function postgresAuditReader(database: PostgresDatabase): AuditReader {
       if (query.cursor !== undefined) where.push(`id < ${param(query.cursor)}`);
       if (query.action !== undefined) where.push(`doc->>'action' = ${param(query.action)}`);
       if (query.target !== undefined) where.push(`doc->>'target' = ${param(query.target)}`);
-      if (query.orgIds !== undefined) where.push(`doc->>'orgId' = ANY(${param([...query.orgIds])}::text[])`);
+      if (query.orgIds !== undefined) {
+        const own = query.orgIds.has(ROOT_ORG_ID) ? ` OR doc->>'orgId' IS NULL` : "";
+        where.push(`(doc->>'orgId' = ANY(${param([...query.orgIds])}::text[])${own})`);
+      }
       const { rows } = await database.pool.query<{ doc: AuditRecord }>(
         `SELECT doc FROM ${RECORDS_TABLE} WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ${param(query.limit + 1)}`,
         values,

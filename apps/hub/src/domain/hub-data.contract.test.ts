@@ -100,6 +100,19 @@ describe.each<HubDataKind>(["embedded", "postgres"])("hub repositories (%s)", (k
     expect(await h.data.apiKeys.get(first!.record.id)).toBeUndefined();
   });
 
+  it("files each audit entry under the organization it concerns, and lists one organization's (the root's: those with none)", async () => {
+    await h.data.write(async (tx) => {
+      await tx.audit.record({ actor: "admin@x", action: "role.create", target: "role:Night" });
+      await tx.audit.record({ actor: "admin@x", action: "tenant.update", target: "tenant:tnt_b" });
+      await tx.audit.record({ actor: "admin@x", action: "user.invite", target: "user:usr_1", orgId: "tnt_a" });
+    });
+    const actions = async (orgIds: string[]) => (await h.audit.list({ limit: 10, orgIds: new Set(orgIds) })).items.map((entry) => entry.action);
+    expect(await actions(["org_root"])).toEqual(["role.create"]);
+    expect(await actions(["tnt_b"])).toEqual(["tenant.update"]);
+    expect(await actions(["tnt_a", "tnt_b"])).toEqual(["user.invite", "tenant.update"]);
+    expect((await h.audit.list({ limit: 10 })).items).toHaveLength(3);
+  });
+
   it("writes a change and its audit entry together, and a refused write leaves neither", async () => {
     const { record } = newApiKey({ name: "ci", roles: ["viewer"], userId: undefined, createdBy: "admin@x" }, clock);
     await h.data.write(async (tx) => {

@@ -126,7 +126,13 @@ describe("who may call what: every built-in role × every operation, and a child
     expect(refused.status).toBe(422);
     expect((await north.get("/tenants", { "canopy-org": sibling.id })).status).toBe(404);
     expect(ids((await north.get("/tenants", { "canopy-org": mine.id })).body.items)).toEqual([mine.id]);
-    // The root sees all of it.
+    // The root sees all of it, and can ask for one organization's entries, its own included.
     expect((await admin.get("/insights")).body.total).toBe(1);
+    const rootOwn = (await admin.get("/audit?orgId=org_root&limit=200")).body.items as { orgId?: string; action: string }[];
+    expect(rootOwn.length).toBeGreaterThan(0);
+    expect(rootOwn.every((entry) => entry.orgId === undefined)).toBe(true);
+    const southOnly = (await admin.get(`/audit?orgId=${sibling.id}&limit=200`)).body.items as { orgId?: string }[];
+    expect(southOnly.length).toBeGreaterThan(0);
+    expect(southOnly.every((entry) => entry.orgId === sibling.id)).toBe(true);
   }, 60_000);
 });

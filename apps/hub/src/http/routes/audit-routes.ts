@@ -1,4 +1,4 @@
-import { AuditListSchema, AuditQuerySchema, ROOT_ORG_ID } from "@canopy/api";
+import { AuditListSchema, AuditQuerySchema } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { problems } from "../../core/problem-error.js";
 import { inScope } from "../../orgs/org-scope.js";
@@ -20,8 +20,8 @@ export function auditRoutes(api: OpenAPIHono<HubEnv>): void {
     const { orgId, ...query } = c.req.valid("query");
     const scope = scopeOf(c);
     if (orgId !== undefined && !inScope(scope, orgId)) throw problems.notFound(`organization ${orgId}`);
-    // The root's own entries carry no organization: asking for the root is asking for those.
-    const orgIds = orgId === undefined ? (scope.orgIds ?? undefined) : orgId === ROOT_ORG_ID ? undefined : new Set([orgId]);
+    // One organization's own entries (the root's: those that carry none).
+    const orgIds = orgId === undefined ? (scope.orgIds ?? undefined) : new Set([orgId]);
     return c.json(await c.get("hub").audit.list({ ...query, orgIds }), 200);
   });
 }
