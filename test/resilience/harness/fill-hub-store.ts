@@ -5,6 +5,8 @@ import { attackInsight, connectAs, type AttackerIdentity } from "./attackers.js"
 /** The collections a hub keeps (apps/hub/README.md "Data dir"); partitioned ones by their prefix. */
 export const HUB_COLLECTIONS = [
   "users",
+  "roles",
+  "invites",
   "sessions",
   "api-keys",
   "tenants.*",
@@ -23,6 +25,8 @@ export const HUB_COLLECTIONS = [
   "insights.*",
   "insight-updates",
   "insight-update-errors",
+  "tenant-settings.*",
+  "insight-usage.*",
 ] as const;
 
 /** Which of HUB_COLLECTIONS a store file (`tenants.17.json`, `audit.2030-01-15.json`) belongs to. */
@@ -40,7 +44,8 @@ export interface FilledHub {
 
 /**
  * Puts at least one document into every collection the hub keeps, the way users and agents do it
- * (never by writing files): the admin's session and API key, tenants (one edited, so its file has
+ * (never by writing files): the admin's session and API key, a custom role, an invited user, a
+ * tenant's settings (and, with its insights, its daily usage), tenants (one edited, so its file has
  * a last good copy), an outstanding pairing code, content with two revisions, a push the agent
  * applied, a dashboard, the agent's insights, and for `raw`'s tenant (spoken for over a raw
  * socket) a board change it refused and one still on its way (asked once it is gone).
@@ -54,6 +59,9 @@ export async function fillEveryCollection(options: {
 }): Promise<FilledHub> {
   const { api, tenantId } = options;
   await api.request("POST", "/api-keys", { name: "r6 script" });
+  await api.request("POST", "/roles", { name: "R6 night shift", permissions: ["insights.triage"] });
+  await api.request("POST", "/users", { email: "r6.invited@example.com", roles: ["Analyst"] });
+  await api.request("PATCH", `/tenants/${tenantId}/settings`, { retentionDays: 400 });
   await api.request("PATCH", `/tenants/${tenantId}`, { description: "edited, so its tenants shard has a last good copy" });
   await api.pairingCode((await api.createTenant("R6 Waiting To Pair")).id);
   const field = await api.createContent("custom-fields", customField("R6 Tier"));

@@ -10,7 +10,7 @@ import { requestFrom } from "../harness/source-address.js";
 import { startScenario } from "../harness/hub-watch.js";
 
 /** Writes a viewer may make (apps/hub/README.md): its own session and dashboards, and pairing (public). */
-const VIEWER_WRITES = new Set(["POST /auth/login", "POST /auth/logout", "POST /agent/pair", "POST /dashboards", "POST /dashboards/preview", "PUT /dashboards/{id}", "DELETE /dashboards/{id}"]);
+const VIEWER_WRITES = new Set(["POST /auth/login", "POST /auth/logout", "POST /auth/accept", "POST /agent/pair", "POST /dashboards", "POST /dashboards/preview", "PUT /dashboards/{id}", "DELETE /dashboards/{id}"]);
 
 interface Answer {
   label: string;

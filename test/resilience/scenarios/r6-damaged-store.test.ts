@@ -20,7 +20,7 @@ import { agentCliRun, errorLines, hubCli, inPool, type Ran } from "../harness/st
 import { damageAll, DAMAGES, documentCount, snapshot, storeFiles, sweep, type Damaged } from "../harness/store-damage.js";
 
 /** The agent's collections (apps/agent/README.md "Data dir"; `insights` unsharded is only read from older versions). */
-const AGENT_COLLECTIONS = ["credentials", "content", "insight-outbox", "insights.*"];
+const AGENT_COLLECTIONS = ["credentials", "content", "insight-outbox", "insights.*", "tenant-settings"];
 const agentCollectionOf = (file: string) => AGENT_COLLECTIONS.find((c) => (c.endsWith(".*") ? file.startsWith(c.slice(0, -1)) : file === `${c}.json`));
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

@@ -67,6 +67,9 @@ function prepare(frame: FuzzFrame, socket: FuzzSocket, ctx: LaneContext, staleNo
   return { ...frame, data: socket.hello(ctx.identity, staleNonce) };
 }
 
+/** What the hub tells an agent of its own accord (its tenant's settings on welcome), never an answer to a frame. */
+const UNSOLICITED: ReadonlySet<string> = new Set(["tenant.settings", "insights.resume"]);
+
 function send(socket: FuzzSocket, frame: FuzzFrame, authenticated: boolean, sent: SentFrame[]): void {
   sent.push({ frame, expected: expectationFor(frame, authenticated) });
   socket.send(frame.data, frame.binary);
@@ -79,7 +82,8 @@ function send(socket: FuzzSocket, frame: FuzzFrame, authenticated: boolean, sent
 async function finish(ctx: LaneContext, socket: FuzzSocket, from: number, sent: SentFrame[], authenticated: boolean): Promise<void> {
   socket.sendText(TERMINATOR);
   const close = await socket.until("the close", () => socket.closed, ANSWER_MS).catch(() => undefined);
-  const verdict = judgeConnection(sent, socket.frames.slice(from), close, authenticated, ctx.violations);
+  const answers = socket.frames.slice(from).filter((frame) => !UNSOLICITED.has(frame.type));
+  const verdict = judgeConnection(sent, answers, close, authenticated, ctx.violations);
   socket.terminate();
   const { stats } = ctx;
   for (const { frame } of sent.slice(0, verdict.read)) {
