@@ -22,9 +22,9 @@ import { EmbeddedInsightRepository } from "./insights/embedded-insight-repositor
 import type { InsightRepository } from "./insights/insight-repository.js";
 import { InsightService } from "./insights/insight-service.js";
 import { PostgresInsightRepository } from "./insights/postgres/postgres-insight-repository.js";
-import { capabilitiesOf } from "./orgs/capabilities.js";
 import { InsightVisibility } from "./orgs/insight-visibility.js";
 import { CapabilityExpiry } from "./orgs/capability-expiry.js";
+import { entitlementsOf } from "./orgs/entitlements.js";
 import { DEFAULT_HOUSEKEEPING_MS } from "./settings/housekeeping.js";
 import { PushEngine } from "./push/push-engine.js";
 import { createTenantSettings } from "./settings/tenant-settings.js";
@@ -72,14 +72,14 @@ export function createServices(options: ServiceOptions) {
     logger: logger.child({ component: "push" }),
     catalogue: data.content,
     tenants: data.tenants,
-    capabilities: async (tenantIds) => capabilitiesOf(data.tenants, [...(await data.tenants.getMany(tenantIds)).values()], clock()),
+    capabilities: (tenantIds) => entitlementsOf(data.tenants, data.tenantSettings, tenantIds, clock()),
     audit,
     live: (event) => bus.publish("push.progress", event),
   });
   // Item sync state (desired vs reported per tenant) for the content routes.
   const sync: SyncReader = pushes.sync;
 
-  const insightVisibility = new InsightVisibility(data.tenants, clock, () => data.tenantSettings.closedToParents());
+  const insightVisibility = new InsightVisibility(data.tenants, clock, data.tenantSettings);
   /** Live `tenant.updated` with the tenant as listed now; a failed read only costs the hint. */
   const publishTenant = (tenantId: string): void => {
     insightVisibility.invalidate();

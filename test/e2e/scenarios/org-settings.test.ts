@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, ApiError, type Tenant } from "../harness/api-client.js";
 import { hubInsightId, importInsights, insightLines, listAllInsights, waitForInsightTotal, writeNdjson } from "../harness/insights.js";
 import { Scenario, type PairedAgent } from "../harness/scenario.js";
+import { heldContent } from "../harness/content.js";
+import { sigmaFiles } from "@canopy/shared-data";
 
 const PASSWORD = "customer password 1";
 
@@ -83,5 +85,36 @@ describe("a customer's settings close it to its parent organizations", () => {
     expect(await customerStaff.request("GET", `/tenants/${closed.tenant.id}/connect`)).toBeTruthy();
     expect((await customerStaff.request<{ status: string }>("PATCH", `/insights/${encodeURIComponent(insight!.id)}`, { status: "in_progress" })).status).toBeDefined();
     expect(await mspStaff.request("GET", `/tenants/${open.tenant.id}/connect`)).toBeTruthy();
+  });
+
+  it("a security account turns SIEM on for the accounts it chooses, and leaves it off for the MSP's other customers", async () => {
+    const tenantsOf = async (api: ApiClient) => [...new Set((await listAllInsights(api)).map((i) => i.tenantId))].sort();
+    expect(await tenantsOf(mspStaff)).toEqual([closed.tenant.id, open.tenant.id].sort());
+    // Only the MSP itself and its customers can be chosen.
+    const outside = await scenario.api.request<Tenant>("POST", "/tenants", { name: "Elsewhere" });
+    const wrong = await refusal(scenario.api.request("PATCH", `/tenants/${msp.id}/settings`, { securityAccount: { name: "North SOC", enabledFor: [outside.id] } }));
+    expect(wrong.status).toBe(422);
+    expect((wrong.body as { errors: unknown[] }).errors).toEqual([{ path: "securityAccount.enabledFor.0", message: '"Elsewhere" is not this organization or one of its customers' }]);
+
+    await scenario.api.request("PATCH", `/tenants/${msp.id}/settings`, { securityAccount: { name: "North SOC", enabledFor: [msp.id, open.tenant.id] } });
+    // The customer left out contributes no insights, to its parents or to its own users.
+    expect(await tenantsOf(mspStaff)).toEqual([open.tenant.id]);
+    expect(await tenantsOf(scenario.api)).toEqual([open.tenant.id]);
+    expect(await tenantsOf(customerStaff)).toEqual([]);
+    // A SIEM rule reaches the chosen customer and is refused for the other, with the reason.
+    const imported = await scenario.api.importContent({ files: sigmaFiles(1) });
+    const [rule] = [...imported.created, ...imported.updated];
+    const { id } = await scenario.api.push({ items: [{ kind: "siem-rules", id: rule!.id }], targets: { tenants: [closed.tenant.id, open.tenant.id] } });
+    const push = await scenario.api.waitForPush(id);
+    const resultOf = (tenantId: string) => push.results.find((r) => r.tenantId === tenantId)!;
+    expect(resultOf(open.tenant.id).status).toBe("applied");
+    expect(resultOf(closed.tenant.id)).toMatchObject({ status: "failed" });
+    expect(resultOf(closed.tenant.id).error).toMatch(/the SIEM features of "Private Customer" are off: the security account "North SOC" does not choose it/);
+    expect((await heldContent(open.dataDir)).filter((c) => c.kind === "siem-rule")).toHaveLength(1);
+    expect((await heldContent(closed.dataDir)).filter((c) => c.kind === "siem-rule")).toHaveLength(0);
+
+    // No security account: SIEM follows the capability again.
+    await scenario.api.request("PATCH", `/tenants/${msp.id}/settings`, { securityAccount: null });
+    expect(await tenantsOf(mspStaff)).toEqual([closed.tenant.id, open.tenant.id].sort());
   });
 });

@@ -33,10 +33,10 @@ export function heldCapabilities(granted: readonly HeldCapability[], parentHeld:
 export const holds = (held: readonly HeldCapability[], name: CapabilityName): boolean => held.some((c) => c.name === name);
 
 /**
- * The capabilities each of `tenants` holds now, reading their ancestors (at most two levels up)
- * with one read per level.
+ * `tenants` and every organization above them (at most two levels up), by id, with one read per
+ * level: what the capability and security-account rules look up.
  */
-export async function capabilitiesOf(repository: TenantRepository, tenants: readonly TenantRecord[], now: number): Promise<Map<string, HeldCapability[]>> {
+export async function withAncestors(repository: TenantRepository, tenants: readonly TenantRecord[]): Promise<Map<string, TenantRecord>> {
   const known = new Map<string, TenantRecord>(tenants.map((tenant) => [tenant.id, tenant]));
   let missing = parentsOf(tenants).filter((id) => !known.has(id));
   while (missing.length > 0) {
@@ -44,6 +44,11 @@ export async function capabilitiesOf(repository: TenantRepository, tenants: read
     for (const [id, tenant] of found) known.set(id, tenant);
     missing = parentsOf([...found.values()]).filter((id) => !known.has(id));
   }
+  return known;
+}
+
+/** The capabilities each of `tenants` holds now, its ancestors being in `known` (withAncestors). */
+export function heldIn(known: ReadonlyMap<string, TenantRecord>, tenants: readonly TenantRecord[], now: number): Map<string, HeldCapability[]> {
   const held = new Map<string, HeldCapability[]>([[ROOT_ORG_ID, [...ROOT_CAPABILITIES]]]);
   const resolve = (tenant: TenantRecord, depth: number): HeldCapability[] => {
     const done = held.get(tenant.id);
@@ -56,6 +61,11 @@ export async function capabilitiesOf(repository: TenantRepository, tenants: read
     return mine;
   };
   return new Map(tenants.map((tenant) => [tenant.id, resolve(tenant, 0)]));
+}
+
+/** The capabilities each of `tenants` holds now, reading their ancestors. */
+export async function capabilitiesOf(repository: TenantRepository, tenants: readonly TenantRecord[], now: number): Promise<Map<string, HeldCapability[]>> {
+  return heldIn(await withAncestors(repository, tenants), tenants, now);
 }
 
 const parentsOf = (tenants: readonly TenantRecord[]): string[] => [...new Set(tenants.flatMap((tenant) => (tenant.parentId === null ? [] : [tenant.parentId])))];

@@ -213,7 +213,7 @@ export class PushEngine {
     for (const tenant of targetTenants) {
       await slicer.pause();
       for (const item of items) {
-        const refusal = this.#options.capabilities ? refusalOf(item.kind, held.get(tenant.id) ?? [], tenant.name) : undefined;
+        const refusal = this.#options.capabilities ? refusalOf(item.kind, held.get(tenant.id) ?? { held: [] }, tenant.name) : undefined;
         if (refusal !== undefined) {
           refused.push({ tenantId: tenant.id, key: item.key, reason: refusal });
           continue;

@@ -14,6 +14,10 @@ export function embeddedTenantSettings(store: Store): TenantSettingsRepository {
       docs
         .filter((doc) => !doc.searchableFromParent || !doc.accessibleByParent)
         .map((doc) => ({ id: doc.id, searchableFromParent: doc.searchableFromParent, accessibleByParent: doc.accessibleByParent })),
+    securityAccounts: async () =>
+      docs
+        .filter((doc) => doc.securityAccount !== null && doc.securityAccount !== undefined)
+        .map((doc) => ({ orgId: doc.id, name: doc.securityAccount!.name, enabledFor: doc.securityAccount!.enabledFor })),
     put: async (record) => void docs.put(record),
     delete: async (tenantId) => docs.delete(tenantId),
   };

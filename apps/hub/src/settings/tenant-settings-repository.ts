@@ -1,3 +1,4 @@
+import type { SecurityAccountOf } from "../orgs/security-accounts.js";
 import type { TenantSettingsRecord } from "./tenant-settings-records.js";
 
 export interface ClosedToParents {
@@ -14,6 +15,8 @@ export interface TenantSettingsRepository {
   withRetention(): Promise<{ id: string; retentionDays: number }[]>;
   /** Tenants closed to their parents' users in some way (not searchable, or not accessible): few, read whole. */
   closedToParents(): Promise<ClosedToParents[]>;
+  /** The organizations that set a security account: few, read whole. */
+  securityAccounts(): Promise<SecurityAccountOf[]>;
   put(record: TenantSettingsRecord): Promise<void>;
   /** The tenant is gone. */
   delete(tenantId: string): Promise<boolean>;

@@ -4,6 +4,8 @@ import { isoAt, type Clock } from "../core/clock.js";
 import { problems } from "../core/problem-error.js";
 import type { HubData } from "../domain/hub-data.js";
 import { requireTenant } from "../domain/tenants.js";
+import { withAncestors } from "../orgs/capabilities.js";
+import { atOrUnder } from "../orgs/security-accounts.js";
 import type { InsightLink } from "../gateway/insight-port.js";
 import type { TenantSettingsRecord } from "./tenant-settings-records.js";
 
@@ -123,10 +125,13 @@ export class TenantSettingsService {
     patch.securityAccount?.enabledFor.forEach((id, i) => named.push({ path: `securityAccount.enabledFor.${i}`, id }));
     if (named.length === 0) return;
     const found = await tenants.getMany(new Set(named.map((n) => n.id)));
+    const known = await withAncestors(tenants, [...found.values()]);
     const errors: FieldError[] = [];
     for (const { path, id } of named) {
       if (!found.has(id)) errors.push({ path, message: `no tenant has the id ${JSON.stringify(id.slice(0, 100))}` });
       else if (id === tenantId && path.startsWith("sharedObjectsFrom")) errors.push({ path, message: "an organization does not share objects with itself" });
+      // A security account turns SIEM on where its organization decides: itself and its customers.
+      else if (path.startsWith("securityAccount") && !atOrUnder(id, tenantId, known)) errors.push({ path, message: `${JSON.stringify(found.get(id)!.name.slice(0, 100))} is not this organization or one of its customers` });
     }
     if (errors.length > 0) throw problems.invalid(errors.slice(0, 20));
   }

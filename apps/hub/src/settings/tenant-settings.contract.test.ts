@@ -40,9 +40,12 @@ describe.each<HubDataKind>(["embedded", "postgres"])("tenant settings records (%
     expect(await h.data.tenantSettings.get("tnt_a")).toEqual(full);
     expect(await h.data.tenantSettings.get("tnt_none")).toBeUndefined();
     expect(await h.data.tenantSettings.withRetention()).toEqual([{ id: "tnt_a", retentionDays: 30 }]);
+    expect(await h.data.tenantSettings.closedToParents()).toEqual([{ id: "tnt_a", searchableFromParent: false, accessibleByParent: false }]);
+    expect(await h.data.tenantSettings.securityAccounts()).toEqual([{ orgId: "tnt_a", name: "SOC", enabledFor: ["tnt_a", "tnt_b"] }]);
 
-    await h.data.write((tx) => tx.tenantSettings.put({ ...full, retentionDays: null }));
+    await h.data.write((tx) => tx.tenantSettings.put({ ...full, retentionDays: null, securityAccount: null }));
     expect(await h.data.tenantSettings.withRetention()).toEqual([]);
+    expect(await h.data.tenantSettings.securityAccounts()).toEqual([]);
     expect(await h.data.write((tx) => tx.tenantSettings.delete("tnt_a"))).toBe(true);
     expect(await h.data.tenantSettings.get("tnt_a")).toBeUndefined();
   });

@@ -78,12 +78,14 @@ describe.each(["embedded", "postgres"] as const)("tenant settings with effect (%
     expect((await refused({ sharedObjectsFrom: [other, "tnt_nope"] })).errors).toEqual([{ path: "sharedObjectsFrom.1", message: 'no tenant has the id "tnt_nope"' }]);
     expect((await refused({ sharedObjectsFrom: [id] })).errors[0]!.message).toContain("itself");
     expect((await refused({ securityAccount: { name: "SOC", enabledFor: ["tnt_gone"] } })).errors[0]!.path).toBe("securityAccount.enabledFor.0");
+    // A security account chooses among its organization and that organization's customers, not a sibling.
+    expect((await refused({ securityAccount: { name: "SOC", enabledFor: [other] } })).errors[0]!.message).toMatch(/is not this organization or one of its customers/);
     expect((await admin.patch("/tenants/tnt_nope/settings", { retentionDays: 30 })).status).toBe(404);
 
     const changed = await admin.patch(`/tenants/${id}/settings`, {
       retentionDays: 90,
       sharedObjectsFrom: [other],
-      securityAccount: { name: "SOC", enabledFor: [id, other] },
+      securityAccount: { name: "SOC", enabledFor: [id] },
       accessibleByParent: false,
     });
     expect(changed.status).toBe(200);
@@ -94,7 +96,7 @@ describe.each(["embedded", "postgres"] as const)("tenant settings with effect (%
       searchableFromParent: true,
       utilizationMetrics: false,
       sharedObjectsFrom: [other],
-      securityAccount: { name: "SOC", enabledFor: [id, other] },
+      securityAccount: { name: "SOC", enabledFor: [id] },
     };
     expect(changed.body).toEqual(expected);
     expect((await admin.get(`/tenants/${id}/settings`)).body).toEqual(expected);

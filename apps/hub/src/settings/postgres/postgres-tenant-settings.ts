@@ -23,6 +23,12 @@ export function postgresTenantSettings(sql: SqlClient): TenantSettingsRepository
       );
       return rows.map((row) => ({ id: row.id, searchableFromParent: row.searchable, accessibleByParent: row.accessible }));
     },
+    async securityAccounts() {
+      const { rows } = await sql.query<{ id: string; account: { name: string; enabledFor: string[] } }>(
+        "SELECT tenant_id AS id, doc->'securityAccount' AS account FROM canopy_tenant_settings WHERE json_typeof(doc->'securityAccount') = 'object'",
+      );
+      return rows.map((row) => ({ orgId: row.id, name: row.account.name, enabledFor: row.account.enabledFor }));
+    },
     async put(record) {
       await sql.query(
         `INSERT INTO canopy_tenant_settings (tenant_id, retention_days, doc) VALUES ($1, $2, $3)
