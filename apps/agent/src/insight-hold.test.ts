@@ -16,9 +16,8 @@ function recordingSocket() {
 
 const sentIds = (sent: AgentMessage<"insights.upsert">[]) => sent.flatMap((m) => m.insights.map((i) => i.id));
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-}
+/** Waits (on real time, with a deadline) until the assertion holds: the outbox writes to its store between steps. */
+const until = (assertion: () => void) => vi.waitFor(assertion, { timeout: 5_000, interval: 5 });
 
 describe("insights held back by the hub (daily volume cap)", () => {
   afterEach(() => vi.useRealTimers());
@@ -30,22 +29,19 @@ describe("insights held back by the hub (daily volume cap)", () => {
     const { socket, sent } = recordingSocket();
     sync.welcomed(socket);
     await sync.ingest([sourceInsight("in-1")], "import");
-    await settle();
-    expect(sent.map((m) => m.seq)).toEqual([1]);
+    await until(() => expect(sent.map((m) => m.seq)).toEqual([1]));
 
     sync.outbox.refused(1, { reason: "daily_volume_cap", message: "daily insight volume reached", retryAfterMs: 5_000 });
     expect(sync.outbox.held).toMatchObject({ reason: "daily_volume_cap", message: "daily insight volume reached" });
     await sync.ingest([sourceInsight("in-2"), sourceInsight("in-3")], "import");
-    await settle();
-    // Held: nothing more went out, the refused batch is still unacked and the new ones wait.
+    // Held: the new ones wait, nothing more went out, the refused batch is still unacked.
+    await until(() => expect(sync.outbox.queued).toBe(2));
     expect(sent).toHaveLength(1);
     expect(sync.outbox.unacked).toEqual([1]);
-    expect(sync.outbox.queued).toBe(2);
 
     sync.outbox.resume();
-    await settle();
     expect(sync.outbox.held).toBeNull();
-    expect(new Set(sentIds(sent.slice(1)))).toEqual(new Set(["in-1", "in-2", "in-3"]));
+    await until(() => expect(new Set(sentIds(sent.slice(1)))).toEqual(new Set(["in-1", "in-2", "in-3"])));
     expect(sent[1]!.seq).toBe(1);
     for (const message of sent.slice(1)) sync.acked(message.seq);
     expect(sync.outbox.unacked).toEqual([]);
@@ -61,22 +57,20 @@ describe("insights held back by the hub (daily volume cap)", () => {
     const first = recordingSocket();
     sync.welcomed(first.socket);
     await sync.ingest([sourceInsight("in-1")], "import");
-    await settle();
+    await until(() => expect(first.sent.map((m) => m.seq)).toEqual([1]));
     sync.outbox.refused(1, { reason: "daily_volume_cap", message: "cap", retryAfterMs: 3 * MAX_HOLD_MS });
     // Never longer than MAX_HOLD_MS on its own clock, whatever the hub said.
     vi.advanceTimersByTime(MAX_HOLD_MS - 1);
     expect(sync.outbox.held).not.toBeNull();
     vi.advanceTimersByTime(1);
-    await settle();
     expect(sync.outbox.held).toBeNull();
-    expect(first.sent.map((m) => m.seq)).toEqual([1, 1]);
+    await until(() => expect(first.sent.map((m) => m.seq)).toEqual([1, 1]));
 
     sync.outbox.refused(1, { reason: "daily_volume_cap", message: "cap", retryAfterMs: 60_000 });
     const second = recordingSocket();
     sync.welcomed(second.socket);
-    await settle();
     expect(sync.outbox.held).toBeNull();
-    expect(second.sent.map((m) => m.seq)).toEqual([1]);
+    await until(() => expect(second.sent.map((m) => m.seq)).toEqual([1]));
     await sync.stop();
   });
 });
