@@ -126,6 +126,14 @@ describe("who may call what: every built-in role × every operation, and a child
     expect(refused.status).toBe(422);
     expect((await north.get("/tenants", { "canopy-org": sibling.id })).status).toBe(404);
     expect(ids((await north.get("/tenants", { "canopy-org": mine.id })).body.items)).toEqual([mine.id]);
+    // The catalogue is the MSSP's: North's administrator pushes it to North's customers, and cannot change it.
+    expect((await north.post("/pushes", { items: [{ kind: "custom-fields", id: field.id }], targets: { tenants: [mine.id] } })).status).toBe(202);
+    const edit = await north.post("/content/custom-fields", { name: "Mine", type: "text", appliesTo: "incident" });
+    expect(edit.status).toBe(403);
+    expect(edit.body.detail).toMatch(/the content catalogue is the MSSP's/);
+    expect((await north.request("DELETE", `/content/custom-fields/${field.id}`)).status).toBe(403);
+    expect((await north.get("/me")).body.permissions).not.toContain("content.edit");
+    expect((await admin.get("/me")).body.permissions).toContain("content.edit");
     // The root sees all of it, and can ask for one organization's entries, its own included.
     expect((await admin.get("/insights")).body.total).toBe(1);
     const rootOwn = (await admin.get("/audit?orgId=org_root&limit=200")).body.items as { orgId?: string; action: string }[];

@@ -7,7 +7,7 @@ import { currentRequest } from "../core/request-context.js";
 import { idInScope } from "../orgs/id-owners.js";
 import { inScope, scopeOf } from "../orgs/org-scope.js";
 import type { HubEnv, Principal } from "./context.js";
-import { ID_OWNERS, INTO_TENANT, ROUTE_ACCESS } from "./route-access.js";
+import { ID_OWNERS, INTO_TENANT, ROOT_PERMISSIONS, ROUTE_ACCESS } from "./route-access.js";
 import { refuseClosedTenant, tenantOfId } from "../orgs/closed-tenants.js";
 
 /** `/tenants/{id}` as Hono registers it: `/tenants/:id`. */
@@ -49,6 +49,9 @@ export function authorize(api: OpenAPIHono<HubEnv>, basePath: string): Middlewar
     if (access !== "signed-in" && !principal.permissions.has(access)) {
       throw problems.forbidden(`this needs the ${access} permission, which your roles (${principal.roles.join(", ") || "none"}) do not give`);
     }
+    if (access !== "signed-in" && ROOT_PERMISSIONS.has(access) && principal.orgId !== ROOT_ORG_ID) {
+      throw problems.forbidden("the content catalogue is the MSSP's: only its own staff change it; your organization pushes its items to your customers");
+    }
     const hub = c.get("hub");
     const scope = await scopeOf(hub.data.tenants, await workingOrg(c, principal));
     c.set("scope", scope);
@@ -73,8 +76,10 @@ async function workingOrg(c: Context<HubEnv>, principal: Principal): Promise<str
   if (!wanted || wanted === principal.orgId) return principal.orgId;
   const own = await scopeOf(c.get("hub").data.tenants, principal.orgId);
   // Unknown and out of reach read the same: a sibling's id is not confirmed by a different answer.
-  if (wanted.length > ID_MAX || (wanted === ROOT_ORG_ID ? own.orgIds !== null : !inScope(own, wanted) || !(await c.get("hub").data.tenants.get(wanted)))) {
-    throw problems.notFound(`organization ${wanted.slice(0, ID_MAX)}`);
+  // A child's scope holds only organizations that exist; the root's holds everything, so ask the store.
+  const reachable = wanted === ROOT_ORG_ID ? own.orgIds === null : own.orgIds !== null ? inScope(own, wanted) : (await c.get("hub").data.tenants.get(wanted)) !== undefined;
+  if (wanted.length > ID_MAX || !reachable) {
+    throw problems.notFound(`organization ${wanted.slice(0, ID_MAX)}: the account menu (GET /orgs/tree) lists the organizations you can work in`);
   }
   return wanted;
 }

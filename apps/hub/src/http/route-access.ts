@@ -92,6 +92,13 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
 };
 
 /**
+ * Permissions over what only the MSSP keeps: the content catalogue is the root's, which every
+ * organization pushes to its customers. They act for users of the root alone, so a child MSP's
+ * content manager cannot change (or delete) items every other organization uses.
+ */
+export const ROOT_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(["content.edit"]);
+
+/**
  * The operations whose path `{id}` belongs to an organization, and what it names: `authorize`
  * answers 404 for one outside the caller's scope before the handler runs.
  */

@@ -12,6 +12,7 @@ import { authenticate } from "../../domain/users.js";
 import { SESSION_COOKIE } from "../auth.js";
 import { clientAddress, principalOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
+import { ROOT_PERMISSIONS } from "../route-access.js";
 
 const login = createRoute({
   method: "post",
@@ -144,7 +145,8 @@ export function authRoutes(api: OpenAPIHono<HubEnv>): void {
     const common = {
       role: principal.roles[0] ?? "",
       roles: [...principal.roles],
-      permissions: PERMISSIONS.filter((permission) => principal.permissions.has(permission)),
+      // What the user can do here: the root's own permissions do not act for other organizations' users.
+      permissions: PERMISSIONS.filter((permission) => principal.permissions.has(permission) && (principal.orgId === ROOT_ORG_ID || !ROOT_PERMISSIONS.has(permission))),
       orgId: principal.orgId,
       orgName: org?.name ?? hub.settings.rootOrgName,
     };
