@@ -81,8 +81,10 @@ export function createServices(options: ServiceOptions) {
 
   const insightVisibility = new InsightVisibility(data.tenants, clock, data.tenantSettings);
   /** Live `tenant.updated` with the tenant as listed now; a failed read only costs the hint. */
+  const capabilityExpiry = new CapabilityExpiry({ data, clock, logger: logger.child({ component: "capabilities" }), changed: (ids) => ids.forEach((id) => publishTenant(id)) });
   const publishTenant = (tenantId: string): void => {
     insightVisibility.invalidate();
+    capabilityExpiry.invalidate();
     views.find(tenantId).then(
       (view) => view && bus.publish("tenant.updated", view),
       (error: unknown) => logger.warn({ err: error, tenantId }, "could not read a tenant for its live event"),
@@ -133,7 +135,6 @@ export function createServices(options: ServiceOptions) {
     insights: insights.port,
   });
 
-  const capabilityExpiry = new CapabilityExpiry({ data, clock, logger: logger.child({ component: "capabilities" }), changed: (ids) => ids.forEach(publishTenant) });
   capabilityExpiry.start(options.housekeepingMs ?? DEFAULT_HOUSEKEEPING_MS, closing.signal);
 
   return {

@@ -4,6 +4,9 @@ import type { HubData } from "../domain/hub-data.js";
 import type { TenantRecord } from "../domain/records.js";
 import { grantedCapabilities } from "./capabilities.js";
 
+/** How long the earliest expiry read is trusted at most (another hub process may grant an earlier one). */
+export const REREAD_MS = 15 * 60_000;
+
 /**
  * Makes capability expiries durable and audited, on a clock: a capability past its expiry is
  * taken from the organization that held it and from every organization under it that was given
@@ -17,6 +20,8 @@ export class CapabilityExpiry {
   readonly #logger: Logger;
   readonly #changed: (tenantIds: readonly string[]) => void;
   #running: Promise<number> | undefined;
+  /** The earliest expiry still to come as last read (null: none), and when it was read. */
+  #next: { at: string | null; readAt: number } | undefined;
 
   constructor(options: { data: HubData; clock: Clock; logger: Logger; changed: (tenantIds: readonly string[]) => void }) {
     this.#data = options.data;
@@ -32,17 +37,28 @@ export class CapabilityExpiry {
     signal.addEventListener("abort", () => clearInterval(timer), { once: true });
   }
 
+  /** A tenant changed here (a grant may bring an earlier expiry): the next look reads them all again. */
+  invalidate(): void {
+    this.#next = undefined;
+  }
+
   /** One look: how many capabilities were taken. One at a time. */
   check(): Promise<number> {
     return (this.#running ??= this.#check().finally(() => (this.#running = undefined)));
   }
 
   async #check(): Promise<number> {
-    const now = isoAt(this.#clock());
+    const clock = this.#clock();
+    const now = isoAt(clock);
+    // Nothing due until the earliest known expiry: a look costs no read. Read again now and then
+    // all the same, for a grant made through another hub process.
+    const next = this.#next;
+    if (next && clock - next.readAt < REREAD_MS && (next.at === null || now < next.at)) return 0;
     const tenants = await this.#data.tenants.all();
-    const expired = tenants.flatMap((tenant) =>
-      (tenant.capabilities ?? []).filter((c) => c.expiresAt !== null && c.expiresAt <= now).map((c) => ({ tenant, name: c.name, expiresAt: c.expiresAt! })),
-    );
+    const expiries = tenants.flatMap((tenant) => (tenant.capabilities ?? []).filter((c) => c.expiresAt !== null).map((c) => ({ tenant, name: c.name, expiresAt: c.expiresAt! })));
+    const expired = expiries.filter((c) => c.expiresAt <= now);
+    const later = expiries.filter((c) => c.expiresAt > now).reduce<string | null>((min, c) => (min === null || c.expiresAt < min ? c.expiresAt : min), null);
+    this.#next = { at: later, readAt: clock };
     if (expired.length === 0) return 0;
     const children = new Map<string, TenantRecord[]>();
     for (const tenant of tenants) if (tenant.parentId !== null) children.set(tenant.parentId, [...(children.get(tenant.parentId) ?? []), tenant]);

@@ -86,6 +86,22 @@ describe("organizations: the tree, capabilities, owners", () => {
     expect(await names(customer.id)).toEqual(["siem"]);
   });
 
+  it("takes an expiry granted after the hub last looked on time, though the hub looks only when one is due", async () => {
+    const later = await tenant(admin, { name: "Later", capabilities: [{ name: "soar", expiresAt: new Date(clock() + 10 * DAY).toISOString() }] });
+    expect(later.capabilities).toHaveLength(1);
+    // A look now finds nothing due and remembers the earliest expiry to come (ten days away).
+    expect(await (await t.hub.services()).capabilityExpiry.check()).toBe(0);
+    const soon = await tenant(admin, { name: "Soon", capabilities: [] });
+    const expiresAt = new Date(clock() + 5 * 60_000).toISOString();
+    expect((await admin.request("PUT", `/tenants/${soon.id}/capabilities`, { capabilities: [{ name: "siem", expiresAt }] })).status).toBe(200);
+    clock.advance(5 * 60_000);
+    const expired = await untilLive(t.hub, "the earlier expiry audited", async () => {
+      const items = (await admin.get("/audit?action=tenant.capability.expire")).body.items as { target: string }[];
+      return items.length > 0 ? items : undefined;
+    });
+    expect(expired.map((e) => e.target)).toEqual([`tenant:${soon.id}`]);
+  });
+
   it("invites the owner with the tenant, shows a tenant without one as needing one, and never removes the last", async () => {
     const created = await admin.post("/tenants", { name: "Owned", owner: { email: "Boss@Owned.example" } });
     expect(created.status).toBe(201);
