@@ -66,6 +66,6 @@ async function parentIdOf(hub: HubServices, scope: OrgScope, cell: string): Prom
   const byId = inScope(scope, cell) ? await hub.data.tenants.get(cell) : undefined;
   const found = byId ?? (await hub.data.tenants.findByName(cell));
   // One outside the scope reads as unknown, as everywhere.
-  if (!found || !inScope(scope, found.id)) throw problems.invalid([{ path: "parent", message: `no organization "${cell.slice(0, 100)}" in your scope` }]);
+  if (!found || !inScope(scope, found.id)) throw problems.invalid([{ path: "parent", message: `no organization "${cell.slice(0, 100)}" in your scope (GET /orgs/tree lists them; give an id or an exact name)` }]);
   return found.id;
 }

@@ -202,7 +202,7 @@ describe("organizations from a CSV", () => {
     expect(results[0]!.ownerInviteUrl).toMatch(/\/accept#token=/);
     expect(results[3]!.error).toBe('a tenant named "Acme" already exists');
     expect(results[4]!.error).toMatch(/"Acme" cannot have customers/);
-    expect(results[6]!.error).toBe('parent: no organization "No Such Org" in your scope');
+    expect(results[6]!.error).toBe('parent: no organization "No Such Org" in your scope (GET /orgs/tree lists them; give an id or an exact name)');
     const tree = (await admin.get("/orgs/tree")).body;
     const north = tree.children.find((c: { name: string }) => c.name === "North MSP");
     expect(north.children.map((c: { name: string }) => c.name)).toEqual(["Globex", "Initech"]);

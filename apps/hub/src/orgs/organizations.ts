@@ -18,12 +18,12 @@ export interface ParentOrg {
 export async function parentFor(tenants: TenantRepository, scope: OrgScope, parentId: string | null | undefined, rootName: string, now: number): Promise<ParentOrg> {
   const id = parentId ?? scope.orgId;
   if (id === ROOT_ORG_ID) {
-    if (scope.orgIds !== null) throw problems.invalid([{ path: "parentId", message: `no organization with id ${id}` }]);
+    if (scope.orgIds !== null) throw problems.invalid([{ path: "parentId", message: `no organization with id ${id.slice(0, 100)} in your scope (GET /orgs/tree lists them)` }]);
     return { id, name: rootName, tenant: undefined, held: ROOT_CAPABILITIES };
   }
   const tenant = inScope(scope, id) ? await tenants.get(id) : undefined;
   // Outside the scope reads as missing: a sibling's id is not confirmed.
-  if (!tenant) throw problems.invalid([{ path: "parentId", message: `no organization with id ${id}` }]);
+  if (!tenant) throw problems.invalid([{ path: "parentId", message: `no organization with id ${id.slice(0, 100)} in your scope (GET /orgs/tree lists them)` }]);
   const held = (await capabilitiesOf(tenants, [tenant], now)).get(tenant.id) ?? [];
   if (!holds(held, "msp")) {
     throw problems.invalid([{ path: "parentId", message: `"${tenant.name}" cannot have customers: it does not hold the msp capability` }]);

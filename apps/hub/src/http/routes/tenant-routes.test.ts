@@ -48,7 +48,7 @@ describe("tenants API", () => {
 
     const unknownParent = await admin.post("/tenants", { name: "Child", parentId: "tnt_missing000000" });
     expect(unknownParent.status).toBe(422);
-    expect(unknownParent.body.errors).toEqual([{ path: "parentId", message: "no organization with id tnt_missing000000" }]);
+    expect(unknownParent.body.errors).toEqual([{ path: "parentId", message: "no organization with id tnt_missing000000 in your scope (GET /orgs/tree lists them)" }]);
   });
 
   it("answers 400 problem+json to malformed JSON and 415 to a non-JSON body", async () => {

@@ -116,7 +116,7 @@ export function userRoutes(api: OpenAPIHono<HubEnv>): void {
     const body = c.req.valid("json");
     const orgId = body.orgId ?? scope.orgId;
     if (!inScope(scope, orgId) || (orgId !== ROOT_ORG_ID && !(await hub.data.tenants.get(orgId)))) {
-      throw problems.invalid([{ path: "orgId", message: `no organization with id ${orgId}` }]);
+      throw problems.invalid([{ path: "orgId", message: `no organization with id ${orgId.slice(0, 100)} in your scope (GET /orgs/tree lists them)` }]);
     }
     await checkGrant(hub.data, body.roles, principal.permissions, "roles");
     const user = await newUser(body.email, null, body.roles, hub.clock, orgId);
