@@ -138,20 +138,25 @@ async function startHubWithAgents(options: InsightBenchOptions, demo: Insight[])
   }
 }
 
-async function pairAndIngest(
+/**
+ * Makes `options.tenants` tenants (`tenantBody(i)` each), pairs and starts an agent for each,
+ * and has every agent ingest its `perTenant` share of `demo` until the hub has stored them all.
+ */
+export async function pairAndIngest(
   hub: Server,
-  api: HubRun["api"],
-  options: InsightBenchOptions,
+  api: HubApi,
+  options: Pick<InsightBenchOptions, "tenants" | "perTenant">,
   demo: Insight[],
   dir: string,
   tenantIds: string[],
   agents: ReturnType<typeof createAgent>[],
+  tenantBody: (i: number) => Record<string, unknown> = (i) => ({ name: `Insight bench ${String(i).padStart(3, "0")}` }),
 ): Promise<{ ingestMs: number }> {
   for (let start = 0; start < options.tenants; start += 20) {
     await Promise.all(
       Array.from({ length: Math.min(20, options.tenants - start) }, async (_, k) => {
         const i = start + k;
-        const tenant = await api<{ id: string }>("POST", "/tenants", { name: `Insight bench ${String(i).padStart(3, "0")}` });
+        const tenant = await api<{ id: string }>("POST", "/tenants", tenantBody(i));
         const { code } = await api<{ code: string }>("POST", `/tenants/${tenant.id}/pairing-codes`, {});
         const dataDir = join(dir, `agent-${i}`);
         await pairAgent({ hubUrl: hub.url, code, dataDir });

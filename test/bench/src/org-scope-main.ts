@@ -1,4 +1,4 @@
-// `pnpm --filter @canopy/test-bench bench:org-scope [-- --tenants N --per-tenant N --msp-customers N --requests N --admin-url URL]`
+// `pnpm --filter @canopy/test-bench bench:org-scope [-- --store postgres|embedded --tenants N --per-tenant N --msp-customers N --requests N --admin-url URL]`
 import { parseArgs } from "node:util";
 import { orgScopeBench } from "./org-scope.js";
 
@@ -9,10 +9,13 @@ const { values } = parseArgs({
     "per-tenant": { type: "string", default: "1000" },
     "msp-customers": { type: "string", default: "10" },
     requests: { type: "string", default: "200" },
+    store: { type: "string", default: "postgres" },
     "admin-url": { type: "string" },
   },
 });
+if (values.store !== "postgres" && values.store !== "embedded") throw new Error(`--store is postgres or embedded, not ${values.store}`);
 await orgScopeBench({
+  store: values.store,
   tenants: Number(values.tenants),
   perTenant: Number(values["per-tenant"]),
   mspCustomers: Number(values["msp-customers"]),
