@@ -26,6 +26,8 @@ export const RoleInfoSchema = z
     /** A custom role's organization: the one that defined it (absent for built-in roles). */
     orgId: z.string().optional().openapi({ description: "custom roles: the organization that defined it" }),
     orgName: z.string().optional().openapi({ description: "custom roles: that organization's name" }),
+    /** Whether it is usable in the organization the caller works in: defined there or above it. */
+    usable: z.boolean().optional().openapi({ description: "custom roles: whether it may be given in the organization you work in (defined there or by one above it)" }),
     /** Whether the caller may delete it: defined in their scope, not by an organization above them. */
     deletable: z.boolean().optional().openapi({ description: "custom roles: whether you may delete it (defined in your organization or one under it)" }),
   })

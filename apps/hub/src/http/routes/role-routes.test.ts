@@ -52,6 +52,8 @@ describe.each(["embedded", "postgres"] as const)("custom roles of organizations 
     expect(created.body).toMatchObject({ name: "Night shift", orgId: mspA.id, orgName: "MSP A", deletable: true });
 
     expect(await customRoles(root)).toEqual([["Night shift", mspA.id, true]]);
+    // The root manages it, but cannot give it to its own staff: it is not defined at the root or above.
+    expect((await root.get("/roles")).body.items.find((role: any) => role.name === "Night shift")).toMatchObject({ orgName: "MSP A", usable: false });
     expect(await customRoles(adminA)).toEqual([["Night shift", mspA.id, true]]);
     expect(await customRoles(adminB)).toEqual([]);
 
@@ -97,7 +99,7 @@ describe.each(["embedded", "postgres"] as const)("custom roles of organizations 
   it("lets a child MSP give the MSSP's roles but not delete them, and its own definition of a name wins under it", async () => {
     expect((await root.post("/roles", { name: "Auditor", permissions: ["organizations.view", "audit.view", "api-keys.manage"] })).status).toBe(201);
     expect(await customRoles(adminA)).toEqual([["Auditor", "org_root", false]]);
-    expect((await adminA.get("/roles")).body.items.find((role: any) => role.name === "Auditor")).toMatchObject({ orgName: "MSSP" });
+    expect((await adminA.get("/roles")).body.items.find((role: any) => role.name === "Auditor")).toMatchObject({ orgName: "MSSP", usable: true });
     expect((await adminA.request("DELETE", "/roles/Auditor")).status).toBe(404);
     expect((await adminA.request("DELETE", "/roles/Auditor?orgId=org_root")).status).toBe(404);
     expect(await customRoles(root)).toEqual([["Auditor", "org_root", true]]);
@@ -112,7 +114,8 @@ describe.each(["embedded", "postgres"] as const)("custom roles of organizations 
     expect(await permissionsOf(auditor)).toEqual(["organizations.view", "api-keys.manage"]);
     expect(await permissionsOf(script)).toEqual(["organizations.view", "api-keys.manage"]);
     expect((await script.get("/audit")).status).toBe(403);
-    expect((await customRoles(adminA)).sort()).toEqual([["Auditor", "org_root", false], ["auditor", mspA.id, true]].sort());
+    // Listed nearest first: what the name means here.
+    expect(await customRoles(adminA)).toEqual([["auditor", mspA.id, true], ["Auditor", "org_root", false]]);
     // The root's administrator manages it too; gone, the MSSP's meaning is back.
     expect((await root.request("DELETE", `/roles/auditor?orgId=${mspA.id}`)).status).toBe(204);
     expect(await permissionsOf(auditor)).toEqual(["organizations.view", "audit.view", "api-keys.manage"]);

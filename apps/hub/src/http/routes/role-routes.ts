@@ -60,13 +60,14 @@ const remove = createRoute({
 /** In the order of PERMISSIONS, so lists read the same everywhere. */
 const ordered = (allowed: ReadonlySet<string>) => PERMISSIONS.filter((permission) => allowed.has(permission));
 
-const customInfo = (role: RoleRecord, orgName: string | undefined, deletable: boolean): RoleInfo => ({
+const customInfo = (role: RoleRecord, orgName: string | undefined, usable: boolean, deletable: boolean): RoleInfo => ({
   name: role.name,
   builtIn: false,
   alias: false,
   permissions: ordered(new Set(role.permissions)),
   orgId: orgOfRole(role),
   ...(orgName !== undefined ? { orgName } : {}),
+  usable,
   deletable,
 });
 
@@ -93,11 +94,17 @@ export function roleRoutes(api: OpenAPIHono<HubEnv>): void {
     const aliases = Object.keys(ROLE_ALIASES).map((name) => ({ name, builtIn: true, alias: true, permissions: ordered(permissionsOf([name])) }));
     // Usable here: the working organization's and its ancestors'. Manageable: those of its scope.
     // Never a sibling's: it is neither.
-    const orgIds = scope.orgIds === null ? null : new Set([...(await lineageOf(hub.data.tenants, scope.orgId)), ...scope.orgIds]);
-    const defined = await hub.data.roles.definedBy(orgIds);
+    const lineage = await lineageOf(hub.data.tenants, scope.orgId);
+    const defined = await hub.data.roles.definedBy(scope.orgIds === null ? null : new Set([...lineage, ...scope.orgIds]));
+    // The usable ones first, nearest first (what a name means here), then those under it.
+    const nearness = (role: RoleRecord) => (lineage.includes(orgOfRole(role)) ? lineage.indexOf(orgOfRole(role)) : lineage.length);
+    defined.sort((a, b) => nearness(a) - nearness(b));
     const names = await orgNamesOf(hub, defined);
     const mayDelete = mayCall(principalOf(c).permissions, ROUTE_ACCESS.deleteRole);
-    const custom = defined.map((role) => customInfo(role, names.get(orgOfRole(role)), mayDelete && inScope(scope, orgOfRole(role))));
+    const custom = defined.map((role) => {
+      const orgId = orgOfRole(role);
+      return customInfo(role, names.get(orgId), lineage.includes(orgId), mayDelete && inScope(scope, orgId));
+    });
     return c.json({ items: [...builtIn, ...aliases, ...custom], nextCursor: null }, 200);
   });
 
@@ -122,7 +129,7 @@ export function roleRoutes(api: OpenAPIHono<HubEnv>): void {
       await tx.roles.insert(role);
       await tx.audit.record({ actor, action: "role.create", target: `role:${role.name}`, detail: { permissions: role.permissions }, orgId });
     });
-    return c.json(customInfo(role, await orgNameOf(hub, orgId), true), 201);
+    return c.json(customInfo(role, await orgNameOf(hub, orgId), true, true), 201);
   });
 
   api.openapi(remove, async (c) => {
