@@ -56,7 +56,7 @@ export const WIDGET_TITLE_MAX = 100;
 export const ROLE_NAME_MAX = 60;
 /** Roles one user or API key holds. */
 export const ROLES_PER_USER_MAX = 20;
-/** Custom roles a hub keeps. */
+/** Custom roles one organization keeps (each defines its own; the root's and a parent's are usable under them). */
 export const CUSTOM_ROLES_MAX = 200;
 /** A one-time invite or reset token as pasted back. */
 export const INVITE_TOKEN_MAX = 200;

@@ -164,4 +164,48 @@ describe("Users and roles in Chromium, against a real hub", () => {
     expect(stored.items.map((role) => role.name)).not.toContain("Triage lead");
     expect(pageErrors).toEqual([]);
   });
+  it("shows a child MSP's administrator where each custom role comes from, and offers Delete only on their own", async () => {
+    await api("POST", "/roles", { name: "MSSP desk", permissions: ["organizations.view"] });
+    const msp = await api<{ id: string }>("POST", "/tenants", { name: "Child MSP", capabilities: [{ name: "msp" }] });
+    const invited = await api<{ inviteUrl: string }>("POST", "/users", { email: "boss@child-msp.test", orgId: msp.id, roles: ["Manage organization"] });
+    const token = new URL(invited.inviteUrl).hash.replace("#token=", "");
+    const accepted = await fetch(`${hub.url}/api/v1/auth/accept`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: hub.url },
+      body: JSON.stringify({ token, password: "child-msp-password-1" }),
+    });
+    expect(accepted.status).toBe(200);
+
+    await page.getByTestId("logout").click();
+    await page.waitForURL(/\/login/);
+    await page.getByLabel("Email").fill("boss@child-msp.test");
+    await page.getByLabel("Password").fill("child-msp-password-1");
+    await page.getByTestId("login-submit").click();
+    await page.waitForURL(/\/nodes$/);
+    await page.goto(`${hub.url}/admin/roles`);
+    const roleRow = (name: string) => page.locator(`[data-testid="role-row"][data-role="${name}"]`);
+    await roleRow("MSSP desk").waitFor();
+    // The MSSP's role is theirs to give, not to delete.
+    expect(await roleRow("MSSP desk").getByTestId("role-org").textContent()).toContain("MSSP");
+    expect(await roleRow("MSSP desk").getByTestId("role-delete").count()).toBe(0);
+
+    await page.getByTestId("new-role").click();
+    const dialog = page.getByTestId("role-dialog");
+    await dialog.getByLabel("Name").fill("MSSP desk");
+    await dialog.getByLabel("View organizations").check();
+    await dialog.getByTestId("role-save").click();
+    await dialog.waitFor({ state: "detached" });
+    // Its own role of the same name sits beside the MSSP's, with its organization and a Delete.
+    const own = page.locator(`[data-testid="role-row"][data-role="MSSP desk"][data-org="${msp.id}"]`);
+    expect(await own.getByTestId("role-org").textContent()).toContain("Child MSP");
+    expect(await roleRow("MSSP desk").count()).toBe(2);
+    await own.getByTestId("role-delete").click();
+    await page.getByTestId("delete-role-dialog").getByTestId("confirm").click();
+    await own.waitFor({ state: "detached" });
+    expect(await roleRow("MSSP desk").count()).toBe(1);
+    // The MSSP's own is still there: the child deleted only its own.
+    const stored = await api<{ items: { name: string; orgId?: string }[] }>("GET", "/roles");
+    expect(stored.items.filter((role) => role.name === "MSSP desk").map((role) => role.orgId)).toEqual(["org_root"]);
+    expect(pageErrors).toEqual([]);
+  });
 });

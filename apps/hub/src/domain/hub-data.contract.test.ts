@@ -6,6 +6,7 @@ import { isoAt } from "../core/clock.js";
 import { ProblemError } from "../core/problem-error.js";
 import { DASHBOARDS_PER_USER_MAX, Dashboards } from "../dashboards/dashboards.js";
 import { newApiKey, resolveApiKey } from "./api-keys.js";
+import { roleId } from "./role-repository.js";
 import { newSession, resolveSession, SESSION_TTL_MS } from "./sessions.js";
 import { authenticate, bootstrapAdmin, newUser } from "./users.js";
 
@@ -111,6 +112,32 @@ describe.each<HubDataKind>(["embedded", "postgres"])("hub repositories (%s)", (k
     expect(await actions(["tnt_b"])).toEqual(["tenant.update"]);
     expect(await actions(["tnt_a", "tnt_b"])).toEqual(["user.invite", "tenant.update"]);
     expect((await h.audit.list({ limit: 10 })).items).toHaveLength(3);
+  });
+
+  it("keeps custom roles by organization: one name in each of two, unique ignoring case within one", async () => {
+    const role = (orgId: string | undefined, name: string) => ({
+      id: roleId(orgId ?? "org_root", name),
+      name,
+      ...(orgId ? { orgId } : {}),
+      permissions: ["organizations.view"],
+      createdBy: "admin@x",
+      createdAt: isoAt(clock()),
+    });
+    const [rootRole, childRole, otherRole] = [role(undefined, "Night shift"), role("tnt_b", "night shift"), role("tnt_a", "Day shift")];
+    await h.data.write(async (tx) => {
+      for (const made of [rootRole, childRole, otherRole]) await tx.roles.insert(made);
+    });
+    await expect(h.data.write((tx) => tx.roles.insert(role("tnt_b", "NIGHT SHIFT")))).rejects.toMatchObject({ status: 409, code: "role_exists" });
+    expect(await h.data.roles.get("tnt_b", "Night Shift")).toEqual(childRole);
+    expect(await h.data.roles.get("tnt_a", "Night shift")).toBeUndefined();
+    expect(await h.data.roles.definedBy(null)).toEqual([rootRole, otherRole, childRole]);
+    expect(await h.data.roles.definedBy(["tnt_b", "org_root"])).toEqual([rootRole, childRole]);
+    expect(await h.data.roles.countOf("tnt_b")).toBe(1);
+    expect(await h.data.write((tx) => tx.roles.delete("tnt_a", "night shift"))).toBe(false);
+    expect(await h.data.write((tx) => tx.roles.delete("tnt_b", "night SHIFT"))).toBe(true);
+    expect(await h.data.roles.get("org_root", "night shift")).toEqual(rootRole);
+    expect(await h.data.write((tx) => tx.roles.deleteAllOf("tnt_a"))).toBe(1);
+    expect(await h.data.roles.definedBy(null)).toEqual([rootRole]);
   });
 
   it("writes a change and its audit entry together, and a refused write leaves neither", async () => {

@@ -131,9 +131,19 @@ export type AuditRecord = z.infer<typeof AuditRecord>;
 export const MetaRecord = z.object({ id: z.literal("audit-partitions"), months: z.array(z.string()), days: z.array(z.string()).default([]) });
 export type MetaRecord = z.infer<typeof MetaRecord>;
 
-/** A custom role: a name and the permissions it gives. */
-/** `id` is the lower-cased name: two roles never differ by case alone. */
-export const RoleRecord = z.object({ id: z.string(), name: z.string(), permissions: z.array(z.string()), createdBy: z.string(), createdAt: z.string() });
+/**
+ * A custom role: a name and the permissions it gives, defined by one organization (`orgId`;
+ * absent in earlier versions' records: the root's). Names are unique within an organization,
+ * ignoring case; `id` is the lower-cased name, after `orgId:` for an organization other than the root.
+ */
+export const RoleRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  orgId: z.string().optional(),
+  permissions: z.array(z.string()),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
 export type RoleRecord = z.infer<typeof RoleRecord>;
 
 /**

@@ -32,6 +32,8 @@ export async function deleteTenant(hub: HubServices, tenantId: string, actor: st
     if (active) await tx.agents.update(revokedAgent(active, actor, "tenant deleted", hub.clock));
     await tx.pairingCodes.deleteForTenant(tenantId);
     await tx.tenantSettings.delete(tenantId);
+    // The roles it defined go with it: no one is left to use or manage them.
+    await tx.roles.deleteAllOf(tenantId);
     await tx.audit.record({
       actor,
       action: "tenant.delete",

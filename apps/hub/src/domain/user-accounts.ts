@@ -1,7 +1,8 @@
 import { PERMISSIONS, ROOT_ORG_ID, type UserAccount } from "@canopy/api";
 import { problems } from "../core/problem-error.js";
 import type { HubRepositories } from "./hub-data.js";
-import type { RoleRecord, UserRecord } from "./records.js";
+import type { UserRecord } from "./records.js";
+import { usableRoles, type UsableRoles } from "./usable-roles.js";
 import { orgOfUser, rolesOfUser, userPermissions } from "./user-roles.js";
 
 /** A user as the API lists them: never the password hash. */
@@ -19,7 +20,7 @@ export function toAccount(user: UserRecord): UserAccount {
 }
 
 /** Whether the user, as they would be, is a full administrator of their organization (*Manage organization*). */
-export const isFullAdmin = (user: UserRecord, custom: readonly RoleRecord[]): boolean => {
+export const isFullAdmin = (user: UserRecord, custom: UsableRoles): boolean => {
   const allowed = userPermissions(user, custom);
   return PERMISSIONS.every((permission) => allowed.has(permission));
 };
@@ -31,8 +32,9 @@ export const isFullAdmin = (user: UserRecord, custom: readonly RoleRecord[]): bo
  * (undefined: deleted, or no longer an owner).
  */
 export async function keepsAnOwner(tx: Pick<HubRepositories, "tenants" | "users" | "roles">, before: UserRecord, after: UserRecord | undefined, what: string): Promise<void> {
-  const custom = await tx.roles.all();
   const orgId = orgOfUser(before);
+  // Everyone counted is of that organization: its roles (and those above it) are what theirs mean.
+  const custom = await usableRoles(tx, orgId);
   const owners = await ownersOf(tx, before);
   const runs = (user: UserRecord | undefined) =>
     user !== undefined && !user.disabled && isFullAdmin(user, custom) && (orgId === ROOT_ORG_ID || owners.includes(user.id));
@@ -53,7 +55,7 @@ async function ownersOf(tx: Pick<HubRepositories, "tenants">, user: UserRecord):
 }
 
 /** How many others run the organization: its owners (a tenant) or full administrators (the root), enabled. */
-async function otherRunners(tx: Pick<HubRepositories, "tenants" | "users">, orgId: string, except: string, custom: readonly RoleRecord[]): Promise<number> {
+async function otherRunners(tx: Pick<HubRepositories, "tenants" | "users">, orgId: string, except: string, custom: UsableRoles): Promise<number> {
   if (orgId !== ROOT_ORG_ID) {
     const ownerIds = ((await tx.tenants.get(orgId))?.ownerIds ?? []).filter((id) => id !== except);
     let count = 0;

@@ -1,13 +1,12 @@
-import { isKnownRole, ROOT_ORG_ID } from "@canopy/api";
+import { ROOT_ORG_ID } from "@canopy/api";
 import { AGENT_PAIR_PATH } from "@canopy/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { problems } from "../core/problem-error.js";
 import { resolveApiKey } from "../domain/api-keys.js";
 import { resolveSession } from "../domain/sessions.js";
-import type { RoleRecord } from "../domain/records.js";
+import { usableRoles } from "../domain/usable-roles.js";
 import { keyPermissions, orgOfUser, rolesOfKey, rolesOfUser, userPermissions } from "../domain/user-roles.js";
-import type { HubServices } from "../services.js";
 import { withRequestContext } from "../core/request-context.js";
 import { clientAddress, type HubEnv, type Principal } from "./context.js";
 import { routeKey } from "./route-key.js";
@@ -42,11 +41,13 @@ async function resolvePrincipal(c: Context<HubEnv>): Promise<Principal | undefin
     if (!key || (key.userId !== undefined && (!owner || owner.disabled))) throw problems.unauthorized("the API key is not valid");
     hub.keyUse.touch(key);
     const roles = rolesOfKey(key);
+    const orgId = owner ? orgOfUser(owner) : ROOT_ORG_ID;
     return {
       kind: "apiKey",
       roles,
-      permissions: keyPermissions(key, owner, await customRolesFor(hub, [...roles, ...(owner ? rolesOfUser(owner) : [])])),
-      orgId: owner ? orgOfUser(owner) : ROOT_ORG_ID,
+      // Custom roles mean what the key's organization (its user's) and those above it defined.
+      permissions: keyPermissions(key, owner, await usableRoles(hub.data, orgId, [...roles, ...(owner ? rolesOfUser(owner) : [])])),
+      orgId,
       actor: `api-key:${key.name}`,
       keyId: key.id,
       name: key.name,
@@ -62,18 +63,13 @@ async function resolvePrincipal(c: Context<HubEnv>): Promise<Principal | undefin
   return {
     kind: "session",
     roles,
-    permissions: userPermissions(user, await customRolesFor(hub, roles)),
+    permissions: userPermissions(user, await usableRoles(hub.data, orgOfUser(user), roles)),
     orgId: orgOfUser(user),
     actor: user.email,
     userId: user.id,
     email: user.email,
     token,
   };
-}
-
-/** The custom roles among `roles`: none read when all are built in, the usual case. */
-async function customRolesFor(hub: HubServices, roles: readonly string[]): Promise<RoleRecord[]> {
-  return roles.every(isKnownRole) ? [] : hub.data.roles.all();
 }
 
 /**

@@ -243,6 +243,22 @@ describe("the hub's database migrations", () => {
     },
   );
 
+  it("keep the custom roles of earlier versions as the root's, and let other organizations define the same names (step 15)", async () => {
+    const before = hubMigrations.findIndex((migration) => migration.name === "organization-roles");
+    await migrate(db.pool, hubMigrations.slice(0, before));
+    const legacy = { id: "night shift", name: "Night shift", permissions: ["insights.triage"], createdBy: "ada@example.com", createdAt: AT };
+    await db.pool.query("INSERT INTO canopy_roles (id, doc) VALUES ($1, $2)", [legacy.id, JSON.stringify(legacy)]);
+    await migrate(db.pool, hubMigrations);
+    const data = createPostgresHubData(db, () => Date.parse("2030-01-01T00:00:00Z"));
+    expect(await data.roles.get("org_root", "NIGHT SHIFT")).toEqual(legacy);
+    expect(await data.roles.get("tnt_1", "Night shift")).toBeUndefined();
+    const mine = { ...legacy, id: "tnt_1:night shift", orgId: "tnt_1" };
+    await data.write((tx) => tx.roles.insert(mine));
+    await expect(data.write((tx) => tx.roles.insert({ ...legacy, name: "NIGHT shift" }))).rejects.toMatchObject({ status: 409, code: "role_exists" });
+    expect(await data.roles.definedBy(["org_root"])).toEqual([legacy]);
+    expect(await data.roles.definedBy(null)).toEqual([legacy, mine]);
+  });
+
   it("apply once when two hubs start together", async () => {
     const other = await connectPostgres(database.url);
     try {

@@ -4,6 +4,7 @@ import { dashboardsMigration } from "../dashboards/postgres-dashboards.js";
 import { auditIndexesSql } from "../domain/audit-reader.js";
 import { accessMigration } from "../domain/postgres/access-migration.js";
 import { fleetMigration } from "../domain/postgres/fleet-migration.js";
+import { organizationRolesMigration } from "../domain/postgres/organization-roles-migration.js";
 import { organizationsMigration } from "../domain/postgres/organizations-migration.js";
 import { insightCountsMigration } from "../insights/postgres/insight-counts-migration.js";
 import { insightFilterCountsMigration } from "../insights/postgres/insight-filter-counts-migration.js";
@@ -30,4 +31,8 @@ export const hubMigrations: readonly Migration[] = [
   tenantStateTablesMigration(11),
   tenantUsageMigration(12),
   organizationsMigration(13),
+  // Step 14 is another branch's (merged with this one): this stand-in only keeps the sequence whole
+  // here (`migrate` refuses gaps) and gives way to it at the merge. Never released.
+  { version: 14, name: "reserved-for-step-14", sql: "SELECT 1" },
+  organizationRolesMigration(15),
 ];

@@ -60,7 +60,7 @@ export function apiKeyRoutes(api: OpenAPIHono<HubEnv>): void {
     const body = c.req.valid("json");
     // As before, a key is an operator's unless told otherwise; never stronger than its user.
     const roles = body.roles ?? [body.role ?? "operator"];
-    await checkGrant(hub.data, roles, principal.permissions, body.roles ? "roles" : "role");
+    await checkGrant(hub.data, roles, principal.permissions, body.roles ? "roles" : "role", principal.orgId);
     const { key, record } = newApiKey({ name: body.name, roles, userId: principal.userId ?? undefined, createdBy: principal.actor }, hub.clock);
     // The key is shown once: it must not be lost to a crash after the caller saw it.
     await hub.data.write(async (tx) => {

@@ -18,7 +18,8 @@ import { checkGrant } from "../../domain/role-grants.js";
 import { keepsAnOwner, toAccount } from "../../domain/user-accounts.js";
 import type { HubRepositories } from "../../domain/hub-data.js";
 import type { UserRecord } from "../../domain/records.js";
-import { orgOfUser, userPermissions } from "../../domain/user-roles.js";
+import { usableRoles } from "../../domain/usable-roles.js";
+import { orgOfUser, rolesOfUser, userPermissions } from "../../domain/user-roles.js";
 import { newUser } from "../../domain/users.js";
 import { inScope } from "../../orgs/org-scope.js";
 import { principalOf, scopeOf, type HubEnv } from "../context.js";
@@ -85,8 +86,8 @@ const reset = createRoute({
 });
 
 /** No one manages an account that may do more than they may. */
-async function notStronger(tx: Pick<HubRepositories, "roles">, user: UserRecord, mine: ReadonlySet<Permission>): Promise<void> {
-  if (!noStrongerThan(userPermissions({ ...user, disabled: false }, await tx.roles.all()), mine)) {
+async function notStronger(tx: Pick<HubRepositories, "roles" | "tenants">, user: UserRecord, mine: ReadonlySet<Permission>): Promise<void> {
+  if (!noStrongerThan(userPermissions({ ...user, disabled: false }, await usableRoles(tx, orgOfUser(user), rolesOfUser(user))), mine)) {
     throw problems.forbidden(`${user.email} may do more than you may: ask someone with at least their permissions`);
   }
 }
@@ -118,7 +119,7 @@ export function userRoutes(api: OpenAPIHono<HubEnv>): void {
     if (!inScope(scope, orgId) || (orgId !== ROOT_ORG_ID && !(await hub.data.tenants.get(orgId)))) {
       throw problems.invalid([{ path: "orgId", message: `no organization with id ${orgId.slice(0, 100)} in your scope (GET /orgs/tree lists them)` }]);
     }
-    await checkGrant(hub.data, body.roles, principal.permissions, "roles");
+    await checkGrant(hub.data, body.roles, principal.permissions, "roles", orgId);
     const user = await newUser(body.email, null, body.roles, hub.clock, orgId);
     const { token, record } = newInvite(user.id, "invite", principal.actor, hub.clock);
     await hub.data.write(async (tx) => {
@@ -135,10 +136,11 @@ export function userRoutes(api: OpenAPIHono<HubEnv>): void {
     const principal = principalOf(c);
     const { id } = c.req.valid("param");
     const change = c.req.valid("json");
-    if (change.roles !== undefined) await checkGrant(hub.data, change.roles, principal.permissions, "roles");
     const updated = await hub.data.write(async (tx) => {
       const before = await tx.users.get(id);
       if (!before) throw problems.notFound(`user ${id}`);
+      // The roles must be usable in the user's own organization, wherever the giver works.
+      if (change.roles !== undefined) await checkGrant(tx, change.roles, principal.permissions, "roles", orgOfUser(before));
       if (change.disabled === true && before.id === principal.userId) throw problems.conflict("own_account", "you cannot disable your own account");
       await notStronger(tx, before, principal.permissions);
       const after = { ...before, ...(change.roles ? { roles: change.roles } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}) };

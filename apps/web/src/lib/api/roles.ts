@@ -5,4 +5,6 @@ export const listRoles = async (): Promise<RoleInfo[]> => (await request<RoleLis
 
 export const createRole = (body: RoleCreate) => request<RoleInfo>("POST", "/roles", { body });
 
-export const deleteRole = (name: string) => request<null>("DELETE", `/roles/${encodeURIComponent(name)}`);
+/** `orgId`: the organization that defined it (default: the one you work in). */
+export const deleteRole = (name: string, orgId?: string) =>
+  request<null>("DELETE", `/roles/${encodeURIComponent(name)}${orgId === undefined ? "" : `?orgId=${encodeURIComponent(orgId)}`}`);
