@@ -8,6 +8,7 @@ import { organizationsMigration } from "../domain/postgres/organizations-migrati
 import { insightCountsMigration } from "../insights/postgres/insight-counts-migration.js";
 import { insightFilterCountsMigration } from "../insights/postgres/insight-filter-counts-migration.js";
 import { insightsMigration } from "../insights/postgres/insights-migration.js";
+import { sharedObjectsMigration } from "../saved-searches/postgres-saved-searches.js";
 import { pushTablesMigration } from "../push/postgres/push-tables-migration.js";
 import { tenantStateTablesMigration } from "../push/postgres/tenant-state-tables-migration.js";
 import { tenantUsageMigration } from "../settings/postgres/tenant-usage-migration.js";
@@ -30,4 +31,5 @@ export const hubMigrations: readonly Migration[] = [
   tenantStateTablesMigration(11),
   tenantUsageMigration(12),
   organizationsMigration(13),
+  sharedObjectsMigration(14),
 ];
