@@ -113,7 +113,6 @@ export function dashboardRoutes(api: OpenAPIHono<HubEnv>): void {
   });
 
   api.openapi(get, async (c) => {
-    const hub = c.get("hub");
     const record = await readableDashboard(c, c.req.valid("param").id);
     const sharedBy = await sharedByLabels(c, dashboardOwner(c).id, [record]);
     return c.json(dashboardJson(record, sharedBy(record), scopeOf(c).orgId), 200);
