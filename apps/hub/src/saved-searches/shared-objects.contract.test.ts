@@ -72,4 +72,13 @@ describe.each<HubDataKind>(["embedded", "postgres"])("shared objects (%s)", (kin
     expect(await h.data.dashboards.listShared(["ten_a"], 10)).toEqual([]);
     expect(await h.data.dashboards.get(aShared.id)).toMatchObject({ shared: false, orgId: "ten_a", ownerLabel: "usr_a@example.com" });
   });
+
+  it("a dashboard an older version made is unshared, and takes the organization it is next saved in", async () => {
+    const dashboards = new Dashboards(clock);
+    const old = { id: "dsh_old", ownerId: "usr_a", name: "From before", widgets: [], createdAt: "2029-01-01T00:00:00.000Z", updatedAt: "2029-01-01T00:00:00.000Z" };
+    await h.data.write((tx) => tx.dashboards.insert(old));
+    expect(await h.data.dashboards.listShared(["ten_a", "org_root"], 10)).toEqual([]);
+    await h.data.write((tx) => dashboards.replace(tx.dashboards, maker("usr_a", "ten_a"), old.id, { name: "From before", widgets: [], shared: true }));
+    expect((await h.data.dashboards.listShared(["ten_a"], 10)).map((d) => [d.id, d.orgId, d.ownerLabel])).toEqual([[old.id, "ten_a", "usr_a@example.com"]]);
+  });
 });
