@@ -147,6 +147,7 @@ describe("Shared dashboards and saved searches in Chromium, against a real hub",
     const own = menu.getByTestId("saved-search-link");
     await expect.poll(() => own.locator(".label").allTextContents()).toEqual([MY_SEARCH]);
     await expectNoPageOverflow(page, "a 100-character saved search at 800 px");
+    await page.screenshot({ path: `${process.env.CANOPY_SCREENSHOT_DIR ?? "/tmp"}/canopy-saved-searches-800.png` });
     await own.click();
     await page.waitForURL((url) => url.searchParams.get("status") === "new" && url.searchParams.get("severity") === "high");
     expect(await page.getByTestId("filter-severity-high").getAttribute("aria-pressed")).toBe("true");
