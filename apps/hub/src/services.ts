@@ -14,6 +14,7 @@ import { PairingCodes } from "./domain/pairing-codes.js";
 import { TenantViews } from "./domain/tenant-views.js";
 import type { HubData } from "./domain/hub-data.js";
 import { createDashboards } from "./dashboards/create-dashboards.js";
+import { SavedSearches } from "./saved-searches/saved-searches.js";
 import type { AgentBudgets } from "./gateway/agent-budgets.js";
 import { AgentGateway } from "./gateway/agent-gateway.js";
 import { Presence } from "./gateway/presence.js";
@@ -157,6 +158,7 @@ export function createServices(options: ServiceOptions) {
     pushes,
     insights,
     tenantSettings,
+    savedSearches: new SavedSearches(clock),
     dashboards: createDashboards({ store, clock, views, tenants: data.tenants, pushes: data.pushes, insights: () => insights.repository }),
     gateway,
     bus,

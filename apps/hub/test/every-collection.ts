@@ -9,7 +9,7 @@ import { makeInsight, seededRandom } from "./insight-fixtures.js";
  * wrote whole), through the real API and
  * gateway (never by writing files): users, custom roles, invitations, sessions, api keys, tenants, pairing codes, agents,
  * audit and its months, content and revisions, a push (plan, results, desired), what the agent
- * reported, a dashboard, tenant settings, insights (and their daily usage), a pending board change
+ * reported, a dashboard, a saved search, tenant settings, insights (and their daily usage), a pending board change
  * and a refused one.
  */
 export async function fillEveryCollection(hub: Hub): Promise<void> {
@@ -25,6 +25,7 @@ export async function fillEveryCollection(hub: Hub): Promise<void> {
   ok(await admin.patch(`/tenants/${tenant.id}`, { description: "second write, so tenants.json has a .bak" }), "tenant edit");
   const field = ok(await admin.post("/content/custom-fields", { name: "Tier", type: "select", appliesTo: "incident", options: ["a", "b"] }), "field").body;
   ok(await admin.get("/dashboards"), "dashboards");
+  ok(await admin.post("/saved-searches", { name: "Open criticals", query: "severity=critical&status=new", shared: true }), "saved search");
   ok(await admin.patch(`/tenants/${tenant.id}/settings`, { utilizationMetrics: true }), "tenant settings");
 
   const agent = await GatewayContentAgent.connect(hub, admin, tenant.id);

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { sharingFields } from "./shared-objects.js";
 import { DASHBOARD_NAME_MAX, DASHBOARD_WIDGETS_MAX, ID_MAX, PUSH_TARGETS_MAX, WIDGET_TITLE_MAX } from "./limits.js";
 
 /** What a widget shows. Insight widgets count over `lifecycle` (which timestamp the time range bounds). */
@@ -63,7 +64,10 @@ export const WidgetSchema = z
   .openapi("Widget");
 export type Widget = z.infer<typeof WidgetSchema>;
 
-/** A dashboard belongs to the user who made it: its layout is theirs alone. */
+/**
+ * A dashboard belongs to the user who made it: its layout is theirs alone to change. Shared, it
+ * can be read by others (`sharedBy`, `readOnly`), who see its figures for their own audience.
+ */
 export const DashboardSchema = z
   .object({
     id: z.string(),
@@ -71,9 +75,12 @@ export const DashboardSchema = z
     widgets: z.array(WidgetSchema),
     createdAt: z.string().openapi({ format: "date-time" }),
     updatedAt: z.string().openapi({ format: "date-time" }),
+    ...sharingFields,
   })
   .openapi("Dashboard");
 export type Dashboard = z.infer<typeof DashboardSchema>;
+/** What figures and exports are computed from: a dashboard's name and widgets, whoever's it is. */
+export type DashboardLayout = Pick<Dashboard, "id" | "name" | "widgets">;
 
 export const DashboardListSchema = z.object({ items: z.array(DashboardSchema) }).openapi("DashboardList");
 export type DashboardList = z.infer<typeof DashboardListSchema>;
@@ -85,13 +92,13 @@ const widgets = z
 
 /** Body of `POST /dashboards`; without `widgets` it gets the default set. */
 export const DashboardCreateSchema = z
-  .strictObject({ name: z.string().trim().min(1, "must not be empty").max(DASHBOARD_NAME_MAX), widgets: widgets.optional() })
+  .strictObject({ name: z.string().trim().min(1, "must not be empty").max(DASHBOARD_NAME_MAX), widgets: widgets.optional(), shared: z.boolean().default(false) })
   .openapi("DashboardCreate");
 export type DashboardCreate = z.input<typeof DashboardCreateSchema>;
 
-/** Body of `PUT /dashboards/{id}`: the whole dashboard (name and widgets with their layout). */
+/** Body of `PUT /dashboards/{id}`: the whole dashboard (name and widgets with their layout); without `shared`, its sharing stays. */
 export const DashboardPutSchema = z
-  .strictObject({ name: z.string().trim().min(1, "must not be empty").max(DASHBOARD_NAME_MAX), widgets })
+  .strictObject({ name: z.string().trim().min(1, "must not be empty").max(DASHBOARD_NAME_MAX), widgets, shared: z.boolean().optional() })
   .openapi("DashboardPut");
 export type DashboardPut = z.input<typeof DashboardPutSchema>;
 

@@ -22,6 +22,7 @@ export const HUB_COLLECTIONS = [
   "desired.*",
   "reported.*",
   "dashboards",
+  "saved-searches",
   "insights.*",
   "insight-updates",
   "insight-update-errors",
@@ -47,7 +48,7 @@ export interface FilledHub {
  * (never by writing files): the admin's session and API key, a custom role, an invited user, a
  * tenant's settings (and, with its insights, its daily usage), tenants (one edited, so its file has
  * a last good copy), an outstanding pairing code, content with two revisions, a push the agent
- * applied, a dashboard, the agent's insights, and for `raw`'s tenant (spoken for over a raw
+ * applied, a dashboard, a saved search, the agent's insights, and for `raw`'s tenant (spoken for over a raw
  * socket) a board change it refused and one still on its way (asked once it is gone).
  */
 export async function fillEveryCollection(options: {
@@ -69,6 +70,7 @@ export async function fillEveryCollection(options: {
   const push = await api.push({ items: [{ kind: "custom-fields", id: field.id }], targets: { tenants: [tenantId] } });
   await api.waitForPush(push.id);
   await api.request("GET", "/dashboards");
+  await api.request("POST", "/saved-searches", { name: "R6 open criticals", query: "severity=critical&status=new", shared: true });
 
   const lines = insightLines("r6", 4);
   await importInsights(options.agentDataDir, await writeNdjson(join(options.agentDataDir, "r6-insights.ndjson"), lines));

@@ -1,4 +1,4 @@
-import type { Dashboard, DashboardData, FieldError, Widget, WidgetResult } from "@canopy/api";
+import type { DashboardLayout, DashboardData, FieldError, Widget, WidgetResult } from "@canopy/api";
 import type { Clock } from "../core/clock.js";
 import { problems } from "../core/problem-error.js";
 import { computeWidget, computeWidgets } from "./compute-widget.js";
@@ -50,12 +50,12 @@ export class DashboardFigures {
   }
 
   /** `audience`: whose figures the viewer may see (their scope); every figure is limited to it. */
-  async all(dashboard: Dashboard, audience: DashboardAudience = EVERYONE): Promise<DashboardData> {
+  async all(dashboard: DashboardLayout, audience: DashboardAudience = EVERYONE): Promise<DashboardData> {
     const now = this.#clock();
     return { widgets: await computeWidgets(dashboard.widgets, await this.#prepared(audience), now) };
   }
 
-  async widget(dashboard: Dashboard, widgetId: string, audience: DashboardAudience = EVERYONE): Promise<WidgetResult> {
+  async widget(dashboard: DashboardLayout, widgetId: string, audience: DashboardAudience = EVERYONE): Promise<WidgetResult> {
     const widget = dashboard.widgets.find((w) => w.id === widgetId);
     if (!widget) throw problems.notFound(`widget ${widgetId} of dashboard ${dashboard.id}`);
     const now = this.#clock();
@@ -79,7 +79,7 @@ export class DashboardFigures {
     );
   }
 
-  async exportModel(dashboard: Dashboard, user: string, audience: DashboardAudience = EVERYONE): Promise<DashboardExport> {
+  async exportModel(dashboard: DashboardLayout, user: string, audience: DashboardAudience = EVERYONE): Promise<DashboardExport> {
     const now = this.#clock();
     const sources = await this.#prepared(audience);
     return {
@@ -91,11 +91,11 @@ export class DashboardFigures {
     };
   }
 
-  async xlsx(dashboard: Dashboard, user: string, audience: DashboardAudience = EVERYONE): Promise<Buffer> {
+  async xlsx(dashboard: DashboardLayout, user: string, audience: DashboardAudience = EVERYONE): Promise<Buffer> {
     return dashboardXlsx(await this.exportModel(dashboard, user, audience));
   }
 
-  async pdf(dashboard: Dashboard, user: string, audience: DashboardAudience = EVERYONE): Promise<Buffer> {
+  async pdf(dashboard: DashboardLayout, user: string, audience: DashboardAudience = EVERYONE): Promise<Buffer> {
     return dashboardPdf(await this.exportModel(dashboard, user, audience));
   }
 }

@@ -5,6 +5,8 @@ export interface DashboardRepository {
   get(id: string): Promise<DashboardRecord | undefined>;
   /** The owner's dashboards, oldest first (ids sort by creation). */
   list(ownerId: string): Promise<DashboardRecord[]>;
+  /** The shared dashboards of these organizations, anyone's, oldest first; at most `limit`. */
+  listShared(orgIds: readonly string[], limit: number): Promise<DashboardRecord[]>;
   /** False when a dashboard with the id exists already (nothing changes). */
   insert(dashboard: DashboardRecord): Promise<boolean>;
   update(dashboard: DashboardRecord): Promise<void>;

@@ -5,10 +5,15 @@ import { DASHBOARDS_COLLECTION, type DashboardRecord } from "./dashboards.js";
 /** Dashboards in the embedded store: one small collection. */
 export function embeddedDashboards(store: Store): DashboardRepository {
   const dashboards = store.collection<DashboardRecord>(DASHBOARDS_COLLECTION);
-  const ofOwner = (ownerId: string) => dashboards.filter((d) => d.ownerId === ownerId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byId = (a: DashboardRecord, b: DashboardRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const ofOwner = (ownerId: string) => dashboards.filter((d) => d.ownerId === ownerId).sort(byId);
   return {
     get: async (id) => dashboards.get(id),
     list: async (ownerId) => ofOwner(ownerId),
+    async listShared(orgIds, limit) {
+      const wanted = new Set(orgIds);
+      return dashboards.filter((d) => d.shared === true && d.orgId !== undefined && wanted.has(d.orgId)).sort(byId).slice(0, limit);
+    },
     async insert(dashboard) {
       if (dashboards.get(dashboard.id)) return false;
       dashboards.put(dashboard);

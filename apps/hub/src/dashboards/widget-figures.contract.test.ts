@@ -1,4 +1,4 @@
-import type { Dashboard, Widget, WidgetLifecycle, WidgetRange, WidgetType } from "@canopy/api";
+import type { DashboardLayout, Widget, WidgetLifecycle, WidgetRange, WidgetType } from "@canopy/api";
 import type { Insight } from "@canopy/protocol";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RecordingPushes, widget } from "../../test/dashboard-fixtures.js";
@@ -59,7 +59,7 @@ const WIDGETS: Widget[] = TYPES.flatMap((type) =>
     ),
   ),
 );
-const DASHBOARD: Dashboard = { id: "dsh_contract", name: "Every figure", widgets: WIDGETS, createdAt: "2030-01-01T00:00:00.000Z", updatedAt: "2030-01-01T00:00:00.000Z" };
+const DASHBOARD: DashboardLayout = { id: "dsh_contract", name: "Every figure", widgets: WIDGETS };
 
 async function ingest(repository: InsightRepository, tenantId: string, insights: Insight[]): Promise<void> {
   const stored = await repository.store(tenantId, insights);

@@ -165,7 +165,8 @@ describe.each<HubDataKind>(["embedded", "postgres"])("hub repositories (%s)", (k
 
   it("keeps each owner's dashboards apart, caps them, and makes the default once however often it is asked at once", async () => {
     const dashboards = new Dashboards(clock);
-    const make = (owner: string, name: string) => h.data.write((tx) => dashboards.create(tx.dashboards, owner, { name, widgets: [] }));
+    const maker = (ownerId: string) => ({ ownerId, ownerLabel: `${ownerId}@example.com`, orgId: "org_root" });
+    const make = (owner: string, name: string) => h.data.write((tx) => dashboards.create(tx.dashboards, maker(owner), { name, widgets: [] }));
     const first = await make("usr_a", "A");
     await expect(dashboards.require(h.data.dashboards, "usr_b", first.id)).rejects.toMatchObject({ status: 404 });
     for (let i = 1; i < DASHBOARDS_PER_USER_MAX; i++) {
@@ -176,13 +177,13 @@ describe.each<HubDataKind>(["embedded", "postgres"])("hub repositories (%s)", (k
     expect((await make("usr_b", "B")).ownerId).toBe("usr_b");
     expect((await h.data.dashboards.list("usr_a")).map((d) => d.name).slice(0, 3)).toEqual(["A", "A1", "A2"]);
 
-    const visits = await Promise.all([1, 2, 3].map(() => h.data.write((tx) => dashboards.listOrCreateDefault(tx.dashboards, "usr_c"))));
+    const visits = await Promise.all([1, 2, 3].map(() => h.data.write((tx) => dashboards.listOrCreateDefault(tx.dashboards, maker("usr_c")))));
     expect(visits.filter((visit) => visit.created !== null)).toHaveLength(1);
     expect(visits.map((visit) => visit.items.map((d) => d.name))).toEqual([["MSSP overview"], ["MSSP overview"], ["MSSP overview"]]);
 
     // Someone else's dashboard is not found, and stays as it was.
     const others = visits[0]!.items[0]!;
-    await expect(h.data.write((tx) => dashboards.replace(tx.dashboards, "usr_b", others.id, { name: "mine now", widgets: [] }))).rejects.toMatchObject({ status: 404 });
+    await expect(h.data.write((tx) => dashboards.replace(tx.dashboards, maker("usr_b"), others.id, { name: "mine now", widgets: [] }))).rejects.toMatchObject({ status: 404 });
     expect((await h.data.dashboards.get(others.id))?.name).toBe("MSSP overview");
     expect(await h.data.write((tx) => tx.dashboards.deleteAllOf("usr_a"))).toBe(DASHBOARDS_PER_USER_MAX);
     expect(await h.data.dashboards.list("usr_a")).toEqual([]);

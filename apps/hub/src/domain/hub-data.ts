@@ -1,5 +1,6 @@
 import type { ContentRepository } from "../content/content-repository.js";
 import type { DashboardRepository } from "../dashboards/dashboard-repository.js";
+import type { SavedSearchRepository } from "../saved-searches/saved-search-repository.js";
 import type { PushRepository } from "../push/push-repository.js";
 import type { TenantStateRepository } from "../push/tenant-state-repository.js";
 import type { TenantSettingsRepository } from "../settings/tenant-settings-repository.js";
@@ -29,6 +30,7 @@ export interface HubRepositories {
   sessions: SessionRepository;
   apiKeys: ApiKeyRepository;
   dashboards: DashboardRepository;
+  savedSearches: SavedSearchRepository;
   content: ContentRepository;
   pushes: PushRepository;
   tenantStates: TenantStateRepository;

@@ -26,6 +26,7 @@ import { auditRoutes } from "./routes/audit-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { contentRoutes } from "./routes/content-routes.js";
 import { dashboardRoutes } from "./routes/dashboard-routes.js";
+import { savedSearchRoutes } from "./routes/saved-search-routes.js";
 import { eventRoutes } from "./routes/event-routes.js";
 import { insightRoutes } from "./routes/insight-routes.js";
 import { pushRoutes } from "./routes/push-routes.js";
@@ -105,6 +106,7 @@ function createApi(logger: Logger, version: string, publicOrigin: string | undef
   pushRoutes(api);
   insightRoutes(api);
   dashboardRoutes(api);
+  savedSearchRoutes(api);
 
   documentStoreUnavailable(api);
   documentMiddlewareAnswers(api);

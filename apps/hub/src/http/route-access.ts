@@ -89,6 +89,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   previewWidget: "signed-in",
   exportDashboardXlsx: "signed-in",
   exportDashboardPdf: "signed-in",
+
+  // Saved searches are each user's own too; shared ones are read-only to others (shared-objects.ts).
+  listSavedSearches: "signed-in",
+  createSavedSearch: "signed-in",
+  replaceSavedSearch: "signed-in",
+  deleteSavedSearch: "signed-in",
 };
 
 /**

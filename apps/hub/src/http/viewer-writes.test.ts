@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Caller, createTestHub, login, loginAs, type TestHub } from "../../test/helpers.js";
 
 /**
- * The writes a viewer may make: its own session and dashboards (which are the caller's own, never
+ * The writes a viewer may make: its own session, dashboards and saved searches (which are the caller's own, never
  * anyone else's), the public routes. Every other write in the OpenAPI document, including any
  * route added later, must answer a viewer 403.
  */
@@ -15,6 +15,9 @@ const VIEWER_WRITES = new Set([
   "POST /dashboards/preview",
   "PUT /dashboards/{id}",
   "DELETE /dashboards/{id}",
+  "POST /saved-searches",
+  "PUT /saved-searches/{id}",
+  "DELETE /saved-searches/{id}",
 ]);
 
 const PARAM_VALUES: Record<string, string> = { kind: "playbooks" };

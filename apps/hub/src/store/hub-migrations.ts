@@ -9,6 +9,7 @@ import { organizationsMigration } from "../domain/postgres/organizations-migrati
 import { insightCountsMigration } from "../insights/postgres/insight-counts-migration.js";
 import { insightFilterCountsMigration } from "../insights/postgres/insight-filter-counts-migration.js";
 import { insightsMigration } from "../insights/postgres/insights-migration.js";
+import { sharedObjectsMigration } from "../saved-searches/postgres-saved-searches.js";
 import { pushTablesMigration } from "../push/postgres/push-tables-migration.js";
 import { tenantStateTablesMigration } from "../push/postgres/tenant-state-tables-migration.js";
 import { tenantUsageMigration } from "../settings/postgres/tenant-usage-migration.js";
@@ -31,8 +32,6 @@ export const hubMigrations: readonly Migration[] = [
   tenantStateTablesMigration(11),
   tenantUsageMigration(12),
   organizationsMigration(13),
-  // Step 14 is another branch's (merged with this one): this stand-in only keeps the sequence whole
-  // here (`migrate` refuses gaps) and gives way to it at the merge. Never released.
-  { version: 14, name: "reserved-for-step-14", sql: "SELECT 1" },
+  sharedObjectsMigration(14),
   organizationRolesMigration(15),
 ];

@@ -4,6 +4,7 @@ import { DASHBOARDS_COLLECTION, DashboardRecord } from "../dashboards/dashboards
 import { AGENT_SHARDS, AgentRecord, ApiKeyRecord, AuditRecord, Collections, InviteRecord, MetaRecord, PairingCodeRecord, RoleRecord, SessionRecord, TENANT_SHARDS, TenantRecord, UserRecord } from "../domain/records.js";
 import { InsightCollections, InsightRecord, PendingUpdateRecord, UpdateErrorRecord } from "../insights/insight-records.js";
 import { UsageDayRecord, USAGE_COLLECTION_PREFIX } from "../insights/usage/usage-records.js";
+import { SAVED_SEARCHES_COLLECTION, SavedSearchRecord } from "../saved-searches/saved-searches.js";
 import { TENANT_SETTINGS_COLLECTION, TenantSettingsRecord } from "../settings/tenant-settings-records.js";
 import { DesiredEntry, PushPlanDoc, PushRecord, ReportedEntry, TenantResultsDoc, pushCollections } from "../push/push-records.js";
 
@@ -35,6 +36,7 @@ export const hubStoreSchemas: CollectionSchemas = {
   "desired.*": DesiredEntry,
   "reported.*": ReportedEntry,
   [DASHBOARDS_COLLECTION]: DashboardRecord,
+  [SAVED_SEARCHES_COLLECTION]: SavedSearchRecord,
   "insights.*": InsightRecord,
   [InsightCollections.updates]: PendingUpdateRecord,
   [InsightCollections.updateErrors]: UpdateErrorRecord,

@@ -1,10 +1,10 @@
-import type { Dashboard, Widget, WidgetResult } from "@canopy/api";
+import type { DashboardLayout, Widget, WidgetResult } from "@canopy/api";
 import { LIFECYCLE_LABEL, RANGE_LABEL } from "../time-window.js";
 import { WIDGETS } from "../widgets/registry.js";
 
 /** What both exports draw: the dashboard, every widget's result, and who asked when. */
 export interface DashboardExport {
-  dashboard: Dashboard;
+  dashboard: DashboardLayout;
   /** In widget order. */
   results: readonly WidgetResult[];
   /** Who exported it (their email). */

@@ -10,7 +10,7 @@ import { dashboardXlsx } from "./xlsx-export.js";
 async function exportOf(widgets: Widget[] = defaultWidgets().map((w) => ({ ...w, range: "all" as const }))): Promise<DashboardExport> {
   const data = sources({ pushes: new RecordingPushes({ applied: 40, failed: 3 }) });
   return {
-    dashboard: { id: "dsh_1", name: "SOC morning", widgets, createdAt: "2030-01-01T00:00:00.000Z", updatedAt: "2030-01-01T00:00:00.000Z" },
+    dashboard: { id: "dsh_1", name: "SOC morning", widgets },
     results: await computeWidgets(widgets, data, NOW),
     user: "ana@mssp.example",
     generatedAt: NOW,

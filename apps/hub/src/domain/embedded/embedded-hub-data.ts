@@ -4,6 +4,7 @@ import { AuditLog } from "../audit-log.js";
 import type { HubData, HubRepositories } from "../hub-data.js";
 import { EmbeddedContent } from "../../content/embedded-content.js";
 import { embeddedDashboards } from "../../dashboards/embedded-dashboards.js";
+import { embeddedSavedSearches } from "../../saved-searches/embedded-saved-searches.js";
 import { EmbeddedPushes } from "../../push/embedded-pushes.js";
 import { EmbeddedTenantStates } from "../../push/embedded-tenant-states.js";
 import { embeddedTenantSettings } from "../../settings/embedded-tenant-settings.js";
@@ -36,6 +37,7 @@ export function createEmbeddedHubData(store: Store, clock: Clock): HubData {
     sessions: embeddedSessions(store),
     apiKeys: embeddedApiKeys(store),
     dashboards: embeddedDashboards(store),
+    savedSearches: embeddedSavedSearches(store),
     content,
     pushes: new EmbeddedPushes(store),
     tenantStates: new EmbeddedTenantStates(store),

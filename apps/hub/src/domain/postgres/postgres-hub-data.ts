@@ -6,6 +6,7 @@ import type { AuditWriter, HubData, HubRepositories } from "../hub-data.js";
 import { auditCollection } from "../records.js";
 import { postgresContent } from "../../content/postgres/postgres-content.js";
 import { postgresDashboards } from "../../dashboards/postgres-dashboards.js";
+import { postgresSavedSearches } from "../../saved-searches/postgres-saved-searches.js";
 import { postgresPushes } from "../../push/postgres/postgres-pushes.js";
 import { postgresTenantStates } from "../../push/postgres/postgres-tenant-states.js";
 import { postgresTenantSettings } from "../../settings/postgres/postgres-tenant-settings.js";
@@ -47,6 +48,7 @@ function repositoriesOn(sql: SqlClient, clock: Clock): HubRepositories {
     sessions: postgresSessions(sql),
     apiKeys: postgresApiKeys(sql),
     dashboards: postgresDashboards(sql),
+    savedSearches: postgresSavedSearches(sql),
     content: postgresContent(sql),
     pushes: postgresPushes(sql),
     tenantStates: postgresTenantStates(sql),

@@ -2,6 +2,9 @@ import type { Doc } from "@canopy/store";
 import { CONTENT_COLUMNS, contentRow, REVISION_COLUMNS, revisionRow } from "../../content/postgres/content-rows.js";
 import type { ContentItemRecord, ContentRevisionRecord } from "../../content/content-records.js";
 import { DASHBOARDS_COLLECTION, type DashboardRecord } from "../../dashboards/dashboards.js";
+import { DASHBOARD_COLUMNS, dashboardRow } from "../../dashboards/postgres-dashboards.js";
+import { SAVED_SEARCH_COLUMNS, savedSearchRow } from "../../saved-searches/postgres-saved-searches.js";
+import { SAVED_SEARCHES_COLLECTION, type SavedSearchRecord } from "../../saved-searches/saved-searches.js";
 import { Collections, type AgentRecord, type ApiKeyRecord, type PairingCodeRecord, type SessionRecord, type TenantRecord, type UserRecord } from "../records.js";
 import type { SqlClient } from "./sql-client.js";
 import { AGENT_COLUMNS, agentRow, PAIRING_CODE_COLUMNS, pairingCodeRow, TENANT_COLUMNS, tenantRow } from "./tenant-rows.js";
@@ -18,7 +21,8 @@ const TABLES: Readonly<Record<string, RecordTable>> = {
   [Collections.apiKeys]: { table: "canopy_api_keys", columns: "id, created_at, doc", row: (d) => [d.id, (d as ApiKeyRecord).createdAt, JSON.stringify(d)] },
   [Collections.tenants]: { table: "canopy_tenants", columns: TENANT_COLUMNS, row: (d) => tenantRow(d as TenantRecord) },
   [Collections.agents]: { table: "canopy_agents", columns: AGENT_COLUMNS, row: (d) => agentRow(d as AgentRecord) },
-  [DASHBOARDS_COLLECTION]: { table: "canopy_dashboards", columns: "id, owner_id, doc", row: (d) => [d.id, (d as DashboardRecord).ownerId, JSON.stringify(d)] },
+  [DASHBOARDS_COLLECTION]: { table: "canopy_dashboards", columns: DASHBOARD_COLUMNS, row: (d) => dashboardRow(d as DashboardRecord) },
+  [SAVED_SEARCHES_COLLECTION]: { table: "canopy_saved_searches", columns: SAVED_SEARCH_COLUMNS, row: (d) => savedSearchRow(d as SavedSearchRecord) },
   // Per kind: `content.siem-rule`, `content-revisions.playbook`.
   content: { table: "canopy_content", columns: CONTENT_COLUMNS, row: (d) => contentRow(d as ContentItemRecord) },
   "content-revisions": { table: "canopy_content_revisions", columns: REVISION_COLUMNS, row: (d) => revisionRow(d as ContentRevisionRecord) },

@@ -94,7 +94,8 @@ export function apiKeyRoutes(api: OpenAPIHono<HubEnv>): void {
       if (!found || !(await tx.apiKeys.delete(id))) throw problems.notFound(`API key ${id}`);
       // A key's dashboards are its own (never its creator's): they go with it, counted in the audit.
       const dashboards = await tx.dashboards.deleteAllOf(id);
-      await tx.audit.record({ actor, action: "api-key.delete", target: `api-key:${id}`, detail: { name: found.name, dashboards } });
+      const savedSearches = await tx.savedSearches.deleteAllOf(id);
+      await tx.audit.record({ actor, action: "api-key.delete", target: `api-key:${id}`, detail: { name: found.name, dashboards, savedSearches } });
     });
     return c.body(null, 204);
   });

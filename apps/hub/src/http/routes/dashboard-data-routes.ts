@@ -4,7 +4,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { problems } from "../../core/problem-error.js";
 import type { HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
-import { dashboardOwner } from "./dashboard-owner.js";
+import { readableDashboard } from "./dashboard-owner.js";
 
 
 const WidgetParamSchema = IdParamSchema.extend({
@@ -53,16 +53,14 @@ export function dashboardDataRoutes(api: OpenAPIHono<HubEnv>): void {
 
   api.openapi(data, async (c) => {
     const hub = c.get("hub");
-    const { records, figures } = hub.dashboards;
-    const dashboard = await records.require(hub.data.dashboards, dashboardOwner(c).id, c.req.valid("param").id);
-    return c.json(await figures.all(dashboard, await audienceOf(c)), 200);
+    const dashboard = await readableDashboard(c, c.req.valid("param").id);
+    return c.json(await hub.dashboards.figures.all(dashboard, await audienceOf(c)), 200);
   });
 
   api.openapi(widgetData, async (c) => {
     const hub = c.get("hub");
-    const { records, figures } = hub.dashboards;
     const { id, widgetId } = c.req.valid("param");
-    const dashboard = await records.require(hub.data.dashboards, dashboardOwner(c).id, id);
-    return c.json(await figures.widget(dashboard, widgetId, await audienceOf(c)), 200);
+    const dashboard = await readableDashboard(c, id);
+    return c.json(await hub.dashboards.figures.widget(dashboard, widgetId, await audienceOf(c)), 200);
   });
 }

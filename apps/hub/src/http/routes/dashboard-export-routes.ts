@@ -6,7 +6,7 @@ import { isoAt } from "../../core/clock.js";
 import { principalOf, type HubEnv } from "../context.js";
 import { authProblems, problemResponses } from "../route-helpers.js";
 import { attachmentDisposition } from "./content-routes.js";
-import { dashboardOwner } from "./dashboard-owner.js";
+import { dashboardOwner, readableDashboard } from "./dashboard-owner.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const PDF = "application/pdf";
@@ -37,7 +37,7 @@ function exportRoute(format: Format) {
 async function sendExport(c: Context<HubEnv>, id: string, format: Format): Promise<Response> {
   const hub = c.get("hub");
   const owner = dashboardOwner(c);
-  const dashboard = await hub.dashboards.records.require(hub.data.dashboards, owner.id, id);
+  const dashboard = await readableDashboard(c, id);
   const audience = await audienceOf(c);
   const file = format === "xlsx" ? await hub.dashboards.figures.xlsx(dashboard, owner.label, audience) : await hub.dashboards.figures.pdf(dashboard, owner.label, audience);
   hub.audit.record({ actor: principalOf(c).actor, action: "dashboard.export", target: `dashboard:${dashboard.id}`, detail: { name: dashboard.name, format } });

@@ -70,7 +70,7 @@ const remove = createRoute({
   path: "/users/{id}",
   operationId: "deleteUser",
   tags: ["users"],
-  summary: "Delete a user, with their sessions, links, API keys and dashboards",
+  summary: "Delete a user, with their sessions, links, API keys, dashboards and saved searches",
   request: { params: IdParamSchema },
   responses: { 204: { description: "Deleted" }, ...authProblems, ...problemResponses(404, 409) },
 });
@@ -184,7 +184,9 @@ export function userRoutes(api: OpenAPIHono<HubEnv>): void {
       const revoked = await tx.apiKeys.deleteForUser(id);
       let dashboards = await tx.dashboards.deleteAllOf(id);
       for (const keyId of revoked) dashboards += await tx.dashboards.deleteAllOf(keyId);
-      await tx.audit.record({ actor: principal.actor, action: "user.delete", target: `user:${id}`, detail: { email: user.email, apiKeys: revoked.length, dashboards }, orgId });
+      let savedSearches = await tx.savedSearches.deleteAllOf(id);
+      for (const keyId of revoked) savedSearches += await tx.savedSearches.deleteAllOf(keyId);
+      await tx.audit.record({ actor: principal.actor, action: "user.delete", target: `user:${id}`, detail: { email: user.email, apiKeys: revoked.length, dashboards, savedSearches }, orgId });
       return revoked;
     });
     for (const keyId of keys) hub.keyUse.forget(keyId);

@@ -24,8 +24,8 @@ function remember(id: string): void {
 }
 
 /**
- * The dashboard page's state: the user's dashboards, the one shown, and a slot per widget with
- * its figures. Saving sends the whole dashboard (`PUT`), one save at a time, in order.
+ * The dashboard page's state: the user's dashboards and those shared with them (read-only), the
+ * one shown, and a slot per widget with its figures. Saving sends the whole dashboard (`PUT`), one save at a time, in order.
  */
 export class DashboardBoard {
   dashboards = $state.raw<Dashboard[]>([]);
@@ -104,15 +104,16 @@ export class DashboardBoard {
    * Saves the dashboard with these widgets (and name). The page shows them at once; a refusal
    * puts back what the hub holds and rethrows, so a dialog can show the issues at its fields.
    */
-  save(widgets: Widget[], name?: string): Promise<Dashboard> {
+  save(widgets: Widget[], name?: string, shared?: boolean): Promise<Dashboard> {
     const current = this.dashboard;
     if (!current) return Promise.reject(new Error("No dashboard is open."));
-    this.dashboard = { ...current, widgets, name: name ?? current.name };
+    if (current.readOnly) return Promise.reject(new Error("This dashboard is shared with you: only its owner changes it."));
+    this.dashboard = { ...current, widgets, name: name ?? current.name, shared: shared ?? current.shared };
     const number = ++this.#lastSave;
     const run = async () => {
       this.saving = true;
       try {
-        const saved = await dashboardsApi.saveDashboard(current.id, { name: name ?? current.name, widgets });
+        const saved = await dashboardsApi.saveDashboard(current.id, { name: name ?? current.name, widgets, ...(shared === undefined ? {} : { shared }) });
         if (this.dashboard?.id === saved.id && number === this.#lastSave) this.#show(saved);
         this.dashboards = this.dashboards.map((item) => (item.id === saved.id ? saved : item));
         return saved;
@@ -136,6 +137,22 @@ export class DashboardBoard {
     } catch {
       // Keep what is shown; the caller reports the save error.
     }
+  }
+
+  /** Shares the open dashboard (its own) with the organization it belongs to, or stops sharing it. */
+  share(shared: boolean): Promise<Dashboard> {
+    const current = this.dashboard;
+    if (!current) return Promise.reject(new Error("No dashboard is open."));
+    return this.save(current.widgets, current.name, shared);
+  }
+
+  /** The user's own dashboards (oldest first), then those shared with them. */
+  get own(): Dashboard[] {
+    return this.dashboards.filter((item) => !item.readOnly);
+  }
+
+  get sharedWithMe(): Dashboard[] {
+    return this.dashboards.filter((item) => item.readOnly);
   }
 
   async create(name: string): Promise<Dashboard> {

@@ -11,14 +11,16 @@ function result(widgetId: string, value: number): WidgetResult {
   return { widgetId, from: null, to: "2030-01-15T12:00:00.000Z", computedAt: "2030-01-15T12:00:00.000Z", data: { kind: "counts", rows: [{ key: "new", label: "New", value }] } };
 }
 
+const OWN = { shared: false, orgId: "org_root", sharedBy: null, readOnly: false };
+
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": status >= 400 ? "application/problem+json" : "application/json" } });
 
 /** A hub that holds one user's dashboards; only `fetch`, the edge of the client, is replaced. */
 class FakeHub {
   dashboards: Dashboard[] = [
-    { id: "d1", name: "MSSP overview", widgets: [widget("a"), widget("b")], createdAt: "", updatedAt: "" },
-    { id: "d2", name: "Night shift", widgets: [widget("c")], createdAt: "", updatedAt: "" },
+    { id: "d1", name: "MSSP overview", widgets: [widget("a"), widget("b")], createdAt: "", updatedAt: "", ...OWN },
+    { id: "d2", name: "Night shift", widgets: [widget("c")], createdAt: "", updatedAt: "", ...OWN },
   ];
   puts: { id: string; titles: string[] }[] = [];
   refuse: { path: string; message: string } | null = null;
