@@ -1,7 +1,7 @@
-export { createAgent } from "./core/agent.js";
+export { createAgent } from "./runtime/agent.js";
 export { pairAgent, type PairOptions, type PairResult } from "./identity/pair.js";
 export { unpairAgent, type UnpairOptions, type UnpairResult } from "./identity/unpair.js";
-export { readAgentStatus, type AgentStatus } from "./core/status.js";
+export { readAgentStatus, type AgentStatus } from "./cli/status.js";
 export { listContent, listInsights } from "./cli/local-data.js";
 export { generateDemoInsights, type DemoInsightOptions } from "./demo/demo-insights.js";
 export { attackFromTags, severityFromLevel } from "./demo/sigma-rules.js";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createAgent } from "../src/core/agent.js";
+import { createAgent } from "../src/runtime/agent.js";
 import type { Agent } from "../src/core/types.js";
 import { FakeHub } from "./fake-hub.js";
 import { seedPairedAgent, tempDataDir } from "./seed.js";

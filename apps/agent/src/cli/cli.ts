@@ -1,7 +1,7 @@
 import { Argument, Command, CommanderError } from "commander";
 import { pino } from "pino";
 import { AdapterConfig, readAdapterConfig, redactAdapterConfig, parseHeaders, writeAdapterConfig } from "../content/adapter-config.js";
-import { createAgent } from "../core/agent.js";
+import { createAgent } from "../runtime/agent.js";
 import { readEnv, resolveDataDir, type AgentEnv } from "./env.js";
 import { AgentCliError } from "../core/errors.js";
 import { complain, dataDirOption, ExitCode, printJson, say, wholeNumber } from "./cli-output.js";
@@ -11,7 +11,7 @@ import { listContent, listManifest } from "./local-data.js";
 import { ingestUrl } from "../ingest/ingest-address.js";
 import { agentPaths } from "../core/paths.js";
 import { pairAgent } from "../identity/pair.js";
-import { readAgentStatus, type AgentStatus } from "../core/status.js";
+import { readAgentStatus, type AgentStatus } from "./status.js";
 import { unpairAgent } from "../identity/unpair.js";
 import { AGENT_VERSION } from "../core/version.js";
 import { WEBHOOK_TIMEOUT_MS } from "../content/webhook-adapter.js";

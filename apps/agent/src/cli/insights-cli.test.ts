@@ -6,7 +6,7 @@ import { FakeHub } from "../../test/fake-hub.js";
 import { manyInsights, sourceInsight, storeInsights } from "../../test/insights.js";
 import { BIN, runCli, startNode, type Running } from "../../test/run-cli.js";
 import { seedPairedAgent, tempDataDir } from "../../test/seed.js";
-import { createAgent } from "../core/agent.js";
+import { createAgent } from "../runtime/agent.js";
 
 const ndjson = (values: unknown[]) => values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join("\n") + "\n";
 

@@ -1,9 +1,9 @@
 import { keyFingerprint, publicKeyOf } from "@canopy/protocol";
 import { openAgentStore, readCredentials, readPrivateKey } from "../identity/credentials.js";
 import { ingestUrl } from "../ingest/ingest-address.js";
-import { agentPaths } from "./paths.js";
-import { isProcessAlive, readRuntimeRecord } from "./runtime-file.js";
-import type { AgentState } from "./types.js";
+import { agentPaths } from "../core/paths.js";
+import { isProcessAlive, readRuntimeRecord } from "../core/runtime-file.js";
+import type { AgentState } from "../core/types.js";
 
 export interface AgentStatus {
   dataDir: string;

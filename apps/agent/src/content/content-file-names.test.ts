@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { item, nextBatchId } from "../../test/content.js";
 import { FakeHub, type FakeConnection } from "../../test/fake-hub.js";
 import { seedPairedAgent, tempDataDir } from "../../test/seed.js";
-import { createAgent } from "../core/agent.js";
+import { createAgent } from "../runtime/agent.js";
 import { foldCase, isWindowsDeviceName } from "./file-names.js";
 import { listManifest } from "../cli/local-data.js";
 import { agentPaths } from "../core/paths.js";

@@ -10,7 +10,7 @@ import { useFakeAgentTimers } from "../../test/fake-time.js";
 import { seedPairedAgent, tempDataDir } from "../../test/seed.js";
 import { startReceiver } from "../../test/webhook-receiver.js";
 import { writeAdapterConfig } from "./adapter-config.js";
-import { createAgent } from "../core/agent.js";
+import { createAgent } from "../runtime/agent.js";
 import { listContent, listManifest } from "../cli/local-data.js";
 import { agentPaths } from "../core/paths.js";
 import type { Agent } from "../core/types.js";

@@ -43,7 +43,7 @@ export type StopReason =
   | "auth_failed"
   /** The hub closed with 4010: it speaks another protocol version. */
   | "unsupported_version"
-  /** Single-shot sessions only (`unpairAgent`): the connection ended and is not retried. */
+  /** The connection ended and is not retried (a running agent always redials, so not in practice). */
   | "disconnected";
 
 export interface AgentEvents {

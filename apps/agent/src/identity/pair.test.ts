@@ -8,7 +8,7 @@ import { sourceInsight, storeInsights } from "../../test/insights.js";
 import { tempDataDir } from "../../test/seed.js";
 import { AgentCliError } from "../core/errors.js";
 import { pairAgent } from "./pair.js";
-import { readAgentStatus } from "../core/status.js";
+import { readAgentStatus } from "../cli/status.js";
 
 type Answer = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeHub } from "../../test/fake-hub.js";
 import { seedPairedAgent, tempDataDir } from "../../test/seed.js";
 import { AgentCliError } from "../core/errors.js";
-import { readAgentStatus } from "../core/status.js";
+import { readAgentStatus } from "../cli/status.js";
 import { unpairAgent } from "./unpair.js";
 
 const exists = (path: string) =>

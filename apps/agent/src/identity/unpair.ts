@@ -1,9 +1,10 @@
-import { createAgentRuntime } from "../core/agent.js";
-import { forgetCredentials, loadIdentity, openAgentStore, type Credentials } from "./credentials.js";
+import type { KeyObject } from "node:crypto";
+import { importPublicKey } from "@canopy/protocol";
 import { AgentCliError } from "../core/errors.js";
-import type { AgentLogger } from "../core/logger.js";
+import { silentLogger, withBindings, type AgentLogger } from "../core/logger.js";
 import { agentPaths, type AgentPaths } from "../core/paths.js";
-import type { AgentEvents } from "../core/types.js";
+import { forgetCredentials, loadIdentity, openAgentStore, type AgentIdentity } from "./credentials.js";
+import { requestUnpair, type UnpairOutcome } from "./unpair-session.js";
 
 export interface UnpairOptions {
   dataDir: string;
@@ -26,11 +27,6 @@ export interface UnpairResult {
 const DEFAULT_UNPAIR_TIMEOUT_MS = 15_000;
 const FORCE_HINT = "use --force to forget the credentials locally";
 
-type Outcome =
-  | { kind: "unpaired" }
-  | { kind: "replaced" }
-  | { kind: "stopped"; detail: AgentEvents["stopped"] };
-
 async function forgetLocally(paths: AgentPaths): Promise<void> {
   const store = await openAgentStore(paths, { create: true });
   try {
@@ -41,21 +37,50 @@ async function forgetLocally(paths: AgentPaths): Promise<void> {
 }
 
 /** One line saying why the hub did not confirm, ending with what to do. */
-function hubProblem(outcome: Outcome, hubUrl: string, timeoutMs: number): string {
-  if (outcome.kind === "replaced") return "another connection with the same key took over; stop canopy-agent run and try again";
-  if (outcome.kind === "unpaired") return "";
-  const { detail } = outcome;
-  switch (detail.reason) {
-    case "requested":
+function hubProblem(outcome: Exclude<UnpairOutcome, { kind: "unpaired" }>, hubUrl: string, timeoutMs: number): string {
+  switch (outcome.kind) {
+    case "replaced":
+      return "another connection with the same key took over; stop canopy-agent run and try again";
+    case "timeout":
       return `the hub at ${hubUrl} did not confirm within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`;
-    case "auth_failed":
-      return `the hub at ${hubUrl} does not accept this agent's credentials any more`;
-    case "unsupported_version":
-      return `the hub at ${hubUrl} speaks another protocol version`;
+    case "refused":
+      return outcome.why === "auth_failed"
+        ? `the hub at ${hubUrl} does not accept this agent's credentials any more`
+        : `the hub at ${hubUrl} speaks another protocol version`;
     case "disconnected":
-      return detail.code === 1006 && detail.error
-        ? `hub unreachable at ${hubUrl} (${detail.error.match(/\b(E[A-Z]+)\b/)?.[1] ?? detail.error})`
-        : `the hub at ${hubUrl} closed the connection before confirming (${detail.code ?? "no code"})`;
+      return outcome.code === 1006 && outcome.error
+        ? `hub unreachable at ${hubUrl} (${outcome.error.match(/\b(E[A-Z]+)\b/)?.[1] ?? outcome.error})`
+        : `the hub at ${hubUrl} closed the connection before confirming (${outcome.code})`;
+  }
+}
+
+/** Asks the hub over its own short session; on its confirmation the key and credentials are wiped. */
+async function unpairWithHub(paths: AgentPaths, identity: AgentIdentity, options: UnpairOptions, timeoutMs: number): Promise<UnpairOutcome> {
+  const { store, credentials, privateKey } = identity;
+  const logger = withBindings(options.logger ?? silentLogger, { dataDir: paths.dataDir, agentId: credentials.agentId });
+  try {
+    let hubKey: KeyObject;
+    try {
+      hubKey = importPublicKey(credentials.hubPublicKey);
+    } catch (error) {
+      throw new AgentCliError("damaged_state", "the stored hub key is not valid; pair again with canopy-agent pair --force", { cause: error });
+    }
+    const outcome = await requestUnpair({ credentials, privateKey, hubKey, logger, timeoutMs });
+    if (outcome.kind === "unpaired") {
+      logger.warn({ reason: outcome.reason }, "the hub revoked this agent; wiping its credentials");
+      try {
+        await forgetCredentials(store, paths);
+      } catch (error) {
+        logger.error({ err: String(error) }, "could not wipe the credentials");
+      }
+    }
+    return outcome;
+  } finally {
+    try {
+      await store.close();
+    } catch (error) {
+      logger.error({ err: String(error) }, "could not flush the agent state");
+    }
   }
 }
 
@@ -68,11 +93,9 @@ function hubProblem(outcome: Outcome, hubUrl: string, timeoutMs: number): string
 export async function unpairAgent(options: UnpairOptions): Promise<UnpairResult> {
   const paths = agentPaths(options.dataDir);
   const timeoutMs = options.timeoutMs ?? DEFAULT_UNPAIR_TIMEOUT_MS;
-  let credentials: Credentials;
+  let identity: AgentIdentity;
   try {
-    const identity = await loadIdentity(paths);
-    credentials = identity.credentials;
-    await identity.store.close();
+    identity = await loadIdentity(paths);
   } catch (error) {
     // Half-written or damaged state cannot talk to the hub; --force still cleans it up.
     if (options.force && error instanceof AgentCliError && error.code === "damaged_state") {
@@ -81,32 +104,14 @@ export async function unpairAgent(options: UnpairOptions): Promise<UnpairResult>
     }
     throw error;
   }
-
-  const session = createAgentRuntime({
-    dataDir: paths.dataDir,
-    reconnect: false,
-    recordRuntime: false,
-    syncContent: false,
-    syncInsights: false,
-    ...(options.logger ? { logger: options.logger } : {}),
-    onWelcome: (socket) => socket.send({ type: "unpair", reason: "unpaired on the tenant with canopy-agent unpair" }),
-  });
-  const outcome = new Promise<Outcome>((resolve) => {
-    session.on("unpaired", () => resolve({ kind: "unpaired" }));
-    session.on("replaced", () => resolve({ kind: "replaced" }));
-    session.on("stopped", (detail) => resolve({ kind: "stopped", detail }));
-  });
-  await session.start();
-  const timer = setTimeout(() => void session.stop(), timeoutMs);
-  const result = await outcome;
-  clearTimeout(timer);
-  await session.stop();
+  const { credentials } = identity;
+  const result = await unpairWithHub(paths, identity, options, timeoutMs);
 
   const base = { tenantName: credentials.tenantName, hubUrl: credentials.hubUrl };
   if (result.kind === "unpaired") return { ...base, confirmedByHub: true, hubProblem: null };
   const problem = hubProblem(result, credentials.hubUrl, timeoutMs);
   if (!options.force) {
-    const code = result.kind === "stopped" && result.detail.reason === "disconnected" ? "hub_unreachable" : "hub_refused";
+    const code = result.kind === "disconnected" ? "hub_unreachable" : "hub_refused";
     throw new AgentCliError(code, `${problem}; ${FORCE_HINT}`);
   }
   await forgetLocally(paths);

@@ -6,10 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FakeHub } from "../../test/fake-hub.js";
 import { sourceInsight } from "../../test/insights.js";
 import { startIngestAgent } from "../../test/ingest-agent.js";
-import { createAgent } from "../core/agent.js";
+import { createAgent } from "../runtime/agent.js";
 import { MAX_INGEST_BODY_BYTES } from "./ingest-server.js";
 import { listInsights } from "../cli/local-data.js";
-import { readAgentStatus } from "../core/status.js";
+import { readAgentStatus } from "../cli/status.js";
 import type { Agent } from "../core/types.js";
 
 /** Whether a TCP connection to host:port is accepted. */

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeHub, type FakeConnection } from "../../test/fake-hub.js";
 import { manyInsights, sourceInsight, storeInsights } from "../../test/insights.js";
 import { seedPairedAgent, tempDataDir } from "../../test/seed.js";
-import { createAgentRuntime } from "../core/agent.js";
+import { createAgentRuntime } from "../runtime/agent.js";
 import { listInsights } from "../cli/local-data.js";
 import type { Agent } from "../core/types.js";
 

@@ -14,6 +14,13 @@ export interface Disconnected extends SocketClosed {
   retryInMs: number | null;
 }
 
+/** Why a dial failed or a socket broke, with its code (ECONNREFUSED, …) when the message lacks it. */
+export function describeCloseError(error: Error | undefined): string | null {
+  if (!error) return null;
+  const code = (error as NodeJS.ErrnoException).code;
+  return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+}
+
 export interface HubConnectionOptions {
   url: string;
   hubKey: KeyObject;

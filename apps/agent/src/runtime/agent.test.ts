@@ -6,10 +6,10 @@ import { FakeHub } from "../../test/fake-hub.js";
 import { nextEvent, useFakeAgentTimers } from "../../test/fake-time.js";
 import { seedPairedAgent, tempDataDir } from "../../test/seed.js";
 import { createAgent } from "./agent.js";
-import { AgentCliError } from "./errors.js";
+import { AgentCliError } from "../core/errors.js";
 import { storeInsight } from "../insights/insight-doc.js";
-import { readAgentStatus } from "./status.js";
-import type { Agent, AgentEvents } from "./types.js";
+import { readAgentStatus } from "../cli/status.js";
+import type { Agent, AgentEvents } from "../core/types.js";
 
 const exists = (path: string) =>
   access(path).then(

@@ -1,78 +1,34 @@
-import type { KeyObject } from "node:crypto";
-import { CloseCode, importPublicKey, type HubMessage } from "@canopy/protocol";
-import type { Store } from "@canopy/store";
-import { createBackoff, DEFAULT_RECONNECT_MAX_MS } from "../link/backoff.js";
-import { ContentSync } from "../content/content-sync.js";
-import { forgetCredentials, loadIdentity, updateTenantName, type Credentials } from "../identity/credentials.js";
-import { AgentCliError } from "./errors.js";
-import { TypedEmitter } from "./events.js";
-import { HubConnection, type Disconnected } from "../link/hub-connection.js";
-import type { HubSocket } from "../link/hub-socket.js";
-import { connectUrl } from "../link/hub-url.js";
-import { silentLogger, withBindings, type AgentLogger } from "./logger.js";
-import { ensureIngestToken } from "../ingest/ingest-token.js";
-import { startIngestServer, type IngestServer } from "../ingest/ingest-server.js";
-import { InsightSync } from "../insights/insight-sync.js";
-import { handleHubMessage, type HandlerContext } from "../link/message-handlers.js";
-import { agentPaths } from "./paths.js";
-import { writeRuntimeRecord } from "./runtime-file.js";
-import { collectSystemInfo } from "./system-info.js";
-import { DEFAULT_DRIFT_SCAN_MS, TERMINAL_STATES, type Agent, type AgentEvents, type AgentOptions, type AgentState, type StopReason } from "./types.js";
-import { AGENT_VERSION } from "./version.js";
-import { removeWriteDebris } from "../content/write-debris.js";
+import { CloseCode, type HubMessage } from "@canopy/protocol";
+import { TypedEmitter } from "../core/events.js";
+import { silentLogger, withBindings } from "../core/logger.js";
+import { agentPaths } from "../core/paths.js";
+import { writeRuntimeRecord } from "../core/runtime-file.js";
+import { DEFAULT_DRIFT_SCAN_MS, TERMINAL_STATES, type Agent, type AgentEvents, type AgentOptions, type AgentState, type StopReason } from "../core/types.js";
+import { forgetCredentials } from "../identity/credentials.js";
+import { DEFAULT_RECONNECT_MAX_MS } from "../link/backoff.js";
+import { describeCloseError, type Disconnected } from "../link/hub-connection.js";
+import { openRun } from "./open-run.js";
+import type { Run } from "./run.js";
 
-/** Options only the package itself uses (single-shot sessions for `unpairAgent`). */
+/** Options for tests that need a smaller window or a faster retention clock. */
 export interface AgentRuntimeOptions extends AgentOptions {
-  /** Default true. False: the first disconnect ends the agent with `stopped` / `disconnected`. */
-  reconnect?: boolean;
-  /** Called after each welcome, once the agent is online. */
-  onWelcome?: (socket: HubSocket) => void;
-  /** Default true. False keeps a short-lived session from overwriting a running agent's runtime.json. */
-  recordRuntime?: boolean;
-  /** Default true. False: no manifest, no drift scans, content batches ignored (short-lived sessions). */
-  syncContent?: boolean;
-  /** Default true. False: the outbox sends nothing and insight updates are left for the next run. */
-  syncInsights?: boolean;
   /** Unacked insight batches at most (default 4). */
   outboxWindow?: number;
   /** Between retention purges of the local insights (default hourly). */
   retentionCheckMs?: number;
 }
 
-/** Everything one `start()` opened; dropped again when the agent ends. */
-interface Run {
-  store: Store;
-  credentials: Credentials;
-  privateKey: KeyObject;
-  connection: HubConnection;
-  /** Applies content, reports the manifest, watches for drift; null in short-lived sessions. */
-  content: ContentSync | null;
-  /** The tenant's insights: store, outbox, board changes. */
-  insights: InsightSync;
-  /** The loopback ingest endpoint (`ingestPort` set); null otherwise. */
-  ingest: IngestServer | null;
-  logger: AgentLogger;
-  startedAt: Date;
-  connectedSince: Date | null;
-  /** Set once the agent is ending; later events of this run are ignored. */
-  ending: Promise<void> | undefined;
-  /** runtime.json writes, chained so they land in order. */
-  runtimeWrites: Promise<void>;
-}
-
 const DEFAULT_WAIT_MS = 30_000;
-
-function describeError(error: Error | undefined): string | null {
-  if (!error) return null;
-  const code = (error as NodeJS.ErrnoException).code;
-  return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
-}
 
 /** A tenant agent running in this process. See `AgentOptions`; nothing here is process-global. */
 export function createAgent(options: AgentOptions): Agent {
   return createAgentRuntime(options);
 }
 
+/**
+ * The lifecycle: states and events, `start` (openRun, then dial), what each close means, and
+ * ending a run exactly once. What the hub's messages do is in agent-handlers.ts.
+ */
 export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
   const paths = agentPaths(options.dataDir);
   const reconnectMaxMs = options.reconnectMaxMs ?? DEFAULT_RECONNECT_MAX_MS;
@@ -95,7 +51,6 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
   }
 
   function recordRuntime(run: Run, recorded: AgentState): void {
-    if (options.recordRuntime === false) return;
     const record = {
       pid: process.pid,
       state: recorded,
@@ -117,7 +72,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
       await run.ingest?.close();
       await run.connection.stop(CloseCode.normal, final === "unpaired" ? "unpaired" : "agent stopping");
       // A batch being applied stops between items (unacked: the hub resends it); what it applied is kept.
-      await run.content?.stop();
+      await run.content.stop();
       // Unacked and queued insights stay on disk; the next run sends them.
       await run.insights.stop();
       if (wipe) {
@@ -143,7 +98,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
   }
 
   function stopFor(run: Run, reason: StopReason, message: string, closed: Disconnected | null): Promise<void> {
-    const detail = { reason, message, code: closed?.code ?? null, error: describeError(closed?.error) };
+    const detail = { reason, message, code: closed?.code ?? null, error: describeCloseError(closed?.error) };
     return end(run, "stopped", false, () => emitter.emit("stopped", detail));
   }
 
@@ -181,67 +136,24 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
         setState("offline");
         if (wasOnline) recordRuntime(run, "offline");
         run.logger[wasOnline ? "warn" : "debug"](
-          { code: closed.code, reason, err: describeError(closed.error), retryInMs: closed.retryInMs },
+          { code: closed.code, reason, err: describeCloseError(closed.error), retryInMs: closed.retryInMs },
           wasOnline ? "lost the hub; reconnecting" : "could not connect to the hub; retrying",
         );
-        emitter.emit("offline", { code: closed.code, reason, wasOnline, retryInMs: closed.retryInMs, error: describeError(closed.error) });
+        emitter.emit("offline", { code: closed.code, reason, wasOnline, retryInMs: closed.retryInMs, error: describeCloseError(closed.error) });
     }
   }
 
-  function handlerContext(run: Run): HandlerContext {
-    return {
-      logger: run.logger,
-      agentId: run.credentials.agentId,
-      privateKey: run.privateKey,
-      rpc: {
-        systemInfo: () => collectSystemInfo({ store: run.store, startedAt: run.startedAt, connectedSince: run.connectedSince }),
-        insight: (id) => run.insights.insights.get(id),
-      },
-      welcomed: (welcome: HubMessage<"welcome">, socket: HubSocket) => {
-        run.connectedSince = new Date();
-        run.connection.markHealthy();
-        if (welcome.tenantName !== run.credentials.tenantName) {
-          // Staff renamed the tenant: keep `status` truthful (one coalesced write, not per message).
-          run.credentials = { ...run.credentials, tenantName: welcome.tenantName };
-          updateTenantName(run.store, welcome.tenantName);
-        }
-        run.logger.info({ tenantId: welcome.tenantId, sessionId: welcome.sessionId }, "online");
-        setState("online");
-        recordRuntime(run, "online");
-        emitter.emit("online", {
-          hubUrl: run.credentials.hubUrl,
-          tenantId: welcome.tenantId,
-          tenantName: welcome.tenantName,
-          sessionId: welcome.sessionId,
-        });
-        run.content?.welcomed(socket);
-        if (options.syncInsights !== false) run.insights.welcomed(socket);
-        options.onWelcome?.(socket);
-      },
-      revoked: (reason: string) => void revoke(run, reason),
-      applyContent: (batch, socket) => {
-        if (run.content) run.content.apply(batch, socket);
-        else run.logger.debug({ batchId: batch.batchId }, "content batch ignored in a short-lived session");
-      },
-      insightsAcked: (seq) => run.insights.acked(seq),
-      applyInsightUpdates: async (message, socket) => {
-        // Left unacked in a short-lived session: the hub resends it to the next run.
-        if (options.syncInsights === false) return;
-        await run.insights.applyUpdates(message, socket);
-      },
-      insightsRefused: (message) => {
-        if (options.syncInsights === false) return;
-        run.insights.outbox.refused(message.seq, message);
-      },
-      insightsResumed: () => {
-        if (options.syncInsights === false) return;
-        run.insights.outbox.resume();
-      },
-      tenantSettings: async (message) => {
-        if (options.syncInsights === false) return;
-        await run.insights.retention.received(message.retentionDays);
-      },
-    };
+  /** The hub welcomed the run: online, recorded, announced. */
+  function online(run: Run, welcome: HubMessage<"welcome">): void {
+    run.logger.info({ tenantId: welcome.tenantId, sessionId: welcome.sessionId }, "online");
+    setState("online");
+    recordRuntime(run, "online");
+    emitter.emit("online", {
+      hubUrl: run.credentials.hubUrl,
+      tenantId: welcome.tenantId,
+      tenantName: welcome.tenantName,
+      sessionId: welcome.sessionId,
+    });
   }
 
   function start(): Promise<void> {
@@ -251,79 +163,25 @@ export function createAgentRuntime(options: AgentRuntimeOptions): Agent {
   }
 
   async function open(): Promise<void> {
-    // Before the store opens: what a killed process left half-written goes first.
-    await removeWriteDebris(paths, baseLogger);
-    const { store, credentials, privateKey } = await loadIdentity(paths);
-    let hubKey: KeyObject;
-    try {
-      hubKey = importPublicKey(credentials.hubPublicKey);
-    } catch (error) {
-      await store.close();
-      throw new AgentCliError("damaged_state", "the stored hub key is not valid; pair again with canopy-agent pair --force", { cause: error });
-    }
-    const logger = withBindings(baseLogger, { agentId: credentials.agentId });
-    const insights = new InsightSync({
-      store,
-      logger,
-      ...(options.outboxWindow ? { outboxWindow: options.outboxWindow } : {}),
-      retentionCheckMs: options.retentionCheckMs,
-      // `status` shows the hold (runtime.json is rewritten when it starts and ends, not per batch).
-      onHeld: () => {
-        if (current && !current.ending) recordRuntime(current, state);
+    const run = await openRun(
+      { options, paths, logger: baseLogger, reconnectMaxMs, driftScanMs },
+      {
+        dialling: () => setState("connecting"),
+        disconnected: (run, closed) => onDisconnect(run, closed),
+        // `status` shows the hold (runtime.json is rewritten when it starts and ends, not per batch).
+        insightsHeld: (run) => {
+          if (current === run && !run.ending) recordRuntime(run, state);
+        },
+        online: (run, welcome) => online(run, welcome),
+        revoked: (run, reason) => void revoke(run, reason),
       },
-    });
-    let ingest: IngestServer | null = null;
-    if (options.ingestPort !== undefined) {
-      try {
-        ingest = await startIngestServer({
-          port: options.ingestPort,
-          token: await ensureIngestToken(paths.ingestTokenFile),
-          logger,
-          ingest: (values, source) => insights.ingest(values, source),
-        });
-      } catch (error) {
-        await store.close();
-        const code = (error as NodeJS.ErrnoException).code;
-        const why = code === "EADDRINUSE" ? `port ${options.ingestPort} is in use` : error instanceof Error ? error.message : String(error);
-        throw new AgentCliError("ingest_unavailable", `could not open the insight ingest endpoint on 127.0.0.1: ${why}; choose another with --ingest-port or CANOPY_INGEST_PORT`, { cause: error });
-      }
-      logger.info({ url: ingest.url }, "insight ingest endpoint listening");
-    }
-    // The connection's callbacks only run after `run` and `context` exist (dialling starts below).
-    const connection = new HubConnection({
-      url: connectUrl(credentials.hubUrl),
-      hubKey,
-      userAgent: `canopy-agent/${AGENT_VERSION}`,
-      logger,
-      backoff: createBackoff({ maxMs: reconnectMaxMs }),
-      reconnect: options.reconnect ?? true,
-      onDial: () => setState("connecting"),
-      onMessage: (message, socket) => {
-        if (!run.ending) handleHubMessage(message, socket, context);
-      },
-      onDisconnect: (closed) => onDisconnect(run, closed),
-    });
-    const run: Run = {
-      store,
-      credentials,
-      privateKey,
-      connection,
-      content: options.syncContent === false ? null : new ContentSync({ store, paths, logger, driftScanMs }),
-      insights,
-      ingest,
-      logger,
-      startedAt: new Date(),
-      connectedSince: null,
-      ending: undefined,
-      runtimeWrites: Promise.resolve(),
-    };
-    const context = handlerContext(run);
+    );
     current = run;
     setState("connecting");
     recordRuntime(run, "connecting");
-    logger.info({ hubUrl: credentials.hubUrl }, "agent starting");
-    run.content?.start();
-    if (options.syncInsights !== false) run.insights.retention.start();
+    run.logger.info({ hubUrl: run.credentials.hubUrl }, "agent starting");
+    run.content.start();
+    run.insights.retention.start();
     run.connection.start();
   }
 

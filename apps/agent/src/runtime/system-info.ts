@@ -3,7 +3,7 @@ import type { SystemInfo } from "@canopy/protocol";
 import { ShardedCollection, type Store } from "@canopy/store";
 import { heldContent } from "../content/manifest.js";
 import { INSIGHTS_COLLECTION } from "../insights/insight-store.js";
-import { AGENT_VERSION } from "./version.js";
+import { AGENT_VERSION } from "../core/version.js";
 
 export interface SystemInfoInput {
   store: Store;

@@ -7,7 +7,7 @@ import { item, nextBatchId } from "../../test/content.js";
 import { FakeHub, type FakeConnection } from "../../test/fake-hub.js";
 import { sourceInsight, storeInsights } from "../../test/insights.js";
 import { seedPairedAgent, tempDataDir } from "../../test/seed.js";
-import { createAgent } from "../core/agent.js";
+import { createAgent } from "../runtime/agent.js";
 import { listInsights, listManifest } from "../cli/local-data.js";
 import type { Agent } from "../core/types.js";
 
