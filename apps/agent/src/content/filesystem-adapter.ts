@@ -2,11 +2,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { ApplyItem } from "@canopy/protocol";
+import { stringify } from "yaml";
 import type { ContentAdapter, DriftCheck } from "./content-adapter.js";
 import type { ContentLocations } from "./content-locations.js";
 import { insideContentDir } from "./file-names.js";
 import type { ManifestDoc } from "./manifest.js";
-import { toYaml } from "./yaml-text.js";
 
 export const sha256 = (bytes: Buffer | string): string => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
@@ -14,7 +14,8 @@ export const sha256 = (bytes: Buffer | string): string => `sha256:${createHash("
 export function renderContent(item: Pick<ApplyItem, "kind" | "body">): string {
   if (item.kind === "siem-rule") {
     const raw = (item.body as { raw?: unknown } | null)?.raw;
-    return typeof raw === "string" && raw.trim() !== "" ? raw : toYaml(item.body);
+    // YAML 1.1 rules for quoting: Sigma tools read 1.1, where a bare `yes` is true and `2024-01-01` a date.
+    return typeof raw === "string" && raw.trim() !== "" ? raw : stringify(item.body, { version: "1.1" });
   }
   return `${JSON.stringify(item.body, null, 2)}\n`;
 }

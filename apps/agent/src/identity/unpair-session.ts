@@ -56,16 +56,15 @@ export async function requestUnpair(options: UnpairSessionOptions): Promise<Unpa
     settle(result);
   };
   const ignored = () => {};
+  const unpairing = (): never => {
+    throw new Error("this agent is unpairing");
+  };
   const context: HandlerContext = {
     logger,
     agentId: credentials.agentId,
     privateKey,
-    rpc: {
-      systemInfo: () => {
-        throw new Error("this agent is unpairing");
-      },
-      insight: () => null,
-    },
+    // Answered `ok: false` (the session holds no running agent's state to read from).
+    rpc: { systemInfo: unpairing, insight: unpairing },
     welcomed: (_welcome, socket) => socket.send({ type: "unpair", reason: UNPAIR_REASON }),
     revoked: (reason) => finish({ kind: "unpaired", reason }),
     applyContent: (batch) => logger.debug({ batchId: batch.batchId }, "content batch left for the next run"),

@@ -1,6 +1,7 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { item } from "../../test/content.js";
 import { FakeHub } from "../../test/fake-hub.js";
 import { seedPairedAgent, tempDataDir } from "../../test/seed.js";
 import { AgentCliError } from "../core/errors.js";
@@ -79,6 +80,23 @@ describe("unpairAgent", () => {
     expect((await readAgentStatus({ dataDir })).paired).toBe(true);
     await unpairAgent({ dataDir, force: true });
     expect((await readAgentStatus({ dataDir })).paired).toBe(false);
+  });
+
+  it("takes nothing else from the hub while it unpairs: a content batch is neither applied nor acked", async () => {
+    const hubSide = (async () => {
+      const connection = await hub.nextConnection();
+      await connection.next("unpair");
+      connection.send({ type: "content.apply", batchId: "during-unpair", pushId: "ps_1", items: [item("custom-field", "Tier")] });
+      connection.send({ type: "ping", id: "p1", sentAt: Date.now() });
+      await connection.next("pong"); // messages are handled in order: the batch came before this
+      connection.send({ type: "unpair", reason: "unpaired by the tenant" });
+      connection.close(4003, "revoked");
+      return connection;
+    })();
+    const [result, connection] = await Promise.all([unpairAgent({ dataDir }), hubSide]);
+    expect(result.confirmedByHub).toBe(true);
+    expect(connection.received.map((message) => message.type)).not.toContain("content.ack");
+    expect(await exists(join(dataDir, "content", "custom-field"))).toBe(false);
   });
 
   it("gives up after the timeout when the hub never confirms", async () => {

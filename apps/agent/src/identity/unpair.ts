@@ -1,5 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { importPublicKey } from "@canopy/protocol";
+import { removeWriteDebris } from "../content/write-debris.js";
 import { AgentCliError } from "../core/errors.js";
 import { silentLogger, withBindings, type AgentLogger } from "../core/logger.js";
 import { agentPaths, type AgentPaths } from "../core/paths.js";
@@ -93,6 +94,8 @@ async function unpairWithHub(paths: AgentPaths, identity: AgentIdentity, options
 export async function unpairAgent(options: UnpairOptions): Promise<UnpairResult> {
   const paths = agentPaths(options.dataDir);
   const timeoutMs = options.timeoutMs ?? DEFAULT_UNPAIR_TIMEOUT_MS;
+  // Like every start: what a killed process left half-written goes before the store opens.
+  await removeWriteDebris(paths, options.logger);
   let identity: AgentIdentity;
   try {
     identity = await loadIdentity(paths);
