@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import type { Agent, AgentEventName, AgentEvents } from "../src/types.js";
+import type { Agent, AgentEventName, AgentEvents } from "../src/core/types.js";
 
 type TimerKind = "timeout" | "interval";
 const FAKED: Record<TimerKind, ("setTimeout" | "clearTimeout" | "setInterval" | "clearInterval")[]> = {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createAgent } from "../src/agent.js";
-import type { Agent } from "../src/types.js";
+import { createAgent } from "../src/runtime/agent.js";
+import type { Agent } from "../src/core/types.js";
 import { FakeHub } from "./fake-hub.js";
 import { seedPairedAgent, tempDataDir } from "./seed.js";
 

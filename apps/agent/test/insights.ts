@@ -1,8 +1,8 @@
-import { openAgentStore } from "../src/credentials.js";
-import { InsightSync } from "../src/insight-sync.js";
-import type { IngestResult } from "../src/insight-store.js";
-import { silentLogger } from "../src/logger.js";
-import { agentPaths } from "../src/paths.js";
+import { openAgentStore } from "../src/identity/credentials.js";
+import { InsightSync } from "../src/insights/insight-sync.js";
+import type { IngestResult } from "../src/insights/insight-store.js";
+import { silentLogger } from "../src/core/logger.js";
+import { agentPaths } from "../src/core/paths.js";
 
 /** One insight as a source would send it (JSON-ready: dates as ISO strings). */
 export function sourceInsight(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

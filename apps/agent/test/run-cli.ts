@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 export const BIN = fileURLToPath(new URL("../bin/canopy-agent", import.meta.url));
 export const DIST_INDEX = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 
-if (!existsSync(fileURLToPath(new URL("../dist/cli.js", import.meta.url)))) {
+if (!existsSync(fileURLToPath(new URL("../dist/cli/cli.js", import.meta.url)))) {
   throw new Error("apps/agent is not built: run `pnpm --filter @canopy/agent... build` before its tests");
 }
 

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair } from "@canopy/protocol";
-import { openAgentStore, putCredentials, writePrivateKey } from "../src/credentials.js";
-import { agentPaths } from "../src/paths.js";
+import { openAgentStore, putCredentials, writePrivateKey } from "../src/identity/credentials.js";
+import { agentPaths } from "../src/core/paths.js";
 import type { FakeHub } from "./fake-hub.js";
 
 /** A fresh data dir; `cleanup()` removes it. */

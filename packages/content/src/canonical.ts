@@ -1,4 +1,4 @@
-import { sha256Hex } from "./sha256.js";
+import { createHash } from "node:crypto";
 
 /**
  * JSON with object keys sorted (UTF-16 code unit order, as RFC 8785) and no whitespace, so the
@@ -13,7 +13,7 @@ export function canonicalJson(value: unknown): string {
 
 /** `sha256:` + hex SHA-256 of `canonicalJson(value)`: the content hash hub and agent compare. */
 export function canonicalHash(value: unknown): string {
-  return `sha256:${sha256Hex(canonicalJson(value))}`;
+  return `sha256:${createHash("sha256").update(canonicalJson(value), "utf8").digest("hex")}`;
 }
 
 function write(value: unknown, ancestors: Set<object>): string | undefined {

@@ -13,7 +13,6 @@ export {
 export { type ValidationIssue, type Validated, formatPath } from "./issues.js";
 export { validateContent, contentName } from "./validate.js";
 export { canonicalJson, canonicalHash } from "./canonical.js";
-export { sha256Hex } from "./sha256.js";
 export { CustomField, CUSTOM_FIELD_TYPES, CUSTOM_FIELD_TARGETS, type CustomFieldType, validateCustomField } from "./custom-field.js";
 export { SigmaRule, SIGMA_LEVELS, SIGMA_STATUSES, type SigmaProblemCode, validateSigmaRule } from "./sigma-rule.js";
 export { importSigma, type SigmaImport, type SigmaRefusal } from "./sigma-import.js";
