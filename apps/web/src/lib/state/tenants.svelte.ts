@@ -63,7 +63,7 @@ class TenantDirectory {
       if (generation !== this.#loadGeneration) return;
       this.#byId.clear();
       for (const tenant of items) this.#byId.set(tenant.id, tenant);
-      for (const event of replay) this.#write(event);
+      for (const event of replay) this.#write(event, true);
       this.loaded = true;
       this.loadError = null;
     } catch (error) {
@@ -93,15 +93,23 @@ class TenantDirectory {
     this.#write(event);
   }
 
-  #write(event: FeedEvent): void {
-    if (event.type === "updated" && this.#inWorkingOrg(event.tenant)) this.#byId.set(event.tenant.id, event.tenant);
+  #write(event: FeedEvent, replayed = false): void {
+    if (event.type === "updated" && this.#belongs(event.tenant, replayed)) this.#byId.set(event.tenant.id, event.tenant);
     else this.#byId.delete(event.type === "updated" ? event.tenant.id : event.id);
   }
 
-  /** The live feed covers the user's whole scope; after a switch, only the chosen organization's subtree is listed. */
-  #inWorkingOrg(tenant: Tenant): boolean {
+  /**
+   * The feed is opened in the organization worked in (`?org=`), so the hub sends only its
+   * subtree's tenants, and a tenant new to the list is taken as the hub sent it. This check is
+   * left for what the hub cannot tell: it fixes the subtree when the stream opens, so a listed
+   * tenant moved under a parent outside it still sends updates (it must leave the list), and an
+   * event replayed over a reload's answer may be that of a tenant the answer left out for moving.
+   */
+  #belongs(tenant: Tenant, replayed: boolean): boolean {
     const org = workingOrg.id;
-    return org === null || tenant.id === org || tenant.parentId === org || (tenant.parentId !== null && this.#byId.has(tenant.parentId));
+    if (org === null || tenant.id === org) return true;
+    const underListed = tenant.parentId === org || (tenant.parentId !== null && this.#byId.has(tenant.parentId));
+    return underListed || (!replayed && !this.#byId.has(tenant.id));
   }
 }
 
