@@ -3,6 +3,7 @@ import { errorMessage, openLiveFeed, tenantsApi, type FeedStatus, type LiveFeed,
 import { insightActivity } from "$lib/insights/insight-activity.svelte";
 import { pushActivity } from "./push-activity.svelte";
 import { workingOrg } from "./working-org.svelte";
+import { staysInSubtree } from "./working-subtree";
 
 type FeedEvent = { type: "updated"; tenant: Tenant } | { type: "deleted"; id: string };
 
@@ -94,22 +95,9 @@ class TenantDirectory {
   }
 
   #write(event: FeedEvent, replayed = false): void {
-    if (event.type === "updated" && this.#belongs(event.tenant, replayed)) this.#byId.set(event.tenant.id, event.tenant);
+    const listed = (id: string) => this.#byId.has(id);
+    if (event.type === "updated" && staysInSubtree(event.tenant, { org: workingOrg.id, listed, replayed })) this.#byId.set(event.tenant.id, event.tenant);
     else this.#byId.delete(event.type === "updated" ? event.tenant.id : event.id);
-  }
-
-  /**
-   * The feed is opened in the organization worked in (`?org=`), so the hub sends only its
-   * subtree's tenants, and a tenant new to the list is taken as the hub sent it. This check is
-   * left for what the hub cannot tell: it fixes the subtree when the stream opens, so a listed
-   * tenant moved under a parent outside it still sends updates (it must leave the list), and an
-   * event replayed over a reload's answer may be that of a tenant the answer left out for moving.
-   */
-  #belongs(tenant: Tenant, replayed: boolean): boolean {
-    const org = workingOrg.id;
-    if (org === null || tenant.id === org) return true;
-    const underListed = tenant.parentId === org || (tenant.parentId !== null && this.#byId.has(tenant.parentId));
-    return underListed || (!replayed && !this.#byId.has(tenant.id));
   }
 }
 
