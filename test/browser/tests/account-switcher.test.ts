@@ -8,6 +8,7 @@ const UI_TIMEOUT = 15_000;
 const MSP = "Northwind MSP".padEnd(100, "w");
 const CUSTOMER = "Northwind Customer A";
 const SIBLING = "Globex Retail";
+const CUSTOMER_B_RENAMED = "Northwind Customer B (renamed)";
 const MSP_OWNER = "owner@northwind.test";
 const SCREENSHOT_DIR = process.env.CANOPY_SCREENSHOT_DIR ?? "/tmp";
 
@@ -20,6 +21,8 @@ describe("The account switcher in Chromium, against a real hub", () => {
   let browser: Browser;
   let page: Page;
   let mspId = "";
+  let siblingId = "";
+  let customerBId = "";
   const pageErrors: string[] = [];
 
   const row = (name: string): Locator => page.locator(`[data-testid="tenant-row"][data-tenant-name="${name}"]`);
@@ -39,7 +42,7 @@ describe("The account switcher in Chromium, against a real hub", () => {
     });
     mspId = msp.id;
     await api("POST", "/tenants", { name: CUSTOMER, parentId: mspId });
-    await api("POST", "/tenants", { name: SIBLING });
+    siblingId = (await api<{ id: string }>("POST", "/tenants", { name: SIBLING })).id;
     ({ browser, page } = await openPage({ timeout: UI_TIMEOUT, pageErrors, context: { viewport: { width: 1280, height: 800 } } }));
   });
 
@@ -93,13 +96,23 @@ describe("The account switcher in Chromium, against a real hub", () => {
     expect(await page.locator(`[data-testid="user-row"][data-email="${ADMIN_EMAIL}"]`).count()).toBe(0);
   });
 
+  // The feed is opened with ?org= of the child: the hub sends none of the tenants outside it. The
+  // outside event is sent first on the same stream, so once the inside one shows, the other would have.
   it("adds live only the tenants of the organization switched to", async () => {
     await page.getByTestId("nav-nodes").click();
     await expect.poll(tenantNames).toEqual([CUSTOMER, MSP].sort());
+    await page.locator('[data-testid="feed-status"][data-status="live"]').waitFor();
     await api("POST", "/tenants", { name: "Initech" });
-    await api("POST", "/tenants", { name: "Northwind Customer B", parentId: mspId });
+    customerBId = (await api<{ id: string }>("POST", "/tenants", { name: "Northwind Customer B", parentId: mspId })).id;
     await row("Northwind Customer B").waitFor();
     expect(await tenantNames()).toEqual(["Northwind Customer B", CUSTOMER, MSP].sort());
+  });
+
+  it("shows live only the changes inside it: an edit of a tenant outside does not add it", async () => {
+    await api("PATCH", `/tenants/${siblingId}`, { tags: ["edited-outside"] });
+    await api("PATCH", `/tenants/${customerBId}`, { name: CUSTOMER_B_RENAMED });
+    await row(CUSTOMER_B_RENAMED).waitFor();
+    expect(await tenantNames()).toEqual([CUSTOMER_B_RENAMED, CUSTOMER, MSP].sort());
   });
 
   it("fits an 800 px window with the long name, and switches back to the whole tree", async () => {
@@ -110,10 +123,10 @@ describe("The account switcher in Chromium, against a real hub", () => {
     expect(admin!.x + admin!.width).toBeLessThanOrEqual((await page.getByTestId("org-switcher").boundingBox())!.x);
     await page.getByTestId("org-switcher").click();
     // Opening the menu reads the tree again: a customer made since is in it.
-    await page.getByTestId("org-menu").locator('[data-testid="org-option"]', { hasText: "Northwind Customer B" }).waitFor();
+    await page.getByTestId("org-menu").locator('[data-testid="org-option"]', { hasText: CUSTOMER_B_RENAMED }).waitFor();
     await page.screenshot({ path: `${SCREENSHOT_DIR}/canopy-account-menu-800.png` });
     await page.getByTestId("org-menu").locator('[data-testid="org-option"]', { hasText: "MSSP" }).click();
-    await expect.poll(tenantNames).toEqual(["Initech", "Northwind Customer B", SIBLING, CUSTOMER, MSP].sort());
+    await expect.poll(tenantNames).toEqual(["Initech", CUSTOMER_B_RENAMED, SIBLING, CUSTOMER, MSP].sort());
     expect(await page.getByTestId("current-org").textContent()).toBe("MSSP");
     // Back in their own organization, links no longer carry one.
     await page.getByTestId("nav-insights").click();

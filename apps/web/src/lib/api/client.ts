@@ -36,6 +36,14 @@ export function setWorkingOrg(id: string | null): void {
   workingOrgId = id;
 }
 
+/**
+ * A URL of the API that works in the switched-to organization where no header can be set: an
+ * EventSource sends none, so the hub also reads `?org=` (the same check as the header).
+ */
+export function urlInWorkingOrg(path: string): string {
+  return workingOrgId ? `${API_BASE}${path}?org=${encodeURIComponent(workingOrgId)}` : `${API_BASE}${path}`;
+}
+
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;

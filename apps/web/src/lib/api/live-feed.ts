@@ -1,4 +1,4 @@
-import { API_BASE } from "./client";
+import { urlInWorkingOrg } from "./client";
 import type { PushProgressEvent } from "./content-types";
 import type { InsightSummary, InsightsIngestedEvent } from "./insights";
 import type { LiveEvents, Tenant } from "./types";
@@ -35,7 +35,7 @@ function parse<T>(event: MessageEvent): T | null {
 }
 
 /**
- * Subscribes to `GET /api/v1/events`. The browser's own EventSource retry covers dropped
+ * Subscribes to `GET /api/v1/events?org=…`. The browser's own EventSource retry covers dropped
  * connections, but it gives up for good when the hub answers with an error status (restarting,
  * 401, 502 from a proxy), so a closed source is replaced here with backoff and jitter.
  */
@@ -49,7 +49,9 @@ export function openLiveFeed(handlers: LiveFeedHandlers): LiveFeed {
     retryTimer = null;
     if (stopped) return;
     handlers.onStatus(failures === 0 ? "connecting" : "reconnecting");
-    const current = new EventSource(`${API_BASE}/events`, { withCredentials: true });
+    // The hub sends only the events of the organization worked in (read at each connect: the
+    // tenant directory reopens the feed when the user switches).
+    const current = new EventSource(urlInWorkingOrg("/events"), { withCredentials: true });
     source = current;
 
     current.addEventListener("open", () => {

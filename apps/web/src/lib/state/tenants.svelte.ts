@@ -3,6 +3,7 @@ import { errorMessage, openLiveFeed, tenantsApi, type FeedStatus, type LiveFeed,
 import { insightActivity } from "$lib/insights/insight-activity.svelte";
 import { pushActivity } from "./push-activity.svelte";
 import { workingOrg } from "./working-org.svelte";
+import { staysInSubtree } from "./working-subtree";
 
 type FeedEvent = { type: "updated"; tenant: Tenant } | { type: "deleted"; id: string };
 
@@ -63,7 +64,7 @@ class TenantDirectory {
       if (generation !== this.#loadGeneration) return;
       this.#byId.clear();
       for (const tenant of items) this.#byId.set(tenant.id, tenant);
-      for (const event of replay) this.#write(event);
+      for (const event of replay) this.#write(event, true);
       this.loaded = true;
       this.loadError = null;
     } catch (error) {
@@ -93,15 +94,10 @@ class TenantDirectory {
     this.#write(event);
   }
 
-  #write(event: FeedEvent): void {
-    if (event.type === "updated" && this.#inWorkingOrg(event.tenant)) this.#byId.set(event.tenant.id, event.tenant);
+  #write(event: FeedEvent, replayed = false): void {
+    const listed = (id: string) => this.#byId.has(id);
+    if (event.type === "updated" && staysInSubtree(event.tenant, { org: workingOrg.id, listed, replayed })) this.#byId.set(event.tenant.id, event.tenant);
     else this.#byId.delete(event.type === "updated" ? event.tenant.id : event.id);
-  }
-
-  /** The live feed covers the user's whole scope; after a switch, only the chosen organization's subtree is listed. */
-  #inWorkingOrg(tenant: Tenant): boolean {
-    const org = workingOrg.id;
-    return org === null || tenant.id === org || tenant.parentId === org || (tenant.parentId !== null && this.#byId.has(tenant.parentId));
   }
 }
 
