@@ -9,8 +9,20 @@ import { fetchOperations } from "../harness/http-fuzz/openapi.js";
 import { requestFrom } from "../harness/source-address.js";
 import { startScenario } from "../harness/hub-watch.js";
 
-/** Writes a viewer may make (apps/hub/README.md): its own session and dashboards, and pairing (public). */
-const VIEWER_WRITES = new Set(["POST /auth/login", "POST /auth/logout", "POST /auth/accept", "POST /agent/pair", "POST /dashboards", "POST /dashboards/preview", "PUT /dashboards/{id}", "DELETE /dashboards/{id}"]);
+/** Writes a viewer may make (apps/hub/README.md): its own session, dashboards and saved searches, and pairing (public). */
+const VIEWER_WRITES = new Set([
+  "POST /auth/login",
+  "POST /auth/logout",
+  "POST /auth/accept",
+  "POST /agent/pair",
+  "POST /dashboards",
+  "POST /dashboards/preview",
+  "PUT /dashboards/{id}",
+  "DELETE /dashboards/{id}",
+  "POST /saved-searches",
+  "PUT /saved-searches/{id}",
+  "DELETE /saved-searches/{id}",
+]);
 
 interface Answer {
   label: string;
@@ -122,13 +134,14 @@ describe("R5 attackers on the web side: clickjacking, CSRF, a viewer API key", (
     expect(JSON.stringify(keys)).not.toContain("csrf key");
   });
 
-  it("a viewer API key is refused 403 on every write of the OpenAPI document, and never sees or touches its creator's dashboards", async () => {
+  it("a viewer API key is refused 403 on every write of the OpenAPI document, and never sees or touches its creator's dashboards or saved searches", async () => {
     const viewer = await scenario.api.request<{ id: string; key: string }>("POST", "/api-keys", { name: "r5 viewer", role: "viewer" });
     const operator = await scenario.api.request<{ id: string }>("POST", "/api-keys", { name: "r5 operator", role: "operator" });
     const field = await scenario.api.createContent("custom-fields", customField("R5 Field"));
     const push = await scenario.api.push({ items: [{ kind: "custom-fields", id: field.id }], targets: { tenants: [agent.tenant.id] } });
     await scenario.api.waitForPush(push.id);
     const board = await scenario.api.request<{ id: string; name: string }>("POST", "/dashboards", { name: "Admin's own board" });
+    const search = await scenario.api.request<{ id: string }>("POST", "/saved-searches", { name: "Admin's own search", query: "status=new" });
     // Real ids of real things for every path parameter: the viewer aims at what exists.
     const idFor = (path: string): string =>
       path.startsWith("/tenants/") ? agent.tenant.id
@@ -136,6 +149,7 @@ describe("R5 attackers on the web side: clickjacking, CSRF, a viewer API key", (
       : path.startsWith("/pushes/") ? push.id
       : path.startsWith("/api-keys/") ? operator.id
       : path.startsWith("/dashboards/") ? board.id
+      : path.startsWith("/saved-searches/") ? search.id
       : path.startsWith("/insights/") ? `${agent.tenant.id}~none`
       : "x";
     const concrete = (path: string) => `/api/v1${path.replace("{kind}", "custom-fields").replace("{id}", idFor(path))}`;
@@ -165,6 +179,14 @@ describe("R5 attackers on the web side: clickjacking, CSRF, a viewer API key", (
     expect(listedIds).not.toContain(board.id);
     expect([read.status, put.status, del.status]).toEqual([404, 404, 404]);
     expect(adminBoards.items.find((d) => d.id === board.id)?.name, "the admin's dashboard is untouched").toBe("Admin's own board");
+    // Its creator's saved search, the same: not listed, not changed, not deleted.
+    const searches = await as("GET", "/api/v1/saved-searches");
+    expect(((searches.body as { items?: { id: string }[] }).items ?? []).map((s) => s.id)).not.toContain(search.id);
+    const takeOver = await as("PUT", `/api/v1/saved-searches/${search.id}`, { name: "Taken over", query: "", shared: true });
+    const drop = await as("DELETE", `/api/v1/saved-searches/${search.id}`);
+    expect([takeOver.status, drop.status]).toEqual([404, 404]);
+    const adminSearches = await scenario.api.request<{ items: { id: string; name: string }[] }>("GET", "/saved-searches");
+    expect(adminSearches.items.find((s) => s.id === search.id)?.name, "the admin's saved search is untouched").toBe("Admin's own search");
     // The one change the key made is its own default dashboard (made by its first GET /dashboards).
     const audit = await scenario.api.request<{ items: { actor: string; action: string; target: string }[] }>("GET", "/audit?limit=200");
     expect(audit.items.filter((e) => e.actor === "api-key:r5 viewer").map((e) => `${e.action} ${e.target}`)).toEqual(listedIds.map((id) => `dashboard.create dashboard:${id}`));

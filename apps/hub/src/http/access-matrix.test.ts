@@ -133,6 +133,11 @@ describe("who may call what: every built-in role × every operation, and a child
     expect(edit.body.detail).toMatch(/the content catalogue is the MSSP's/);
     expect((await north.request("DELETE", `/content/custom-fields/${field.id}`)).status).toBe(403);
     expect((await north.get("/me")).body.permissions).not.toContain("content.edit");
+    // Settings name organizations of the caller's scope only: one elsewhere reads as one that never was.
+    const sharing = async (id: string) => (await north.patch(`/tenants/${mine.id}/settings`, { sharedObjectsFrom: [id] })).body.errors;
+    expect(await sharing(theirs.id)).toEqual([{ path: "sharedObjectsFrom.0", message: `no tenant has the id "${theirs.id}"` }]);
+    expect((await sharing("tnt_neverwas000000"))[0].message).toBe('no tenant has the id "tnt_neverwas000000"');
+    expect((await north.patch(`/tenants/${mine.id}/settings`, { sharedObjectsFrom: [msp.id] })).status).toBe(200);
     expect((await admin.get("/me")).body.permissions).toContain("content.edit");
     // The root sees all of it, and can ask for one organization's entries, its own included.
     expect((await admin.get("/insights")).body.total).toBe(1);

@@ -73,12 +73,15 @@ export class TenantSettingsService {
     return settings;
   }
 
-  /** `PATCH /tenants/{id}/settings`: 404 unknown tenant, 422 ids that name no tenant. */
-  async patch(tenantId: string, patch: TenantSettingsPatch, actor: string): Promise<TenantSettings> {
+  /**
+   * `PATCH /tenants/{id}/settings`: 404 unknown tenant, 422 ids that name no tenant `visible` to
+   * the caller (default: any), so an id outside their scope is not confirmed by a different answer.
+   */
+  async patch(tenantId: string, patch: TenantSettingsPatch, actor: string, visible: (orgId: string) => boolean = () => true): Promise<TenantSettings> {
     const { data, clock } = this.#options;
     const { settings, fields } = await data.write(async (tx) => {
       await requireTenant(tx.tenants, tenantId);
-      await this.#checkTenantIds(tx.tenants, tenantId, patch);
+      await this.#checkTenantIds(tx.tenants, tenantId, patch, visible);
       const before = settingsOf(await tx.tenantSettings.get(tenantId));
       const after: TenantSettings = { ...before };
       for (const [key, value] of Object.entries(patch) as [keyof TenantSettings, never][]) if (value !== undefined) after[key] = value;
@@ -119,12 +122,12 @@ export class TenantSettingsService {
     this.#options.linkOf(tenantId)?.notify({ type: "tenant.settings", retentionDays: settings.retentionDays });
   }
 
-  async #checkTenantIds(tenants: HubData["tenants"], tenantId: string, patch: TenantSettingsPatch): Promise<void> {
+  async #checkTenantIds(tenants: HubData["tenants"], tenantId: string, patch: TenantSettingsPatch, visible: (orgId: string) => boolean): Promise<void> {
     const named: { path: string; id: string }[] = [];
     patch.sharedObjectsFrom?.forEach((id, i) => named.push({ path: `sharedObjectsFrom.${i}`, id }));
     patch.securityAccount?.enabledFor.forEach((id, i) => named.push({ path: `securityAccount.enabledFor.${i}`, id }));
     if (named.length === 0) return;
-    const found = await tenants.getMany(new Set(named.map((n) => n.id)));
+    const found = new Map([...(await tenants.getMany(new Set(named.map((n) => n.id))))].filter(([id]) => visible(id)));
     const known = await withAncestors(tenants, [...found.values()]);
     const errors: FieldError[] = [];
     for (const { path, id } of named) {

@@ -122,6 +122,22 @@ describe.each(["embedded", "postgres"] as const)("custom roles of organizations 
     expect((await script.get("/audit")).status).toBe(200);
   });
 
+  it("refuses to move a customer whose users would lose a role defined by its old parent, naming them, until they hold others", async () => {
+    expect((await adminA.post("/roles", ANALYST_ROLE)).status).toBe(201);
+    const invited = await adminA.post("/users", { email: "night@customer-a.example", orgId: customerOfA.id, roles: ["Night shift"] });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    const move = () => root.patch(`/tenants/${customerOfA.id}`, { parentId: mspB.id });
+    const refused = await move();
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toBe('users of "Customer of A" hold roles defined above it that mean nothing under "MSP B": night@customer-a.example (Night shift); give them other roles first');
+    expect((await root.get(`/tenants/${customerOfA.id}`)).body.parentId).toBe(mspA.id);
+
+    expect((await adminA.patch(`/users/${invited.body.id}`, { roles: ["Analyst"] })).status).toBe(200);
+    const moved = await move();
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.parentId).toBe(mspB.id);
+  });
+
   it("takes an organization's roles with it when it is deleted", async () => {
     const plain = (await root.post("/tenants", { name: "Plain" })).body as { id: string };
     const own = await root.request("POST", "/roles", { name: "Plain staff", permissions: ["organizations.view"] }, { "canopy-org": plain.id });

@@ -14,7 +14,9 @@ import { updateTenant } from "../../domain/tenants.js";
 import { problems } from "../../core/problem-error.js";
 import { createOrganization } from "../../orgs/create-organization.js";
 import { capabilitiesOf } from "../../orgs/capabilities.js";
+import { checkRolesAfterMove } from "../../orgs/roles-after-move.js";
 import { checkMove, parentFor, refuseOwnOrg } from "../../orgs/organizations.js";
+import { parentOrgOf } from "../../orgs/org-scope.js";
 import { principalOf, scopeOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 
@@ -93,6 +95,7 @@ export function tenantRoutes(api: OpenAPIHono<HubEnv>): void {
         const tenant = await tx.tenants.getForUpdate(id);
         if (!tenant) throw problems.notFound(`tenant ${id}`);
         await checkMove(tx.tenants, tenant, parent, (await capabilitiesOf(tx.tenants, [tenant], now)).get(id) ?? []);
+        if (parent.id !== parentOrgOf(tenant)) await checkRolesAfterMove(tx, tenant, parent.id, parent.name);
       }
       const { before, after } = await updateTenant(tx.tenants, hub.clock, id, { ...change, parentId: parent && (parent.id === ROOT_ORG_ID ? null : parent.id) });
       const changed = Object.fromEntries(

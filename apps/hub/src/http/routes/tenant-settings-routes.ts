@@ -1,6 +1,7 @@
 import { IdParamSchema, TenantSettingsPatchSchema, TenantSettingsSchema, TenantUsageQuerySchema, TenantUsageSchema } from "@canopy/api";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { principalOf, type HubEnv } from "../context.js";
+import { inScope } from "../../orgs/org-scope.js";
+import { principalOf, scopeOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 
 const getSettings = createRoute({
@@ -42,7 +43,8 @@ export function tenantSettingsRoutes(api: OpenAPIHono<HubEnv>): void {
   api.openapi(patchSettings, async (c) => {
     const hub = c.get("hub");
     const { id } = c.req.valid("param");
-    const settings = await hub.tenantSettings.service.patch(id, c.req.valid("json"), principalOf(c).actor);
+    // Organizations named by the settings must be in the caller's scope: one elsewhere reads as one that never was.
+    const settings = await hub.tenantSettings.service.patch(id, c.req.valid("json"), principalOf(c).actor, (orgId) => inScope(scopeOf(c), orgId));
     // Who sees its insights, and who may connect to it, may have changed.
     hub.insightVisibility.invalidate();
     return c.json(settings, 200);
