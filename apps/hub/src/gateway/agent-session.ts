@@ -15,11 +15,11 @@ import {
 } from "@canopy/protocol";
 import { StoreWriteError } from "@canopy/store";
 import { AgentRequests } from "./agent-requests.js";
+import { recordLastSeen, revokeAtAgentsRequest } from "./agent-records.js";
 import type { Connection } from "./connection.js";
 import type { AgentLink, ApplyBatch } from "./content-port.js";
 import { errorFrame, GatewayError } from "./gateway-error.js";
 import { Handshake, type HelloVerdict } from "./handshake.js";
-import { revokedAgent } from "../domain/agents.js";
 import { InsightChannel } from "./insight-channel.js";
 import { AgentLog, clip, type AgentLogger } from "./agent-log.js";
 import { ConnectionBudget, type Refusal } from "./connection-budget.js";
@@ -233,24 +233,12 @@ export class AgentSession implements AgentLink {
         this.#handleHeld();
       }
     },
-    pong: (pong) => {
-      if (this.#requests.answer(pong)) this.#budget.answered();
-      else this.#unasked("pong for no pending ping", pong.id);
-    },
-    "rpc.res": (response) => {
-      if (this.#requests.answer(response)) this.#budget.answered();
-      else this.#unasked("rpc answer for no pending request", response.id);
-    },
+    pong: (pong) => this.#answered(pong, "pong for no pending ping"),
+    "rpc.res": (response) => this.#answered(response, "rpc answer for no pending request"),
     unpair: async (request) => {
-      const { agentId, tenantId } = this.#identity!;
-      const actor = `agent:${agentId}`;
+      const { tenantId } = this.#identity!;
       const reason = request.reason ?? "unpaired by the agent";
-      await this.#ctx.data.write(async (tx) => {
-        const agent = await tx.agents.getForUpdate(agentId);
-        if (!agent || agent.revokedAt !== null) return;
-        await tx.agents.update(revokedAgent(agent, actor, reason, this.#ctx.clock));
-        await tx.audit.record({ actor, action: "agent.unpair", target: `tenant:${tenantId}`, detail: { agentId, reason } });
-      });
+      await revokeAtAgentsRequest(this.#ctx.data, this.#ctx.clock, this.#identity!, reason);
       this.#log.info({ reason: clip(reason) }, "agent unpaired itself");
       this.end(CloseCode.revoked, "unpaired", { type: "unpair", reason: "unpaired at the agent's request" });
       this.#ctx.onTenantChanged(tenantId);
@@ -301,11 +289,7 @@ export class AgentSession implements AgentLink {
     this.#log = this.#log.child({ agentId: agent.id, tenantId: tenant.id });
     const previous = this.#ctx.registry.attach(this);
     if (previous && previous !== this) {
-      previous.end(CloseCode.replaced, "replaced by a newer connection", {
-        type: "error",
-        code: "replaced",
-        message: "another connection with this agent's key took over",
-      });
+      previous.end(CloseCode.replaced, "replaced by a newer connection", errorFrame("replaced", "another connection with this agent's key took over"));
     }
     this.#ctx.presence.arrived({ agentId: agent.id, tenantId: tenant.id, sessionId: this.connection.id }, hello, this.#ctx.clock());
     this.#send({
@@ -345,9 +329,10 @@ export class AgentSession implements AgentLink {
     if (this.#badFrame()) this.#sendError(error.code, error.message, error.ref);
   }
 
-  /** An answer to something the hub never asked (or no longer waits for). */
-  #unasked(what: string, id: string): void {
-    this.#log.debug({ id: clip(id) }, what);
+  /** An answer from the agent; one to something the hub never asked (or no longer waits for) is a bad frame. */
+  #answered(answer: AgentMessage<"pong"> | AgentMessage<"rpc.res">, unasked: string): void {
+    if (this.#requests.answer(answer)) return this.#budget.answered();
+    this.#log.debug({ id: clip(answer.id) }, unasked);
     this.#badFrame();
   }
 
@@ -398,17 +383,12 @@ export class AgentSession implements AgentLink {
 
   #wentOffline(): void {
     const live = this.#ctx.presence.left(this.agentId);
-    // Written once, on disconnect (principle 5: nothing per heartbeat). Nothing waits for it: a
-    // failed write loses only this last-seen time, which the next disconnect writes again.
+    // Nothing waits for it: a failed write loses only this last-seen time, which the next
+    // disconnect writes again.
     if (live) {
       const agentId = this.agentId;
-      const seen = lastSeenOf(live);
       this.#ctx.background(
-        this.#ctx.data
-          .write(async (tx) => {
-            const agent = await tx.agents.getForUpdate(agentId);
-            if (agent) await tx.agents.update({ ...agent, ...seen });
-          })
+        recordLastSeen(this.#ctx.data, agentId, lastSeenOf(live))
           .catch((error: unknown) => this.#log.warn({ err: error }, "could not record when the agent was last seen"))
           .finally(() => this.#ctx.presence.recorded(agentId, live)),
       );
