@@ -25,3 +25,26 @@ export function closeOnPointerOutside(root: HTMLElement, close: () => void): () 
   document.addEventListener("pointerdown", onPointer);
   return () => document.removeEventListener("pointerdown", onPointer);
 }
+
+/**
+ * Everything an open menu under `root` does until the returned teardown (a `$effect`'s): its first
+ * item focused, arrows move, Escape closes it and gives the focus back to its `.trigger`, a press
+ * outside closes it.
+ */
+export function whileMenuOpen(root: HTMLElement, close: () => void): () => void {
+  const keys = (event: KeyboardEvent) => {
+    if (event.key === "Escape") {
+      close();
+      root.querySelector<HTMLButtonElement>(".trigger")?.focus();
+      return;
+    }
+    moveMenuFocus(root, event);
+  };
+  const stopOutside = closeOnPointerOutside(root, close);
+  document.addEventListener("keydown", keys);
+  focusFirstMenuItem(root);
+  return () => {
+    stopOutside();
+    document.removeEventListener("keydown", keys);
+  };
+}
