@@ -36,7 +36,7 @@ export interface HubConnectionOptions {
 
 /**
  * The connection lifecycle: dial, and after each close follow `closeCodeAdvice`: reconnect on
- * the backoff schedule (after 4029, rate limited, never at once), or give up and let the owner
+ * the backoff schedule (after 4029, rate limited, never at once; after 4503, busy, a few seconds later), or give up and let the owner
  * decide (stop, forget the credentials).
  * Message meaning lives elsewhere; this only keeps a socket up.
  */
@@ -56,7 +56,7 @@ export class HubConnection {
     this.#dial();
   }
 
-  /** The handshake completed: the next drop is retried at once again. */
+  /** The handshake completed: the next drop is retried within the first window again. */
   markHealthy(): void {
     this.#options.backoff.reset();
   }

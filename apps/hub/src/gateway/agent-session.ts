@@ -333,6 +333,7 @@ export class AgentSession implements AgentLink {
     this.#identity = { agentId: agent.id, tenantId: tenant.id };
     this.#state = "authenticated";
     this.#endHandshake();
+    this.connection.authenticated?.();
     this.#budget.authenticated(this.#ctx.meterFor(tenant.id));
     this.#log = this.#log.child({ agentId: agent.id, tenantId: tenant.id });
     const previous = this.#ctx.registry.attach(this);

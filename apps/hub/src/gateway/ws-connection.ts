@@ -25,6 +25,8 @@ export class WsConnection implements Connection {
   alive = true;
   /** When the outstanding heartbeat ping was sent (performance.now()), for a free RTT reading. */
   pingSentAt: number | null = null;
+  /** Stops the transport's count of raw bytes before the hello; called once the agent is welcomed. */
+  stopWatching: (() => void) | undefined = undefined;
   readonly #socket: WebSocket;
   readonly #seal: (message: HubToAgent) => Buffer;
   readonly #maxUnsentBytes: number;
@@ -46,6 +48,11 @@ export class WsConnection implements Connection {
       return;
     }
     this.#socket.send(this.#seal(message), { binary: true });
+  }
+
+  authenticated(): void {
+    this.stopWatching?.();
+    this.stopWatching = undefined;
   }
 
   pause(): void {

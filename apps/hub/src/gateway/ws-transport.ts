@@ -43,7 +43,7 @@ export const REFUSED_BEFORE_HELLO_GRACE_MS = 2000;
  * socket is cut off `REFUSED_BEFORE_HELLO_GRACE_MS` later. Not at once: the reset would discard
  * what the peer has not read yet, and it would see a bare 1006 and no error.
  */
-function watchBytesBeforeHello(raw: Socket, socket: WebSocket, session: AgentSession, limit: number): void {
+function watchBytesBeforeHello(raw: Socket, socket: WebSocket, session: AgentSession, limit: number): () => void {
   let bytes = 0;
   let stopped = false;
   const onData = (chunk: Buffer) => {
@@ -72,7 +72,12 @@ function watchBytesBeforeHello(raw: Socket, socket: WebSocket, session: AgentSes
     });
   };
   raw.on("data", onData);
-  socket.once("close", () => raw.off("data", onData));
+  const stop = () => raw.off("data", onData);
+  socket.once("close", stop);
+  return () => {
+    stop();
+    socket.off("close", stop);
+  };
 }
 
 /** Answers an upgrade the hub does not take, and closes the socket. */
@@ -160,7 +165,7 @@ export function createAgentTransport(options: AgentTransportOptions): AgentTrans
     socket.on("error", onError);
     const session = gateway.accept(link);
     link.session = session;
-    if (session.state === "challenging") watchBytesBeforeHello(raw, socket, session, options.bytesBeforeHello);
+    if (session.state === "challenging") link.stopWatching = watchBytesBeforeHello(raw, socket, session, options.bytesBeforeHello);
   }
 
   function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
