@@ -263,7 +263,6 @@ export function createHub(options: HubOptions = {}): Hub {
 
   const app = createHttpApp({
     services: async () => (await runtime).services,
-    agentUpgrade: async () => (await runtime).transport.handler,
     webRoot: options.webRoot ?? defaultWebRoot,
     logger,
     version: packageVersion(),
@@ -279,7 +278,9 @@ export function createHub(options: HubOptions = {}): Hub {
     if (closing) throw new Error("the hub is closed");
     if (server) throw new Error("the hub is already listening");
     const host = listenOptions.host ?? "127.0.0.1";
-    const created = createAdaptorServer({ fetch: app.fetch, websocket: { server: transport.server } }) as Server;
+    const created = createAdaptorServer({ fetch: app.fetch }) as Server;
+    // Agent links are upgraded before the HTTP app: nothing of Hono's request is kept per socket.
+    transport.attach(created);
     server = created;
     await new Promise<void>((resolveListen, reject) => {
       created.once("error", reject);

@@ -25,6 +25,12 @@ export const CloseCode = {
   unsupportedVersion: 4010,
   /** The agent kept exceeding its budget (frames, bytes, insights per second, bad frames); reconnect after a backoff. */
   rateLimited: 4029,
+  /**
+   * The hub has as many handshakes in progress as it takes (a reconnect storm after a restart):
+   * refused at once, before it costs a signed challenge. Come back in a few seconds, at a random
+   * moment, so the storm spreads out.
+   */
+  busy: 4503,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -1,6 +1,23 @@
 /** Smallest backoff window; the window doubles per failed attempt up to `maxMs`. */
 export const RECONNECT_MIN_MS = 250;
 export const DEFAULT_RECONNECT_MAX_MS = 30_000;
+/**
+ * The first retry after a drop comes within this long, at a random moment: a blip costs at most
+ * a second, and agents that lost the same hub at once (it crashed) do not all dial in the same
+ * millisecond.
+ */
+export const FIRST_RETRY_WINDOW_MS = 1000;
+/**
+ * The first retry after the hub said it is going away (1001: restarting, every agent at once)
+ * comes within this long: 10,000 agents arrive at ~2,000 a second instead of in one burst.
+ */
+export const HUB_RESTART_WINDOW_MS = 5000;
+/**
+ * After the hub said it is busy (4503: as many handshakes in progress as it takes), the next
+ * attempt comes within this window, doubling per busy answer in a row (up to `maxMs`), and never
+ * at once: the storm it is in spreads out instead of coming back as one.
+ */
+export const BUSY_WINDOW_MS = 2000;
 
 export interface BackoffOptions {
   /** Upper bound of any delay. */
@@ -12,36 +29,47 @@ export interface BackoffOptions {
 }
 
 export interface Backoff {
-  /** Delay before the next attempt; each call counts one failed attempt. */
-  next(): number;
+  /**
+   * Delay before the next attempt; each call counts one failed attempt. The first after a reset
+   * is within `firstWindowMs` (default `FIRST_RETRY_WINDOW_MS`; `HUB_RESTART_WINDOW_MS` after a 1001).
+   */
+  next(firstWindowMs?: number): number;
+  /** Delay after the hub said it is busy (close 4503): within a window from `BUSY_WINDOW_MS` up, never at once. Counts as a failed attempt. */
+  busy(): number;
   /**
    * Delay after the hub said this agent sent too much (close 4029): never at once, but somewhere
    * in the upper half of the longest window, so a fleet of throttled agents spreads out. Counts
    * as a failed attempt.
    */
   slowDown(): number;
-  /** After a successful connection: the next drop is retried at once again. */
+  /** After a successful connection: the next drop is retried within the first window again. */
   reset(): void;
   /** Failed attempts since the last reset. */
   readonly attempts: number;
 }
 
 /**
- * Reconnect schedule: the first retry after a drop is immediate (a blip or a hub restart should
- * cost nothing), then "full jitter" exponential backoff: a uniform delay in [0, window) where the
- * window doubles from `minMs` to `maxMs`. Full jitter spreads hundreds of agents that lost the
- * same hub, so they do not come back as one thundering herd.
+ * Reconnect schedule: the first retry after a drop comes soon but at a random moment (within a
+ * second; within 5 s after a hub restart), then "full jitter" exponential backoff: a uniform
+ * delay in [0, window) where the window doubles from `minMs` to `maxMs`. Full jitter spreads
+ * thousands of agents that lost the same hub, so they do not come back as one thundering herd.
  */
 export function createBackoff(options: BackoffOptions): Backoff {
   const { maxMs, minMs = RECONNECT_MIN_MS, random = Math.random } = options;
   let attempts = 0;
   return {
-    next() {
+    next(firstWindowMs = FIRST_RETRY_WINDOW_MS) {
       const n = attempts++;
-      if (n === 0) return 0;
+      if (n === 0) return Math.floor(random() * Math.min(maxMs, firstWindowMs));
       // Cap the exponent: 2 ** 40 already exceeds any sane maxMs and larger ones overflow to Infinity.
       const window = Math.min(maxMs, minMs * 2 ** Math.min(n - 1, 40));
       return Math.floor(random() * window);
+    },
+    busy() {
+      const n = attempts++;
+      const window = Math.min(maxMs, BUSY_WINDOW_MS * 2 ** Math.min(n, 4));
+      const floor = Math.min(minMs, window / 2);
+      return Math.floor(floor + random() * (window - floor));
     },
     slowDown() {
       attempts++;

@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { CloseCode, closeCodeAdvice, type HubToAgent } from "@canopy/protocol";
-import type { Backoff } from "./backoff.js";
+import { HUB_RESTART_WINDOW_MS, type Backoff } from "./backoff.js";
 import { HubSocket, type SocketClosed } from "./hub-socket.js";
 import type { AgentLogger } from "../core/logger.js";
 
@@ -36,7 +36,7 @@ export interface HubConnectionOptions {
 
 /**
  * The connection lifecycle: dial, and after each close follow `closeCodeAdvice`: reconnect on
- * the backoff schedule (after 4029, rate limited, never at once), or give up and let the owner
+ * the backoff schedule (after 4029, rate limited, never at once; after 4503, busy, a few seconds later), or give up and let the owner
  * decide (stop, forget the credentials).
  * Message meaning lives elsewhere; this only keeps a socket up.
  */
@@ -56,7 +56,7 @@ export class HubConnection {
     this.#dial();
   }
 
-  /** The handshake completed: the next drop is retried at once again. */
+  /** The handshake completed: the next drop is retried within the first window again. */
   markHealthy(): void {
     this.#options.backoff.reset();
   }
@@ -96,9 +96,7 @@ export class HubConnection {
     const advice = closed.opened ? closeCodeAdvice(closed.code) : "reconnect";
     let retryInMs: number | null = null;
     if (advice === "reconnect" && this.#options.reconnect && !this.#stopped) {
-      // Rate limited, or the hub could not store what it was sent: coming straight back would
-      // only be refused again (and cost the hub a handshake).
-      retryInMs = closed.opened && SLOW_DOWN.has(closed.code) ? this.#options.backoff.slowDown() : this.#options.backoff.next();
+      retryInMs = this.#retryDelay(closed);
       this.#retryTimer = setTimeout(() => {
         this.#retryTimer = undefined;
         this.#dial();
@@ -106,5 +104,18 @@ export class HubConnection {
     }
     if (this.#stopped) return;
     this.#options.onDisconnect({ ...closed, advice, retryInMs });
+  }
+
+  #retryDelay(closed: SocketClosed): number {
+    const { backoff } = this.#options;
+    if (!closed.opened) return backoff.next();
+    // Rate limited, or the hub could not store what it was sent: coming straight back would
+    // only be refused again (and cost the hub a handshake).
+    if (SLOW_DOWN.has(closed.code)) return backoff.slowDown();
+    // The hub sheds a reconnect storm: back in a few seconds, at a random moment.
+    if (closed.code === CloseCode.busy) return backoff.busy();
+    // The hub is restarting: every one of its agents lost it at once.
+    if (closed.code === CloseCode.goingAway) return backoff.next(HUB_RESTART_WINDOW_MS);
+    return backoff.next();
   }
 }

@@ -169,10 +169,25 @@ describe("agent against a hub", () => {
     connection.send({ type: "error", code: "rate_limited", message: "rate limited: this agent sent too many bad frames" });
     connection.close(4029, "rate limited");
     await agent.waitFor("offline", 3000);
-    // reconnectMaxMs is 50: an ordinary drop after a welcome is retried at once (retryInMs 0).
+    // reconnectMaxMs is 50: an ordinary drop after a welcome is retried within [0, 50).
     expect(offline[0]).toMatchObject({ code: 4029, wasOnline: true });
     expect(offline[0]!.retryInMs).toBeGreaterThanOrEqual(25);
     expect(hub.connections).toHaveLength(1);
+    await agent.waitFor("online", 3000);
+    expect(hub.connections).toHaveLength(2);
+  });
+
+  it("comes back at a random moment, never at once, after the hub said it is busy with a reconnect storm (4503)", async () => {
+    const offline: AgentEvents["offline"][] = [];
+    agent.on("offline", (e) => offline.push(e));
+    const connection = await online();
+    connection.send({ type: "error", code: "rate_limited", message: "the hub is busy with other agents' handshakes; come back in a few seconds" });
+    connection.close(4503, "busy");
+    await agent.waitFor("offline", 3000);
+    expect(offline[0]).toMatchObject({ code: 4503, wasOnline: true });
+    // reconnectMaxMs is 50: the busy window is [25, 50).
+    expect(offline[0]!.retryInMs).toBeGreaterThanOrEqual(25);
+    expect(offline[0]!.retryInMs).toBeLessThan(50);
     await agent.waitFor("online", 3000);
     expect(hub.connections).toHaveLength(2);
   });
@@ -214,7 +229,10 @@ describe("agent against a hub", () => {
     const port = hub.port;
     const dropped = nextEvent(agent, "offline");
     await hub.close();
-    expect(await dropped).toMatchObject({ wasOnline: true, retryInMs: 0 });
+    // The first retry is spread (within reconnectMaxMs, 50 here), not at once.
+    const first = await dropped;
+    expect(first).toMatchObject({ wasOnline: true });
+    expect(first.retryInMs).toBeLessThan(50);
     await expect.poll(async () => (await readAgentStatus({ dataDir })).connected, RUNTIME_WRITTEN).toBe(false);
 
     // A few failed attempts while the hub is down. The retry is the only timer the agent waits
@@ -295,7 +313,7 @@ describe("agent watching the hub's heartbeat", () => {
     };
   }
 
-  it("drops a hub silent for 2.5 heartbeats, not sooner, and dials again at once", async () => {
+  it("drops a hub silent for 2.5 heartbeats, not sooner, and dials again soon", async () => {
     const { hub, agent, dispose } = await withHub();
     try {
       // Silent for just under 2.5 heartbeats: still linked, as the answered ping shows (being a
@@ -306,9 +324,11 @@ describe("agent watching the hub's heartbeat", () => {
       const dropped = nextEvent(agent, "offline");
       vi.advanceTimersByTime(2.5 * HEARTBEAT_MS);
       await expect.poll(() => agent.state, { message: "the agent to cut the silent hub off" }).not.toBe("online");
-      expect(await dropped).toMatchObject({ wasOnline: true, retryInMs: 0 });
+      const cut = await dropped;
+      expect(cut).toMatchObject({ wasOnline: true });
+      expect(cut.retryInMs).toBeLessThan(50); // within reconnectMaxMs: soon, at a random moment
       await hub.connections[0]!.closed;
-      vi.advanceTimersToNextTimer(); // the immediate retry
+      vi.advanceTimersToNextTimer(); // the retry
       await hub.nextConnection(3000, 1);
       await agent.waitFor("online", 3000);
     } finally {

@@ -27,6 +27,12 @@ export interface AgentBudgets {
   bytesBeforeHello: number;
   /** Sockets from one address still in the handshake; one more is refused with 4029. */
   unauthenticatedPerAddress: number;
+  /**
+   * Sockets still in the handshake, from all addresses; one more is refused at once with 4503
+   * (busy: the agent comes back a few seconds later, at a random moment). A reconnect storm is
+   * shed rather than queued: the handshakes in progress finish in time, the rest wait at the agents.
+   */
+  handshakesInProgress: number;
   /** Log lines about what one connection sent, a minute; the rest are counted in one summary line. */
   logLinesPerMinute: number;
 }
@@ -44,6 +50,7 @@ export const DEFAULT_AGENT_BUDGETS: Readonly<AgentBudgets> = Object.freeze({
   heldBackMsPerMinute: 10_000,
   bytesBeforeHello: 64 * 1024,
   unauthenticatedPerAddress: 128,
+  handshakesInProgress: 512,
   logLinesPerMinute: 10,
 });
 

@@ -33,6 +33,8 @@ export class AgentGateway {
   readonly #sessions = new Set<AgentSession>();
   readonly #meters = new Map<string, AgentMeter>();
   readonly #handshaking = new Map<string, number>();
+  /** Sockets in the handshake, all addresses: the sum of `#handshaking`. */
+  #handshakes = 0;
   readonly #ctx: SessionContext;
   /** Writes sessions left behind (last-seen times), until they settle. */
   readonly #background = new Set<Promise<unknown>>();
@@ -61,14 +63,19 @@ export class AgentGateway {
   }
 
   /**
-   * Starts the handshake on a new connection; feed the session its frames and its close. An
-   * address with too many sockets still in the handshake is refused (4029) before it costs a
-   * signed challenge.
+   * Starts the handshake on a new connection; feed the session its frames and its close. Refused
+   * before it costs a signed challenge: any connection while `handshakesInProgress` are (4503,
+   * busy: come back shortly), and one from an address with too many sockets still in the
+   * handshake (4029).
    */
   accept(connection: Connection): AgentSession {
     const session = new AgentSession(connection, this.#ctx);
     this.#sessions.add(session);
     const address = connection.remoteAddress;
+    if (this.#handshakes >= this.#ctx.budgets.handshakesInProgress) {
+      session.refuse("rate_limited", CloseCode.busy, "the hub is busy with other agents' handshakes; come back in a few seconds");
+      return session;
+    }
     if ((this.#handshaking.get(address) ?? 0) >= this.#ctx.budgets.unauthenticatedPerAddress) {
       session.refuse("rate_limited", CloseCode.rateLimited, "too many connections from this address are waiting to authenticate");
       return session;
@@ -148,7 +155,13 @@ export class AgentGateway {
     }
   }
 
+  /** Sockets in the handshake right now, all addresses. */
+  get handshakesInProgress(): number {
+    return this.#handshakes;
+  }
+
   #count(address: string, delta: 1 | -1): void {
+    this.#handshakes += delta;
     const count = (this.#handshaking.get(address) ?? 0) + delta;
     if (count > 0) this.#handshaking.set(address, count);
     else this.#handshaking.delete(address);

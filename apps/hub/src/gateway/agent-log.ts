@@ -33,20 +33,26 @@ interface Allowance {
  * not decide how much the hub writes. Up to `linesPerMinute` lines a minute go through; the rest
  * are counted and reported in one line when the minute is over (or the connection closes).
  * Children (more bindings, same connection) share the allowance.
+ *
+ * The bindings (connection id, address, then the agent's identity) are merged into each line
+ * rather than made a pino child: a child per connection costs a logger object and its serialized
+ * bindings at every one of 10,000 idle connections, most of which never log a line.
  */
 export class AgentLog implements AgentLogger {
   readonly #logger: Logger;
+  readonly #bindings: Readonly<Record<string, unknown>>;
   readonly #clock: Clock;
   readonly #allowance: Allowance;
 
-  constructor(logger: Logger, linesPerMinute: number, clock: Clock, allowance?: Allowance) {
+  constructor(logger: Logger, bindings: Readonly<Record<string, unknown>>, linesPerMinute: number, clock: Clock, allowance?: Allowance) {
     this.#logger = logger;
+    this.#bindings = bindings;
     this.#clock = clock;
     this.#allowance = allowance ?? { linesPerMinute, windowStart: clock(), lines: 0, suppressed: 0 };
   }
 
   child(bindings: Record<string, unknown>): AgentLog {
-    return new AgentLog(this.#logger.child(bindings), this.#allowance.linesPerMinute, this.#clock, this.#allowance);
+    return new AgentLog(this.#logger, { ...this.#bindings, ...bindings }, this.#allowance.linesPerMinute, this.#clock, this.#allowance);
   }
 
   error(fields: object, message: string): void {
@@ -67,14 +73,14 @@ export class AgentLog implements AgentLogger {
 
   /** A line about the connection itself (online, refused, closed): a few per connection at most, so never held back. */
   lifecycle(fields: object, message: string, level: "info" | "warn" = "info"): void {
-    this.#logger[level](fields, message);
+    if (this.#logger.isLevelEnabled(level)) this.#logger[level]({ ...this.#bindings, ...fields }, message);
   }
 
   /** Reports the lines held back so far, if any (the connection is closing). */
   flush(): void {
     const allowance = this.#allowance;
     if (allowance.suppressed > 0) {
-      this.#logger.warn({ suppressed: allowance.suppressed }, `suppressed ${allowance.suppressed} log lines about this connection (over ${allowance.linesPerMinute} a minute)`);
+      this.#logger.warn({ ...this.#bindings, suppressed: allowance.suppressed }, `suppressed ${allowance.suppressed} log lines about this connection (over ${allowance.linesPerMinute} a minute)`);
     }
     allowance.suppressed = 0;
   }
@@ -93,6 +99,6 @@ export class AgentLog implements AgentLogger {
       return;
     }
     allowance.lines++;
-    this.#logger[level](fields, message);
+    this.#logger[level]({ ...this.#bindings, ...fields }, message);
   }
 }

@@ -3,7 +3,6 @@ import {
   decodeAgentFrame,
   type AgentMessage,
   type AgentToHub,
-  type AgentToHubType,
   type ErrorCode,
   type HubToAgent,
   type ProtocolError,
@@ -28,7 +27,6 @@ import type { PingResult, SessionContext } from "./session-context.js";
 
 /** `verifying`: a hello came and its agent is being looked up; frames that come meanwhile wait for it (`#held`). */
 type State = "challenging" | "verifying" | "authenticated" | "closing" | "closed";
-type Handlers = { [T in AgentToHubType]: (message: AgentMessage<T>) => void | Promise<void> };
 
 // ws refuses close reasons over 123 bytes.
 const MAX_CLOSE_REASON = 120;
@@ -49,13 +47,11 @@ const MAX_HELD_FRAMES = 64;
 export class AgentSession implements AgentLink {
   readonly connection: Connection;
   readonly #ctx: SessionContext;
-  readonly #requests = new AgentRequests({
-    canSend: () => this.#state === "authenticated",
-    send: (message) => this.#send(message),
-    timeoutMs: () => this.#ctx.rpcTimeoutMs,
-  });
+  /** Made by the first ping or rpc call: most sessions never see one. */
+  #requests: AgentRequests | undefined;
   readonly #budget: ConnectionBudget;
-  readonly #handshake: Handshake;
+  /** Until the handshake is over; then dropped (the nonce lives on in the connection's sealer). */
+  #handshake: Handshake | undefined;
   #log: AgentLog;
   #state: State = "challenging";
   #identity: { agentId: string; tenantId: string } | undefined;
@@ -66,7 +62,7 @@ export class AgentSession implements AgentLink {
   constructor(connection: Connection, ctx: SessionContext) {
     this.connection = connection;
     this.#ctx = ctx;
-    this.#log = new AgentLog(ctx.logger.child({ connectionId: connection.id, remoteAddress: connection.remoteAddress }), ctx.budgets.logLinesPerMinute, ctx.clock);
+    this.#log = new AgentLog(ctx.logger, { connectionId: connection.id, remoteAddress: connection.remoteAddress }, ctx.budgets.logLinesPerMinute, ctx.clock);
     this.#budget = new ConnectionBudget(connection, ctx.budgets, ctx.clock);
     this.#handshake = new Handshake(() => ctx.onHandshakeEnded(this));
   }
@@ -106,7 +102,7 @@ export class AgentSession implements AgentLink {
   /** Sends the challenge and starts the handshake clock. */
   start(): void {
     const { handshakeTimeoutMs } = this.#ctx;
-    const challenge = this.#handshake.start(this.#ctx.clock(), handshakeTimeoutMs, () => {
+    const challenge = this.#handshake!.start(this.#ctx.clock(), handshakeTimeoutMs, () => {
       if (this.#state !== "challenging" && this.#state !== "verifying") return;
       this.refuse("auth_failed", CloseCode.handshakeTimeout, `no hello within ${Math.round(handshakeTimeoutMs / 1000)} s`);
     });
@@ -177,9 +173,9 @@ export class AgentSession implements AgentLink {
     const wasAuthenticated = this.#identity !== undefined;
     const wasOpen = this.isOpen;
     this.#state = "closed";
-    this.#handshake.end();
+    this.#endHandshake();
     this.#budget.close();
-    this.#requests.failAll(new GatewayError("not_connected", "the agent disconnected"));
+    this.#requests?.failAll(new GatewayError("not_connected", "the agent disconnected"));
     // Once per session: whichever of `end` and `closed` comes first tells the push side.
     if (wasOpen) this.#ctx.content.disconnected(this);
     this.#insights?.closed();
@@ -199,7 +195,7 @@ export class AgentSession implements AgentLink {
     if (notice) this.#send(notice);
     const wasOpen = this.isOpen;
     this.#state = "closing";
-    this.#handshake.end();
+    this.#endHandshake();
     // Reading resumes if a budget held it back: the peer's close frame must get through.
     this.#budget.close();
     if (wasOpen) this.#ctx.content.disconnected(this);
@@ -209,7 +205,7 @@ export class AgentSession implements AgentLink {
 
   /** App-level ping: the round trip through the agent, measured on the hub's monotonic clock. */
   async ping(): Promise<PingResult> {
-    const rttMs = await this.#requests.ping(this.#ctx.clock());
+    const rttMs = await this.#requestsOf().ping(this.#ctx.clock());
     this.#ctx.presence.update(this.agentId, { rttMs, lastSeenAt: this.#ctx.clock() });
     this.#ctx.onTenantChanged(this.tenantId);
     return { rttMs, agentVersion: this.#ctx.presence.get(this.agentId)?.agentVersion ?? "" };
@@ -217,57 +213,109 @@ export class AgentSession implements AgentLink {
 
   /** Calls `method` on the agent; its result is validated against the method table. */
   call<M extends RpcMethod>(method: M, params: RpcParams<M>): Promise<RpcResult<M>> {
-    return this.#requests.call(method, params);
+    return this.#requestsOf().call(method, params);
   }
 
-  readonly #handlers = {
-    hello: async (hello) => {
-      if (this.#state === "authenticated") {
-        if (this.#badFrame()) this.#sendError("unexpected_message", "already authenticated");
-        return;
+  #requestsOf(): AgentRequests {
+    return (this.#requests ??= new AgentRequests(this));
+  }
+
+  /** `RequestChannel` for `#requests`: a request goes out only on an authenticated session. */
+  canSend(): boolean {
+    return this.#state === "authenticated";
+  }
+
+  /** `RequestChannel`: how long a ping or rpc call waits for its answer. */
+  timeoutMs(): number {
+    return this.#ctx.rpcTimeoutMs;
+  }
+
+  /** `RequestChannel`: sends a request frame (false, logged, when the socket refused it). */
+  send(message: HubToAgent): void {
+    this.#send(message);
+  }
+
+  #endHandshake(): void {
+    this.#handshake?.end();
+    this.#handshake = undefined;
+  }
+
+  async #hello(hello: AgentMessage<"hello">): Promise<void> {
+    if (this.#state === "authenticated") {
+      if (this.#badFrame()) this.#sendError("unexpected_message", "already authenticated");
+      return;
+    }
+    this.#state = "verifying";
+    try {
+      await this.#welcome(hello);
+    } finally {
+      this.#handleHeld();
+    }
+  }
+
+  async #unpair(request: AgentMessage<"unpair">): Promise<void> {
+    const { tenantId } = this.#identity!;
+    const reason = request.reason ?? "unpaired by the agent";
+    await revokeAtAgentsRequest(this.#ctx.data, this.#ctx.clock, this.#identity!, reason);
+    this.#log.info({ reason: clip(reason) }, "agent unpaired itself");
+    this.end(CloseCode.revoked, "unpaired", { type: "unpair", reason: "unpaired at the agent's request" });
+    this.#ctx.onTenantChanged(tenantId);
+  }
+
+  async #upsertInsights(message: AgentMessage<"insights.upsert">): Promise<void> {
+    // Backpressure for a flood of batches: the hub stops reading while too many await their ack.
+    this.#budget.batchStarted(message.insights.length);
+    try {
+      await this.#insights!.upsert(message);
+    } finally {
+      this.#budget.batchDone();
+    }
+  }
+
+  #agentError(error: AgentMessage<"error">): void {
+    this.#log.warn({ code: error.code, ref: error.ref, message: clip(error.message) }, "agent reported an error");
+    if (error.ref) this.#requests?.fail(error.ref, new GatewayError(error.code, error.message));
+  }
+
+  /**
+   * One decoded frame to its handler: a switch over methods, not a table of closures made per
+   * session. Content and insight messages are only reachable once authenticated (see
+   * `#dispatch`): the session is the link they came on.
+   */
+  #route(message: AgentToHub): void | Promise<void> {
+    switch (message.type) {
+      case "hello":
+        return this.#hello(message);
+      case "pong":
+        return this.#answered(message, "pong for no pending ping");
+      case "rpc.res":
+        return this.#answered(message, "rpc answer for no pending request");
+      case "unpair":
+        return this.#unpair(message);
+      case "content.manifest":
+        return this.#ctx.content.manifest(this, message);
+      case "content.ack":
+        return this.#ctx.content.ack(this, message);
+      case "content.drift":
+        return this.#ctx.content.drift(this, message);
+      case "insights.upsert":
+        return this.#upsertInsights(message);
+      case "insight.update.ack":
+        return this.#insights!.updateAck(message);
+      case "error":
+        return this.#agentError(message);
+      default: {
+        const unknown: never = message;
+        throw new Error(`no handler for ${(unknown as { type: string }).type}`);
       }
-      this.#state = "verifying";
-      try {
-        await this.#welcome(hello);
-      } finally {
-        this.#handleHeld();
-      }
-    },
-    pong: (pong) => this.#answered(pong, "pong for no pending ping"),
-    "rpc.res": (response) => this.#answered(response, "rpc answer for no pending request"),
-    unpair: async (request) => {
-      const { tenantId } = this.#identity!;
-      const reason = request.reason ?? "unpaired by the agent";
-      await revokeAtAgentsRequest(this.#ctx.data, this.#ctx.clock, this.#identity!, reason);
-      this.#log.info({ reason: clip(reason) }, "agent unpaired itself");
-      this.end(CloseCode.revoked, "unpaired", { type: "unpair", reason: "unpaired at the agent's request" });
-      this.#ctx.onTenantChanged(tenantId);
-    },
-    // Only reachable once authenticated (see #dispatch): the session is the link they came on.
-    "content.manifest": (message) => this.#ctx.content.manifest(this, message),
-    "content.ack": (message) => this.#ctx.content.ack(this, message),
-    "content.drift": (message) => this.#ctx.content.drift(this, message),
-    "insights.upsert": async (message) => {
-      // Backpressure for a flood of batches: the hub stops reading while too many await their ack.
-      this.#budget.batchStarted(message.insights.length);
-      try {
-        await this.#insights!.handlers["insights.upsert"](message);
-      } finally {
-        this.#budget.batchDone();
-      }
-    },
-    "insight.update.ack": (message) => this.#insights!.handlers["insight.update.ack"](message),
-    error: (error) => {
-      this.#log.warn({ code: error.code, ref: error.ref, message: clip(error.message) }, "agent reported an error");
-      if (error.ref) this.#requests.fail(error.ref, new GatewayError(error.code, error.message));
-    },
-  } satisfies Handlers;
+    }
+  }
 
   /** A hello, while `verifying`: looks the agent up, then welcomes or refuses it. */
   async #welcome(hello: AgentMessage<"hello">): Promise<void> {
     let verdict: HelloVerdict;
     try {
-      verdict = await this.#handshake.verify(hello, this.#ctx.data);
+      verdict = await this.#handshake!.verify(hello, this.#ctx.data);
     } catch (error) {
       if (this.#state !== "verifying") return;
       this.#log.error({ err: error }, "could not look the agent up");
@@ -284,7 +332,8 @@ export class AgentSession implements AgentLink {
     const { agent, tenant } = verdict;
     this.#identity = { agentId: agent.id, tenantId: tenant.id };
     this.#state = "authenticated";
-    this.#handshake.end();
+    this.#endHandshake();
+    this.connection.authenticated?.();
     this.#budget.authenticated(this.#ctx.meterFor(tenant.id));
     this.#log = this.#log.child({ agentId: agent.id, tenantId: tenant.id });
     const previous = this.#ctx.registry.attach(this);
@@ -313,8 +362,7 @@ export class AgentSession implements AgentLink {
       return undefined;
     }
     this.touch();
-    const handler = this.#handlers[message.type] as (m: AgentToHub) => void | Promise<void>;
-    const result = handler(message);
+    const result = this.#route(message);
     return result instanceof Promise ? result.catch((error: unknown) => this.#internalError(error)) : undefined;
   }
 
@@ -331,7 +379,7 @@ export class AgentSession implements AgentLink {
 
   /** An answer from the agent; one to something the hub never asked (or no longer waits for) is a bad frame. */
   #answered(answer: AgentMessage<"pong"> | AgentMessage<"rpc.res">, unasked: string): void {
-    if (this.#requests.answer(answer)) return this.#budget.answered();
+    if (this.#requests?.answer(answer)) return this.#budget.answered();
     this.#log.debug({ id: clip(answer.id) }, unasked);
     this.#badFrame();
   }

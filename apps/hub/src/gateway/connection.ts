@@ -13,4 +13,6 @@ export interface Connection {
   pause(): void;
   /** Read again. */
   resume(): void;
+  /** The handshake is over (welcomed): what the transport watched before it can go. */
+  authenticated?(): void;
 }

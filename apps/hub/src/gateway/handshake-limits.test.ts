@@ -55,4 +55,27 @@ describe("before the handshake (in memory, no sockets)", () => {
     expect(new FakeAgent(hub, "203.0.113.9").connection.closedWith).toBeUndefined();
     expect(new FakeAgent(hub, "203.0.113.9").connection.closedWith?.code).toBe(CloseCode.rateLimited);
   });
+
+  it("sheds a reconnect storm: past handshakesInProgress from any addresses, one more is refused at once as busy (4503), not queued", async () => {
+    await start({ handshakesInProgress: 3 });
+    const waiting = ["192.0.2.1", "192.0.2.2", "192.0.2.3"].map((address) => new FakeAgent(hub, address));
+    for (const agent of waiting) expect(agent.connection.sent[0]?.type).toBe("hello.challenge");
+    expect(hub.gateway.handshakesInProgress).toBe(3);
+
+    // A fourth, from a fresh address: no challenge (nothing signed), refused at once with the code the agent reads as "come back shortly".
+    const shed = new FakeAgent(hub, "192.0.2.4");
+    expect(shed.connection.sent).toEqual([expect.objectContaining({ type: "error", code: "rate_limited" })]);
+    expect(shed.connection.closedWith?.code).toBe(CloseCode.busy);
+    shed.dropped(CloseCode.busy);
+    expect(hub.gateway.handshakesInProgress).toBe(3);
+
+    // A welcomed agent frees its slot at once, and so does one that went away.
+    await waiting[0]!.hello(alice.agentId, alice.privateKey);
+    expect(waiting[0]!.connection.last("welcome")).toBeDefined();
+    expect(new FakeAgent(hub, "192.0.2.4").connection.sent[0]?.type).toBe("hello.challenge");
+    waiting[1]!.dropped();
+    expect(new FakeAgent(hub, "192.0.2.5").connection.sent[0]?.type).toBe("hello.challenge");
+    expect(new FakeAgent(hub, "192.0.2.6").connection.closedWith?.code).toBe(CloseCode.busy);
+    expect(hub.gateway.handshakesInProgress).toBe(3);
+  });
 });

@@ -3,8 +3,6 @@ import type { AgentLogger } from "./agent-log.js";
 import type { Connection } from "./connection.js";
 import type { InsightLink, InsightPort } from "./insight-port.js";
 
-type InsightMessageType = "insights.upsert" | "insight.update.ack";
-export type InsightHandlers = { [T in InsightMessageType]: (message: AgentMessage<T>) => void | Promise<void> };
 
 /**
  * The insight side of one authenticated session: the `InsightLink` handed to the insight
@@ -62,13 +60,14 @@ export class InsightChannel implements InsightLink {
     this.#port.disconnected(this);
   }
 
-  readonly handlers = {
-    "insights.upsert": async (message) => {
-      // Acked only once durable; an agent that disconnects first resends the batch (same seq).
-      if (await this.#port.upsert(this, message)) this.#send({ type: "insights.ack", seq: message.seq });
-    },
-    "insight.update.ack": (message) => this.#port.updateAck(this, message),
-  } satisfies InsightHandlers;
+  /** An `insights.upsert` from the agent: acked only once durable; an agent that disconnects first resends the batch (same seq). */
+  async upsert(message: AgentMessage<"insights.upsert">): Promise<void> {
+    if (await this.#port.upsert(this, message)) this.#send({ type: "insights.ack", seq: message.seq });
+  }
+
+  updateAck(message: AgentMessage<"insight.update.ack">): void | Promise<void> {
+    return this.#port.updateAck(this, message);
+  }
 
   /** Sends if still open; false (logged) when the link is closed or the socket refused it. */
   #send(message: HubToAgent): boolean {

@@ -1,5 +1,6 @@
 import type { HubToAgent } from "@canopy/protocol";
 import { WebSocket } from "ws";
+import type { AgentSession } from "./agent-session.js";
 import type { Connection } from "./connection.js";
 
 /**
@@ -10,10 +11,22 @@ import type { Connection } from "./connection.js";
  */
 export const MAX_UNSENT_BYTES = 16 * 1024 * 1024;
 
-/** `Connection` over a `ws` socket; every frame goes out sealed, as a binary message. */
+/**
+ * `Connection` over a `ws` socket; every frame goes out sealed, as a binary message. It also
+ * carries what the transport keeps per link (its session, the heartbeat's state), so a link
+ * costs one object here rather than several.
+ */
 export class WsConnection implements Connection {
   readonly id: string;
   readonly remoteAddress: string;
+  /** Set by the transport once the gateway accepted the link. */
+  session: AgentSession | undefined = undefined;
+  /** Answered the last heartbeat ping (or none was sent yet). */
+  alive = true;
+  /** When the outstanding heartbeat ping was sent (performance.now()), for a free RTT reading. */
+  pingSentAt: number | null = null;
+  /** Stops the transport's count of raw bytes before the hello; called once the agent is welcomed. */
+  stopWatching: (() => void) | undefined = undefined;
   readonly #socket: WebSocket;
   readonly #seal: (message: HubToAgent) => Buffer;
   readonly #maxUnsentBytes: number;
@@ -35,6 +48,11 @@ export class WsConnection implements Connection {
       return;
     }
     this.#socket.send(this.#seal(message), { binary: true });
+  }
+
+  authenticated(): void {
+    this.stopWatching?.();
+    this.stopWatching = undefined;
   }
 
   pause(): void {

@@ -35,8 +35,8 @@ class Peer {
     ws.on("error", () => {});
   }
 
-  static async open(url: string): Promise<Peer> {
-    const peer = new Peer(new WebSocket(`${url.replace("http", "ws")}${AGENT_CONNECT_PATH}`, { perMessageDeflate: false }));
+  static async open(url: string, query = ""): Promise<Peer> {
+    const peer = new Peer(new WebSocket(`${url.replace("http", "ws")}${AGENT_CONNECT_PATH}${query}`, { perMessageDeflate: false }));
     await peer.until("the challenge", () => peer.frames[0]);
     return peer;
   }
@@ -83,6 +83,22 @@ describe("the agent gateway on a real socket", () => {
     t = undefined;
   });
 
+  it("takes WebSocket upgrades on the agent path only (any other path: 404, no socket), before the HTTP app, which still answers plain requests", async () => {
+    await start();
+    const elsewhere = new WebSocket(`${url.replace("http", "ws")}/api/v1/events`, { perMessageDeflate: false });
+    elsewhere.on("error", () => {});
+    const [, response] = (await once(elsewhere, "unexpected-response")) as [unknown, { statusCode: number }];
+    expect(response.statusCode).toBe(404);
+    elsewhere.terminate();
+    // A query on the agent path is still the agent path; the link answers with its challenge.
+    const peer = await Peer.open(url, "?v=1");
+    expect(peer.frames[0]?.type).toBe("hello.challenge");
+    await peer.authenticate(alice);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    peer.ws.close(1000);
+    expect((await peer.close()).code).toBe(1000);
+  }, 30_000);
+
   it("answers a frame over 64 KiB before the hello with frame_too_large and close 4000, never a bare reset, however big (the cut comes after the peer could read why)", async () => {
     await start();
     // Many at once, of sizes that raced the refusal against a reset (the peer saw 1006 and often no error).
@@ -92,7 +108,7 @@ describe("the agent gateway on a real socket", () => {
     const closes = await Promise.all(peers.map((peer) => peer.close()));
     expect(closes.map((c) => c.code)).toEqual(sizes.map(() => CloseCode.protocolError));
     for (const peer of peers) expect(peer.answers).toEqual([{ type: "error", code: "frame_too_large" }]);
-  });
+  }, 30_000);
 
   it("closes a frame over the largest frame before the hello with 1009, ws's own refusal at the frame's header", async () => {
     await start();
@@ -100,7 +116,7 @@ describe("the agent gateway on a real socket", () => {
     for (const peer of peers) peer.ws.send("x".repeat(MAX_AGENT_FRAME_BYTES + 1));
     expect((await Promise.all(peers.map((peer) => peer.close()))).map((c) => c.code)).toEqual(peers.map(() => CloseCode.messageTooBig));
     for (const peer of peers) expect(peer.answers).toEqual([]);
-  });
+  }, 30_000);
 
   it("reads hardly more than 64 KiB of a socket that goes on sending before its hello, tells it why, and cuts it off a moment later", async () => {
     await start();

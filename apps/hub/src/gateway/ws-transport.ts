@@ -1,10 +1,10 @@
 import type { KeyObject } from "node:crypto";
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
 import type { Socket } from "node:net";
-import { upgradeWebSocket, type HttpBindings } from "@hono/node-server";
-import { MAX_AGENT_FRAME_BYTES } from "@canopy/protocol";
-import type { Context, MiddlewareHandler } from "hono";
+import { AGENT_CONNECT_PATH, MAX_AGENT_FRAME_BYTES } from "@canopy/protocol";
 import type { Logger } from "pino";
-import { WebSocket, WebSocketServer } from "ws";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { newId } from "../core/ids.js";
 import type { AgentGateway } from "./agent-gateway.js";
 import type { AgentSession } from "./agent-session.js";
@@ -23,23 +23,10 @@ export interface AgentTransportOptions {
 }
 
 export interface AgentTransport {
-  /** Pass to `createAdaptorServer({ websocket: { server } })`. */
-  readonly server: WebSocketServer;
-  /** Mount on `AGENT_CONNECT_PATH`. */
-  readonly handler: MiddlewareHandler;
+  /** Takes the WebSocket upgrades of `server`: `AGENT_CONNECT_PATH` becomes an agent link, any other path is answered 404. */
+  attach(server: Server): void;
   /** Stops heartbeats; sockets still open after `graceMs` are terminated. */
   close(graceMs?: number): Promise<void>;
-}
-
-interface Tracked {
-  session: AgentSession;
-  alive: boolean;
-  /** When the outstanding heartbeat ping was sent (performance.now()), for a free RTT reading. */
-  pingSentAt: number | null;
-}
-
-function socketOf(c: Context): Socket | undefined {
-  return (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket;
 }
 
 /**
@@ -56,7 +43,7 @@ export const REFUSED_BEFORE_HELLO_GRACE_MS = 2000;
  * socket is cut off `REFUSED_BEFORE_HELLO_GRACE_MS` later. Not at once: the reset would discard
  * what the peer has not read yet, and it would see a bare 1006 and no error.
  */
-function watchBytesBeforeHello(raw: Socket, socket: WebSocket, session: AgentSession, limit: number): void {
+function watchBytesBeforeHello(raw: Socket, socket: WebSocket, session: AgentSession, limit: number): () => void {
   let bytes = 0;
   let stopped = false;
   const onData = (chunk: Buffer) => {
@@ -85,36 +72,58 @@ function watchBytesBeforeHello(raw: Socket, socket: WebSocket, session: AgentSes
     });
   };
   raw.on("data", onData);
-  socket.once("close", () => raw.off("data", onData));
+  const stop = () => raw.off("data", onData);
+  socket.once("close", stop);
+  return () => {
+    stop();
+    socket.off("close", stop);
+  };
+}
+
+/** Answers an upgrade the hub does not take, and closes the socket. */
+function refuseUpgrade(socket: Duplex, status: 404 | 500): void {
+  if (socket.destroyed) return;
+  socket.end(`HTTP/1.1 ${status} ${status === 404 ? "Not Found" : "Internal Server Error"}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function pathOf(url: string | undefined): string {
+  const path = url ?? "/";
+  const query = path.indexOf("?");
+  return query === -1 ? path : path.slice(0, query);
 }
 
 /**
- * The WebSocket side of the gateway: `ws` in noServer mode behind Hono's `upgradeWebSocket`,
- * frame size capped by `maxPayload`, bytes before the hello bounded, reading paused and resumed
- * as the session asks (`Connection.pause`), and ws-level heartbeats (a socket that missed the
- * previous pong is terminated, which the session sees as a close).
+ * The WebSocket side of the gateway: the node server's `upgrade` event goes straight to `ws`
+ * (noServer mode), not through the HTTP app, so a link keeps nothing of its upgrade request but
+ * the peer's address (a request, context and headers kept per socket would cost kilobytes each
+ * at 10,000 agents). Frame size capped by `maxPayload`, bytes before the hello bounded, reading
+ * paused and resumed as the session asks (`Connection.pause`), and ws-level heartbeats (a
+ * socket that missed the previous pong is terminated, which the session sees as a close).
+ * The socket listeners are shared by every link (they find theirs by `this`), not made per socket.
  */
 export function createAgentTransport(options: AgentTransportOptions): AgentTransport {
   const { gateway, heartbeatMs, logger } = options;
-  const server = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES });
-  const tracked = new Map<WebSocket, Tracked>();
+  // clientTracking off: `links` is the one list of sockets.
+  const server = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES, clientTracking: false });
+  const links = new Map<WebSocket, WsConnection>();
 
   const heartbeat = setInterval(() => {
-    for (const [socket, entry] of tracked) {
+    for (const [socket, link] of links) {
+      const session = link.session!;
       // The hub stopped reading it: its pong waits unread. It gets a fresh interval after.
-      if (entry.session.paused) {
-        entry.alive = true;
-        entry.pingSentAt = null;
+      if (session.paused) {
+        link.alive = true;
+        link.pingSentAt = null;
         continue;
       }
-      if (!entry.alive) {
-        logger.info({ connectionId: entry.session.connection.id }, "agent missed a heartbeat; terminating");
+      if (!link.alive) {
+        logger.info({ connectionId: link.id }, "agent missed a heartbeat; terminating");
         socket.terminate();
         continue;
       }
-      entry.alive = false;
+      link.alive = false;
       try {
-        entry.pingSentAt = performance.now();
+        link.pingSentAt = performance.now();
         socket.ping();
       } catch {
         socket.terminate();
@@ -123,52 +132,72 @@ export function createAgentTransport(options: AgentTransportOptions): AgentTrans
   }, heartbeatMs);
   heartbeat.unref();
 
-  const handler = upgradeWebSocket(
-    (c) => {
-      const raw = socketOf(c);
-      const remoteAddress = raw?.remoteAddress ?? "unknown";
-      let session: AgentSession | undefined;
-      return {
-        onOpen(_event, ws) {
-          const socket = ws.raw as unknown;
-          if (!(socket instanceof WebSocket)) {
-            ws.close(1011, "unsupported transport");
-            return;
-          }
-          const connection = new WsConnection(newId("con"), remoteAddress, socket, createFrameSealer(options.hubKey()));
-          session = gateway.accept(connection);
-          if (raw) watchBytesBeforeHello(raw, socket, session, options.bytesBeforeHello);
-          const entry: Tracked = { session, alive: true, pingSentAt: null };
-          tracked.set(socket, entry);
-          socket.on("pong", () => {
-            entry.alive = true;
-            // Heartbeats double as RTT probes, so the Nodes list shows an RTT without a Ping.
-            const rttMs = entry.pingSentAt === null ? undefined : Math.round((performance.now() - entry.pingSentAt) * 100) / 100;
-            entry.pingSentAt = null;
-            entry.session.touch(rttMs);
-          });
-          socket.once("close", () => tracked.delete(socket));
-        },
-        onMessage(event) {
-          const data = event.data;
-          if (typeof data === "string") session?.receive(data, false);
-          else if (data instanceof ArrayBuffer) session?.receive(data, true);
-          else session?.receive(new Uint8Array(0), true);
-        },
-        onClose(event) {
-          session?.closed(event.code, event.reason);
-        },
-        onError(event) {
-          logger.warn({ err: (event as Event & { error?: unknown }).error }, "agent socket error");
-        },
-      };
-    },
-    { onError: (error: unknown) => logger.error({ err: error }, "agent socket handler failed") },
-  );
+  function onPong(this: WebSocket): void {
+    const link = links.get(this);
+    if (!link) return;
+    link.alive = true;
+    // Heartbeats double as RTT probes, so the Nodes list shows an RTT without a Ping.
+    const rttMs = link.pingSentAt === null ? undefined : Math.round((performance.now() - link.pingSentAt) * 100) / 100;
+    link.pingSentAt = null;
+    link.session!.touch(rttMs);
+  }
+
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    void links.get(this)?.session!.receive(data, isBinary);
+  }
+
+  function onClose(this: WebSocket, code: number, reason: Buffer): void {
+    const link = links.get(this);
+    links.delete(this);
+    link?.session!.closed(code, reason.toString("utf8"));
+  }
+
+  function onError(this: WebSocket, error: Error): void {
+    logger.warn({ err: error, connectionId: links.get(this)?.id }, "agent socket error");
+  }
+
+  function open(socket: WebSocket, raw: Socket, remoteAddress: string): void {
+    const link = new WsConnection(newId("con"), remoteAddress, socket, createFrameSealer(options.hubKey()));
+    links.set(socket, link);
+    socket.on("message", onMessage);
+    socket.on("pong", onPong);
+    socket.on("close", onClose);
+    socket.on("error", onError);
+    const session = gateway.accept(link);
+    link.session = session;
+    if (session.state === "challenging") link.stopWatching = watchBytesBeforeHello(raw, socket, session, options.bytesBeforeHello);
+  }
+
+  function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (pathOf(request.url) !== AGENT_CONNECT_PATH || request.method !== "GET") {
+      refuseUpgrade(socket, 404);
+      return;
+    }
+    const raw = socket as Socket;
+    const remoteAddress = raw.remoteAddress ?? "unknown";
+    try {
+      // ws answers a malformed upgrade (bad key, version, method) itself, with a 400.
+      server.handleUpgrade(request, socket, head, (ws) => {
+        try {
+          open(ws, raw, remoteAddress);
+        } catch (error) {
+          logger.error({ err: error }, "agent socket handler failed");
+          ws.terminate();
+        }
+      });
+    } catch (error) {
+      logger.error({ err: error }, "agent upgrade failed");
+      refuseUpgrade(socket, 500);
+    }
+  }
+
+  function attach(http: Server): void {
+    http.on("upgrade", onUpgrade);
+  }
 
   async function close(graceMs = 1000): Promise<void> {
     clearInterval(heartbeat);
-    const open = Array.from(tracked.keys()).filter((s) => s.readyState !== WebSocket.CLOSED);
+    const open = Array.from(links.keys()).filter((s) => s.readyState !== WebSocket.CLOSED);
     await Promise.race([
       Promise.all(open.map((s) => new Promise<void>((resolve) => (s.readyState === WebSocket.CLOSED ? resolve() : s.once("close", () => resolve()))))),
       new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
@@ -177,5 +206,5 @@ export function createAgentTransport(options: AgentTransportOptions): AgentTrans
     server.close();
   }
 
-  return { server, handler, close };
+  return { attach, close };
 }

@@ -1,7 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { CONTENT_IMPORT_MAX_BYTES } from "@canopy/api";
-import { AGENT_CONNECT_PATH } from "@canopy/protocol";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
@@ -39,8 +38,6 @@ import { drainUnreadBodies } from "./unread-body.js";
 export interface HttpAppOptions {
   /** Resolves once the store and key are loaded; requests wait for it. */
   services: () => Promise<HubServices>;
-  /** Handler that upgrades agent connections (resolved with the services). */
-  agentUpgrade: () => Promise<MiddlewareHandler>;
   webRoot: string;
   logger: Logger;
   version: string;
@@ -132,7 +129,7 @@ function requestLog(logger: Logger): MiddlewareHandler<HubEnv> {
   };
 }
 
-/** The whole HTTP surface: health, API, agent upgrade, and the UI. */
+/** The whole HTTP surface: health, API and the UI. Agent links are upgraded before it (gateway/ws-transport.ts). */
 export function createHttpApp(options: HttpAppOptions): OpenAPIHono<HubEnv> {
   const { logger } = options;
   const app = new OpenAPIHono<HubEnv>({ defaultHook });
@@ -148,7 +145,6 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<HubEnv> {
   });
   app.use("*", requestLog(logger));
   app.get("/healthz", (c) => c.json({ ok: true }));
-  app.get(AGENT_CONNECT_PATH, async (c, next) => (await options.agentUpgrade())(c, next));
   app.route("/api/v1", createApi(logger, options.version, options.publicOrigin));
   app.route(API_DOCS_PATH, apiDocs());
   app.use("*", staticUi(options.webRoot));
