@@ -66,7 +66,8 @@ export class AgentGateway {
    * Starts the handshake on a new connection; feed the session its frames and its close. Refused
    * before it costs a signed challenge: any connection while `handshakesInProgress` are (4503,
    * busy: come back shortly), and one from an address with too many sockets still in the
-   * handshake (4029).
+   * handshake (4503 too: a fleet behind one NAT address after a restart is a storm, not abuse —
+   * 4029 would hold each of its agents back 15–30 s; a flood from one address costs no more).
    */
   accept(connection: Connection): AgentSession {
     const session = new AgentSession(connection, this.#ctx);
@@ -77,7 +78,7 @@ export class AgentGateway {
       return session;
     }
     if ((this.#handshaking.get(address) ?? 0) >= this.#ctx.budgets.unauthenticatedPerAddress) {
-      session.refuse("rate_limited", CloseCode.rateLimited, "too many connections from this address are waiting to authenticate");
+      session.refuse("rate_limited", CloseCode.busy, "too many connections from this address are waiting to authenticate; come back in a few seconds");
       return session;
     }
     this.#count(address, +1);

@@ -36,13 +36,13 @@ describe("before the handshake (in memory, no sockets)", () => {
     expect(agent.connection.last("welcome")).toBeUndefined();
   });
 
-  it("refuses a connection from an address that already has unauthenticatedPerAddress handshakes open (rate_limited, 4029)", async () => {
+  it("refuses a connection from an address that already has unauthenticatedPerAddress handshakes open (rate_limited, 4503 busy: a fleet behind one address comes back in seconds)", async () => {
     await start({ unauthenticatedPerAddress: 2 });
     const waiting = [new FakeAgent(hub, "203.0.113.9"), new FakeAgent(hub, "203.0.113.9")];
     const refused = new FakeAgent(hub, "203.0.113.9");
     expect(refused.connection.sent).toEqual([expect.objectContaining({ type: "error", code: "rate_limited" })]);
-    expect(refused.connection.closedWith?.code).toBe(CloseCode.rateLimited);
-    refused.dropped(CloseCode.rateLimited);
+    expect(refused.connection.closedWith?.code).toBe(CloseCode.busy);
+    refused.dropped(CloseCode.busy);
 
     // Other addresses are not affected.
     expect(new FakeAgent(hub, "198.51.100.20").connection.sent[0]?.type).toBe("hello.challenge");
@@ -53,7 +53,7 @@ describe("before the handshake (in memory, no sockets)", () => {
     // So does one that went away.
     waiting[1]!.dropped();
     expect(new FakeAgent(hub, "203.0.113.9").connection.closedWith).toBeUndefined();
-    expect(new FakeAgent(hub, "203.0.113.9").connection.closedWith?.code).toBe(CloseCode.rateLimited);
+    expect(new FakeAgent(hub, "203.0.113.9").connection.closedWith?.code).toBe(CloseCode.busy);
   });
 
   it("sheds a reconnect storm: past handshakesInProgress from any addresses, one more is refused at once as busy (4503), not queued", async () => {
