@@ -16,9 +16,11 @@ import { z } from "zod";
  *                            slow down as its results accumulated)
  * - `pushes`                 one small doc per push (no item lists: they live in the plan)
  * - `push-plan.<push>`       one doc: the push's resolved items and tenants, written once
- * - `push-results.<push>.<n>` one doc per tenant with the result of every item for it; a push's
- *                            tenants are spread over up to 16 shards, so an acknowledgement
- *                            rewrites its tenant's shard, not every result of a big push
+ * - `push-results.<push>.<n>` one doc per tenant with its results for a chunk of the plan's
+ *                            items (RESULT_CHUNK_ITEMS); a push's tenants are spread over up to
+ *                            16 shards, and `n` is chunk × shards + shard, so an acknowledgement
+ *                            rewrites its tenant's shard of one chunk, not every result of a big
+ *                            push (a push from before chunks has one chunk: `n` is the shard)
  *
  * Store names allow only `[a-z0-9._-]`, so ids in partition names are hex-encoded.
  */
@@ -35,6 +37,13 @@ export const pushCollections = {
 /** Result shards per push: enough to keep acknowledgements cheap, few enough files per push. */
 export const MAX_RESULT_SHARDS = 16;
 export const resultShards = (tenantCount: number): number => Math.max(1, Math.min(MAX_RESULT_SHARDS, tenantCount));
+
+/**
+ * Items per chunk of a push's results on the embedded store. A partition is written whole, and a
+ * document changed in place is copied once per write: with every item of a tenant in one document,
+ * each acknowledgement of 3,754 rules copied and rewrote all 3,754 results of its tenant.
+ */
+export const RESULT_CHUNK_ITEMS = 512;
 
 function hexOf(id: string): string {
   return Buffer.from(id, "utf8").toString("hex");
@@ -150,6 +159,8 @@ export const PushPlanDoc = z.object({
   id: z.literal("plan"),
   items: z.array(DesiredValue.omit({ pushId: true, options: true }).extend({ key: z.string() })),
   tenantIds: z.array(z.string()),
+  /** Embedded store only: items per chunk of the results (absent: one chunk, a push from before chunks). */
+  resultChunkItems: z.number().int().positive().optional(),
 });
 export type PushPlanDoc = z.infer<typeof PushPlanDoc>;
 

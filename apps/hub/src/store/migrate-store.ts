@@ -187,7 +187,8 @@ async function copyPushes(sql: SqlClient, partitions: ReadonlyMap<string, Doc[]>
     if (!of) continue;
     if (of.shard === null) {
       const plan = docs.find((doc) => doc.id === "plan") as PushPlanDoc | undefined;
-      if (plan) plans.set(of.pushId, plan);
+      // How the embedded store chunked the results is its own: PostgreSQL keeps results in rows.
+      if (plan) plans.set(of.pushId, { id: plan.id, items: plan.items, tenantIds: plan.tenantIds });
       continue;
     }
     let moved = results.get(of.pushId);
