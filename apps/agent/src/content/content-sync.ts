@@ -2,7 +2,7 @@ import type { Store } from "@canopy/store";
 import { readAdapterConfig } from "./adapter-config.js";
 import { createContentAdapter, type ContentAdapter } from "./content-adapter.js";
 import { ContentLocations } from "./content-locations.js";
-import { applyBatch, unavailableAdapter, type ContentBatch } from "./content-apply.js";
+import { applyBatch, unavailableAdapter, type BatchOutcome, type ContentBatch } from "./content-apply.js";
 import { markDriftReported, scanForDrift, unreportedDrift } from "./drift-scan.js";
 import { FileChecker } from "./filesystem-adapter.js";
 import type { HubSocket } from "../link/hub-socket.js";
@@ -13,6 +13,14 @@ import type { AgentPaths } from "../core/paths.js";
 /** Drift reports are split so that no frame comes near the hub's size limit. */
 const DRIFT_ITEMS_PER_MESSAGE = 1000;
 
+/**
+ * Batches waiting one after the other are applied together and made durable by one flush, then
+ * acked in turn (the hub keeps up to 4 in flight). A flush rewrites the manifest, which holds
+ * every item the agent has: one per batch made a push of thousands of rules write it dozens of
+ * times over as it grew.
+ */
+const BATCHES_PER_FLUSH = 4;
+
 export interface ContentSyncOptions {
   store: Store;
   paths: AgentPaths;
@@ -21,8 +29,10 @@ export interface ContentSyncOptions {
   driftScanMs: number;
 }
 
+type BatchTask = { type: "batch"; batch: ContentBatch; socket: HubSocket };
+
 type Task =
-  | { type: "batch"; batch: ContentBatch; socket: HubSocket }
+  | BatchTask
   /** After a welcome: scan for drift, then send the manifest on that socket. */
   | { type: "report"; socket: HubSocket }
   | { type: "scan" };
@@ -92,7 +102,8 @@ export class ContentSync {
     await Promise.resolve();
     for (let task = this.#tasks.shift(); task && !this.#stopped; task = this.#tasks.shift()) {
       try {
-        await this.#run(task);
+        if (task.type === "batch") await this.#applyBatches(this.#batchesFrom(task));
+        else await this.#run(task);
       } catch (error) {
         this.#options.logger.error({ task: task.type, err: errorText(error) }, "content task failed");
       }
@@ -101,10 +112,20 @@ export class ContentSync {
     this.#draining = undefined;
   }
 
-  #run(task: Task): Promise<void> {
+  /** `first` and the batches queued right behind it on the same connection, up to BATCHES_PER_FLUSH. */
+  #batchesFrom(first: BatchTask): BatchTask[] {
+    const batches = [first];
+    while (batches.length < BATCHES_PER_FLUSH) {
+      const next = this.#tasks[0];
+      if (next?.type !== "batch" || next.socket !== first.socket) break;
+      batches.push(next);
+      this.#tasks.shift();
+    }
+    return batches;
+  }
+
+  #run(task: Exclude<Task, BatchTask>): Promise<void> {
     switch (task.type) {
-      case "batch":
-        return this.#applyBatch(task.batch, task.socket);
       case "report":
         return this.#report(task.socket);
       case "scan":
@@ -123,26 +144,36 @@ export class ContentSync {
     }
   }
 
-  async #applyBatch(batch: ContentBatch, socket: HubSocket): Promise<void> {
+  /** Applies the batches in turn, makes what they changed durable with one flush, then acks each. */
+  async #applyBatches(tasks: readonly BatchTask[]): Promise<void> {
     const { store, logger } = this.#options;
+    const socket = tasks[0]!.socket;
     if (!socket.isOpen) {
-      // Its connection is gone before the batch started: the hub counts it as lost and resends.
-      logger.debug({ batchId: batch.batchId }, "dropped a batch whose connection closed");
+      // Its connection is gone before the batches started: the hub counts them as lost and resends.
+      logger.debug({ batchIds: tasks.map((task) => task.batch.batchId) }, "dropped batches whose connection closed");
       return;
     }
     const adapter = await this.#adapter();
-    const outcome = await applyBatch(batch, { store, adapter, checker: this.#checker, signal: this.#abort.signal });
     const collection = manifestCollection(store);
-    for (const doc of outcome.changes) collection.put(doc);
-    // Principle 5: what the ack says is on disk before the hub hears it.
+    const applied: { batch: ContentBatch; outcome: BatchOutcome }[] = [];
+    for (const { batch } of tasks) {
+      const outcome = await applyBatch(batch, { store, adapter, checker: this.#checker, signal: this.#abort.signal });
+      // Put before the next batch: it sees what this one applied (a later batch of the same item).
+      for (const doc of outcome.changes) collection.put(doc);
+      applied.push({ batch, outcome });
+      if (!outcome.complete) break;
+    }
+    // Principle 5: what an ack says is on disk before the hub hears it.
     await store.flush();
-    if (!outcome.complete) return;
-    const counts: Record<string, number> = {};
-    for (const result of outcome.results) counts[result.status] = (counts[result.status] ?? 0) + 1;
-    const sent = socket.send({ type: "content.ack", batchId: batch.batchId, results: outcome.results });
-    logger.info({ batchId: batch.batchId, pushId: batch.pushId, adapter: adapter.type, ...counts, acked: sent }, "content batch applied");
-    for (const failed of outcome.results.filter((r) => r.status === "failed")) {
-      logger.warn({ kind: failed.kind, name: failed.name, err: failed.error }, "content item failed");
+    for (const { batch, outcome } of applied) {
+      if (!outcome.complete) return;
+      const counts: Record<string, number> = {};
+      for (const result of outcome.results) counts[result.status] = (counts[result.status] ?? 0) + 1;
+      const sent = socket.send({ type: "content.ack", batchId: batch.batchId, results: outcome.results });
+      logger.info({ batchId: batch.batchId, pushId: batch.pushId, adapter: adapter.type, ...counts, acked: sent }, "content batch applied");
+      for (const failed of outcome.results.filter((r) => r.status === "failed")) {
+        logger.warn({ kind: failed.kind, name: failed.name, err: failed.error }, "content item failed");
+      }
     }
   }
 

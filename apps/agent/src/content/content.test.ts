@@ -183,6 +183,31 @@ describe("content on the agent", () => {
     expect(seenOnDisk).toEqual([true, true]);
   });
 
+  it("batches queued together are acked in order, each only once its items are on disk, a later one seeing what an earlier one applied", async () => {
+    await startAgent();
+    const onDisk: string[] = [];
+    connection.observers.push((message) => {
+      if (message.type !== "content.ack") return;
+      const file = JSON.parse(readFileSync(join(dataDir, "state", "content.json"), "utf8")) as { docs: Record<string, { hash: string }> };
+      if (message.results.every((r) => file.docs[`${r.kind}:${r.name}`]?.hash === r.hash)) onDisk.push(message.batchId);
+    });
+    const batches = [
+      [item("custom-field", "One"), item("custom-field", "Two")],
+      [item("custom-field", "Three")],
+      // The same item as the first batch applied, same hash and push: a replay, applied.
+      [item("custom-field", "One")],
+      [item("custom-field", "Four")],
+      [item("custom-field", "Five")],
+      [item("custom-field", "Six")],
+    ].map((items, n) => ({ type: "content.apply" as const, batchId: `queued-${n}`, pushId: "ps_q", items }));
+    for (const batch of batches) connection.send(batch);
+    await connection.next("content.ack", (ack) => ack.batchId === "queued-5", 5000);
+    const acks = connection.received.flatMap((m) => (m.type === "content.ack" ? [m] : []));
+    expect(acks.map((ack) => ack.batchId)).toEqual(batches.map((batch) => batch.batchId));
+    expect(onDisk).toEqual(batches.map((batch) => batch.batchId));
+    expect(acks.map(statuses)).toEqual([{ One: "applied", Two: "applied" }, { Three: "applied" }, { One: "applied" }, { Four: "applied" }, { Five: "applied" }, { Six: "applied" }]);
+  });
+
   it("sends its manifest after every welcome, also after a restart of the agent", async () => {
     const first = await startAgent();
     expect((await first.next("content.manifest")).items).toEqual([]);

@@ -1,6 +1,9 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderContent } from "./filesystem-adapter.js";
+import { renderContent, writeAtomically } from "./filesystem-adapter.js";
 
 describe("renderContent", () => {
   const rule = {
@@ -33,5 +36,24 @@ describe("renderContent", () => {
     const raw = "title: As written   # a comment\nlevel: high\n";
     expect(renderContent({ kind: "siem-rule", body: { ...rule, raw } })).toBe(raw);
     expect(renderContent({ kind: "custom-field", body: { name: "Tier", type: "text" } })).toBe('{\n  "name": "Tier",\n  "type": "text"\n}\n');
+  });
+});
+
+describe("writeAtomically", () => {
+  it("makes a missing folder on the first write, writes into it after, and leaves no temp file behind", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "canopy-write-"));
+    try {
+      const path = join(dir, "siem-rule", "nested", "rule.yml");
+      await writeAtomically(path, Buffer.from("one"));
+      await writeAtomically(join(dir, "siem-rule", "nested", "other.yml"), Buffer.from("two"));
+      await writeAtomically(path, Buffer.from("three"));
+      expect(await readFile(path, "utf8")).toBe("three");
+      expect((await readdir(join(dir, "siem-rule", "nested"))).sort()).toEqual(["other.yml", "rule.yml"]);
+      // A folder that cannot be made (a file is in its place) fails the write and leaves nothing.
+      await writeFile(join(dir, "blocked"), "a file");
+      await expect(writeAtomically(join(dir, "blocked", "rule.yml"), Buffer.from("x"))).rejects.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

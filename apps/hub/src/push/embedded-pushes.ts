@@ -4,6 +4,7 @@ import {
   emptyProgress,
   pushCollections,
   pushOfCollection,
+  RESULT_CHUNK_ITEMS,
   resultShards,
   type ItemKey,
   type PushPlanDoc,
@@ -14,10 +15,16 @@ import {
 import type { PushPageQuery, PushRepository, ResultFilter, StoredResult } from "./push-repository.js";
 
 interface Plan {
+  /** The plan as the repository answers it (without the layout of its results). */
   doc: PushPlanDoc;
-  keys: ReadonlySet<ItemKey>;
+  /** Key → its chunk of the results. */
+  chunkOf: ReadonlyMap<ItemKey, number>;
+  /** Tenant → its shard within a chunk. */
   shardOf: ReadonlyMap<string, number>;
-  /** The tenants of each result shard, in plan order. */
+  /** Tenant shards per chunk: the result collection of a chunk and shard is `chunk * tenantShards + shard`. */
+  tenantShards: number;
+  chunks: number;
+  /** The tenants of each result collection, in plan order. */
   shards: string[][];
 }
 
@@ -25,9 +32,9 @@ const byId = (a: PushRecord, b: PushRecord): number => (a.id < b.id ? -1 : a.id 
 
 /**
  * The push history on the embedded store, in the partitions of push-records.ts: one record per
- * push in `pushes`, the plan in `push-plan.<push>`, and the results in up to 16 shards per push
- * (`push-results.<push>.<n>`, one document per tenant), so an acknowledgement rewrites one
- * tenant's shard, never the whole history.
+ * push in `pushes`, the plan in `push-plan.<push>`, and the results in up to 16 tenant shards
+ * per chunk of RESULT_CHUNK_ITEMS items (`push-results.<push>.<n>`, one document per tenant and
+ * chunk), so an acknowledgement rewrites one tenant's shard of one chunk, never the whole history.
  *
  * Reads answer the documents as they are on disk (`durable`): the unit that wrote them has
  * flushed. Counts are kept per shard and recounted when a write of that shard lands
@@ -59,13 +66,13 @@ export class EmbeddedPushes implements PushRepository {
   }
 
   async create(record: PushRecord, plan: PushPlanDoc): Promise<void> {
-    this.#store.collection<PushPlanDoc>(pushCollections.plan(record.id)).put(plan);
-    const count = resultShards(plan.tenantIds.length);
-    plan.tenantIds.forEach((tenantId, index) => {
-      const results: Record<ItemKey, ResultEntry> = {};
-      for (const item of plan.items) results[item.key] = { status: "pending" };
-      this.#store.collection<TenantResultsDoc>(pushCollections.results(record.id, index % count)).put({ id: tenantId, results });
-    });
+    const stored = planOf({ ...plan, resultChunkItems: RESULT_CHUNK_ITEMS });
+    this.#store.collection<PushPlanDoc>(pushCollections.plan(record.id)).put({ ...plan, resultChunkItems: RESULT_CHUNK_ITEMS });
+    for (const tenantId of plan.tenantIds) {
+      const chunks = Array.from({ length: stored.chunks }, (): Record<ItemKey, ResultEntry> => ({}));
+      for (const item of plan.items) chunks[stored.chunkOf.get(item.key)!]![item.key] = { status: "pending" };
+      chunks.forEach((results, chunk) => this.#store.collection<TenantResultsDoc>(this.#resultsName(record.id, stored, tenantId, chunk)).put({ id: tenantId, results }));
+    }
     this.#records.put(record);
   }
 
@@ -100,10 +107,9 @@ export class EmbeddedPushes implements PushRepository {
     const results: StoredResult[] = [];
     for (const tenantId of plan.doc.tenantIds) {
       if (tenants && !tenants.has(tenantId)) continue;
-      const doc = this.#resultsDoc(pushId, plan, tenantId);
-      if (!doc) continue;
+      const docs = this.#resultsDocs(pushId, plan, tenantId);
       for (const item of plan.doc.items) {
-        const entry = doc.results[item.key];
+        const entry = docs[plan.chunkOf.get(item.key)!]?.results[item.key];
         if (!entry || (statuses && !statuses.has(entry.status))) continue;
         results.push(entry.error === undefined ? { pushId, tenantId, key: item.key, status: entry.status } : { pushId, tenantId, key: item.key, status: entry.status, error: entry.error });
       }
@@ -129,8 +135,7 @@ export class EmbeddedPushes implements PushRepository {
       if (!plan) continue;
       for (const tenantId of plan.doc.tenantIds) {
         if (!tenantIds.has(tenantId)) continue;
-        const doc = this.#resultsDoc(record.id, plan, tenantId);
-        for (const key in doc?.results) counts[doc.results[key]!.status]++;
+        for (const doc of this.#resultsDocs(record.id, plan, tenantId)) for (const key in doc?.results) counts[doc.results[key]!.status]++;
       }
     }
     return counts;
@@ -151,10 +156,10 @@ export class EmbeddedPushes implements PushRepository {
     const targets = results.map((result) => {
       const plan = planOfPush(result.pushId);
       if (!plan) throw new Error(`no push ${result.pushId} for the result of ${result.tenantId}`);
-      const shard = plan.shardOf.get(result.tenantId);
-      if (shard === undefined) throw new Error(`push ${result.pushId} does not target tenant ${result.tenantId}`);
-      if (!plan.keys.has(result.key)) throw new Error(`push ${result.pushId} does not hold ${result.key}`);
-      return { result, collection: this.#store.collection<TenantResultsDoc>(pushCollections.results(result.pushId, shard)) };
+      if (!plan.shardOf.has(result.tenantId)) throw new Error(`push ${result.pushId} does not target tenant ${result.tenantId}`);
+      const chunk = plan.chunkOf.get(result.key);
+      if (chunk === undefined) throw new Error(`push ${result.pushId} does not hold ${result.key}`);
+      return { result, collection: this.#store.collection<TenantResultsDoc>(this.#resultsName(result.pushId, plan, result.tenantId, chunk)) };
     });
     for (const { result, collection } of targets) {
       const entry: ResultEntry = result.error === undefined ? { status: result.status } : { status: result.status, error: result.error };
@@ -218,9 +223,14 @@ export class EmbeddedPushes implements PushRepository {
     return counts;
   }
 
-  #resultsDoc(pushId: string, plan: Plan, tenantId: string): TenantResultsDoc | undefined {
-    const shard = plan.shardOf.get(tenantId);
-    return shard === undefined ? undefined : this.#store.collection<TenantResultsDoc>(pushCollections.results(pushId, shard)).durable(tenantId);
+  /** The tenant's durable result documents, by chunk (none for a tenant the plan does not hold). */
+  #resultsDocs(pushId: string, plan: Plan, tenantId: string): (TenantResultsDoc | undefined)[] {
+    if (!plan.shardOf.has(tenantId)) return [];
+    return Array.from({ length: plan.chunks }, (_, chunk) => this.#store.collection<TenantResultsDoc>(this.#resultsName(pushId, plan, tenantId, chunk)).durable(tenantId));
+  }
+
+  #resultsName(pushId: string, plan: Plan, tenantId: string, chunk: number): string {
+    return pushCollections.results(pushId, chunk * plan.tenantShards + plan.shardOf.get(tenantId)!);
   }
 
   /** The plan as it is on disk (what reads show). */
@@ -243,14 +253,19 @@ export class EmbeddedPushes implements PushRepository {
   }
 }
 
-function planOf(doc: PushPlanDoc): Plan {
-  const count = resultShards(doc.tenantIds.length);
-  const shards = Array.from({ length: count }, (): string[] => []);
-  doc.tenantIds.forEach((tenantId, index) => shards[index % count]!.push(tenantId));
+function planOf(stored: PushPlanDoc): Plan {
+  const { resultChunkItems, ...doc } = stored;
+  const tenantShards = resultShards(doc.tenantIds.length);
+  const chunkItems = resultChunkItems ?? Math.max(1, doc.items.length);
+  const chunks = Math.max(1, Math.ceil(doc.items.length / chunkItems));
+  const byShard = Array.from({ length: tenantShards }, (): string[] => []);
+  doc.tenantIds.forEach((tenantId, index) => byShard[index % tenantShards]!.push(tenantId));
   return {
     doc,
-    keys: new Set(doc.items.map((item) => item.key)),
-    shardOf: new Map(doc.tenantIds.map((tenantId, index) => [tenantId, index % count])),
-    shards,
+    chunkOf: new Map(doc.items.map((item, index) => [item.key, Math.floor(index / chunkItems)])),
+    shardOf: new Map(doc.tenantIds.map((tenantId, index) => [tenantId, index % tenantShards])),
+    tenantShards,
+    chunks,
+    shards: Array.from({ length: chunks }, () => byShard).flat(),
   };
 }

@@ -1,6 +1,7 @@
-import type { Collection, Store } from "@canopy/store";
+import type { Store } from "@canopy/store";
 import type { SyncSummary } from "../content/sync-reader.js";
-import { pushCollections, tenantOfDesired, type DesiredEntry, type ItemKey, type ReportedEntry } from "./push-records.js";
+import { tenantOfDesired, type DesiredEntry, type ItemKey, type ReportedEntry } from "./push-records.js";
+import { StateSegments } from "./state-segments.js";
 import { syncSummaryOf } from "./sync-state.js";
 import type { DesiredRef, ItemTarget, TenantStateChange, TenantStateDocs, TenantStateRepository } from "./tenant-state-repository.js";
 
@@ -8,7 +9,8 @@ const DESIRED_PREFIX = "desired.";
 
 /**
  * Desired and reported state on the embedded store: per tenant, the partitions `desired.<tenant>`
- * and `reported.<tenant>` (a tenant's change rewrites its own two small files, never the MSSP's).
+ * and `reported.<tenant>`, each in segments (state-segments.ts), so a tenant's change rewrites a
+ * few small files of its own, never the MSSP's nor all the tenant holds.
  *
  * Reads for users answer what is on disk: an index from catalogue item to the tenants whose
  * durable desired state holds it, kept by re-reading a tenant's durable entries whenever a
@@ -18,6 +20,8 @@ const DESIRED_PREFIX = "desired.";
  */
 export class EmbeddedTenantStates implements TenantStateRepository {
   readonly #store: Store;
+  readonly #desired: StateSegments<DesiredEntry>;
+  readonly #reported: StateSegments<ReportedEntry>;
   /** Item id → tenant → key, over durable desired state; built on first read. */
   #byItem: Map<string, Map<string, ItemKey>> | undefined;
   /** Per tenant, what the index holds of it (key → item id), so a re-read can take it out. */
@@ -25,17 +29,16 @@ export class EmbeddedTenantStates implements TenantStateRepository {
 
   constructor(store: Store) {
     this.#store = store;
+    this.#desired = new StateSegments(store, "desired");
+    this.#reported = new StateSegments(store, "reported");
     store.onDurable(({ collections }) => {
       if (!this.#byItem) return;
-      for (const name of collections) {
-        const tenantId = tenantOfDesired(name);
-        if (tenantId !== undefined) this.#reindex(tenantId);
-      }
+      for (const tenantId of tenantsOfDesired(collections)) this.#reindex(tenantId);
     });
   }
 
   async load(tenantIds: readonly string[]): Promise<Map<string, TenantStateDocs>> {
-    return new Map(tenantIds.map((tenantId) => [tenantId, { desired: this.#desired(tenantId).all(), reported: this.#reported(tenantId).all() }]));
+    return new Map(tenantIds.map((tenantId) => [tenantId, { desired: this.#desired.all(tenantId), reported: this.#reported.all(tenantId) }]));
   }
 
   async targets(itemId: string): Promise<ItemTarget[]> {
@@ -43,8 +46,8 @@ export class EmbeddedTenantStates implements TenantStateRepository {
     if (!tenants) return [];
     const targets: ItemTarget[] = [];
     for (const [tenantId, key] of tenants) {
-      const desired = this.#desired(tenantId).durable(key);
-      if (desired?.itemId === itemId) targets.push({ tenantId, desired, reported: this.#reported(tenantId).durable(key) });
+      const desired = this.#desired.durable(tenantId, key);
+      if (desired?.itemId === itemId) targets.push({ tenantId, desired, reported: this.#reported.durable(tenantId, key) });
     }
     return targets;
   }
@@ -60,7 +63,7 @@ export class EmbeddedTenantStates implements TenantStateRepository {
     const pushIds = new Set<string>();
     for (const [tenantId, keys] of this.#indexed) {
       for (const key of keys.keys()) {
-        const pushId = this.#desired(tenantId).durable(key)?.pushId;
+        const pushId = this.#desired.durable(tenantId, key)?.pushId;
         if (pushId !== undefined) pushIds.add(pushId);
       }
     }
@@ -71,33 +74,28 @@ export class EmbeddedTenantStates implements TenantStateRepository {
     await this.#index();
     const refs: DesiredRef[] = [];
     for (const [tenantId, keys] of this.#indexed) {
-      for (const key of keys.keys()) if (this.#desired(tenantId).durable(key)?.pushId === pushId) refs.push({ tenantId, key });
+      for (const key of keys.keys()) if (this.#desired.durable(tenantId, key)?.pushId === pushId) refs.push({ tenantId, key });
     }
     return refs;
   }
 
   async save(changes: readonly TenantStateChange[]): Promise<void> {
-    for (const change of changes) {
-      const desired = this.#desired(change.tenantId);
-      const reported = this.#reported(change.tenantId);
+    for (const { tenantId, ...change } of changes) {
       if (change.forget) {
-        for (const entry of desired.all()) desired.delete(entry.id);
-        for (const entry of reported.all()) reported.delete(entry.id);
+        for (const key of this.#desired.ids(tenantId)) this.#desired.delete(tenantId, key);
+        for (const key of this.#reported.ids(tenantId)) this.#reported.delete(tenantId, key);
       }
-      for (const key of change.deleteDesired) desired.delete(key);
-      for (const entry of change.putDesired) desired.put(entry);
-      for (const key of change.deleteReported) reported.delete(key);
-      for (const entry of change.putReported) reported.put(entry);
+      for (const key of change.deleteDesired) this.#desired.delete(tenantId, key);
+      for (const entry of change.putDesired) this.#desired.put(tenantId, entry);
+      for (const key of change.deleteReported) this.#reported.delete(tenantId, key);
+      for (const entry of change.putReported) this.#reported.put(tenantId, entry);
     }
   }
 
   async #index(): Promise<Map<string, Map<string, ItemKey>>> {
     if (!this.#byItem) {
       this.#byItem = new Map();
-      for (const name of this.#store.collectionNames(DESIRED_PREFIX)) {
-        const tenantId = tenantOfDesired(name);
-        if (tenantId !== undefined) this.#reindex(tenantId);
-      }
+      for (const tenantId of tenantsOfDesired(this.#store.collectionNames(DESIRED_PREFIX))) this.#reindex(tenantId);
     }
     return this.#byItem;
   }
@@ -109,12 +107,11 @@ export class EmbeddedTenantStates implements TenantStateRepository {
   #reindex(tenantId: string): void {
     const byItem = this.#byItem!;
     const before = this.#indexed.get(tenantId);
-    const collection = this.#desired(tenantId);
     // In first-desired order, so a tenant holding an item under two keys is indexed under the later.
     const keys = new Set<ItemKey>(before?.keys());
-    for (const entry of collection.all()) {
-      keys.delete(entry.id);
-      keys.add(entry.id);
+    for (const key of this.#desired.ids(tenantId)) {
+      keys.delete(key);
+      keys.add(key);
     }
     for (const [key, itemId] of before ?? []) {
       const tenants = byItem.get(itemId);
@@ -124,7 +121,7 @@ export class EmbeddedTenantStates implements TenantStateRepository {
     }
     const now = new Map<ItemKey, string>();
     for (const key of keys) {
-      const entry = collection.durable(key);
+      const entry = this.#desired.durable(tenantId, key);
       if (!entry) continue;
       now.set(key, entry.itemId);
       let tenants = byItem.get(entry.itemId);
@@ -134,12 +131,14 @@ export class EmbeddedTenantStates implements TenantStateRepository {
     if (now.size > 0) this.#indexed.set(tenantId, now);
     else this.#indexed.delete(tenantId);
   }
+}
 
-  #desired(tenantId: string): Collection<DesiredEntry> {
-    return this.#store.collection<DesiredEntry>(pushCollections.desired(tenantId));
+/** The tenants whose desired state these collections hold (a tenant once, however many of its segments). */
+function tenantsOfDesired(names: Iterable<string>): Set<string> {
+  const tenants = new Set<string>();
+  for (const name of names) {
+    const tenantId = tenantOfDesired(name);
+    if (tenantId !== undefined) tenants.add(tenantId);
   }
-
-  #reported(tenantId: string): Collection<ReportedEntry> {
-    return this.#store.collection<ReportedEntry>(pushCollections.reported(tenantId));
-  }
+  return tenants;
 }

@@ -7,13 +7,20 @@ import { z } from "zod";
  * What the push engine keeps in the store. Everything that grows with items × tenants is
  * partitioned, so a write costs what one tenant or one push holds, never the whole history:
  *
- * - `desired.<tenant>`       one doc per item the tenant should hold (id `kind:name`)
- * - `reported.<tenant>`      one doc per item the tenant's agent said it holds (id `kind:name`)
+ * - `desired.<tenant>[.<n>]`  one doc per item the tenant should hold (id `kind:name`)
+ * - `reported.<tenant>[.<n>]` one doc per item the tenant's agent said it holds (id `kind:name`);
+ *                            both in segments of at most SEGMENT_ENTRIES (segment 0 has no
+ *                            suffix), filled in the order keys first arrive, so a write rewrites
+ *                            the segments its keys are in, not all a tenant has (a write per
+ *                            acknowledgement that grew with the tenant's state made a big push
+ *                            slow down as its results accumulated)
  * - `pushes`                 one small doc per push (no item lists: they live in the plan)
  * - `push-plan.<push>`       one doc: the push's resolved items and tenants, written once
- * - `push-results.<push>.<n>` one doc per tenant with the result of every item for it; a push's
- *                            tenants are spread over up to 16 shards, so an acknowledgement
- *                            rewrites its tenant's shard, not every result of a big push
+ * - `push-results.<push>.<n>` one doc per tenant with its results for a chunk of the plan's
+ *                            items (RESULT_CHUNK_ITEMS); a push's tenants are spread over up to
+ *                            16 shards, and `n` is chunk × shards + shard, so an acknowledgement
+ *                            rewrites its tenant's shard of one chunk, not every result of a big
+ *                            push (a push from before chunks has one chunk: `n` is the shard)
  *
  * Store names allow only `[a-z0-9._-]`, so ids in partition names are hex-encoded.
  */
@@ -21,6 +28,8 @@ export const pushCollections = {
   pushes: "pushes",
   desired: (tenantId: string) => `desired.${hexOf(tenantId)}`,
   reported: (tenantId: string) => `reported.${hexOf(tenantId)}`,
+  /** Segment `n` of a tenant's desired or reported state (`n` 0 is the partition without suffix). */
+  segment: (part: TenantStatePart, tenantId: string, n: number) => `${part}.${hexOf(tenantId)}${n === 0 ? "" : `.${n}`}`,
   plan: (pushId: string) => `push-plan.${hexOf(pushId)}`,
   results: (pushId: string, shard: number) => `push-results.${hexOf(pushId)}.${shard}`,
 };
@@ -29,13 +38,21 @@ export const pushCollections = {
 export const MAX_RESULT_SHARDS = 16;
 export const resultShards = (tenantCount: number): number => Math.max(1, Math.min(MAX_RESULT_SHARDS, tenantCount));
 
+/**
+ * Items per chunk of a push's results on the embedded store. A partition is written whole, and a
+ * document changed in place is copied once per write: with every item of a tenant in one document,
+ * each acknowledgement of 3,754 rules copied and rewrote all 3,754 results of its tenant.
+ */
+export const RESULT_CHUNK_ITEMS = 512;
+
 function hexOf(id: string): string {
   return Buffer.from(id, "utf8").toString("hex");
 }
 
 const RESULTS_NAME = /^push-results\.([0-9a-f]+)\.(\d+)$/;
 const PLAN_NAME = /^push-plan\.([0-9a-f]+)$/;
-const DESIRED_NAME = /^desired\.([0-9a-f]+)$/;
+const DESIRED_NAME = /^desired\.([0-9a-f]+)(?:\.(\d+))?$/;
+const TENANT_STATE_NAME = /^(desired|reported)\.([0-9a-f]+)(?:\.(\d+))?$/;
 const idOf = (hex: string): string => Buffer.from(hex, "hex").toString("utf8");
 
 /** The push (and shard) a collection of results or a plan belongs to, from its name; undefined for any other. */
@@ -46,7 +63,19 @@ export function pushOfCollection(name: string): { pushId: string; shard: number 
   return plan ? { pushId: idOf(plan[1]!), shard: null } : undefined;
 }
 
-/** The tenant a `desired.<tenant>` collection belongs to; undefined for any other. */
+/** The two halves of a tenant's state, each stored in segments (`pushCollections.segment`). */
+export type TenantStatePart = "desired" | "reported";
+
+/** Entries per segment of a tenant's state: a write of a few keys rewrites a few hundred entries at most. */
+export const SEGMENT_ENTRIES = 512;
+
+/** The tenant, half and segment a `desired.*` or `reported.*` collection holds; undefined for any other. */
+export function tenantStateOf(name: string): { tenantId: string; part: TenantStatePart; segment: number } | undefined {
+  const match = TENANT_STATE_NAME.exec(name);
+  return match ? { tenantId: idOf(match[2]!), part: match[1] as TenantStatePart, segment: Number(match[3] ?? 0) } : undefined;
+}
+
+/** The tenant a `desired.<tenant>[.<n>]` collection belongs to; undefined for any other. */
 export function tenantOfDesired(name: string): string | undefined {
   const desired = DESIRED_NAME.exec(name);
   return desired ? idOf(desired[1]!) : undefined;
@@ -130,6 +159,8 @@ export const PushPlanDoc = z.object({
   id: z.literal("plan"),
   items: z.array(DesiredValue.omit({ pushId: true, options: true }).extend({ key: z.string() })),
   tenantIds: z.array(z.string()),
+  /** Embedded store only: items per chunk of the results (absent: one chunk, a push from before chunks). */
+  resultChunkItems: z.number().int().positive().optional(),
 });
 export type PushPlanDoc = z.infer<typeof PushPlanDoc>;
 

@@ -3,7 +3,7 @@ import type { ContentKind } from "@canopy/content";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openHubData, type HubDataHarness, type HubDataKind } from "../../test/hub-data-harness.js";
 import { manualClock } from "../../test/helpers.js";
-import { emptyProgress, itemKey, type PushPlanDoc, type PushRecord } from "./push-records.js";
+import { emptyProgress, itemKey, RESULT_CHUNK_ITEMS, type PushPlanDoc, type PushRecord } from "./push-records.js";
 import type { PushPageQuery, StoredResult } from "./push-repository.js";
 
 interface MadePush {
@@ -55,6 +55,30 @@ describe.each<HubDataKind>(["embedded", "postgres"])("push repository (%s)", (ki
   const create = (push: MadePush) => h.data.write((tx) => tx.pushes.create(push.record, push.plan));
   const save = (results: StoredResult[]) => h.data.write((tx) => tx.pushes.saveResults(results));
   const statuses = async (pushId: string) => (await h.data.pushes.results(pushId)).map((r) => `${r.tenantId}/${r.key}:${r.status}${r.error ? `(${r.error})` : ""}`);
+
+  it("a push of more items than a chunk of results holds: results in plan order, counts, outcomes per tenant, and a result moved in a later chunk", async () => {
+    const names = Array.from({ length: RESULT_CHUNK_ITEMS * 2 + 7 }, (_, n) => `Rule ${n}`);
+    const tenants = tenantsNamed(20);
+    const push = makePush(1, names, tenants);
+    await create(push);
+    expect(await h.data.pushes.plan(push.record.id)).toEqual(push.plan);
+    const last = itemKey("custom-field", names.at(-1)!);
+    const middle = itemKey("custom-field", names[RESULT_CHUNK_ITEMS + 3]!);
+    await save([
+      { pushId: push.record.id, tenantId: "tnt_017", key: last, status: "applied" },
+      { pushId: push.record.id, tenantId: "tnt_017", key: middle, status: "failed", error: "boom" },
+      { pushId: push.record.id, tenantId: "tnt_003", key: middle, status: "applied" },
+    ]);
+    const total = names.length * tenants.length;
+    expect(await h.data.pushes.progress(push.record.id)).toEqual({ ...emptyProgress(), total, pending: total - 3, applied: 2, failed: 1 });
+    const of017 = await h.data.pushes.results(push.record.id, { tenantIds: ["tnt_017"] });
+    expect(of017.map((r) => r.key)).toEqual(push.plan.items.map((item) => item.key));
+    expect(of017.filter((r) => r.status !== "pending")).toEqual([
+      { pushId: push.record.id, tenantId: "tnt_017", key: middle, status: "failed", error: "boom" },
+      { pushId: push.record.id, tenantId: "tnt_017", key: last, status: "applied" },
+    ]);
+    expect(await h.data.pushes.outcomes(null, T0 + 10_000, new Set(["tnt_003"]))).toMatchObject({ applied: 1, failed: 0, pending: names.length - 1 });
+  });
 
   it("creates a push with its plan and a pending result per tenant and item, in plan order", async () => {
     // Tenants out of id order: results follow the plan, not the ids.

@@ -3,7 +3,7 @@ import { seededRandom } from "../../test/insight-fixtures.js";
 import { openHubData, type HubDataHarness, type HubDataKind } from "../../test/hub-data-harness.js";
 import { manualClock } from "../../test/helpers.js";
 import type { SyncSummary } from "../content/sync-reader.js";
-import { itemKey, type DesiredEntry, type ReportedEntry } from "./push-records.js";
+import { itemKey, SEGMENT_ENTRIES, type DesiredEntry, type ReportedEntry } from "./push-records.js";
 import { syncSummaryOf } from "./sync-state.js";
 import type { TenantStateChange, TenantStateDocs } from "./tenant-state-repository.js";
 
@@ -90,6 +90,22 @@ describe.each<HubDataKind>(["embedded", "postgres"])("tenant state repository (%
     // Deleted and desired again in one save (changes apply in turn): last too, after a new key put before it.
     await save(change("tnt_a", { putDesired: [desired("E")] }), change("tnt_a", { deleteDesired: [key("A")] }), change("tnt_a", { putDesired: [desired("A"), desired("B", { revision: 3 })] }));
     expect(await desiredKeys("tnt_a")).toEqual([key("B"), key("D"), key("C"), key("E"), key("A")]);
+  });
+
+  it("keeps a tenant's order over more entries than a segment holds: puts keep their place, a delete and put goes last, a forget empties all", async () => {
+    const names = Array.from({ length: SEGMENT_ENTRIES * 2 + 100 }, (_, n) => `Rule ${String(n).padStart(4, "0")}`).reverse();
+    await save(change("tnt_a", { putDesired: names.map((name) => desired(name)), putReported: names.map((name) => reported(name)) }));
+    // A middle key of the first segment is deleted and desired again, another is put again.
+    await save(change("tnt_a", { deleteDesired: [key(names[10]!)], deleteReported: [key(names[11]!)] }));
+    await save(change("tnt_a", { putDesired: [desired(names[10]!, { revision: 2 }), desired(names[20]!, { revision: 2 })] }));
+    const expected = [...names.slice(0, 10), ...names.slice(11)].concat(names[10]!).map(key);
+    expect(await desiredKeys("tnt_a")).toEqual(expected);
+    const state = (await h.data.tenantStates.load(["tnt_a"])).get("tnt_a")!;
+    expect(state.desired.find((entry) => entry.id === key(names[20]!))?.revision).toBe(2);
+    expect(byId(state.reported).map((entry) => entry.id)).toEqual(byId(names.filter((_, n) => n !== 11).map((name) => reported(name))).map((entry) => entry.id));
+    expect((await h.data.tenantStates.targets(`cnt_${names[SEGMENT_ENTRIES + 5]!}`)).map((target) => target.reported?.id)).toEqual([key(names[SEGMENT_ENTRIES + 5]!)]);
+    await save(change("tnt_a", { forget: true, putDesired: [desired("After")] }));
+    expect(await load("tnt_a")).toEqual(new Map([["tnt_a", { desired: [desired("After")], reported: [] }]]));
   });
 
   it("saves puts and deletes of both states, tenant by tenant", async () => {

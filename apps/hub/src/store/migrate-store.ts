@@ -7,7 +7,7 @@ import { insightWriteOf } from "../insights/postgres/insight-rows.js";
 import { upsertInsights } from "../insights/postgres/postgres-insight-repository.js";
 import { postgresPushes } from "../push/postgres/postgres-pushes.js";
 import { postgresTenantStates } from "../push/postgres/postgres-tenant-states.js";
-import { pushCollections, pushOfCollection, type DesiredEntry, type PushPlanDoc, type PushRecord, type ReportedEntry, type TenantResultsDoc } from "../push/push-records.js";
+import { pushCollections, pushOfCollection, tenantStateOf, type DesiredEntry, type PushPlanDoc, type PushRecord, type ReportedEntry, type TenantResultsDoc } from "../push/push-records.js";
 import type { StoredResult } from "../push/push-repository.js";
 import type { TenantStateChange } from "../push/tenant-state-repository.js";
 import type { SqlClient } from "../domain/postgres/sql-client.js";
@@ -140,26 +140,22 @@ async function copyUsage(sql: SqlClient, name: string, days: UsageDayRecord[]): 
   );
 }
 
-const TENANT_STATE_NAME = /^(desired|reported)\.([0-9a-f]+)$/;
-
-/** The tenant (and which of its states) a `desired.<tenant>` or `reported.<tenant>` partition holds. */
-function tenantStateOf(name: string): { tenantId: string; part: "desired" | "reported" } | undefined {
-  const match = TENANT_STATE_NAME.exec(name);
-  return match ? { tenantId: Buffer.from(match[2]!, "hex").toString("utf8"), part: match[1] as "desired" | "reported" } : undefined;
-}
-
 /**
  * Tenants' desired and reported state through its repository, as the hub on PostgreSQL writes
  * it, a few thousand entries a save. A partition's documents go in their order, which is the
- * order its keys were first desired, so a tenant's desired state keeps it.
+ * order its keys were first desired, and a tenant's segments go in their order (by number, not
+ * by name: `.10` after `.9`), so a tenant's desired state keeps it.
  */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 async function copyTenantStates(sql: SqlClient, partitions: ReadonlyMap<string, Doc[]>): Promise<void> {
   const states = postgresTenantStates(sql);
   let batch: TenantStateChange[] = [];
   let entries = 0;
-  for (const [name, docs] of partitions) {
-    const of = tenantStateOf(name);
-    if (!of) continue;
+  const segments = Array.from(partitions, ([name, docs]) => ({ of: tenantStateOf(name), docs }))
+    .filter((segment): segment is { of: NonNullable<ReturnType<typeof tenantStateOf>>; docs: Doc[] } => segment.of !== undefined)
+    .sort((a, b) => compareText(a.of.tenantId, b.of.tenantId) || compareText(a.of.part, b.of.part) || a.of.segment - b.of.segment);
+  for (const { of, docs } of segments) {
     for (let start = 0; start < docs.length; start += STATES_PER_SAVE) {
       const slice = docs.slice(start, start + STATES_PER_SAVE);
       const change: TenantStateChange = { tenantId: of.tenantId, putDesired: [], deleteDesired: [], putReported: [], deleteReported: [] };
@@ -191,7 +187,8 @@ async function copyPushes(sql: SqlClient, partitions: ReadonlyMap<string, Doc[]>
     if (!of) continue;
     if (of.shard === null) {
       const plan = docs.find((doc) => doc.id === "plan") as PushPlanDoc | undefined;
-      if (plan) plans.set(of.pushId, plan);
+      // How the embedded store chunked the results is its own: PostgreSQL keeps results in rows.
+      if (plan) plans.set(of.pushId, { id: plan.id, items: plan.items, tenantIds: plan.tenantIds });
       continue;
     }
     let moved = results.get(of.pushId);
