@@ -7,7 +7,7 @@ import { markDriftReported, scanForDrift, unreportedDrift } from "./drift-scan.j
 import { FileChecker } from "./filesystem-adapter.js";
 import type { HubSocket } from "../link/hub-socket.js";
 import type { AgentLogger } from "../core/logger.js";
-import { manifestCollection, manifestEntry, readManifest } from "./manifest.js";
+import { manifestCollection, manifestEntry, manifestParts, readManifest } from "./manifest.js";
 import type { AgentPaths } from "../core/paths.js";
 
 /** Drift reports are split so that no frame comes near the hub's size limit. */
@@ -134,6 +134,7 @@ export class ContentSync {
     const outcome = await applyBatch(batch, { store, adapter, checker: this.#checker, signal: this.#abort.signal });
     const collection = manifestCollection(store);
     for (const doc of outcome.changes) collection.put(doc);
+    for (const id of outcome.removed) collection.delete(id);
     // Principle 5: what the ack says is on disk before the hub hears it.
     await store.flush();
     if (!outcome.complete) return;
@@ -151,7 +152,8 @@ export class ContentSync {
     if (!socket.isOpen) return;
     await this.#scan(socket);
     if (!socket.isOpen) return;
-    socket.send({ type: "content.manifest", items: readManifest(this.#options.store).map(manifestEntry) });
+    const items = readManifest(this.#options.store).map(manifestEntry);
+    for (const part of manifestParts(items)) if (!socket.send(part)) return;
   }
 
   /**
