@@ -85,6 +85,23 @@ describe("content removal: the hub's desired state and delivery", () => {
     expect(await world.syncOf("custom-field", field.id)).toMatchObject({ synchronized: true, total: 2, applied: 2 });
   });
 
+  it("a rollback to a revision of an older name removes the current name", async () => {
+    const world = new PushWorld();
+    const agent = online(world, "Acme");
+    const field = await world.field("First name");
+    await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
+    await world.settle();
+    await world.update("custom-field", field.id, FIELD("Second name"));
+    await world.engine.push({ items: [ref(field.id)], targets: toAll }, "ops@x");
+    await world.settle();
+    expect([...agent.held.keys()]).toEqual(["custom-field:Second name"]);
+
+    const rollback = await world.engine.rollback("custom-fields", field.id, { revision: 1 }, "ops@x");
+    await world.settle();
+    expect([...agent.held.keys()]).toEqual(["custom-field:First name"]);
+    expect(await outcomes(world, rollback.id)).toEqual([`${agent.tenantId}:custom-field:First name:applied`, `${agent.tenantId}:custom-field:Second name:remove applied`]);
+  });
+
   it("an agent offline during the removal has it removed after its next manifest", async () => {
     const world = new PushWorld();
     const up = online(world, "Up");
