@@ -174,6 +174,8 @@ export class FakeContentAgent implements AgentLink {
   readonly log = silentLogger;
   /** Acks are computed and the manifest updated, but never sent (a crash ate them). */
   dropAcks = false;
+  /** Whether its hello listed the removal capability (agents of earlier versions did not). */
+  removes = true;
   #world: PushWorld;
 
   constructor(
@@ -184,13 +186,25 @@ export class FakeContentAgent implements AgentLink {
     this.agentId = `agt_${tenantId}`;
   }
 
-  /** Welcome, then the manifest, as the real agent does. */
-  connect(): void {
+  /** Welcome, then the manifest (in parts of `perPart` entries when given), as the real agent does. */
+  connect(perPart?: number): void {
+    this.welcome();
+    const port = this.#world.engine.reconciler;
+    const items = this.manifest();
+    if (perPart === undefined) {
+      void port.manifest(this, { type: "content.manifest", items });
+      return;
+    }
+    for (let at = 0, part = 0; at === 0 || at < items.length; at += perPart, part++) {
+      void port.manifest(this, { type: "content.manifest", items: items.slice(at, at + perPart), part, final: at + perPart >= items.length });
+    }
+  }
+
+  /** Only the welcome: the manifest is the test's to send. */
+  welcome(): void {
     this.sessionId = `s${++sessions}`;
     this.isOpen = true;
-    const port = this.#world.engine.reconciler;
-    port.connected(this);
-    port.manifest(this, { type: "content.manifest", items: this.manifest() });
+    this.#world.engine.reconciler.connected(this);
   }
 
   disconnect(): void {
@@ -236,7 +250,11 @@ export class FakeContentAgent implements AgentLink {
       const blocker = item.dependsOn.find((d) => ["failed", "skipped"].includes(statuses.get(`${d.kind}:${d.name}`) ?? ""));
       const held = this.held.get(key);
       let result: ApplyResult;
-      if (blocker) result = { ...ref, status: "skipped", error: `skipped: depends on ${blocker.kind} ${blocker.name}, which failed` };
+      if (item.remove) {
+        result = { ...ref, status: held ? "applied" : "unchanged" };
+        if (held && this.refuse.has(item.name)) result = { ...ref, status: "failed", error: `could not delete ${item.name}` };
+        else this.held.delete(key);
+      } else if (blocker) result = { ...ref, status: "skipped", error: `skipped: depends on ${blocker.kind} ${blocker.name}, which failed` };
       else if (held && held.hash === item.hash && !held.drifted) result = { ...ref, status: batch.pushId !== null && held.pushId === batch.pushId ? "applied" : "unchanged" };
       else if (this.refuse.has(item.name)) result = { ...ref, status: "failed", error: `refused ${item.name}` };
       else {

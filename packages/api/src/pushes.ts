@@ -100,6 +100,11 @@ export const PushResultSchema = z
     status: PushResultStatusSchema,
     /** The agent's message for `failed`, why an item was `skipped` or `stopped`. */
     error: z.string().optional(),
+    /**
+     * A removal: the item left the tenant's desired state (deleted from the catalogue, or pushed
+     * under a new name). `applied`: removed at the tenant; `unchanged`: it held nothing by that name.
+     */
+    remove: z.literal(true).optional(),
   })
   .openapi("PushResult");
 export type PushResult = z.infer<typeof PushResultSchema>;
@@ -133,7 +138,7 @@ export const PushSchema = z
   .object({
     ...summaryFields,
     /** What the push delivers (after expansion: associated rules, folder contents), with the name tenants see. */
-    items: z.array(z.object({ kind: ContentKindSchema, id: z.string(), name: z.string(), revision: z.number().int() })),
+    items: z.array(z.object({ kind: ContentKindSchema, id: z.string(), name: z.string(), revision: z.number().int(), remove: z.literal(true).optional() })),
     results: z.array(PushResultSchema),
   })
   .openapi("Push");

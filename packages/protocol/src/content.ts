@@ -32,11 +32,19 @@ export const ManifestEntry = HeldItem.extend({
 });
 export type ManifestEntry = z.infer<typeof ManifestEntry>;
 
-/** An item to apply. `body` is the kind's document, already transformed for the push's options. */
+/**
+ * An item to apply. `body` is the kind's document, already transformed for the push's options.
+ * With `remove`, the item left the tenant's desired state (deleted from the catalogue, renamed):
+ * the agent deletes whatever it holds under this kind and name (`body` is null; `revision` and
+ * `hash` are those of the value withdrawn, echoed in the ack) and acks `applied` when it removed
+ * something, `unchanged` when it held nothing by that name. The hub sends removals only to agents
+ * that list `CONTENT_REMOVE_CAPABILITY` in their hello.
+ */
 export const ApplyItem = HeldItem.extend({
   body: z.unknown(),
   /** Items this one is attached to: if one of them fails in this batch, this one is skipped. */
   dependsOn: z.array(ContentRef).max(1000).default([]),
+  remove: z.literal(true).optional(),
 });
 export type ApplyItem = z.infer<typeof ApplyItem>;
 
@@ -66,10 +74,33 @@ export const ContentAck = z.object({
   results: z.array(ApplyResult).max(5000),
 });
 
-/** agent → hub, after every `welcome`: everything the agent holds (the reported state). */
+/** The hello capability of an agent that understands `remove` items in `content.apply`. */
+export const CONTENT_REMOVE_CAPABILITY = "content.remove";
+
+/** Most items a manifest holds in all its parts together; the hub refuses a longer one. */
+export const MAX_MANIFEST_ITEMS = 100_000;
+
+/**
+ * Entries per `content.manifest` part. An entry is at most ~700 bytes encoded (a 512-character
+ * name, its hash and push id), so a part stays near 1.4 MiB, well under the hub's 4 MiB frame
+ * limit; a single frame of 100,000 entries was 20 MiB and broke it above ~15,000.
+ */
+export const MANIFEST_ITEMS_PER_PART = 2000;
+
+/**
+ * agent → hub, after every `welcome`: everything the agent holds (the reported state), in parts
+ * numbered from 0, the last one `final`. The hub replaces its reported state, and starts
+ * delivering, only once the final part arrived; parts of a connection that drops before it are
+ * dropped, leaving the state reported before. Without `part`/`final` (agents of earlier
+ * versions), a manifest is one frame.
+ */
 export const ContentManifest = z.object({
   type: z.literal("content.manifest"),
-  items: z.array(ManifestEntry).max(100_000),
+  items: z.array(ManifestEntry).max(MAX_MANIFEST_ITEMS),
+  /** Absent: 0. */
+  part: z.number().int().nonnegative().max(MAX_MANIFEST_ITEMS).optional(),
+  /** Absent: true (the manifest is this one frame). */
+  final: z.boolean().optional(),
 });
 
 /** agent → hub: items changed on the tenant after they were applied. */

@@ -103,6 +103,16 @@ export class ApiClient {
     return this.request("GET", `/content/${kind}/${id}`);
   }
 
+  /** Deletes a catalogue item; the tenants that hold it have it removed by a push of removals. */
+  deleteContent(kind: ContentPath, id: string): Promise<void> {
+    return this.request("DELETE", `/content/${kind}/${id}`);
+  }
+
+  /** The newest pushes that name a catalogue item (its deliveries and its removals), newest first. */
+  async pushesOf(itemId: string): Promise<{ id: string; title: string }[]> {
+    return (await this.request<{ items: { id: string; title: string }[] }>("GET", `/pushes?itemId=${itemId}&limit=20`)).items;
+  }
+
   importContent(body: unknown): Promise<{ created: ContentItem[]; updated: ContentItem[]; refused: { reason: string }[] }> {
     return this.request("POST", "/content/import", body);
   }
@@ -184,6 +194,8 @@ export interface PushResult {
   name: string;
   status: string;
   error?: string;
+  /** A removal (the item left the tenant's desired state). */
+  remove?: true;
 }
 
 export interface Push {
@@ -192,6 +204,7 @@ export interface Push {
   createdBy: string;
   createdAt: string;
   progress: { total: number; applied: number; unchanged: number; failed: number; pending: number };
+  items: { kind: string; id: string; name: string; revision: number; remove?: true }[];
   results: PushResult[];
 }
 

@@ -29,6 +29,11 @@ export interface ContentAdapter {
   /** How many items of a batch it may apply at once (default 1: one after the other, in order). */
   readonly concurrency?: number;
   apply(item: ApplyItem, options?: { signal?: AbortSignal }): Promise<AppliedItem>;
+  /**
+   * Deletes a held item from the tenant (it left the desired state: deleted or renamed at the
+   * hub). Nothing there any more is not an error. Throws, like `apply`, when it cannot.
+   */
+  remove(entry: ManifestDoc, options?: { signal?: AbortSignal }): Promise<void>;
   check?(entry: ManifestDoc): Promise<DriftCheck>;
 }
 

@@ -17,6 +17,7 @@ function recordingAdapter(refuse: Set<string> = new Set()): ContentAdapter & { a
       applied.push(it.name);
       return { location: "http://127.0.0.1/hook" };
     },
+    remove: () => Promise.resolve(),
   };
 }
 
@@ -127,6 +128,7 @@ describe("applyBatch", () => {
     const adapter: ContentAdapter = {
       type: "filesystem",
       concurrency: 3,
+      remove: () => Promise.resolve(),
       async apply(it) {
         running++;
         most = Math.max(most, running);
@@ -188,6 +190,7 @@ describe("applyBatch", () => {
     const controller = new AbortController();
     const adapter: ContentAdapter = {
       type: "webhook",
+      remove: () => Promise.resolve(),
       async apply() {
         controller.abort();
         return {};

@@ -21,6 +21,8 @@ export interface BatchOutcome {
   results: ApplyResult[];
   /** Manifest documents to store (applied items, revisions updated), before the ack is sent. */
   changes: ManifestDoc[];
+  /** Manifest ids to delete (items removed from the tenant), before the ack is sent. */
+  removed: string[];
   /** False when the agent stopped mid-batch: no ack then (the hub resends the batch). */
   complete: boolean;
 }
@@ -70,7 +72,9 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
  * - same hash already held (and intact) → `unchanged`, or `applied` when the same push applied
  *   it (a batch replayed after its ack was lost must not change its answer);
  * - a dependency that `failed` or was `skipped` in this batch → `skipped`, with the reason;
- * - the adapter threw → `failed` with its message; the other items go on.
+ * - the adapter threw → `failed` with its message; the other items go on;
+ * - a removal (`remove`) deletes what is held under the name: `applied`, or `unchanged` when
+ *   nothing is (also after a drift deleted it).
  * Nothing is written to the store here: the caller stores `changes` and flushes before acking.
  */
 export async function applyBatch(batch: ContentBatch, context: ApplyBatchContext): Promise<BatchOutcome> {
@@ -79,6 +83,7 @@ export async function applyBatch(batch: ContentBatch, context: ApplyBatchContext
   const results: (ApplyResult | undefined)[] = new Array(batch.items.length);
   const statusById = new Map<string, ApplyStatus>();
   const changes = new Map<string, ManifestDoc>();
+  const removed = new Set<string>();
 
   async function applyOne(index: number): Promise<void> {
     const item = batch.items[index]!;
@@ -87,8 +92,10 @@ export async function applyBatch(batch: ContentBatch, context: ApplyBatchContext
     let result: ApplyResult;
 
     const blocker = item.dependsOn.find((d) => ["failed", "skipped"].includes(statusById.get(contentId(d.kind, d.name)) ?? ""));
-    const held = changes.get(id) ?? heldEntry(store, item.kind, item.name);
-    if (blocker) {
+    const held = removed.has(id) ? undefined : (changes.get(id) ?? heldEntry(store, item.kind, item.name));
+    if (item.remove) {
+      result = await removeOne(item, held);
+    } else if (blocker) {
       const why = statusById.get(contentId(blocker.kind, blocker.name)) === "failed" ? "failed" : "was skipped";
       result = { ...ref, status: "skipped", error: `skipped: depends on ${blocker.kind} ${blocker.name}, which ${why}` };
     } else if (held && held.hash === item.hash && (await stillHeld(held, checker))) {
@@ -99,6 +106,7 @@ export async function applyBatch(batch: ContentBatch, context: ApplyBatchContext
     } else {
       try {
         const applied = await adapter.apply(item, { signal });
+        removed.delete(id);
         changes.set(id, {
           id,
           kind: item.kind,
@@ -121,6 +129,21 @@ export async function applyBatch(batch: ContentBatch, context: ApplyBatchContext
     results[index] = result;
   }
 
+  /** A removal: `applied` when something was held and is gone now, `unchanged` when nothing was. */
+  async function removeOne(item: ApplyItem, held: ManifestDoc | undefined): Promise<ApplyResult> {
+    const ref = { kind: item.kind, name: item.name, revision: item.revision, hash: item.hash };
+    if (!held) return { ...ref, status: "unchanged" };
+    try {
+      await adapter.remove(held, { signal });
+    } catch (error) {
+      return { ...ref, status: "failed", error: message(error) };
+    }
+    const id = contentId(item.kind, item.name);
+    changes.delete(id);
+    removed.add(id);
+    return { ...ref, status: "applied" };
+  }
+
   // Up to `concurrency` items at once (1: strictly one after the other). An item starts only
   // once its dependencies in this batch, and an earlier item of the same name, have finished.
   const concurrency = Math.max(1, adapter.concurrency ?? 1);
@@ -139,7 +162,7 @@ export async function applyBatch(batch: ContentBatch, context: ApplyBatchContext
   }
   await Promise.all(inFlight);
   const complete = results.every((r) => r !== undefined) && !signal.aborted;
-  return { results: results.filter((r) => r !== undefined), changes: Array.from(changes.values()), complete };
+  return { results: results.filter((r) => r !== undefined), changes: Array.from(changes.values()), removed: Array.from(removed), complete };
 }
 
 /** Stands in for an adapter that could not be set up: every item fails with the reason. */
@@ -147,5 +170,6 @@ export function unavailableAdapter(reason: string): ContentAdapter {
   return {
     type: "filesystem",
     apply: () => Promise.reject(new Error(reason)),
+    remove: () => Promise.reject(new Error(reason)),
   };
 }

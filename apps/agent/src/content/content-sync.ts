@@ -7,7 +7,7 @@ import { markDriftReported, scanForDrift, unreportedDrift } from "./drift-scan.j
 import { FileChecker } from "./filesystem-adapter.js";
 import type { HubSocket } from "../link/hub-socket.js";
 import type { AgentLogger } from "../core/logger.js";
-import { manifestCollection, manifestEntry, readManifest } from "./manifest.js";
+import { manifestCollection, manifestEntry, manifestParts, readManifest } from "./manifest.js";
 import type { AgentPaths } from "../core/paths.js";
 
 /** Drift reports are split so that no frame comes near the hub's size limit. */
@@ -160,6 +160,7 @@ export class ContentSync {
       const outcome = await applyBatch(batch, { store, adapter, checker: this.#checker, signal: this.#abort.signal });
       // Put before the next batch: it sees what this one applied (a later batch of the same item).
       for (const doc of outcome.changes) collection.put(doc);
+      for (const id of outcome.removed) collection.delete(id);
       applied.push({ batch, outcome });
       if (!outcome.complete) break;
     }
@@ -182,7 +183,8 @@ export class ContentSync {
     if (!socket.isOpen) return;
     await this.#scan(socket);
     if (!socket.isOpen) return;
-    socket.send({ type: "content.manifest", items: readManifest(this.#options.store).map(manifestEntry) });
+    const items = readManifest(this.#options.store).map(manifestEntry);
+    for (const part of manifestParts(items)) if (!socket.send(part)) return;
   }
 
   /**

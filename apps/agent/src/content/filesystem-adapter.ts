@@ -116,6 +116,16 @@ export function createFilesystemAdapter(contentDir: string, checker: FileChecker
       }
       return { location, fileHash: sha256(bytes) };
     },
+    async remove(entry) {
+      // An item applied by another adapter has no file here; one recorded without a location has none either.
+      if (entry.adapter !== "filesystem" || entry.location === undefined) return;
+      try {
+        await rm(insideContentDir(contentDir, entry.location), { force: true });
+      } catch (error) {
+        const reason = (error instanceof Error ? error.message : String(error)).split(", ")[0];
+        throw new Error(`could not delete ${entry.location}: ${reason}`, { cause: error });
+      }
+    },
     check: (entry) => checker.check(entry),
   };
 }

@@ -1,4 +1,4 @@
-import { ContentHash, ContentKind, HeldItem, type ManifestEntry } from "@canopy/protocol";
+import { ContentHash, ContentKind, HeldItem, MANIFEST_ITEMS_PER_PART, type AgentMessage, type ManifestEntry } from "@canopy/protocol";
 import type { Doc, Store } from "@canopy/store";
 import { z } from "zod";
 
@@ -71,4 +71,17 @@ export function heldContent(store: Store): HeldItem[] {
     if (parsed.success) items.push(parsed.data);
   }
   return items.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+}
+
+/**
+ * The manifest as `content.manifest` frames of at most `perPart` entries, numbered from 0, the
+ * last one `final` (one empty final part when nothing is held): a manifest of 100,000 items is
+ * 50 frames of ~1.4 MiB at most, not one 20 MiB frame the hub would refuse.
+ */
+export function manifestParts(items: readonly ManifestEntry[], perPart = MANIFEST_ITEMS_PER_PART): AgentMessage<"content.manifest">[] {
+  const parts: AgentMessage<"content.manifest">[] = [];
+  for (let at = 0; at === 0 || at < items.length; at += perPart) {
+    parts.push({ type: "content.manifest", items: items.slice(at, at + perPart), part: parts.length, final: at + perPart >= items.length });
+  }
+  return parts;
 }

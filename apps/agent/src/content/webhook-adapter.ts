@@ -87,28 +87,36 @@ function describeFailure(error: unknown): string {
 /**
  * POSTs each item as JSON `{kind, name, revision, hash, body}` to the tenant's URL with its
  * headers. A 2xx answer means applied; anything else fails the item with the status and the
- * start of the answer, which is what the push history shows.
+ * start of the answer, which is what the push history shows. A removal is a POST of
+ * `{kind, name, revision, hash, remove: true}` (no body), answered the same way.
  */
 export function createWebhookAdapter(settings: WebhookSettings): ContentAdapter {
   const url = new URL(settings.url);
   const timeoutMs = settings.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   // Recorded as the item's location: without a query, which may carry a token.
   const location = `${url.origin}${url.pathname}`;
+  /** POSTs one payload; throws with the history's message unless the answer is 2xx. */
+  async function deliver(message: object, signal: AbortSignal | undefined): Promise<void> {
+    const payload = Buffer.from(JSON.stringify(message), "utf8");
+    let answer: Answer;
+    try {
+      answer = await post(url, settings.headers, payload, timeoutMs, signal);
+    } catch (error) {
+      throw new Error(describeFailure(error), { cause: error });
+    }
+    if (answer.status < 200 || answer.status > 299) {
+      const quoted = answer.text.trim().slice(0, ERROR_BODY_CHARS);
+      throw new Error(quoted ? `webhook answered ${answer.status}: ${quoted}` : `webhook answered ${answer.status}`);
+    }
+  }
   return {
     type: "webhook",
     async apply(item: ApplyItem, options = {}) {
-      const payload = Buffer.from(JSON.stringify({ kind: item.kind, name: item.name, revision: item.revision, hash: item.hash, body: item.body }), "utf8");
-      let answer: Answer;
-      try {
-        answer = await post(url, settings.headers, payload, timeoutMs, options.signal);
-      } catch (error) {
-        throw new Error(describeFailure(error), { cause: error });
-      }
-      if (answer.status < 200 || answer.status > 299) {
-        const quoted = answer.text.trim().slice(0, ERROR_BODY_CHARS);
-        throw new Error(quoted ? `webhook answered ${answer.status}: ${quoted}` : `webhook answered ${answer.status}`);
-      }
+      await deliver({ kind: item.kind, name: item.name, revision: item.revision, hash: item.hash, body: item.body }, options.signal);
       return { location };
+    },
+    async remove(entry, options = {}) {
+      await deliver({ kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, remove: true }, options.signal);
     },
   };
 }

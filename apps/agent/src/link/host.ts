@@ -1,5 +1,5 @@
 import { hostname, platform } from "node:os";
-import { rpcMethods } from "@canopy/protocol";
+import { CONTENT_REMOVE_CAPABILITY, rpcMethods } from "@canopy/protocol";
 import { AGENT_VERSION } from "../core/version.js";
 
 /** How this agent describes itself in `hello` and `PairRequest` (lengths bounded as the protocol says). */
@@ -12,4 +12,4 @@ export function hostDescription(): { hostname: string; platform: string; agentVe
 }
 
 /** Advertised in `hello` so the hub knows which rpc methods it may call. */
-export const AGENT_CAPABILITIES: string[] = Object.keys(rpcMethods).map((method) => `rpc:${method}`);
+export const AGENT_CAPABILITIES: string[] = [...Object.keys(rpcMethods).map((method) => `rpc:${method}`), CONTENT_REMOVE_CAPABILITY];

@@ -1,5 +1,6 @@
 import {
   CloseCode,
+  CONTENT_REMOVE_CAPABILITY,
   decodeAgentFrame,
   type AgentMessage,
   type AgentToHub,
@@ -55,6 +56,8 @@ export class AgentSession implements AgentLink {
   #log: AgentLog;
   #state: State = "challenging";
   #identity: { agentId: string; tenantId: string } | undefined;
+  /** Its hello listed CONTENT_REMOVE_CAPABILITY. */
+  #removes = false;
   #insights: InsightChannel | undefined;
   /** Frames that came while the hello was verified: handled in order once it is decided. */
   #held: { data: RawFrame; isBinary: boolean }[] = [];
@@ -87,6 +90,11 @@ export class AgentSession implements AgentLink {
   /** Authenticated and not closing: the push side may send on this link. */
   get isOpen(): boolean {
     return this.#state === "authenticated";
+  }
+
+  /** The agent understands removals in `content.apply` (see AgentLink). */
+  get removes(): boolean {
+    return this.#removes;
   }
 
   /** The connection's rate-limited log (with the agent's identity once authenticated). */
@@ -331,6 +339,7 @@ export class AgentSession implements AgentLink {
     }
     const { agent, tenant } = verdict;
     this.#identity = { agentId: agent.id, tenantId: tenant.id };
+    this.#removes = hello.capabilities.includes(CONTENT_REMOVE_CAPABILITY);
     this.#state = "authenticated";
     this.#endHandshake();
     this.connection.authenticated?.();

@@ -18,6 +18,8 @@ export interface AgentLink {
   readonly isOpen: boolean;
   /** The connection's log (agent text clipped by the caller, lines rate-limited per connection). */
   readonly log: AgentLogger;
+  /** The agent said in its hello that it understands removals (`CONTENT_REMOVE_CAPABILITY`); absent: it does. */
+  readonly removes?: boolean;
   /** Sends `content.apply`; false when the connection is gone (the batch counts as lost). */
   apply(batch: ApplyBatch): boolean;
 }

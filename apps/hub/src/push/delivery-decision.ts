@@ -1,5 +1,5 @@
 import type { PushResultStatus } from "@canopy/api";
-import { itemKey, type DesiredEntry, type ItemKey, type ReportedEntry, type ResultEntry } from "./push-records.js";
+import { itemKey, removalRefusal, type DesiredEntry, type ItemKey, type ReportedEntry, type ResultEntry } from "./push-records.js";
 
 export type Decision =
   /** Deliver the desired value now. */
@@ -26,6 +26,8 @@ export interface DecisionInput {
   result: ResultEntry | undefined;
   /** The hash of this key in a batch still in flight, if any. */
   inFlightHash: string | undefined;
+  /** The agent understands removals (`CONTENT_REMOVE_CAPABILITY`); absent: it does. */
+  removes?: boolean;
   dependency(key: ItemKey): DependencyView;
 }
 
@@ -47,6 +49,7 @@ export function decide(input: DecisionInput): Decision {
   const { desired, reported, result } = input;
   if (!desired) return { type: "drop" };
   if (input.inFlightHash === desired.hash) return { type: "drop" };
+  if (desired.remove) return decideRemoval(desired, input);
   const pending = result?.status === "pending";
   const holds = reported !== undefined && reported.hash === desired.hash && !reported.drifted;
   if (holds) {
@@ -70,5 +73,27 @@ export function decide(input: DecisionInput): Decision {
     }
     if (status === "pending" && !view.inBatch) return view.inFlight ? { type: "wait" } : { type: "wait", needs: key };
   }
+  return { type: "send", entry: desired };
+}
+
+/** The agent's answer when it cannot remove (an earlier version): the push says why. */
+export const REMOVAL_UNSUPPORTED = "the agent on this tenant cannot remove content (it predates removals): update it, then retry";
+
+/**
+ * `decide` for a removal (`desired.remove`): done once the agent holds nothing under the key.
+ * A pending removal settles as `unchanged` when there is nothing to remove, else it is sent, a
+ * drifted item too (a removal is an explicit request, like a push). Without a pending result
+ * the hub still converges (an agent that was offline during the removal, or restored, has it
+ * removed on its next manifest) but never removes what the agent refused to remove (until a
+ * retry) nor a local change.
+ */
+function decideRemoval(desired: DesiredEntry, input: DecisionInput): Decision {
+  const { reported, result } = input;
+  const pending = result?.status === "pending";
+  const gone = reported === undefined || reported.hash === null;
+  if (gone) return pending ? { type: "resolve", pushId: desired.pushId, status: "unchanged" } : { type: "drop" };
+  if (input.removes === false) return pending ? { type: "resolve", pushId: desired.pushId, status: "failed", error: REMOVAL_UNSUPPORTED } : { type: "drop" };
+  if (pending) return { type: "send", entry: desired };
+  if (!result || reported.failedHash === removalRefusal(desired.hash) || reported.drifted) return { type: "drop" };
   return { type: "send", entry: desired };
 }

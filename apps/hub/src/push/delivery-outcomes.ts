@@ -32,7 +32,7 @@ export function settleWithoutAgent(state: TenantState, ledger: PushLedger, pushI
   const desired = state.desired(tenantId, key);
   // Skipped (or failed) by the hub itself: remembered like a refusal, so it is not resent until a retry.
   if ((status === "failed" || status === "skipped") && desired?.pushId === pushId) {
-    state.recordOutcome(tenantId, { key, kind: desired.kind, name: desired.name, revision: desired.revision, hash: desired.hash }, status, pushId, error);
+    state.recordOutcome(tenantId, { key, kind: desired.kind, name: desired.name, revision: desired.revision, hash: desired.hash, ...(desired.remove ? { remove: true as const } : {}) }, status, pushId, error);
   }
 }
 

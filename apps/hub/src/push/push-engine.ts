@@ -21,6 +21,7 @@ import { Reconciler, type ReconcilerOptions } from "./reconciler.js";
 import { PushSyncReader } from "./sync-state.js";
 import { TenantState } from "./tenant-state.js";
 import { TimeSlicer } from "../content/time-slice.js";
+import { holding, plannedRemoval, removalOf, renamedAway } from "./withdrawals.js";
 
 /** How long desired state is written back to back before the event loop gets a turn (as the reconciler's batches). */
 const DEFAULT_SLICE_MS = 10;
@@ -122,7 +123,23 @@ export class PushEngine {
   /** `scope`: the organizations the push may reach (the caller's); it belongs to the first. */
   async push(request: PushRequest, actor: string, scope: OrgScope = ROOT_SCOPE): Promise<PushRecord> {
     const prepared = await this.#prepare(request, scope);
-    return this.#create("push", prepared.items, prepared.tenants, request.targets, request.options ?? {}, { actor, orgId: scope.orgId });
+    const items = prepared.items;
+    // An item it delivers under another name than a tenant holds it (renamed) is removed under the old one.
+    const renamed = (tenantId: string) => renamedAway(this.state.desiredEntries(tenantId), items);
+    return this.#create("push", items, prepared.tenants, request.targets, request.options ?? {}, { actor, orgId: scope.orgId }, renamed);
+  }
+
+  /**
+   * A catalogue item was deleted: every tenant whose desired state holds it (under any name) has
+   * it removed, in one push by `actor`; undefined when no tenant holds it. Every holder, whatever
+   * the caller's scope: the item is gone for all of them.
+   */
+  async withdraw(itemId: string, actor: string, scope: OrgScope = ROOT_SCOPE): Promise<PushRecord | undefined> {
+    const holders = await this.#options.data.tenantStates.targets(itemId);
+    const tenants = await existing(this.#options.tenants, new Set(holders.map((holder) => holder.tenantId)));
+    if (tenants.length === 0) return undefined;
+    const held = (tenantId: string) => holding(this.state.desiredEntries(tenantId), itemId);
+    return this.#create("push", [], tenants, { tenants: tenants.map((tenant) => tenant.id) }, {}, { actor, orgId: scope.orgId }, held);
   }
 
   /** Puts `revision` of an item back on the given tenants, or on every tenant that holds the item. */
@@ -141,7 +158,8 @@ export class PushEngine {
     const options: PushOptions = last ? { ...last.options } : {};
     const rolledBack = deliveredItem({ kind, itemId, revision: revision.revision, hash: revision.hash, body: revision.body }, transformOptions(options));
     const targetSpec = { tenants: targets.map((t) => t.id) };
-    return this.#create("rollback", [rolledBack], targets, targetSpec, options, { actor, orgId: scope.orgId });
+    const renamed = (tenantId: string) => renamedAway(this.state.desiredEntries(tenantId), [rolledBack]);
+    return this.#create("rollback", [rolledBack], targets, targetSpec, options, { actor, orgId: scope.orgId }, renamed);
   }
 
   /** Hub shutdown: delivery timers stop; what changed is written first. */
@@ -181,24 +199,24 @@ export class PushEngine {
    * pending, flushes (principle 5: on disk before the 202) and hands the tenants to the
    * reconciler. Pushes are made one at a time, so two never interleave their slices.
    */
-  #create(type: PushType, items: ResolvedItem[], tenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: PushAuthor): Promise<PushRecord> {
-    const made = this.#making.then(() => this.#make(type, items, tenants, targets, options, actor));
+  #create(type: PushType, items: ResolvedItem[], tenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: PushAuthor, withdrawn: Withdrawn): Promise<PushRecord> {
+    const made = this.#making.then(() => this.#make(type, items, tenants, targets, options, actor, withdrawn));
     this.#making = made.catch(() => {});
     return made;
   }
 
-  async #make(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: PushAuthor): Promise<PushRecord> {
+  async #make(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, actor: PushAuthor, withdrawn: Withdrawn): Promise<PushRecord> {
     const tenantIds = targetTenants.map((tenant) => tenant.id);
     // In memory until the push is written (or refused and undone); connected ones stay after.
     await this.state.hold(tenantIds);
     try {
-      return await this.#makeHeld(type, items, targetTenants, targets, options, actor);
+      return await this.#makeHeld(type, items, targetTenants, targets, options, actor, withdrawn);
     } finally {
       this.state.release(tenantIds);
     }
   }
 
-  async #makeHeld(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, author: PushAuthor): Promise<PushRecord> {
+  async #makeHeld(type: PushType, items: ResolvedItem[], targetTenants: TargetTenant[], targets: PushTargets, options: PushOptions, author: PushAuthor, withdrawn: Withdrawn): Promise<PushRecord> {
     const { clock } = this.#options;
     const actor = author.actor;
     const now = clock();
@@ -210,20 +228,34 @@ export class PushEngine {
     // Before any desired entry names them: a delivery that starts meanwhile finds every body here.
     for (const item of items) this.#bodies.remember(item);
     const superseded: { pushId: string; tenantId: string; key: string }[] = [];
+    /** Removals by key (each planned once), and per tenant the keys removed there. */
+    const removals = new Map<ItemKey, ReturnType<typeof plannedRemoval>>();
+    const removedAt = new Map<string, Set<ItemKey>>();
+    const supersede = (tenantId: string, key: ItemKey) => {
+      const current = this.state.desired(tenantId, key);
+      // A newer push takes the item over: the older one's undelivered result ends here.
+      if (current && this.ledger.result(current.pushId, tenantId, key)?.status === "pending") {
+        this.ledger.setResult(current.pushId, tenantId, key, "stopped", `superseded by push ${id}`);
+        superseded.push({ pushId: current.pushId, tenantId, key });
+      }
+      return current;
+    };
     for (const tenant of targetTenants) {
       await slicer.pause();
+      const away = withdrawn(tenant.id);
+      removedAt.set(tenant.id, new Set(away.map((entry) => entry.id)));
+      for (const entry of away) {
+        if (!removals.has(entry.id)) removals.set(entry.id, plannedRemoval(entry));
+        supersede(tenant.id, entry.id);
+        this.state.setDesired(tenant.id, removalOf(entry, id));
+      }
       for (const item of items) {
         const refusal = this.#options.capabilities ? refusalOf(item.kind, held.get(tenant.id) ?? { held: [] }, tenant.name) : undefined;
         if (refusal !== undefined) {
           refused.push({ tenantId: tenant.id, key: item.key, reason: refusal });
           continue;
         }
-        const current = this.state.desired(tenant.id, item.key);
-        // A newer push takes the item over: the older one's undelivered result ends here.
-        if (current && this.ledger.result(current.pushId, tenant.id, item.key)?.status === "pending") {
-          this.ledger.setResult(current.pushId, tenant.id, item.key, "stopped", `superseded by push ${id}`);
-          superseded.push({ pushId: current.pushId, tenantId: tenant.id, key: item.key });
-        }
+        const current = supersede(tenant.id, item.key);
         const previous = current ? withoutHistory(current) : null;
         const { body: _body, key, ...value } = item;
         this.state.setDesired(tenant.id, { ...value, id: key, pushId: id, options: transform, previous });
@@ -239,6 +271,7 @@ export class PushEngine {
     }
     if (tenants.length === 0) throw problems.invalid([{ path: "targets", message: "no tenant matches these targets" }]);
     const first = items[0];
+    const planned = [...items.map(({ body: _body, ...item }) => item), ...removals.values()];
     const record: PushRecord = {
       id,
       type,
@@ -248,16 +281,19 @@ export class PushEngine {
       createdAt: isoAt(now),
       finishedAt: null,
       stoppedBy: null,
-      title: first ? `${first.name}${items.length > 1 ? ` and ${items.length - 1} more` : ""}` : "nothing",
-      kinds: [...new Set(items.map((item) => item.kind))] as ContentKind[],
-      itemCount: items.length,
+      title: titleOf(items, [...removals.values()]),
+      kinds: [...new Set(planned.map((item) => item.kind))] as ContentKind[],
+      itemCount: planned.length,
       tenantCount: tenants.length,
       targets,
       options,
       progress: emptyProgress(),
     };
-    const planItems = items.map(({ body: _body, ...item }) => item);
-    this.ledger.create(record, { id: "plan", items: planItems, tenantIds: tenants.map((t) => t.id) });
+    this.ledger.create(record, { id: "plan", items: planned, tenantIds: tenants.map((t) => t.id) });
+    // A removal is planned for every tenant of the push; where that tenant held nothing under the key, there is nothing to do.
+    for (const tenant of tenants) {
+      for (const key of removals.keys()) if (!removedAt.get(tenant.id)?.has(key)) this.ledger.setResult(id, tenant.id, key, "unchanged");
+    }
     // Refused where a capability is missing: final at once, with the reason; the rest goes on.
     const kept = new Set(tenants.map((tenant) => tenant.id));
     for (const refusal of refused) if (kept.has(refusal.tenantId)) this.ledger.setResult(id, refusal.tenantId, refusal.key, "failed", refusal.reason);
@@ -265,7 +301,7 @@ export class PushEngine {
       actor,
       action: type === "rollback" ? "content.rollback" : "push.create",
       target: `push:${id}`,
-      detail: { items: items.length, tenants: tenants.length, kinds: record.kinds, title: record.title, ...(refused.length > 0 ? { refused: refused.length } : {}), ...(type === "rollback" ? { revision: first?.revision } : {}) },
+      detail: { items: items.length, tenants: tenants.length, kinds: record.kinds, title: record.title, ...(removals.size > 0 ? { removals: removals.size } : {}), ...(refused.length > 0 ? { refused: refused.length } : {}), ...(type === "rollback" ? { revision: first?.revision } : {}) },
       orgId: author.orgId,
     });
     // Principle 5: the push, its desired state and its pending results are on disk before the 202.
@@ -275,16 +311,27 @@ export class PushEngine {
       // Refused: the push never was. Its desired entries and what it superseded go back.
       this.ledger.drop(id);
       for (const was of superseded) this.ledger.setResult(was.pushId, was.tenantId, was.key, "pending");
-      for (const tenant of targetTenants) for (const item of items) this.state.restoreDesired(tenant.id, item.key, id);
+      for (const tenant of targetTenants) for (const item of planned) this.state.restoreDesired(tenant.id, item.key, id);
       this.publisher.request();
       throw error;
     }
-    const keys = items.map((item) => item.key);
+    const keys = planned.map((item) => item.key);
     for (const tenant of tenants) this.reconciler.enqueue(tenant.id, keys);
     // A push its tenants already held may be finished, written and out of memory by now.
     const made = this.ledger.get(id);
     return made ? { ...made, progress: { ...made.progress } } : (await this.#options.data.pushes.get(id))!;
   }
+}
+
+/** Per tenant, the desired entries the push removes (renamed away, or of a deleted item). */
+type Withdrawn = (tenantId: string) => DesiredEntry[];
+
+/** The first item's name and how many more; a push of removals alone says so. */
+function titleOf(items: readonly { name: string }[], removals: readonly { name: string }[]): string {
+  const first = items[0] ?? removals[0];
+  if (!first) return "nothing";
+  const count = items.length > 0 ? items.length + removals.length : removals.length;
+  return `${items.length > 0 ? "" : "remove "}${first.name}${count > 1 ? ` and ${count - 1} more` : ""}`;
 }
 
 /** Who makes a push: named in its history; its organization's users see it. */

@@ -101,8 +101,20 @@ export const DesiredValue = z.object({
   options: z.object({ scheduledSearches: include, scheduledReports: include }),
   /** Items of the same push this one is attached to: if one fails, this one is skipped. */
   dependsOn: z.array(ContentRef),
+  /**
+   * A removal (tombstone): the tenant should no longer hold anything under this key (the item
+   * was deleted from the catalogue, or renamed: it is desired under its new key). `revision`
+   * and `hash` are the value withdrawn. It stays, so an agent that comes back still holding the
+   * item (offline during the removal) has it removed; a push of the key again replaces it. A
+   * desired removal has `itemId` "": it is no catalogue item's target (sync state, rollback);
+   * the push's plan keeps the item's id.
+   */
+  remove: z.literal(true).optional(),
 });
 export type DesiredValue = z.infer<typeof DesiredValue>;
+
+/** `ReportedEntry.failedHash` when the agent refused to remove the value of hash `hash`. */
+export const removalRefusal = (hash: string): string => `remove:${hash}`;
 
 /** `desired.<tenant>` document: the desired value and what it replaced (put back by a stop). */
 export const DesiredEntry = DesiredValue.extend({

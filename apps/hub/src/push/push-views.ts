@@ -37,13 +37,14 @@ export function resultJson(ledger: PushLedger, pushId: string, tenantId: string,
 function resultOf(item: PushPlanDoc["items"][number], tenantId: string, entry: ResultEntry): PushResult {
   const result: PushResult = { tenantId, kind: item.kind, name: item.name, status: entry.status };
   if (entry.error !== undefined) result.error = entry.error;
+  if (item.remove) result.remove = true;
   return result;
 }
 
 /** `GET /pushes/{id}`: the push, its items and every result, in plan order. */
 export function pushJson(record: PushRecord, plan: PushPlanDoc | undefined, results: readonly StoredResult[]): Push {
   const byKey = new Map((plan?.items ?? []).map((item) => [item.key, item]));
-  const items = (plan?.items ?? []).map((item) => ({ kind: item.kind, id: item.itemId, name: item.name, revision: item.revision }));
+  const items = (plan?.items ?? []).map((item) => ({ kind: item.kind, id: item.itemId, name: item.name, revision: item.revision, ...(item.remove ? { remove: true as const } : {}) }));
   const shown: PushResult[] = [];
   for (const result of results) {
     const item = byKey.get(result.key);

@@ -9,6 +9,7 @@ import { decide } from "./delivery-decision.js";
 import { recordAnswer, recordLost, settleWithoutAgent, type SentItem } from "./delivery-outcomes.js";
 import type { PushLedger } from "./push-ledger.js";
 import type { PushPublisher } from "./push-publisher.js";
+import { ManifestParts } from "./manifest-parts.js";
 import { itemKey, type ItemKey } from "./push-records.js";
 import { withDefaults, type ReconcilerOptions } from "./reconciler-options.js";
 import type { TenantState } from "./tenant-state.js";
@@ -39,6 +40,8 @@ interface Peer {
   link: AgentLink;
   /** Its manifest arrived: the reported state is current and delivery may start. */
   ready: boolean;
+  /** The parts of its manifest so far (created at the first part). */
+  manifest: ManifestParts | undefined;
   /** Resolves true once the tenant's state is held in memory for this connection (false: the connection went first). */
   stateReady: Promise<boolean>;
   /** This connection holds the tenant's state (released when it goes). */
@@ -59,6 +62,8 @@ interface Peer {
 }
 
 const MAX_EXPIRED = 16;
+/** What a removal adds to a batch's JSON, about (no body: kind, name, hash). */
+const REMOVAL_BYTES = 200;
 
 /**
  * Delivers the desired state to connected agents (DESIGN.md principle 1). Per agent: after its
@@ -101,6 +106,7 @@ export class Reconciler implements ContentPort {
     const peer: Peer = {
       link,
       ready: false,
+      manifest: undefined,
       stateReady: Promise.resolve(false),
       held: false,
       dirty: new Set(),
@@ -116,10 +122,16 @@ export class Reconciler implements ContentPort {
     peer.stateReady = this.#holdState(peer);
     if (previous) this.#drop(previous);
     this.#peers.set(link.tenantId, peer);
+    this.#awaitManifest(peer);
+  }
+
+  /** Delivers from the last known state if no (whole) manifest arrives within `manifestWaitMs`. */
+  #awaitManifest(peer: Peer): void {
+    clearTimeout(peer.timer);
     peer.timer = this.#after(this.#options.manifestWaitMs, () => {
       void this.#whenHeld(peer, () => {
         if (peer.ready) return;
-        link.log.warn({}, "no content manifest from the agent; delivering from the last known state");
+        peer.link.log.warn({}, "no content manifest from the agent; delivering from the last known state");
         this.#start(peer);
       });
     });
@@ -133,8 +145,19 @@ export class Reconciler implements ContentPort {
   async manifest(link: AgentLink, message: AgentMessage<"content.manifest">): Promise<void> {
     const peer = this.#peer(link);
     if (!peer) return;
+    const step = (peer.manifest ??= new ManifestParts()).add(message);
+    if (step.type === "refused") {
+      link.log.warn({ reason: step.reason }, "content manifest refused; the state reported before stays");
+      return;
+    }
+    if (step.type === "partial") {
+      // A big manifest is on its way: the wait for it starts again with each part.
+      if (!peer.ready && peer.timer !== undefined) this.#awaitManifest(peer);
+      return;
+    }
+    peer.manifest = undefined;
     await this.#whenHeld(peer, () => {
-      this.#state.mergeManifest(link.tenantId, message.items);
+      this.#state.mergeManifest(link.tenantId, step.items);
       this.#publisher.request();
       this.#start(peer);
     });
@@ -283,6 +306,7 @@ export class Reconciler implements ContentPort {
         reported: this.#state.reported(tenantId, key),
         result: desired ? this.#ledger.result(desired.pushId, tenantId, key) : undefined,
         inFlightHash: peer.sending.get(key)?.hash,
+        removes: peer.link.removes,
         dependency: (dependency) => ({
           result: desired ? this.#ledger.result(desired.pushId, tenantId, dependency) : undefined,
           inFlight: peer.sending.has(dependency),
@@ -305,6 +329,15 @@ export class Reconciler implements ContentPort {
       // One push per batch: the agent records the batch's push id with every item.
       if (pushId !== undefined && entry.pushId !== pushId) continue;
       if (items.length >= this.#options.batchItems) break;
+      if (entry.remove) {
+        pushId = entry.pushId;
+        bytes += REMOVAL_BYTES;
+        items.push({ kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, body: null, dependsOn: [], remove: true });
+        sent.push({ key, kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, pushId: entry.pushId, remove: true });
+        inBatch.add(key);
+        peer.dirty.delete(key);
+        continue;
+      }
       const body = this.#bodies.body(entry, peer.wake);
       // Read in the background; the key stays dirty and the peer is woken when it is there.
       if (body === "loading") continue;

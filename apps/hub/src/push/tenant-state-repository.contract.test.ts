@@ -172,6 +172,24 @@ describe.each<HubDataKind>(["embedded", "postgres"])("tenant state repository (%
     expect((await h.data.tenantStates.summaries([{ id: "cnt_R", revision: 2 }])).get("cnt_R")).toEqual({ synchronized: true, total: 1, applied: 1, pending: 0, failed: 0, drifted: 0 });
   });
 
+  it("keeps a removal (tombstone) as written, in its key's place, and counts it as no item's target; a push of the key again replaces it", async () => {
+    const held = desired("Gone", { itemId: "cnt_G", hash: "h-gone" });
+    const other = desired("Other");
+    await save(change("tnt_a", { putDesired: [held, other], putReported: [reported("Gone", { hash: "h-gone" })] }));
+    const { id: _id, previous: _previous, ...value } = held;
+    const removal = desired("Gone", { itemId: "", hash: "h-gone", pushId: "psh_2", remove: true, previous: value });
+    await save(change("tnt_a", { putDesired: [removal], deleteReported: [key("Gone")] }));
+    expect(await load("tnt_a")).toEqual(new Map([["tnt_a", { desired: [removal, other], reported: [] }]]));
+    expect(await h.data.tenantStates.targets("cnt_G")).toEqual([]);
+    expect((await h.data.tenantStates.summaries([{ id: "cnt_G", revision: 1 }])).get("cnt_G")).toMatchObject({ total: 0 });
+    expect(await h.data.tenantStates.namedBy("psh_2")).toEqual([{ tenantId: "tnt_a", key: key("Gone") }]);
+
+    const again = desired("Gone", { itemId: "cnt_G2", hash: "h-again", pushId: "psh_3" });
+    await save(change("tnt_a", { putDesired: [again] }));
+    expect((await h.data.tenantStates.load(["tnt_a"])).get("tnt_a")!.desired[0]).toEqual(again);
+    expect(await h.data.tenantStates.targets("cnt_G2")).toEqual([{ tenantId: "tnt_a", desired: again, reported: undefined }]);
+  });
+
   it("summarizes items' sync state as a brute-force reference does", async () => {
     const random = seededRandom(11);
     const pick = <T,>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;

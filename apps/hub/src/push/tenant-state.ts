@@ -1,5 +1,5 @@
 import type { ApplyStatus, ManifestEntry } from "@canopy/protocol";
-import { itemKey, type DesiredEntry, type DesiredValue, type ItemKey, type ReportedEntry } from "./push-records.js";
+import { itemKey, removalRefusal, type DesiredEntry, type DesiredValue, type ItemKey, type ReportedEntry } from "./push-records.js";
 import type { TenantStateChange, TenantStateRepository } from "./tenant-state-repository.js";
 
 export interface HeldRef {
@@ -8,6 +8,8 @@ export interface HeldRef {
   name: string;
   revision: number;
   hash: string;
+  /** A removal: `applied` or `unchanged` means the agent holds nothing under the key now. */
+  remove?: true;
 }
 
 const sameReported = (a: ReportedEntry | undefined, b: ReportedEntry): boolean =>
@@ -152,7 +154,9 @@ export class TenantState {
   recordOutcome(tenantId: string, item: HeldRef, status: ApplyStatus, pushId: string, error?: string): void {
     const current = this.reported(tenantId, item.key);
     const base = { id: item.key };
-    if (status === "applied") {
+    if (item.remove && (status === "applied" || status === "unchanged")) {
+      if (current) this.#deleteReported(tenantId, item.key);
+    } else if (status === "applied") {
       this.#putReported(tenantId, { ...base, hash: item.hash, revision: item.revision, pushId, drifted: false });
     } else if (status === "unchanged") {
       // The agent keeps the push that last applied it; it only renumbers the revision.
@@ -160,7 +164,8 @@ export class TenantState {
       this.#putReported(tenantId, { ...base, hash: item.hash, revision: item.revision, pushId: heldBy, drifted: false });
     } else {
       const held = current ?? { ...base, hash: null, revision: 0, pushId: null, drifted: false };
-      this.#putReported(tenantId, { ...held, failedHash: item.hash, error: error ?? status });
+      // A refused removal is told apart from a refused value: the agent still holds that very hash.
+      this.#putReported(tenantId, { ...held, failedHash: item.remove ? removalRefusal(item.hash) : item.hash, error: error ?? status });
     }
   }
 

@@ -15,7 +15,7 @@ import { contentHistory, requireContent } from "../../content/catalogue.js";
 import type { ContentItemRecord } from "../../content/content-records.js";
 import type { HubRepositories } from "../../domain/hub-data.js";
 import { contentItemsJson, contentItemWithTenantsJson, contentRevisionJson } from "../../content/content-views.js";
-import { principalOf, type HubEnv } from "../context.js";
+import { principalOf, scopeOf, type HubEnv } from "../context.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 import { contentHook } from "./content-hook.js";
 import { contentImportRoutes } from "./content-import-routes.js";
@@ -67,7 +67,7 @@ const remove = createRoute({
   path: "/content/{kind}/{id}",
   operationId: "deleteContent",
   tags,
-  summary: "Delete an item (tenants keep what they hold)",
+  summary: "Delete an item; tenants that hold it have it removed (a push of removals in the history)",
   request: { params: ContentItemParamSchema },
   responses: { 204: { description: "Deleted" }, ...authProblems, ...problemResponses(404) },
 });
@@ -177,6 +177,8 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
         const removed = await hub.catalogue.remove(tx.content, KIND_BY_PATH[kind], id);
         await audit(tx, c, "content.delete", removed);
       });
+      // What tenants hold of it goes too, in a push of removals (durable before the answer).
+      await hub.pushes.withdraw(id, principalOf(c).actor, scopeOf(c));
       return c.body(null, 204);
     },
     contentHook,

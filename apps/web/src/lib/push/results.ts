@@ -29,6 +29,14 @@ export const RESULT_LABELS: Record<PushResultStatus, string> = {
   stopped: "Stopped",
 };
 
+/** How a removal's outcome reads where it differs from a delivery's. */
+export const REMOVAL_LABELS: Partial<Record<PushResultStatus, string>> = {
+  pending: "Removal pending",
+  applied: "Removed",
+  unchanged: "Not held",
+  failed: "Removal failed",
+};
+
 export const STATE_LABELS: Record<PushState, string> = {
   running: "Running",
   completed: "Completed",
