@@ -4,7 +4,7 @@ import { GatewayContentAgent } from "../../test/gateway-content-agent.js";
 import type { Caller} from "../../test/helpers.js";
 import { createTestHub, inviteAndAccept, login, ORIGIN, type TestHub } from "../../test/helpers.js";
 import { makeInsight, seededRandom } from "../../test/insight-fixtures.js";
-import { ID_OWNERS, ROUTE_ACCESS } from "./route-access.js";
+import { ID_OWNERS, missingPermissions, ROUTE_ACCESS } from "./route-access.js";
 
 interface Operation {
   method: string;
@@ -68,13 +68,26 @@ describe("who may call what: every built-in role × every operation, and a child
         const path = op.path.replace(/\{[^}]+\}/g, (param) => (param === "{kind}" ? "custom-fields" : "no-such-id"));
         const { status } = await call(t, caller, op, path);
         cells++;
-        const expected = access !== "public" && access !== "signed-in" && !allowed.has(access);
+        const expected = missingPermissions(access, allowed).length > 0;
         if ((status === 403) !== expected) refusals.push(`${role} ${op.method} ${op.path}: ${status}, expected ${expected ? "403" : "not 403"}`);
       }
     }
     expect(refusals).toEqual([]);
     expect(cells).toBe(ROLES.length * operations.length);
   }, 120_000);
+
+  it("lets no one delete a catalogue item who may edit it but not push: deleting withdraws it from the tenants", async () => {
+    expect((await admin.post("/roles", { name: "catalogue editor", permissions: ["organizations.view", "content.edit"] })).status).toBe(201);
+    const editor = await inviteAndAccept(t.hub, admin, "org_root", ["catalogue editor"]);
+    const created = await editor.post("/content/custom-fields", { name: "Editor field", type: "text", appliesTo: "incident" });
+    expect(created.status).toBe(201);
+    const id = (created.body as { id: string }).id;
+    const refused = await editor.delete(`/content/custom-fields/${id}`);
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toContain("content.push");
+    expect((await editor.get(`/content/custom-fields/${id}`)).status).toBe(200);
+    expect((await admin.delete(`/content/custom-fields/${id}`)).status).toBe(204);
+  });
 
   it("answers a child MSP's user 404 for every id outside its subtree, as for one that does not exist, and lists nothing of it", async () => {
     const mk = async (body: Record<string, unknown>) => (await admin.post("/tenants", body)).body as { id: string };

@@ -7,7 +7,7 @@ import { currentRequest } from "../core/request-context.js";
 import { idInScope } from "../orgs/id-owners.js";
 import { inScope, scopeOf } from "../orgs/org-scope.js";
 import type { HubEnv, Principal } from "./context.js";
-import { ID_OWNERS, INTO_TENANT, ROOT_PERMISSIONS, ROUTE_ACCESS } from "./route-access.js";
+import { ID_OWNERS, INTO_TENANT, missingPermissions, permissionsOfAccess, ROOT_PERMISSIONS, ROUTE_ACCESS } from "./route-access.js";
 import { refuseClosedTenant, tenantOfId } from "../orgs/closed-tenants.js";
 
 /** `/tenants/{id}` as Hono registers it: `/tenants/:id`. */
@@ -46,10 +46,11 @@ export function authorize(api: OpenAPIHono<HubEnv>, basePath: string): Middlewar
     if (access === "public") return next();
     const principal = c.get("principal");
     if (!principal) throw problems.unauthorized();
-    if (access !== "signed-in" && !principal.permissions.has(access)) {
-      throw problems.forbidden(`this needs the ${access} permission, which your roles (${principal.roles.join(", ") || "none"}) do not give`);
+    const missing = missingPermissions(access, principal.permissions);
+    if (missing.length > 0) {
+      throw problems.forbidden(`this needs the ${missing.join(" and ")} permission${missing.length > 1 ? "s" : ""}, which your roles (${principal.roles.join(", ") || "none"}) do not give`);
     }
-    if (access !== "signed-in" && ROOT_PERMISSIONS.has(access) && principal.orgId !== ROOT_ORG_ID) {
+    if (permissionsOfAccess(access).some((permission) => ROOT_PERMISSIONS.has(permission)) && principal.orgId !== ROOT_ORG_ID) {
       throw problems.forbidden("the content catalogue is the MSSP's: only its own staff change it; your organization pushes its items to your customers");
     }
     const hub = c.get("hub");

@@ -1,8 +1,17 @@
 import type { Permission } from "@canopy/api";
 import type { IdOwner } from "../orgs/id-owners.js";
 
-/** Who may call an operation: anyone, anyone signed in (they see their own scope), or a permission. */
-export type Access = "public" | "signed-in" | Permission;
+/** Who may call an operation: anyone, anyone signed in (they see their own scope), or a permission (or several, all needed). */
+export type Access = "public" | "signed-in" | Permission | readonly Permission[];
+
+/** The permissions `access` needs that `held` lacks (none for public and signed-in operations). */
+export function missingPermissions(access: Access, held: ReadonlySet<Permission>): Permission[] {
+  if (access === "public" || access === "signed-in") return [];
+  return (typeof access === "string" ? [access] : access).filter((permission) => !held.has(permission));
+}
+
+/** The permissions `access` names. */
+export const permissionsOfAccess = (access: Access): readonly Permission[] => (access === "public" || access === "signed-in" ? [] : typeof access === "string" ? [access] : access);
 
 /**
  * Every operation of the API by its operationId, and what calling it needs: the one place
@@ -62,7 +71,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   exportPlaybook: "signed-in",
   createContent: "content.edit",
   replaceContent: "content.edit",
-  deleteContent: "content.edit",
+  // Deleting an item also withdraws it from every tenant holding it (a push of removals).
+  deleteContent: ["content.edit", "content.push"],
   importContent: "content.edit",
   rollbackContent: "content.push",
 

@@ -23,7 +23,7 @@ import { lineageOf } from "../../orgs/org-lineage.js";
 import { inScope } from "../../orgs/org-scope.js";
 import type { HubServices } from "../../services.js";
 import { principalOf, scopeOf, type HubEnv } from "../context.js";
-import { ROUTE_ACCESS, type Access } from "../route-access.js";
+import { missingPermissions, ROUTE_ACCESS, type Access } from "../route-access.js";
 import { authProblems, jsonBody, jsonContent, problemResponses } from "../route-helpers.js";
 
 const list = createRoute({
@@ -81,8 +81,7 @@ async function orgNamesOf(hub: HubServices, roles: readonly RoleRecord[]): Promi
 }
 
 /** Whether permissions pass a route's access (the guard in `authorize` decides; this tells the UI beforehand). */
-const mayCall = (permissions: ReadonlySet<Permission>, access: Access | undefined) =>
-  access === "public" || access === "signed-in" || (access !== undefined && permissions.has(access));
+const mayCall = (permissions: ReadonlySet<Permission>, access: Access | undefined) => access !== undefined && missingPermissions(access, permissions).length === 0;
 
 const isBuiltInName = (name: string) => isKnownRole(name) || [...Object.keys(BUILT_IN_ROLES), ...Object.keys(ROLE_ALIASES)].some((builtIn) => roleKey(builtIn) === roleKey(name));
 
