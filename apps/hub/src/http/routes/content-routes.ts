@@ -173,12 +173,16 @@ export function contentRoutes(api: OpenAPIHono<HubEnv>): void {
     async (c) => {
       const hub = c.get("hub");
       const { kind, id } = c.req.valid("param");
+      await requireContent(hub.data.content, KIND_BY_PATH[kind], id);
+      // What tenants hold of it goes too, in a push of removals, made durable first: should the
+      // delete then fail, the item is still in the catalogue, visibly at no tenant, and deleting
+      // again finishes the job. The other order could leave it at the tenants with nothing left in
+      // the catalogue to show it or withdraw it.
+      await hub.pushes.withdraw(id, principalOf(c).actor, scopeOf(c));
       await hub.data.write(async (tx) => {
         const removed = await hub.catalogue.remove(tx.content, KIND_BY_PATH[kind], id);
         await audit(tx, c, "content.delete", removed);
       });
-      // What tenants hold of it goes too, in a push of removals (durable before the answer).
-      await hub.pushes.withdraw(id, principalOf(c).actor, scopeOf(c));
       return c.body(null, 204);
     },
     contentHook,
