@@ -35,7 +35,8 @@ export async function openHubStore(dataDir: string, logger: Logger, options: { f
     schemas: hubStoreSchemas,
     commands: hubStoreCommands(dataDir),
     reshard: hubStoreReshards,
-    cold: { is: (collection) => tenantOfShard(collection) !== undefined },
+    // 256 shards in memory (16 tenants' worth): agents sending at once do not read each batch's shards again.
+    cold: { is: (collection) => tenantOfShard(collection) !== undefined, resident: 256 },
     onResharded: ({ collection, documents, shards }) => logger.info({ collection, documents, shards }, "carried a collection kept whole by an older version into its shards"),
     onError: (error) => logger.error({ err: error }, "store write failed"),
     ...(options.fault ? { fault: options.fault } : {}),
