@@ -210,16 +210,17 @@ async function startOn(opened: OpenedStore, dataDir: string | null, options: Hub
   else if (options.newIdentity && loaded?.created === false) logger.warn({ keyFile: loaded.path }, "--new-identity ignored: the hub key file is there");
   await services.data.sessions.deleteExpired(isoAt(clock()));
   await services.pairing.prune(data.pairingCodes);
-  try {
-    const indexStart = performance.now();
-    // Embedded: the in-memory index is built from the store. PostgreSQL: nothing is read, so start
-    // does not depend on how many insights the hub holds.
-    const insightCount = await services.insights.load();
-    if (insightCount > 0) logger.info({ insights: insightCount, ms: Math.round(performance.now() - indexStart) }, "indexed the stored insights");
-  } catch (error) {
+  // Embedded: the in-memory index is built from the store's insight shards after the hub listens
+  // (a million take tens of seconds); what needs it waits for it, never answers from part of it.
+  // PostgreSQL: nothing is read, so start does not depend on how many insights the hub holds.
+  const indexStart = performance.now();
+  services.insights.load().then(
+    (insightCount) => {
+      if (insightCount > 0) logger.info({ insights: insightCount, ms: Math.round(performance.now() - indexStart) }, "indexed the stored insights");
+    },
     // The rest of the hub still serves; the list shows what could be indexed.
-    logger.error({ err: error }, "could not index the stored insights");
-  }
+    (error: unknown) => logger.error({ err: error }, "could not index the stored insights"),
+  );
   const adminEmail = options.adminEmail ?? "admin@canopy.local";
   const bootstrap = await bootstrapAdmin(services.data, clock, adminEmail, options.adminPassword);
   if (bootstrap) {

@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
+import { ColdCollection, type ColdPartitions } from "./cold-partitions.js";
 import { MemoryCollection } from "./memory-collection.js";
 import { StoreWriteError, UnfinishedCommitError } from "./store-errors.js";
 import { assertCollectionName, type Collection, type Doc, type DurableEvent, type RollbackEvent, type Store, type StoreStats } from "./store.js";
@@ -64,6 +65,8 @@ export interface JournaledStoreOptions {
    * and are read from the database by their owner. For data that grows without bound (the audit).
    */
   writeOnly?: (name: string) => boolean;
+  /** Partitions read from disk when touched and let go once durable (cold-partitions.ts); partition writers only. */
+  cold?: ColdPartitions;
 }
 
 /** Partitions being written at once: enough to overlap fsyncs, few enough to bound memory. */
@@ -100,6 +103,37 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
   };
   for (const [name, docs] of options.initial ?? []) open(name, docs);
 
+  const { cold } = options;
+  const coldNames = new Set(cold?.names ?? []);
+  /** Cold partitions in memory, least recently touched first. */
+  const residentCold = new Set<string>();
+  const coldHandles = new Map<string, ColdCollection<Doc>>();
+
+  function residentColdPartition(name: string): MemoryCollection<Doc> {
+    let partition = partitions.get(name);
+    if (!partition) {
+      partition = open(name, cold!.read(name));
+      coldNames.add(name);
+    }
+    residentCold.delete(name);
+    residentCold.add(name);
+    if (residentCold.size > cold!.resident) letColdPartitionsGo();
+    return partition;
+  }
+
+  /** Lets the least recently touched cold partitions go while more are in memory than asked, skipping any not durable yet. */
+  function letColdPartitionsGo(): void {
+    let over = residentCold.size - cold!.resident;
+    for (const name of residentCold) {
+      if (over <= 0) return;
+      const partition = partitions.get(name);
+      if (partition && (dirty.has(name) || !partition.journal.settled)) continue;
+      partitions.delete(name);
+      residentCold.delete(name);
+      over--;
+    }
+  }
+
   function markDirty(name: string): void {
     if (closed) throw new Error("store is closed");
     stats.changes++;
@@ -121,6 +155,7 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
       upTo: stats.changes,
       done: write().then(() => {
         running = undefined;
+        if (cold && residentCold.size > cold.resident) letColdPartitionsGo();
         // Changes made while it ran get their own write (or the next flush's).
         if (dirty.size > 0 && !timer && !closed) schedule();
       }, (error: unknown) => {
@@ -291,9 +326,15 @@ export function createJournaledStore(options: JournaledStoreOptions): Store {
   return {
     collection<T extends Doc>(name: string): Collection<T> {
       assertCollectionName(name);
+      if (cold?.is(name)) {
+        let handle = coldHandles.get(name);
+        if (!handle) coldHandles.set(name, (handle = new ColdCollection(name, () => residentColdPartition(name))));
+        return handle as unknown as Collection<T>;
+      }
       return (partitions.get(name) ?? open(name, [])) as unknown as Collection<T>;
     },
-    collectionNames: (prefix) => Array.from(partitions.keys()).filter((name) => name.startsWith(prefix)),
+    collectionNames: (prefix) => Array.from(new Set([...partitions.keys(), ...coldNames])).filter((name) => name.startsWith(prefix)),
+    ...(cold ? { readCold: (name: string) => cold.readAsync(name) } : {}),
     flush,
     onRollback(listener) {
       listeners.add(listener);

@@ -4,7 +4,7 @@ import { clearCommitRecord, finishCommit, writeCommitRecord } from "./commit-rec
 import type { CollectionSchemas } from "./collection-schemas.js";
 import { DurableJsonFile, syncFolder, type WriteFaultHook } from "./durable-json-file.js";
 import { createJournaledStore } from "./journaled-store.js";
-import { loadPartitions, partitionFile } from "./partition-loader.js";
+import { loadPartitions, partitionFile, readPartitionLater, readPartitionNow } from "./partition-loader.js";
 import { reshardPartition, type ReshardOutcome } from "./reshard.js";
 import { refusal, type StoreCommands } from "./store-refusal.js";
 import type { Store } from "./store.js";
@@ -29,6 +29,11 @@ export interface LowdbStoreOptions {
   reshard?: Readonly<Record<string, number>>;
   /** Told of each collection carried into its shards at open. */
   onResharded?: (outcome: ReshardOutcome) => void;
+  /**
+   * Partitions not read at open and not kept once durable (cold-partitions.ts): checked when
+   * they are read instead. `resident`: how many clean ones stay in memory (default 64).
+   */
+  cold?: { is(name: string): boolean; resident?: number };
 }
 
 /**
@@ -46,7 +51,7 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
   await finishCommit(dir);
   const carried = [];
   for (const [name, shards] of Object.entries(options.reshard ?? {})) carried.push(await reshardPartition(dir, name, shards, schemas, { fault: options.fault }));
-  const loaded = await loadPartitions(dir, schemas);
+  const loaded = await loadPartitions(dir, schemas, options.cold?.is);
   const carryProblems = carried.flatMap((c) => c.problems);
   // A file the carry-over could not read is read again by the load: name its problems once.
   const named = new Set(carryProblems.map((p) => p.file));
@@ -101,5 +106,12 @@ export async function createLowdbStore(options: LowdbStoreOptions): Promise<Stor
       unfinished = false;
     },
   };
-  return createJournaledStore({ writer, initial: loaded.partitions, coalesceMs, onError });
+  const cold = options.cold && {
+    is: options.cold.is,
+    names: loaded.skipped,
+    read: (name: string) => readPartitionNow(dir, name, schemas),
+    readAsync: (name: string) => readPartitionLater(dir, name, schemas),
+    resident: options.cold.resident ?? 64,
+  };
+  return createJournaledStore({ writer, initial: loaded.partitions, coalesceMs, onError, ...(cold ? { cold } : {}) });
 }

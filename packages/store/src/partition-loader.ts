@@ -1,10 +1,11 @@
+import { readFileSync } from "node:fs";
 import { access, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { schemaFor, type CollectionSchemas } from "./collection-schemas.js";
 import { readCommitRecord } from "./commit-record.js";
 import { backupPath, tempPath } from "./durable-json-file.js";
 import { parsePartition } from "./partition-file.js";
-import type { StoreFileProblem } from "./store-errors.js";
+import { StoreFileError, describeProblem, type StoreFileProblem } from "./store-errors.js";
 import { assertCollectionName, type Doc } from "./store.js";
 
 const SUFFIX = ".json";
@@ -13,6 +14,8 @@ const SUFFIX = ".json";
 export interface LoadedPartitions {
   partitions: Map<string, Doc[]>;
   problems: StoreFileProblem[];
+  /** Partitions left unread (`skip`): their names only. */
+  skipped: string[];
 }
 
 /** The collection names of the partition files in `dir` (other files are not the store's). */
@@ -50,8 +53,8 @@ export async function readPartition(file: string, collection: string, schemas: C
  * committed write not yet finished (commit-record.ts) is read as finished, from its temps, and
  * nothing is changed on disk (a store opened for writing finishes it first).
  */
-export async function loadPartitions(dir: string, schemas: CollectionSchemas): Promise<LoadedPartitions> {
-  const loaded: LoadedPartitions = { partitions: new Map(), problems: [] };
+export async function loadPartitions(dir: string, schemas: CollectionSchemas, skip: (name: string) => boolean = () => false): Promise<LoadedPartitions> {
+  const loaded: LoadedPartitions = { partitions: new Map(), problems: [], skipped: [] };
   const committed = new Map<string, string>();
   for (const file of (await readCommitRecord(dir))?.files ?? []) {
     const temp = tempPath(join(dir, file));
@@ -59,11 +62,50 @@ export async function loadPartitions(dir: string, schemas: CollectionSchemas): P
   }
   const names = new Set([...(await partitionNames(dir)), ...committed.keys()]);
   for (const name of [...names].sort()) {
+    if (skip(name)) {
+      loaded.skipped.push(name);
+      continue;
+    }
     const parsed = await readPartition(committed.get(name) ?? partitionFile(dir, name), name, schemas);
     if (parsed.ok) loaded.partitions.set(name, parsed.docs);
     else loaded.problems.push(...parsed.problems);
   }
   return loaded;
+}
+
+/**
+ * One partition's documents, checked, read when first needed rather than at open (a cold
+ * partition): no file is an empty partition; a damaged one throws the problems, never reads as
+ * empty (its next write would overwrite what the file still holds).
+ */
+export function readPartitionNow(dir: string, name: string, schemas: CollectionSchemas): Doc[] {
+  const file = partitionFile(dir, name);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  return docsOrThrow(parsePartition(text, { collection: name, file }, schemaFor(schemas, name)));
+}
+
+/** `readPartitionNow` without blocking. */
+export async function readPartitionLater(dir: string, name: string, schemas: CollectionSchemas): Promise<Doc[]> {
+  const file = partitionFile(dir, name);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  return docsOrThrow(parsePartition(text, { collection: name, file }, schemaFor(schemas, name)));
+}
+
+function docsOrThrow(parsed: ReturnType<typeof parsePartition>): Doc[] {
+  if (parsed.ok) return parsed.docs;
+  throw new StoreFileError(parsed.problems.map(describeProblem).join("\n"), parsed.problems);
 }
 
 /** The last good copy of a partition, when there is one and it reads cleanly. */

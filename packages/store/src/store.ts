@@ -92,6 +92,12 @@ export interface Store {
    * over `durable` documents) can move on. Returns the way to stop listening.
    */
   onDurable(listener: (event: DurableEvent) => void): () => void;
+  /**
+   * A cold partition's documents as its file holds them (durable), read without blocking and
+   * without keeping them: for a walk over all of them in the background (cold-partitions.ts).
+   * Only a store with cold partitions has it.
+   */
+  readCold?(name: string): Promise<Doc[]>;
   /** Flushes and stops the write timer. */
   close(): Promise<void>;
   stats(): StoreStats;

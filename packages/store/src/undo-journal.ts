@@ -40,6 +40,11 @@ export class UndoJournal<T extends Doc> {
     return current;
   }
 
+  /** Nothing changed since the last good write: memory holds what the disk holds. */
+  get settled(): boolean {
+    return this.#pending === undefined && this.#writing === undefined;
+  }
+
   /** A write takes the current content: what changes from now on belongs to the next one. */
   seal(): void {
     if (this.#writing) throw new Error("a partition was sealed twice for one write");

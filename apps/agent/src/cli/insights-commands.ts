@@ -1,13 +1,11 @@
 import type { Command } from "commander";
 import { complain, dataDirOption, ExitCode, printJson, say, wholeNumber } from "./cli-output.js";
-import { generateDemoInsights } from "../demo/demo-insights.js";
 import { readEnv, resolveDataDir } from "./env.js";
 import { insightBytes } from "../insights/insight-doc.js";
 import { openInsightWriter } from "../insights/insight-writer.js";
 import { ChunkedWriter, importInsightsFile, type ImportReport } from "../insights/insights-import.js";
 import { listInsights } from "./local-data.js";
 import { agentPaths } from "../core/paths.js";
-import { findSigmaDir } from "../demo/sigma-rules.js";
 
 async function insightsListCommand(options: { json?: boolean; dataDir?: string }): Promise<number> {
   const insights = await listInsights({ dataDir: resolveDataDir(options.dataDir, readEnv()) });
@@ -72,6 +70,8 @@ async function insightsImportCommand(file: string, options: { json?: boolean; da
 
 async function insightsGenerateCommand(options: { count: number; seed?: string; sigmaDir?: string; recent?: boolean; json?: boolean; dataDir?: string }): Promise<number> {
   const paths = agentPaths(resolveDataDir(options.dataDir, readEnv()));
+  // Loaded for this command only: the detections, rule reader and yaml are no part of a running agent's memory.
+  const [{ findSigmaDir }, { generateDemoInsights }] = await Promise.all([import("../demo/sigma-rules.js"), import("../demo/demo-insights.js")]);
   const sigmaDir = await findSigmaDir(options.sigmaDir);
   const insights = await generateDemoInsights({
     count: options.count,

@@ -16,9 +16,10 @@ export function topFacets(counts: ReadonlyMap<string, number>, limit: number): F
 }
 
 /**
- * The embedded insight repository: documents in the store's partitions per tenant, and the
- * in-memory federated index built from them at start (`open`). Every answer comes from memory;
- * the promises only give it the repository's shape.
+ * The embedded insight repository: documents in the store's partitions per tenant (cold: read
+ * from their files when needed), and the in-memory federated index built from them after start
+ * (`open`, in the background). Every answer that needs the index waits until it is built, then
+ * comes from memory: never from part of it.
  */
 export class EmbeddedInsightRepository implements InsightRepository {
   readonly kind = "embedded" as const;
@@ -36,10 +37,16 @@ export class EmbeddedInsightRepository implements InsightRepository {
 
   store(tenantId: string, insights: readonly Insight[], options: StoreOptions = {}): Promise<StoredInsights> {
     // Synchronously, before returning: the intake's slice flush must carry it (and its count).
-    return Promise.resolve(this.book.store(tenantId, insights, options.countOn));
+    try {
+      return Promise.resolve(this.book.store(tenantId, insights, options.countOn));
+    } catch (error) {
+      // A shard whose file cannot be read (cold, read here): refused, never written over.
+      return Promise.reject(error as Error);
+    }
   }
 
   async purgeCreatedBefore(tenantId: string, before: number, limit: number): Promise<string[]> {
+    await this.book.indexed();
     // The tenant's oldest first, from the index (its creation-time tree), not a walk over its documents.
     const page = this.book.index.query({ tenantIds: [tenantId], time: { field: "createdAt", from: null, to: before }, sort: "createdAt", order: "asc", limit });
     if (page.items.length === 0) return [];
@@ -55,14 +62,17 @@ export class EmbeddedInsightRepository implements InsightRepository {
   }
 
   async show(tenantId: string, localIds: readonly string[]): Promise<InsightEntry[]> {
+    await this.book.indexed();
     return this.book.show(tenantId, localIds);
   }
 
   async get(key: string): Promise<InsightEntry | undefined> {
+    await this.book.indexed();
     return this.book.index.get(key);
   }
 
   async getMany(keys: readonly string[]): Promise<Map<string, InsightEntry>> {
+    await this.book.indexed();
     const found = new Map<string, InsightEntry>();
     for (const key of keys) {
       const entry = this.book.index.get(key);
@@ -72,17 +82,20 @@ export class EmbeddedInsightRepository implements InsightRepository {
   }
 
   async detail(key: string) {
+    await this.book.indexed();
     const entry = this.book.index.get(key);
     const record = entry && this.book.record(entry.tenantId, entry.localId, entry.revision);
     return entry && record ? { entry, record } : undefined;
   }
 
   async list(query: IndexQuery): Promise<InsightPage> {
+    await this.book.indexed();
     const { items, nextCursor, total } = this.book.index.query(query);
     return { items, nextCursor, total };
   }
 
   async facets(field: FacetField, tenantIds: readonly string[] | null, limit: number): Promise<FacetCount[]> {
+    await this.book.indexed();
     if (tenantIds === null) return topFacets(this.book.index.valueCounts(field), limit);
     const counts = new Map<string, number>();
     for (const tenantId of new Set(tenantIds)) {
@@ -92,14 +105,17 @@ export class EmbeddedInsightRepository implements InsightRepository {
   }
 
   async inRange(field: InsightTimeField, from: number | null, to: number | null, tenantIds: ReadonlySet<string> | null): Promise<IndexedInsight[]> {
+    await this.book.indexed();
     return [...this.book.index.inRange(field, from, to, tenantIds)];
   }
 
   async dropTenant(tenantId: string): Promise<number> {
+    await this.book.indexed();
     return this.book.dropTenant(tenantId);
   }
 
   async count(): Promise<number> {
+    await this.book.indexed();
     return this.book.index.size;
   }
 }

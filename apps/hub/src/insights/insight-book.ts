@@ -1,7 +1,8 @@
 import { insightJson } from "@canopy/api";
 import type { Insight } from "@canopy/protocol";
 import { ShardedCollection, type Store } from "@canopy/store";
-import { hubInsightId, type InsightEntry } from "./insight-entry.js";
+import { compactEntry, StringPool } from "./compact-entry.js";
+import { hubInsightId, type InsightEntry, type InsightEntryInput } from "./insight-entry.js";
 import { InsightIndex } from "./insight-index.js";
 import { InsightCollections, entryOf, tenantOfShard, type InsightRecord } from "./insight-records.js";
 import type { StoredInsights } from "./insight-repository.js";
@@ -22,6 +23,9 @@ export class InsightBook {
   readonly usage: EmbeddedUsage;
   readonly #store: Store;
   readonly #partitions = new Map<string, ShardedCollection<InsightRecord>>();
+  /** Settles once `load` is done (at once when nothing is loaded): what needs the index waits for it. */
+  #indexed: Promise<unknown> = Promise.resolve();
+  #indexing = false;
 
   constructor(store: Store) {
     this.#store = store;
@@ -29,17 +33,64 @@ export class InsightBook {
     // A failed write took insights back: the tenants they belong to are indexed again from the store.
     store.onRollback(({ collections }) => {
       const tenants = new Set(collections.map(tenantOfShard).filter((tenantId) => tenantId !== undefined));
-      for (const tenantId of tenants) this.#reindex(tenantId);
+      const reindex = () => {
+        for (const tenantId of tenants) this.#reindex(tenantId);
+      };
+      // While the index is built it is not touched: the tenants are indexed again once it is.
+      if (this.#indexing) void this.#indexed.then(reindex, reindex);
+      else reindex();
     });
   }
 
-  /** Indexes what the store holds for these tenants (hub start). */
-  load(tenantIds: Iterable<string>): number {
-    const partition = (tenantId: string) => this.#partition(tenantId);
-    function* entries() {
-      for (const tenantId of tenantIds) for (const record of partition(tenantId).all()) yield entryOf(tenantId, record);
+  /** Resolves once the index holds everything stored (never rejects: a failed load indexed what it could). */
+  indexed(): Promise<void> {
+    return this.#indexed.then(
+      () => {},
+      () => {},
+    );
+  }
+
+  /** The index is being built: lists, boards and counts wait for it rather than answer from part of it. */
+  get indexing(): boolean {
+    return this.#indexing;
+  }
+
+  /**
+   * Indexes what the store holds for these tenants (hub start), one shard file at a time without
+   * blocking (on the embedded store the insight shards are cold: read here and let go, see
+   * open-hub-store.ts), then builds the index in one go. A shard that cannot be read is left out
+   * and named in the error thrown once the rest is indexed (it is never written over: a write to
+   * it fails as its read did).
+   */
+  load(tenantIds: Iterable<string>): Promise<number> {
+    this.#indexing = true;
+    const loading = this.#load(tenantIds).finally(() => {
+      this.#indexing = false;
+    });
+    this.#indexed = loading;
+    return loading;
+  }
+
+  async #load(tenantIds: Iterable<string>): Promise<number> {
+    const entries: (InsightEntryInput | undefined)[] = [];
+    const unreadable: string[] = [];
+    const strings = new StringPool();
+    for (const tenantId of tenantIds) {
+      for (const shard of this.#partition(tenantId).shards) {
+        let records: InsightRecord[];
+        try {
+          records = this.#store.readCold ? ((await this.#store.readCold(shard.name)) as InsightRecord[]) : shard.all();
+        } catch (error) {
+          unreadable.push(`${shard.name}: ${error instanceof Error ? error.message : String(error)}`);
+          continue;
+        }
+        for (const record of records) entries.push(compactEntry(entryOf(tenantId, record), strings));
+      }
     }
-    return this.index.load(entries());
+    // Each input let go as it is placed: a million of them beside the entries made from them is the start's peak.
+    const count = this.index.load(drain(entries));
+    if (unreadable.length > 0) throw new Error(`${unreadable.length} insight shards could not be read and are not listed:\n${unreadable.join("\n")}`);
+    return count;
   }
 
   /**
@@ -134,5 +185,14 @@ export class InsightBook {
       this.#partitions.set(tenantId, partition);
     }
     return partition;
+  }
+}
+
+/** The items of `items`, each slot emptied once taken (the array holds none of them by the end). */
+function* drain<T>(items: (T | undefined)[]): Generator<T> {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    items[i] = undefined;
+    yield item;
   }
 }

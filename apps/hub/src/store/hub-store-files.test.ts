@@ -67,6 +67,9 @@ describe("the hub's store files", () => {
   for (const [what, damage] of damages) {
     it(`refuses to start on ${what} in any collection, names the file and the way out, and overwrites nothing`, async () => {
       for (const [key, collection] of sample) {
+        // Insight shards are cold: read after start, as the index is built, and a damaged one is
+        // named then and never written over (insight-indexing.test.ts), not refused at start.
+        if (key === "insights.*") continue;
         const dataDir = await mkdtemp(join(tmpdir(), "canopy-hub-damaged-"));
         try {
           await cp(filled, dataDir, { recursive: true });

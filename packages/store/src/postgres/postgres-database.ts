@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 
 /** A connection pool to one PostgreSQL database, as the stores and repositories share it. */
 export interface PostgresDatabase {
@@ -42,7 +42,10 @@ export class DatabaseConnectError extends Error {
 export async function connectPostgres(url: string, options: PostgresDatabaseOptions = {}): Promise<PostgresDatabase> {
   const safeUrl = redactDatabaseUrl(url);
   if (!/^postgres(ql)?:\/\//.test(url)) throw new DatabaseConnectError(safeUrl, new Error("the URL must start with postgres:// or postgresql://"));
-  const pool = new pg.Pool({
+  // Loaded here, not with the package: the agent and an embedded hub never connect, and `pg`
+  // costs an idle agent about 8 MiB (issue 13, P7).
+  const { default: pgDriver } = await import("pg");
+  const pool = new pgDriver.Pool({
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "canopy",
