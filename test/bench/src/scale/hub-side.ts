@@ -5,13 +5,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signIn, startBenchHub, type HubApi } from "../bench-hub.js";
-import { cpuMsOf, percentile, settledRss, type Server } from "../processes.js";
+import { cpuMsOf, mib, percentile, settledRss, type Server } from "../processes.js";
 import { timePush, type PushSummary } from "../push.js";
 import { idleAgentRss } from "./agent-process.js";
 import { concurrently } from "./bare-side.js";
 import type { FleetPool } from "./fleet-pool.js";
 import type { FleetUsage, HashCheck, PairedTenant } from "./fleet-protocol.js";
-import { heapAfterGc, measure, PROBED, type Measured } from "./measured-server.js";
+import { measure, PROBED, settledHeap, type Measured } from "./measured-server.js";
 import type { ScaleOptions } from "./scale-options.js";
 
 export interface PushCheck {
@@ -48,6 +48,17 @@ async function waitPush(api: HubApi, items: { kind: string; id: string }[], targ
 }
 
 /** What one in-process agent costs its fleet: heap after GC (RSS keeps what the bare clients used before). */
+/** Polls the tenant list (`status=online`) until it is empty; a deadline, not a fixed wait. */
+async function waitUntilNoneOnline(api: HubApi, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const { items } = await api<{ items: unknown[] }>("GET", "/tenants?status=online&limit=1");
+    if (items.length === 0) return;
+    if (performance.now() > deadline) throw new Error(`tenants still online ${timeoutMs / 1000} s after every agent left`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function agentHeapOf(before: FleetUsage[], after: FleetUsage[]): number {
   const agents = after.reduce((a, u) => a + u.agents, 0);
   const grown = after.reduce((a, u, k) => a + u.heapUsed - before[k]!.heapUsed, 0);
@@ -68,7 +79,10 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
     const windowSize = Math.max(1, Math.floor(N / 10));
     const windows: { at: number; cpu: number }[] = [{ at: performance.now(), cpu: cpuMsOf(hub.child.pid!) }];
     const unsubscribe = pool.onPaired(() => {
-      if (pool.paired % windowSize === 0) windows.push({ at: performance.now(), cpu: cpuMsOf(hub.child.pid!) });
+      if (pool.paired % windowSize !== 0) return;
+      windows.push({ at: performance.now(), cpu: cpuMsOf(hub.child.pid!) });
+      const [last, previous] = [windows.at(-1)!, windows.at(-2)!];
+      console.log(`  paired ${pool.paired}: ${((last.at - previous.at) / windowSize).toFixed(0)} ms/pair, hub CPU ${((last.cpu - previous.cpu) / windowSize).toFixed(1)} ms/pair, hub RSS ${mib(hub.rssBytes())}`);
     });
     let tenants: PairedTenant[] = [];
     const pairing = await measure(current, async () => {
@@ -147,16 +161,21 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
     }
 
     // Memory returned: every agent leaves, comes back, leaves again; what the second round keeps
-    // on the heap (after GC) is what connections leave behind.
-    await pool.all({ cmd: "leave" });
+    // on the heap (after GC) is what connections leave behind. "Left" is when the hub lists no
+    // tenant online, not when the agents closed: the hub may finish a session after its socket.
+    const leave = async () => {
+      await pool.all({ cmd: "leave" });
+      await waitUntilNoneOnline(hubApi, options.timeoutMs);
+    };
+    await leave();
     const leftRss = await settledRss(hub.child.pid!);
-    const leftHeap = await heapAfterGc(hub.child);
+    const leftHeap = await settledHeap(hub.child);
     const back = await pool.all<{ online: number }>({ cmd: "rejoin", timeoutMs: options.timeoutMs });
     const connectedRss = await settledRss(hub.child.pid!);
-    const connectedHeap = await heapAfterGc(hub.child);
-    await pool.all({ cmd: "leave" });
+    const connectedHeap = await settledHeap(hub.child);
+    await leave();
     const leftAgainRss = await settledRss(hub.child.pid!);
-    const leftAgainHeap = await heapAfterGc(hub.child);
+    const leftAgainHeap = await settledHeap(hub.child);
     figures.memory = { leftHeap, connectedHeap, leftAgainHeap, leftRss, connectedRss, leftAgainRss, online: back.reduce((a, b) => a + b.online, 0) };
     return figures;
   } finally {

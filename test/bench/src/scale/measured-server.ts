@@ -27,6 +27,24 @@ export async function heapAfterGc(child: ChildProcess): Promise<number> {
   return (await askProbe<{ heapUsed: number }>(child, "heap", "heap")).heapUsed;
 }
 
+/**
+ * Heap after GC once it stops falling: what a server still does after the last socket closed
+ * (writes behind, timers of closed sessions) lets go of its memory a moment later. Read every
+ * `everyMs` until a reading is not below the lowest of the last `samples` by more than 256 KiB,
+ * or until `timeoutMs` (then the lowest reading).
+ */
+export async function settledHeap(child: ChildProcess, { everyMs = 500, samples = 4, timeoutMs = 30_000 } = {}): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  const readings: number[] = [await heapAfterGc(child)];
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    readings.push(await heapAfterGc(child));
+    const recent = readings.slice(-samples);
+    const falling = recent.length < samples || recent[0]! - Math.min(...recent) > 256 * 1024;
+    if (!falling || performance.now() > deadline) return Math.min(...recent);
+  }
+}
+
 export interface Measured<T> {
   wallS: number;
   /** The server process's own CPU time (user + system) while the scenario ran. */
