@@ -4,8 +4,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // One run of every scenario at ~200 agents; the waits inside have their own deadlines.
-    testTimeout: 170_000,
+    // One run of every scenario at ~200 agents: about two minutes, longer on a loaded machine; the
+    // waits inside have their own deadlines.
+    testTimeout: 360_000,
     hookTimeout: 60_000,
     reporters: ["default", ["json", { outputFile: ".vitest-report.json" }]],
   },

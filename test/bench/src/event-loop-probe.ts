@@ -29,5 +29,7 @@ process.on("message", (message) => {
   process.send?.({ type: "event-loop-delay", ...answer });
   histogram.reset();
 });
-// The server decides when to exit, not this channel.
+// The server decides when to exit, not this channel; but a bench gone without stopping it (a
+// timed-out test) leaves it nobody to serve: it stops as on SIGTERM.
 process.channel?.unref();
+process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
