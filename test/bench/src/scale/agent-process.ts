@@ -36,5 +36,7 @@ export async function idleAgentRss(hubUrl: string, api: HubApi, dir: string, tim
   } finally {
     child.kill("SIGTERM");
     await exited;
+    // Its tenant would stay offline: a push to all would wait for it for ever.
+    await api("DELETE", `/tenants/${tenant.id}`);
   }
 }

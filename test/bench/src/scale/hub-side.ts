@@ -59,6 +59,12 @@ async function waitUntilNoneOnline(api: HubApi, timeoutMs: number): Promise<void
   }
 }
 
+/** One line per scenario as it ends: a long run that fails later still showed what it measured. */
+function said<T>(id: string, m: Measured<T>): Measured<T> {
+  console.log(`  ${id}: ${m.wallS.toFixed(1)} s wall, hub ${m.cpuS.toFixed(1)} CPU s, loop p99/max ${m.loop.p99.toFixed(0)}/${m.loop.max.toFixed(0)} ms, ${JSON.stringify(m.value).slice(0, 300)}`);
+  return m;
+}
+
 function agentHeapOf(before: FleetUsage[], after: FleetUsage[]): number {
   const agents = after.reduce((a, u) => a + u.agents, 0);
   const grown = after.reduce((a, u, k) => a + u.heapUsed - before[k]!.heapUsed, 0);
@@ -100,6 +106,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
       };
     });
     unsubscribe();
+    said("P0", pairing);
     pairing.value.agentHeap = agentHeapOf(fleetBefore, await pool.usage());
     const figures: HubFigures = { idleRss, connected: undefined as never, memory: undefined as never };
     if (want.has("P0") || want.has("P7")) figures.pairing = pairing;
@@ -114,11 +121,11 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
       const back = await pool.all<{ online: number; gaveUp: number }>({ cmd: "await-online", timeoutMs: options.timeoutMs });
       return { online: back.reduce((a, b) => a + b.online, 0), gaveUp: back.reduce((a, b) => a + b.gaveUp, 0) };
     });
-    if (want.has("P5")) figures.restart = restart;
+    if (want.has("P5")) figures.restart = said("P5", restart);
     const hubApi = await signIn(hub.url);
     if (want.has("P7")) figures.idleAgentRss = await idleAgentRss(hub.url, hubApi, dir, options.timeoutMs);
 
-    figures.connected = await measure(current, async () => ({ rss: await settledRss(hub.child.pid!) }));
+    figures.connected = said("P1", await measure(current, async () => ({ rss: await settledRss(hub.child.pid!) })));
 
     if (want.has("P4")) {
       figures.pingAll = await measure(current, async () => {
@@ -130,6 +137,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
         });
         return { ms: performance.now() - started, answered };
       });
+      said("P4 ping all", figures.pingAll);
       figures.singlePing = await measure(current, async () => {
         const rtts: number[] = [];
         const https: number[] = [];
@@ -141,6 +149,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
         }
         return { rttP50: percentile(rtts, 50), httpP50: percentile(https, 50) };
       });
+      said("P4 single ping", figures.singlePing);
     }
 
     if (want.has("P2")) {
@@ -149,6 +158,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
       figures.playbook = await measure(current, () =>
         waitPush(hubApi, [{ kind: "playbooks", id: item.id }], { all: true }, { [`${item.kind}:${item.name}`]: item.hash }, tenantIds, pool),
       );
+      said("P2", figures.playbook);
     }
 
     if (want.has("P3")) {
@@ -157,7 +167,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
       const expected = Object.fromEntries(imported.created.map((r) => [`${r.kind}:${r.name}`, r.hash]));
       const items = imported.created.map((r) => ({ kind: "siem-rules", id: r.id }));
       const rules = await measure(current, () => waitPush(hubApi, items, { tenants: targets }, expected, targets, pool));
-      figures.rules = { ...rules, value: { ...rules.value, rules: items.length, refused: imported.refused.length } };
+      figures.rules = said("P3", { ...rules, value: { ...rules.value, rules: items.length, refused: imported.refused.length } });
     }
 
     // Memory returned: every agent leaves, comes back, leaves again; what the second round keeps
