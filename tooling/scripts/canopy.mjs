@@ -211,6 +211,8 @@ async function test() {
     ["resilience tests", ["--filter", "@canopy/test-resilience", "test"]],
     // A SIGKILL mid-push again with the hub on PostgreSQL: what was shown settled stays settled.
     ["resilience R1 on PostgreSQL", ["--filter", "@canopy/test-resilience", "test:postgres"]],
+    // The scale suite (`npm run bench`) at ~200 agents, every scenario: correctness, not speed, so it cannot rot.
+    ["benchmark smoke run", ["--filter", "@canopy/test-bench", "test"]],
     ["browser tests", ["--filter", "@canopy/test-browser", "test"]],
     // Users deploy the current LTS: the unit and e2e suites again on it, reusing the builds above.
     [`unit tests on Node ${LTS_MAJOR}`, unit, onLts],

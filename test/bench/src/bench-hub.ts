@@ -46,7 +46,8 @@ export async function signIn(url: string, as: { email: string; password: string;
       return request(method, path, payload);
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 500)}`);
-    return (await res.json()) as R;
+    // 204 (a DELETE) has no body.
+    return (res.status === 204 ? undefined : await res.json()) as R;
   };
   return Object.assign(call, { liveFeed: () => openLiveFeed(url, cookie) });
 }

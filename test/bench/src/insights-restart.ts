@@ -14,7 +14,7 @@ import { generateDemoInsights } from "@canopy/agent";
 import { insightJson, type TenantInsight } from "@canopy/api";
 import { DEFAULT_SHARDS, shardOf } from "@canopy/store";
 import { signIn, startBenchHub } from "./bench-hub.js";
-import { mib, percentile } from "./processes.js";
+import { cpuMsOf, mib, percentile } from "./processes.js";
 
 /** The most the process has held resident so far (VmHWM): what the machine must have, not what is left after. */
 function peakRssOf(pid: number): number {
@@ -34,7 +34,19 @@ async function writeTenantInsights(dbDir: string, tenantId: string, records: Ten
   await Promise.all(shards.map((docs, n) => writeFile(join(dbDir, `insights.${hex}.${n}.json`), JSON.stringify({ version: 1, docs }))));
 }
 
-export async function insightsRestartBench(options: RestartBenchOptions): Promise<void> {
+export interface RestartBenchFigures {
+  insights: number;
+  /** From start to listening, with everything read and indexed. */
+  listenMs: number;
+  rss: number;
+  /** GET /insights (a board column, one tenant's page) right after the restart. */
+  pageP50Ms: number;
+  pageP95Ms: number;
+  /** The hub's CPU seconds from start to listening. */
+  startCpuS: number;
+}
+
+export async function insightsRestartBench(options: RestartBenchOptions): Promise<RestartBenchFigures> {
   const total = options.tenants * options.perTenant;
   const dir = await mkdtemp(join(tmpdir(), "canopy-bench-restart-"));
   const hubDir = join(dir, "hub");
@@ -69,6 +81,7 @@ export async function insightsRestartBench(options: RestartBenchOptions): Promis
     const nodeArgs = process.env.CANOPY_BENCH_HUB_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
     const hub = await startBenchHub(dir, 0, { nodeArgs });
     const readyMs = performance.now() - startedAt;
+    const startCpuS = cpuMsOf(hub.child.pid!) / 1000;
     try {
       const rssListening = hub.rssBytes();
       const api = await signIn(hub.url);
@@ -84,6 +97,7 @@ export async function insightsRestartBench(options: RestartBenchOptions): Promis
       }
       console.log(`hub restart holding ${counted.total} insights (${options.tenants} tenants x ${options.perTenant}): listening after ${(readyMs / 1000).toFixed(1)} s (RSS ${mib(rssListening)}); first list (indexed) after ${(indexedMs / 1000).toFixed(1)} s; RSS ${mib(rss)} (peak ${mib(peak)})`);
       console.log(`GET /insights right after (board column / one tenant): p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms\n`);
+      return { insights: counted.total, listenMs: readyMs, rss, pageP50Ms: percentile(times, 50), pageP95Ms: percentile(times, 95), startCpuS };
     } finally {
       await hub.stop();
     }

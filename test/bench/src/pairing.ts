@@ -4,7 +4,6 @@
 // time per pair and its RSS — flat costs mean the last window costs what the first did. The
 // bare-`ws` baseline does the same message pattern (two HTTP requests, one WebSocket round trip)
 // against an echo server in the same run.
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +12,7 @@ import { pairAgent } from "@canopy/agent";
 import WebSocket from "ws";
 import { benchDatabase } from "./bench-database.js";
 import { signIn, startBenchHub } from "./bench-hub.js";
-import { mib, percentile, rssOf, startServer } from "./processes.js";
+import { cpuMsOf, mib, percentile, rssOf, startServer } from "./processes.js";
 
 export interface PairingBenchOptions {
   tenants: number;
@@ -28,12 +27,6 @@ export interface PairingBenchOptions {
 }
 
 export const DEFAULT_PAIRING_BENCH: PairingBenchOptions = { tenants: 1000, window: 200, concurrency: 20 };
-
-/** utime + stime of a process in ms, from /proc (Linux; 100 ticks a second). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 interface Window {
   upTo: number;

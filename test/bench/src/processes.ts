@@ -25,6 +25,10 @@ export function startServer(script: string, args: string[], options: ServerOptio
     env: { ...process.env, CANOPY_LOG_LEVEL: "warn", ...options.env },
     stdio: options.ipc ? ["ignore", "pipe", stderr, "ipc"] : ["ignore", "pipe", stderr],
   });
+  // A bench that dies (a test timing out, an error) must not leave its servers running.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   const counter = options.stderrBytes;
   if (counter) child.stderr!.on("data", (chunk: Buffer) => (counter.count += chunk.length));
   return new Promise((resolve, reject) => {
@@ -78,6 +82,12 @@ export function settledRss(pid: number, { everyMs = 100, samples = 5, tolerance 
       resolve(recent.at(-1)!);
     }, everyMs);
   });
+}
+
+/** utime + stime of a process in ms, from /proc (Linux; 100 ticks a second). */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export function percentile(values: number[], p: number): number {

@@ -52,21 +52,21 @@ async function withHub<T>(agentCount: number, options: PushBenchOptions, body: (
   }
 }
 
-interface HubContext {
+export interface HubContext {
   api: HubApi;
   rss: () => number;
 }
 
-type PushSummary = { id: string; state: string; progress: { pending: number; applied: number; total: number; failed: number } };
+export type PushSummary = { id: string; state: string; progress: { pending: number; applied: number; total: number; failed: number } };
 
-async function timePush(ctx: HubContext, items: { kind: string; id: string }[]) {
+export async function timePush(ctx: Pick<HubContext, "api">, items: { kind: string; id: string }[], targets: unknown = { all: true }) {
   // The live feed's `push.progress` (counts only, no results) says when the push is done; it is
   // open before the push starts, so even a push that finishes at once is seen finishing.
   const feed = await ctx.api.liveFeed();
   try {
     const from = feed.position;
     const started = performance.now();
-    const { id } = await ctx.api<{ id: string }>("POST", "/pushes", { items, targets: { all: true } });
+    const { id } = await ctx.api<{ id: string }>("POST", "/pushes", { items, targets });
     const push = await feed.waitFor(
       `push ${id} to finish`,
       ({ event, data }) => {

@@ -1,5 +1,7 @@
-// `npm run bench [-- --agents N]`: the hub with N real agents against a bare-`ws` echo server with
-// N bare clients, in the same run on the same machine. Prints figures and ratios; asserts nothing.
+// `npm run bench [-- scale --agents N --scenarios P1,P4]`: the scale suite (scale/scale.ts), the
+// default. `npm run bench -- link [--agents N]`: the hub with N real agents against a bare-`ws`
+// echo server with N bare clients, in the same run on the same machine. Prints figures and
+// ratios; asserts nothing.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,10 +16,22 @@ import type { Phase } from "./fairness-targets.js";
 import { DEFAULT_INSIGHT_BENCH, insightsBench } from "./insights.js";
 import { DEFAULT_PAIRING_BENCH, pairingBench } from "./pairing.js";
 import { pushBench } from "./push.js";
+import { printTable, rowsOf, saveRun } from "./scale/report.js";
+import { runScale } from "./scale/scale.js";
+import { DEFAULT_SCALE, SCENARIOS, type ScaleOptions, type ScenarioId } from "./scale/scale-options.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
+  // pnpm may pass a literal `--` through; it is not an end of options here.
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
   options: {
+    // scale (the default): see scale/scale-options.ts
+    scenarios: { type: "string", default: SCENARIOS.join(",") },
+    fleets: { type: "string", default: String(DEFAULT_SCALE.fleets) },
+    "rule-tenants": { type: "string", default: String(DEFAULT_SCALE.ruleTenants) },
+    "insight-tenants": { type: "string", default: String(DEFAULT_SCALE.insightTenants) },
+    "per-tenant": { type: "string", default: String(DEFAULT_SCALE.insightsPerTenant) },
+    "reconnect-max-ms": { type: "string" },
     agents: { type: "string", default: "100" },
     pings: { type: "string", default: "200" },
     // fairness
@@ -32,8 +46,31 @@ const { values, positionals } = parseArgs({
     "admin-url": { type: "string" },
   },
 });
-// `npm run bench` runs link and push; `npm run bench -- link`, `-- push`, `-- insights`, `-- fairness` or `-- pairing` runs one.
-const only = positionals[0];
+// `npm run bench` runs the scale suite; `npm run bench -- link`, `-- push`, `-- insights`, `-- fairness` or `-- pairing` runs one of the others.
+const only = positionals[0] ?? "scale";
+if (only === "scale") {
+  const scenarios = values.scenarios.split(",").map((id) => id.trim().toUpperCase());
+  const unknown = scenarios.filter((id) => !(SCENARIOS as readonly string[]).includes(id));
+  if (unknown.length > 0) throw new Error(`--scenarios: unknown ${unknown.join(", ")} (P0–P7)`);
+  const given = (name: string) => process.argv.includes(`--${name}`);
+  const options: ScaleOptions = {
+    ...DEFAULT_SCALE,
+    agents: given("agents") ? Number(values.agents) : DEFAULT_SCALE.agents,
+    scenarios: scenarios as ScenarioId[],
+    fleets: Number(values.fleets),
+    ruleTenants: Number(values["rule-tenants"]),
+    rules: given("rules") ? Number(values.rules) : DEFAULT_SCALE.rules,
+    singlePings: given("pings") ? Number(values.pings) : DEFAULT_SCALE.singlePings,
+    insightTenants: Number(values["insight-tenants"]),
+    insightsPerTenant: Number(values["per-tenant"]),
+    reconnectMaxMs: values["reconnect-max-ms"] ? Number(values["reconnect-max-ms"]) : undefined,
+  };
+  const run = await runScale(options);
+  const rows = rowsOf(run);
+  printTable(run, rows);
+  console.log(`\nresults: ${await saveRun(run, rows)}`);
+  process.exit(0);
+}
 const AGENTS = Number(values.agents);
 const PINGS = Number(values.pings);
 /** `--agents` (or `--tenants`) for the pairing bench; its own default when neither is given. */
@@ -179,5 +216,4 @@ const rows = [
 ];
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
 for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join("  "));
-if (only !== "link") await pushBench();
 process.exit(0);
