@@ -46,18 +46,23 @@ const HELLO_DOMAIN = Buffer.from("canopy/v1/hello\0");
 const HUB_FRAME_DOMAIN = Buffer.from("canopy/v1/hub-frame\0");
 const SIGNATURE_BYTES = 64;
 
-function helloInput(nonce: string, agentId: string): Buffer {
-  return Buffer.concat([HELLO_DOMAIN, Buffer.from(`${nonce}\0${agentId}`)]);
+/**
+ * `sessionKey` (the agent's ephemeral X25519 key, see session-mac.ts) is covered when the hello
+ * carries one; without it the input is what agents before session keys signed, so they still verify.
+ */
+function helloInput(nonce: string, agentId: string, sessionKey: string | undefined): Buffer {
+  const text = sessionKey === undefined ? `${nonce}\0${agentId}` : `${nonce}\0${agentId}\0${sessionKey}`;
+  return Buffer.concat([HELLO_DOMAIN, Buffer.from(text)]);
 }
 
-/** The agent's proof of key possession for one connection's challenge. */
-export function signHello(privateKey: KeyObject, nonce: string, agentId: string): string {
-  return sign(null, helloInput(nonce, agentId), privateKey).toString("base64url");
+/** The agent's proof of key possession for one connection's challenge (and of its session key, if any). */
+export function signHello(privateKey: KeyObject, nonce: string, agentId: string, sessionKey?: string): string {
+  return sign(null, helloInput(nonce, agentId, sessionKey), privateKey).toString("base64url");
 }
 
-export function verifyHello(publicKey: KeyObject, nonce: string, agentId: string, signature: string): boolean {
+export function verifyHello(publicKey: KeyObject, nonce: string, agentId: string, signature: string, sessionKey?: string): boolean {
   try {
-    return verify(null, helloInput(nonce, agentId), publicKey, Buffer.from(signature, "base64url"));
+    return verify(null, helloInput(nonce, agentId, sessionKey), publicKey, Buffer.from(signature, "base64url"));
   } catch {
     return false;
   }

@@ -329,11 +329,11 @@ export class AgentSession implements AgentLink {
       this.refuse(verdict.code, verdict.closeCode, verdict.message);
       return;
     }
-    const { agent, tenant } = verdict;
+    const { agent, tenant, sessionKey } = verdict;
     this.#identity = { agentId: agent.id, tenantId: tenant.id };
     this.#state = "authenticated";
     this.#endHandshake();
-    this.connection.authenticated?.();
+    this.connection.authenticated?.(sessionKey);
     this.#budget.authenticated(this.#ctx.meterFor(tenant.id));
     this.#log = this.#log.child({ agentId: agent.id, tenantId: tenant.id });
     const previous = this.#ctx.registry.attach(this);
@@ -348,6 +348,7 @@ export class AgentSession implements AgentLink {
       tenantId: tenant.id,
       tenantName: tenant.name,
       heartbeatMs: this.#ctx.heartbeatMs,
+      ...(sessionKey ? { frameAuth: "session-mac" as const } : {}),
     });
     this.#log.lifecycle({ agentVersion: clip(hello.agentVersion), hostname: clip(hello.hostname), replaced: previous !== undefined }, "agent online");
     this.#ctx.content.connected(this);

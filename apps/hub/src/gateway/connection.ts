@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import type { HubToAgent } from "@canopy/protocol";
 
 /**
@@ -13,6 +14,9 @@ export interface Connection {
   pause(): void;
   /** Read again. */
   resume(): void;
-  /** The handshake is over (welcomed): what the transport watched before it can go. */
-  authenticated?(): void;
+  /**
+   * The handshake is over (welcomed): what the transport watched before it can go. With
+   * `sessionKey` (the agent agreed one), frames after the welcome are MAC'd with it, not signed.
+   */
+  authenticated?(sessionKey?: KeyObject): void;
 }
