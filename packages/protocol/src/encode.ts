@@ -10,12 +10,23 @@ export function encodeAgentMessage(message: AgentToHub): string {
   return encodeMessage(message);
 }
 
-/** Hub → agent: a binary frame signed with the hub key, bound to the connection's `context`. */
-export function sealHubMessage(hubKey: KeyObject, context: string, message: HubToAgent): Buffer {
-  return sealHubFrame(hubKey, context, encodeMessage(message));
+/**
+ * Hub → agent: a binary frame signed with the hub key, bound to the connection's `context`.
+ * `payload`, when given, is `message` already encoded (`encodeHubPayload`), sealed as is.
+ */
+export function sealHubMessage(hubKey: KeyObject, context: string, message: HubToAgent, payload?: Uint8Array): Buffer {
+  return sealHubFrame(hubKey, context, payload ?? encodeMessage(message));
+}
+
+/**
+ * A hub message's payload bytes, to seal for many connections: a broadcast (one content batch
+ * to many agents) is encoded once and only signed or MAC'd per connection.
+ */
+export function encodeHubPayload(message: HubToAgent): Buffer {
+  return Buffer.from(encodeMessage(message), "utf8");
 }
 
 /** Hub → agent after a session-mac welcome: the frame tagged with the connection's session key (session-mac.ts). */
-export function macHubMessage(mac: FrameMac, message: HubToAgent): Buffer {
-  return mac.seal(encodeMessage(message));
+export function macHubMessage(mac: FrameMac, message: HubToAgent, payload?: Uint8Array): Buffer {
+  return payload ? mac.sealBytes(payload) : mac.seal(encodeMessage(message));
 }

@@ -75,19 +75,19 @@ function frameInput(context: string, payload: Uint8Array): Buffer {
 }
 
 /**
- * A signed hub → agent frame: 64 signature bytes, then the UTF-8 payload. `context` binds the
+ * A signed hub → agent frame: 64 signature bytes, then the UTF-8 payload (text, or bytes already encoded). `context` binds the
  * signature to one connection (the challenge nonce; empty for the challenge itself), so a frame
  * recorded on one connection cannot be replayed on another.
  */
-export function sealHubFrame(privateKey: KeyObject, context: string, payload: string): Buffer {
+export function sealHubFrame(privateKey: KeyObject, context: string, payload: string | Uint8Array): Buffer {
   // Content batches are megabytes: the payload is UTF-8 encoded in one pass and then only copied
   // (into the signed input and the frame). Measuring its UTF-8 length first and encoding it into
   // place was two passes over the text, and the length pass alone cost more than the signature
   // for rules with non-ASCII text (most of the sealing time in a profile of a push of Sigma rules).
-  const body = Buffer.from(payload, "utf8");
+  const body = typeof payload === "string" ? Buffer.from(payload, "utf8") : payload;
   const frame = Buffer.allocUnsafe(SIGNATURE_BYTES + body.length);
   sign(null, frameInput(context, body), privateKey).copy(frame, 0);
-  body.copy(frame, SIGNATURE_BYTES);
+  frame.set(body, SIGNATURE_BYTES);
   return frame;
 }
 

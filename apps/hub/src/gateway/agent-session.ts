@@ -95,8 +95,8 @@ export class AgentSession implements AgentLink {
   }
 
   /** Sends `content.apply` if the link is open; false when it is not or the socket refused it (the batch counts as lost). */
-  apply(batch: ApplyBatch): boolean {
-    return this.isOpen && this.#send({ type: "content.apply", ...batch });
+  apply(batch: ApplyBatch, payload?: Uint8Array): boolean {
+    return this.isOpen && this.#send({ type: "content.apply", ...batch }, payload);
   }
 
   /** Sends the challenge and starts the handshake clock. */
@@ -420,9 +420,9 @@ export class AgentSession implements AgentLink {
   }
 
   /** False (logged) when the socket refused the frame. */
-  #send(message: HubToAgent): boolean {
+  #send(message: HubToAgent, payload?: Uint8Array): boolean {
     try {
-      this.connection.send(message);
+      this.connection.send(message, payload);
       return true;
     } catch (error) {
       this.#log.warn({ err: error, type: message.type }, "could not send to agent");

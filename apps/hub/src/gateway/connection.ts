@@ -8,7 +8,8 @@ import type { HubToAgent } from "@canopy/protocol";
 export interface Connection {
   readonly id: string;
   readonly remoteAddress: string;
-  send(message: HubToAgent): void;
+  /** `payload`: `message` already encoded (a broadcast encodes once), to seal as is. */
+  send(message: HubToAgent, payload?: Uint8Array): void;
   close(code: number, reason: string): void;
   /** Stop reading the agent's frames (the agent is over a budget): TCP backpressure, nothing dropped. */
   pause(): void;

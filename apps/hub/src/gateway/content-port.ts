@@ -18,8 +18,11 @@ export interface AgentLink {
   readonly isOpen: boolean;
   /** The connection's log (agent text clipped by the caller, lines rate-limited per connection). */
   readonly log: AgentLogger;
-  /** Sends `content.apply`; false when the connection is gone (the batch counts as lost). */
-  apply(batch: ApplyBatch): boolean;
+  /**
+   * Sends `content.apply`; false when the connection is gone (the batch counts as lost).
+   * `payload`: the frame's message already encoded (the same batch to many agents is encoded once).
+   */
+  apply(batch: ApplyBatch, payload?: Uint8Array): boolean;
 }
 
 /**

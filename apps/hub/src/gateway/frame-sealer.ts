@@ -3,7 +3,8 @@ import { FrameMac, macHubMessage, sealHubMessage, type HubToAgent } from "@canop
 
 /** Seals one connection's hub frames (see `createFrameSealer`). */
 export interface FrameSealer {
-  seal(message: HubToAgent): Buffer;
+  /** `payload`: `message` already encoded (`encodeHubPayload`, a broadcast), sealed as is. */
+  seal(message: HubToAgent, payload?: Uint8Array): Buffer;
   /**
    * The agent agreed a session key in its hello: the welcome is still signed, every frame after
    * it carries the key's HMAC instead (`FrameMac`, protocol session-mac.ts).
@@ -27,15 +28,15 @@ export function createFrameSealer(hubKey: KeyObject): FrameSealer {
   let pending: KeyObject | undefined;
   let mac: FrameMac | undefined;
   return {
-    seal(message) {
-      if (mac) return macHubMessage(mac, message);
+    seal(message, payload) {
+      if (mac) return macHubMessage(mac, message, payload);
       if (message.type === "hello.challenge") {
         const frame = sealHubMessage(hubKey, "", message);
         context = message.nonce;
         return frame;
       }
       if (context === undefined && message.type !== "error") throw new Error(`cannot send ${message.type} before the challenge`);
-      const frame = sealHubMessage(hubKey, context ?? "", message);
+      const frame = sealHubMessage(hubKey, context ?? "", message, payload);
       if (message.type === "welcome" && pending && message.frameAuth === "session-mac") {
         mac = new FrameMac(pending);
         pending = undefined;

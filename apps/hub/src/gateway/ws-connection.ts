@@ -41,7 +41,7 @@ export class WsConnection implements Connection {
     this.#maxUnsentBytes = maxUnsentBytes;
   }
 
-  send(message: HubToAgent): void {
+  send(message: HubToAgent, payload?: Uint8Array): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
     // A close frame would wait behind the unsent bytes: the socket is cut, which the session
     // sees as a close (1006); the agent reconnects, and what was not acked is sent again.
@@ -49,7 +49,7 @@ export class WsConnection implements Connection {
       this.#socket.terminate();
       return;
     }
-    this.#socket.send(this.#sealer.seal(message), { binary: true });
+    this.#socket.send(this.#sealer.seal(message, payload), { binary: true });
   }
 
   authenticated(sessionKey?: KeyObject): void {
