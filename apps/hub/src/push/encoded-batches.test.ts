@@ -1,12 +1,13 @@
 import { createSecretKey, randomBytes } from "node:crypto";
 import { decodeHubFrame, encodeHubPayload, FrameMac, generateKeyPair, importPublicKey, loadPrivateKey, type HubToAgent } from "@canopy/protocol";
+import type * as Protocol from "@canopy/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeContentAgent, PushWorld } from "../../test/push-kit.js";
 import { createFrameSealer } from "../gateway/frame-sealer.js";
 import { EncodedBatches } from "./encoded-batches.js";
 
 vi.mock("@canopy/protocol", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("@canopy/protocol")>();
+  const actual = await importOriginal<typeof Protocol>();
   return { ...actual, encodeHubPayload: vi.fn(actual.encodeHubPayload) };
 });
 
