@@ -8,10 +8,15 @@ import type { AddressInfo } from "node:net";
 import {
   AGENT_CONNECT_PATH,
   decodeAgentFrame,
+  deriveSessionKey,
+  FrameMac,
+  generateEphemeralKey,
   generateKeyPair,
   importPublicKey,
   loadPrivateKey,
+  macHubMessage,
   sealHubMessage,
+  SESSION_MAC_CAPABILITY,
   verifyHello,
   type AgentToHub,
   type AgentToHubType,
@@ -32,10 +37,21 @@ export interface FakeHubOptions {
    * and answer `insights.ack` at once. Off: the test acks by hand (`connection.ackInsights`).
    */
   ackInsights?: boolean;
+  /**
+   * Offer a session key in the challenge, and MAC the frames after the welcome of an agent that
+   * answers it, like the real hub. Off: a hub from before session keys (every frame signed).
+   */
+  sessionMac?: boolean;
 }
 
 export class FakeConnection {
   readonly nonce = randomBytes(32).toString("base64url");
+  /** The hub's ephemeral key share, with `sessionMac`. */
+  ephemeral: ReturnType<typeof generateEphemeralKey> | undefined;
+  /** Set once a session-mac welcome went out: later `send`s are MAC'd with it. */
+  mac: FrameMac | undefined;
+  /** Every frame sent after the welcome, as it went on the wire (to replay one). */
+  readonly sentFrames: Buffer[] = [];
   readonly received: AgentToHub[] = [];
   /** Called as each message arrives, before anything else happens (e.g. to look at the agent's disk right then). */
   readonly observers: ((message: AgentToHub) => void)[] = [];
@@ -52,9 +68,19 @@ export class FakeConnection {
     this.closed = new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
-  /** A frame sealed with the hub key and this connection's nonce, as the real hub sends it. */
+  /**
+   * A frame as the real hub sends it: MAC'd with the session key after a session-mac welcome,
+   * otherwise signed with the hub key and this connection's nonce (or the `context` and `key` given).
+   */
   send(message: HubToAgent, context: string = this.nonce, key: KeyObject = this.#hubKey): void {
-    this.#ws.send(sealHubMessage(key, context, message));
+    const frame = this.mac ? macHubMessage(this.mac, message) : sealHubMessage(key, context, message);
+    if (this.mac) this.sentFrames.push(frame);
+    this.#ws.send(frame);
+  }
+
+  /** A frame signed with the hub key and this connection's nonce, whatever the session agreed. */
+  sendSigned(message: HubToAgent): void {
+    this.#ws.send(sealHubMessage(this.#hubKey, this.nonce, message));
   }
 
   sendRaw(data: Buffer | string): void {
@@ -131,7 +157,7 @@ export class FakeHub {
   #connectionWaiters: ((c: FakeConnection) => void)[] = [];
 
   constructor(options: FakeHubOptions = {}) {
-    this.options = { heartbeatMs: 15_000, pingEveryMs: 0, tenantName: "Acme", ackInsights: false, ...options };
+    this.options = { heartbeatMs: 15_000, pingEveryMs: 0, tenantName: "Acme", ackInsights: false, sessionMac: false, ...options };
   }
 
   get url(): string {
@@ -191,17 +217,21 @@ export class FakeHub {
         connection.ackInsights(decoded.message.seq);
       }
     });
-    connection.send({ type: "hello.challenge", nonce: connection.nonce, protocolVersion: 1, hubTime: Date.now() }, "");
+    if (this.options.sessionMac) connection.ephemeral = generateEphemeralKey();
+    const sessionKey = connection.ephemeral ? { sessionKey: connection.ephemeral.publicKey } : {};
+    connection.send({ type: "hello.challenge", nonce: connection.nonce, protocolVersion: 1, hubTime: Date.now(), ...sessionKey }, "");
   }
 
   #onHello(connection: FakeConnection, hello: AgentMessage<"hello">): void {
     const key = this.agents.get(hello.agentId);
-    if (!key || !verifyHello(importPublicKey(key), connection.nonce, hello.agentId, hello.signature)) {
+    if (!key || !verifyHello(importPublicKey(key), connection.nonce, hello.agentId, hello.signature, hello.sessionKey)) {
       connection.send({ type: "error", code: "auth_failed", message: "unknown agent or bad signature" });
       connection.close(4001, "auth failed");
       return;
     }
     connection.agentId = hello.agentId;
+    const hub = connection.ephemeral;
+    const agreed = hub && hello.sessionKey !== undefined && hello.capabilities.includes(SESSION_MAC_CAPABILITY);
     connection.send({
       type: "welcome",
       sessionId: `s${this.connections.length}`,
@@ -209,7 +239,12 @@ export class FakeHub {
       tenantId: "tn_tenant0001",
       tenantName: this.options.tenantName,
       heartbeatMs: this.options.heartbeatMs,
+      ...(agreed ? { frameAuth: "session-mac" as const } : {}),
     });
+    if (agreed) {
+      const shared = { nonce: connection.nonce, agentId: hello.agentId, hubPublicKey: hub.publicKey, agentPublicKey: hello.sessionKey! };
+      connection.mac = new FrameMac(deriveSessionKey({ ...shared, own: hub.privateKey, peerPublicKey: hello.sessionKey! }));
+    }
     if (this.options.pingEveryMs > 0) {
       const timer = setInterval(() => connection.ping(), this.options.pingEveryMs);
       this.#pingTimers.add(timer);

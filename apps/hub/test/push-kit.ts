@@ -169,6 +169,8 @@ export class FakeContentAgent implements AgentLink {
   readonly held = new Map<string, Held>();
   readonly inbox: ApplyBatch[] = [];
   readonly received: ApplyBatch[] = [];
+  /** Each received batch's payload as the reconciler encoded it, in the same order. */
+  readonly payloads: (Uint8Array | undefined)[] = [];
   readonly refuse = new Set<string>();
   autoAck = true;
   readonly log = silentLogger;
@@ -217,10 +219,11 @@ export class FakeContentAgent implements AgentLink {
     return Array.from(this.held.values(), ({ body: _body, ...entry }) => entry);
   }
 
-  apply(batch: ApplyBatch): boolean {
+  apply(batch: ApplyBatch, payload?: Uint8Array): boolean {
     if (!this.isOpen) return false;
     this.inbox.push(batch);
     this.received.push(batch);
+    this.payloads.push(payload);
     if (this.autoAck) setImmediate(() => this.answer(batch.batchId));
     return true;
   }

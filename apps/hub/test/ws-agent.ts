@@ -2,8 +2,12 @@ import type { KeyObject } from "node:crypto";
 import {
   AGENT_CONNECT_PATH,
   decodeHubFrame,
+  deriveSessionKey,
   encodeAgentMessage,
+  FrameMac,
+  generateEphemeralKey,
   importPublicKey,
+  SESSION_MAC_CAPABILITY,
   signHello,
   type AgentToHub,
   type HubMessage,
@@ -24,6 +28,8 @@ export interface WsAgentOptions {
   answerPings?: boolean;
   /** Sees every verified hub frame after it is recorded (to play an agent's side of a protocol). */
   onMessage?: (message: HubToAgent, agent: WsAgent) => void;
+  /** Announce session-mac and answer the hub's key share, as agents with session keys do. Default false: an agent from before them. */
+  sessionMac?: boolean;
 }
 
 /**
@@ -32,6 +38,11 @@ export interface WsAgentOptions {
  */
 export class WsAgent {
   readonly received: HubToAgent[] = [];
+  /** Every hub frame's bytes as they came, in order (to look at how each was sealed). */
+  readonly frames: Buffer[] = [];
+  /** Frames after a session-mac welcome are opened with this. */
+  mac: FrameMac | undefined;
+  #sessionKey: KeyObject | undefined;
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly socket: WebSocket;
   #context = "";
@@ -43,21 +54,28 @@ export class WsAgent {
     this.socket = new WebSocket(url, { autoPong: options.autoPong ?? true });
     const hubKey = importPublicKey(options.hubPublicKey);
     this.socket.on("message", (data, isBinary) => {
-      const decoded = decodeHubFrame(isBinary ? (data as Buffer) : data.toString(), hubKey, this.#context);
+      if (isBinary) this.frames.push(data as Buffer);
+      const decoded = decodeHubFrame(isBinary ? (data as Buffer) : data.toString(), hubKey, this.#context, this.mac);
       if (!decoded.ok) throw new Error(`unverifiable hub frame: ${decoded.error.message}`);
       const message = decoded.message;
       this.received.push(message);
       if (message.type === "hello.challenge") {
         this.#context = message.nonce;
+        const share = options.sessionMac && message.sessionKey ? this.#agree(message.nonce, message.sessionKey) : undefined;
         this.send({
           type: "hello",
           agentId: options.agentId,
-          signature: signHello(options.privateKey, message.nonce, options.agentId),
+          signature: signHello(options.privateKey, message.nonce, options.agentId, share),
           agentVersion: "9.9.9-test",
           hostname: "ws-test-host",
           platform: "linux",
-          capabilities: [],
+          capabilities: options.sessionMac ? [SESSION_MAC_CAPABILITY] : [],
+          ...(share ? { sessionKey: share } : {}),
         });
+      }
+      if (message.type === "welcome" && message.frameAuth === "session-mac") {
+        if (!this.#sessionKey) throw new Error("the hub MACs frames with a key this agent never agreed");
+        this.mac = new FrameMac(this.#sessionKey);
       }
       if (message.type === "ping" && options.answerPings !== false) this.send({ type: "pong", id: message.id });
       options.onMessage?.(message, this);
@@ -65,6 +83,13 @@ export class WsAgent {
     });
     this.closed = new Promise((resolve) => this.socket.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
     this.socket.on("error", () => {});
+  }
+
+  /** The agent's key share for this connection; the key itself is kept for the welcome. */
+  #agree(nonce: string, hubPublicKey: string): string {
+    const own = generateEphemeralKey();
+    this.#sessionKey = deriveSessionKey({ own: own.privateKey, peerPublicKey: hubPublicKey, nonce, agentId: this.options.agentId, hubPublicKey, agentPublicKey: own.publicKey });
+    return own.publicKey;
   }
 
   send(message: AgentToHub): void {

@@ -5,6 +5,7 @@ import { AgentToHub } from "./messages/agent-to-hub.js";
 import { HubToAgent } from "./messages/hub-to-agent.js";
 import { MAX_AGENT_FRAME_BYTES, MAX_AGENT_FRAME_DEPTH, MAX_AGENT_FRAME_VALUES, MAX_HUB_FRAME_BYTES } from "./limits.js";
 import { frameBytes, frameSize, type RawFrame } from "./raw-frame.js";
+import type { FrameMac } from "./session-mac.js";
 import { openHubFrame } from "./signing.js";
 import type { KeyObject } from "node:crypto";
 
@@ -65,18 +66,20 @@ export function decodeAgentFrame(data: RawFrame, isBinary = false): Decoded<Agen
 
 /**
  * Agent side: signature → text → codec → schema for one frame from the hub. `context` is the
- * connection's challenge nonce ("" until the challenge has arrived). Never throws.
+ * connection's challenge nonce ("" until the challenge has arrived). With `mac` (after a
+ * session-mac welcome) the frame must carry the session key's tag for the next frame instead of
+ * a signature; it counts the frame only if it verifies. Never throws.
  */
-export function decodeHubFrame(data: RawFrame, hubKey: KeyObject, context: string): Decoded<HubToAgent> {
+export function decodeHubFrame(data: RawFrame, hubKey: KeyObject, context: string, mac?: FrameMac): Decoded<HubToAgent> {
   if (frameSize(data) > MAX_HUB_FRAME_BYTES) {
     return { ok: false, error: new ProtocolError("frame_too_large", `frame exceeds ${MAX_HUB_FRAME_BYTES} bytes`) };
   }
   if (typeof data === "string") {
     return { ok: false, error: new ProtocolError("bad_signature", "hub frames must be signed binary frames") };
   }
-  const text = openHubFrame(hubKey, context, frameBytes(data));
+  const text = mac ? mac.open(frameBytes(data)) : openHubFrame(hubKey, context, frameBytes(data));
   if (text === null) {
-    return { ok: false, error: new ProtocolError("bad_signature", "hub frame signature does not verify") };
+    return { ok: false, error: new ProtocolError("bad_signature", mac ? "hub frame session tag does not verify" : "hub frame signature does not verify") };
   }
   return decodeValidated(text, HubToAgent, hubTypes);
 }

@@ -14,3 +14,6 @@ export const PublicKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "not an Ed25519
 
 /** Ed25519 signature (64 bytes) as base64url. */
 export const Signature = z.string().regex(/^[A-Za-z0-9_-]{86}$/, "not an Ed25519 signature");
+
+/** Raw ephemeral X25519 public key (32 bytes) as base64url: one connection's session key share. */
+export const SessionPublicKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "not an X25519 public key");

@@ -11,6 +11,7 @@ export * from "./messages/agent-to-hub.js";
 export * from "./codec.js";
 export * from "./raw-frame.js";
 export * from "./signing.js";
+export * from "./session-mac.js";
 export * from "./encode.js";
 export * from "./decode.js";
 export * from "./pairing.js";

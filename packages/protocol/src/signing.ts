@@ -46,18 +46,23 @@ const HELLO_DOMAIN = Buffer.from("canopy/v1/hello\0");
 const HUB_FRAME_DOMAIN = Buffer.from("canopy/v1/hub-frame\0");
 const SIGNATURE_BYTES = 64;
 
-function helloInput(nonce: string, agentId: string): Buffer {
-  return Buffer.concat([HELLO_DOMAIN, Buffer.from(`${nonce}\0${agentId}`)]);
+/**
+ * `sessionKey` (the agent's ephemeral X25519 key, see session-mac.ts) is covered when the hello
+ * carries one; without it the input is what agents before session keys signed, so they still verify.
+ */
+function helloInput(nonce: string, agentId: string, sessionKey: string | undefined): Buffer {
+  const text = sessionKey === undefined ? `${nonce}\0${agentId}` : `${nonce}\0${agentId}\0${sessionKey}`;
+  return Buffer.concat([HELLO_DOMAIN, Buffer.from(text)]);
 }
 
-/** The agent's proof of key possession for one connection's challenge. */
-export function signHello(privateKey: KeyObject, nonce: string, agentId: string): string {
-  return sign(null, helloInput(nonce, agentId), privateKey).toString("base64url");
+/** The agent's proof of key possession for one connection's challenge (and of its session key, if any). */
+export function signHello(privateKey: KeyObject, nonce: string, agentId: string, sessionKey?: string): string {
+  return sign(null, helloInput(nonce, agentId, sessionKey), privateKey).toString("base64url");
 }
 
-export function verifyHello(publicKey: KeyObject, nonce: string, agentId: string, signature: string): boolean {
+export function verifyHello(publicKey: KeyObject, nonce: string, agentId: string, signature: string, sessionKey?: string): boolean {
   try {
-    return verify(null, helloInput(nonce, agentId), publicKey, Buffer.from(signature, "base64url"));
+    return verify(null, helloInput(nonce, agentId, sessionKey), publicKey, Buffer.from(signature, "base64url"));
   } catch {
     return false;
   }
@@ -70,19 +75,19 @@ function frameInput(context: string, payload: Uint8Array): Buffer {
 }
 
 /**
- * A signed hub → agent frame: 64 signature bytes, then the UTF-8 payload. `context` binds the
+ * A signed hub → agent frame: 64 signature bytes, then the UTF-8 payload (text, or bytes already encoded). `context` binds the
  * signature to one connection (the challenge nonce; empty for the challenge itself), so a frame
  * recorded on one connection cannot be replayed on another.
  */
-export function sealHubFrame(privateKey: KeyObject, context: string, payload: string): Buffer {
+export function sealHubFrame(privateKey: KeyObject, context: string, payload: string | Uint8Array): Buffer {
   // Content batches are megabytes: the payload is UTF-8 encoded in one pass and then only copied
   // (into the signed input and the frame). Measuring its UTF-8 length first and encoding it into
   // place was two passes over the text, and the length pass alone cost more than the signature
   // for rules with non-ASCII text (most of the sealing time in a profile of a push of Sigma rules).
-  const body = Buffer.from(payload, "utf8");
+  const body = typeof payload === "string" ? Buffer.from(payload, "utf8") : payload;
   const frame = Buffer.allocUnsafe(SIGNATURE_BYTES + body.length);
   sign(null, frameInput(context, body), privateKey).copy(frame, 0);
-  body.copy(frame, SIGNATURE_BYTES);
+  frame.set(body, SIGNATURE_BYTES);
   return frame;
 }
 

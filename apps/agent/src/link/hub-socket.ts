@@ -2,6 +2,7 @@ import type { KeyObject } from "node:crypto";
 import {
   CloseCode,
   decodeHubFrame,
+  FrameMac,
   encodeAgentMessage,
   frameBytes,
   HANDSHAKE_TIMEOUT_MS,
@@ -54,8 +55,14 @@ export class HubSocket {
   #phase: HandshakePhase = "awaiting-challenge";
   /** "" until the challenge; then its nonce, which every later hub frame is signed with. */
   #context = "";
+  /** The session key agreed in the hello, until a session-mac welcome puts it to use. */
+  #sessionKey: KeyObject | undefined;
+  /** After a session-mac welcome: every hub frame must carry this key's tag, in order. */
+  #mac: FrameMac | undefined;
   #opened = false;
   #closed = false;
+  /** A frame failed its session tag: nothing more from this socket is read. */
+  #refuseAll = false;
   #error: Error | undefined;
   #silenceTimer: NodeJS.Timeout | undefined;
   #closeTimer: NodeJS.Timeout | undefined;
@@ -89,16 +96,28 @@ export class HubSocket {
     return this.#ws.readyState === WebSocket.OPEN;
   }
 
-  /** The challenge arrived: later frames must be signed with its nonce. */
-  bindContext(nonce: string): void {
+  /** The challenge arrived: later frames must be signed with its nonce; `sessionKey` if the hello offers one. */
+  bindContext(nonce: string, sessionKey?: KeyObject): void {
     this.#context = nonce;
+    this.#sessionKey = sessionKey;
     this.#phase = "awaiting-welcome";
   }
 
-  /** Welcomed: from now on a hub silent for ~2.5 heartbeats is considered dead. */
-  establish(heartbeatMs: number): void {
+  /**
+   * Welcomed: from now on a hub silent for ~2.5 heartbeats is considered dead. With
+   * `frameAuth: "session-mac"` (the welcome is signed, so that choice is the hub's) every later
+   * frame is checked against the session key instead of the hub's signature. False when the hub
+   * asks for a session key this connection never agreed (a hub bug: the caller reconnects).
+   */
+  establish(heartbeatMs: number, frameAuth?: "session-mac"): boolean {
+    if (frameAuth === "session-mac") {
+      if (!this.#sessionKey) return false;
+      this.#mac = new FrameMac(this.#sessionKey);
+    }
+    this.#sessionKey = undefined;
     this.#phase = "established";
     this.#watchSilence(Math.ceil(heartbeatMs * DEAD_HUB_HEARTBEATS));
+    return true;
   }
 
   /** Sends if the socket is open; false otherwise (the message is dropped, never queued). */
@@ -133,15 +152,28 @@ export class HubSocket {
   }
 
   #onFrame(data: WebSocket.RawData, isBinary: boolean): void {
+    // After a bad session tag, frames still arriving before the close are not the hub's.
+    if (this.#refuseAll) return;
     this.#silenceTimer?.refresh();
     // A text frame cannot carry a signature; passing it as a string makes the decoder say so.
     const frame = isBinary ? frameBytes(data) : Buffer.from(frameBytes(data)).toString("utf8");
-    const decoded = decodeHubFrame(frame, this.#options.hubKey, this.#context);
+    const decoded = decodeHubFrame(frame, this.#options.hubKey, this.#context, this.#mac);
     if (decoded.ok) {
       this.#options.onMessage(decoded.message, this);
       return;
     }
     const { error } = decoded;
+    if (error.code === "bad_signature" && this.#mac) {
+      // Only the hub holds the session key, and frames are counted: one that fails was forged,
+      // replayed or reordered, or one before it went missing. The stream is not the hub's any
+      // more; nothing on it is acted on, and the agent reconnects afresh.
+      this.#options.logger.warn({ code: error.code, frame: this.#mac.counter }, "a hub frame's session tag does not verify; reconnecting");
+      this.send({ type: "error", code: error.code, message: error.message.slice(0, 1024) });
+      this.#mac = undefined;
+      this.#refuseAll = true;
+      this.close(CloseCode.protocolError, "bad session tag");
+      return;
+    }
     if (error.code === "bad_signature") {
       // Never acted on. Not a reason to drop the link: whoever forged it could cut it anyway.
       this.#options.logger.warn({ code: error.code, phase: this.#phase }, "dropped a hub frame whose signature does not verify");

@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { CloseCode, signHello, type HubMessage, type HubToAgent, type HubToAgentType } from "@canopy/protocol";
+import { CloseCode, deriveSessionKey, generateEphemeralKey, SESSION_MAC_CAPABILITY, signHello, type HubMessage, type HubToAgent, type HubToAgentType } from "@canopy/protocol";
 import { AGENT_CAPABILITIES, hostDescription } from "./host.js";
 import type { HandshakePhase, HubSocket } from "./hub-socket.js";
 import type { AgentLogger } from "../core/logger.js";
@@ -47,17 +47,35 @@ function inPhase(socket: HubSocket, message: HubToAgent, ...phases: HandshakePha
   return false;
 }
 
+/**
+ * The agent's half of the connection's session key (protocol session-mac.ts): its own ephemeral
+ * X25519 key, answered to the hub's from the signed challenge. None (the frames stay signed)
+ * when the hub's key share makes no key, which only a broken hub sends.
+ */
+function agreeSessionKey(nonce: string, hubPublicKey: string, context: HandlerContext): { key: KeyObject; publicKey: string } | undefined {
+  const own = generateEphemeralKey();
+  try {
+    const key = deriveSessionKey({ own: own.privateKey, peerPublicKey: hubPublicKey, nonce, agentId: context.agentId, hubPublicKey, agentPublicKey: own.publicKey });
+    return { key, publicKey: own.publicKey };
+  } catch (error) {
+    context.logger.warn({ err: error instanceof Error ? error.message : String(error) }, "the hub's session key share makes no key; keeping signed frames");
+    return undefined;
+  }
+}
+
 /** One handler per hub → agent message: a new message type does not compile until it is handled here. */
 const handlers = {
   "hello.challenge": (message, socket, context) => {
     if (!inPhase(socket, message, "awaiting-challenge")) return;
-    socket.bindContext(message.nonce);
+    const session = message.sessionKey === undefined ? undefined : agreeSessionKey(message.nonce, message.sessionKey, context);
+    socket.bindContext(message.nonce, session?.key);
     socket.send({
       type: "hello",
       agentId: context.agentId,
-      signature: signHello(context.privateKey, message.nonce, context.agentId),
+      signature: signHello(context.privateKey, message.nonce, context.agentId, session?.publicKey),
       ...hostDescription(),
-      capabilities: AGENT_CAPABILITIES,
+      capabilities: [...AGENT_CAPABILITIES, SESSION_MAC_CAPABILITY],
+      ...(session ? { sessionKey: session.publicKey } : {}),
     });
   },
 
@@ -68,7 +86,11 @@ const handlers = {
       socket.close(CloseCode.protocolError, "welcome for another agent");
       return;
     }
-    socket.establish(message.heartbeatMs);
+    if (!socket.establish(message.heartbeatMs, message.frameAuth)) {
+      context.logger.error({}, "hub asked for a session key this connection never agreed; reconnecting");
+      socket.close(CloseCode.protocolError, "no session key");
+      return;
+    }
     context.welcomed(message, socket);
   },
 

@@ -103,8 +103,8 @@ export class AgentSession implements AgentLink {
   }
 
   /** Sends `content.apply` if the link is open; false when it is not or the socket refused it (the batch counts as lost). */
-  apply(batch: ApplyBatch): boolean {
-    return this.isOpen && this.#send({ type: "content.apply", ...batch });
+  apply(batch: ApplyBatch, payload?: Uint8Array): boolean {
+    return this.isOpen && this.#send({ type: "content.apply", ...batch }, payload);
   }
 
   /** Sends the challenge and starts the handshake clock. */
@@ -337,12 +337,12 @@ export class AgentSession implements AgentLink {
       this.refuse(verdict.code, verdict.closeCode, verdict.message);
       return;
     }
-    const { agent, tenant } = verdict;
+    const { agent, tenant, sessionKey } = verdict;
     this.#identity = { agentId: agent.id, tenantId: tenant.id };
     this.#removes = hello.capabilities.includes(CONTENT_REMOVE_CAPABILITY);
     this.#state = "authenticated";
     this.#endHandshake();
-    this.connection.authenticated?.();
+    this.connection.authenticated?.(sessionKey);
     this.#budget.authenticated(this.#ctx.meterFor(tenant.id));
     this.#log = this.#log.child({ agentId: agent.id, tenantId: tenant.id });
     const previous = this.#ctx.registry.attach(this);
@@ -357,6 +357,7 @@ export class AgentSession implements AgentLink {
       tenantId: tenant.id,
       tenantName: tenant.name,
       heartbeatMs: this.#ctx.heartbeatMs,
+      ...(sessionKey ? { frameAuth: "session-mac" as const } : {}),
     });
     this.#log.lifecycle({ agentVersion: clip(hello.agentVersion), hostname: clip(hello.hostname), replaced: previous !== undefined }, "agent online");
     this.#ctx.content.connected(this);
@@ -428,9 +429,9 @@ export class AgentSession implements AgentLink {
   }
 
   /** False (logged) when the socket refused the frame. */
-  #send(message: HubToAgent): boolean {
+  #send(message: HubToAgent, payload?: Uint8Array): boolean {
     try {
-      this.connection.send(message);
+      this.connection.send(message, payload);
       return true;
     } catch (error) {
       this.#log.warn({ err: error, type: message.type }, "could not send to agent");

@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import type { HubToAgent } from "@canopy/protocol";
 
 /**
@@ -7,12 +8,16 @@ import type { HubToAgent } from "@canopy/protocol";
 export interface Connection {
   readonly id: string;
   readonly remoteAddress: string;
-  send(message: HubToAgent): void;
+  /** `payload`: `message` already encoded (a broadcast encodes once), to seal as is. */
+  send(message: HubToAgent, payload?: Uint8Array): void;
   close(code: number, reason: string): void;
   /** Stop reading the agent's frames (the agent is over a budget): TCP backpressure, nothing dropped. */
   pause(): void;
   /** Read again. */
   resume(): void;
-  /** The handshake is over (welcomed): what the transport watched before it can go. */
-  authenticated?(): void;
+  /**
+   * The handshake is over (welcomed): what the transport watched before it can go. With
+   * `sessionKey` (the agent agreed one), frames after the welcome are MAC'd with it, not signed.
+   */
+  authenticated?(sessionKey?: KeyObject): void;
 }

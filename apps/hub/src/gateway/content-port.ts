@@ -20,8 +20,11 @@ export interface AgentLink {
   readonly log: AgentLogger;
   /** The agent said in its hello that it understands removals (`CONTENT_REMOVE_CAPABILITY`); absent: it does. */
   readonly removes?: boolean;
-  /** Sends `content.apply`; false when the connection is gone (the batch counts as lost). */
-  apply(batch: ApplyBatch): boolean;
+  /**
+   * Sends `content.apply`; false when the connection is gone (the batch counts as lost).
+   * `payload`: the frame's message already encoded (the same batch to many agents is encoded once).
+   */
+  apply(batch: ApplyBatch, payload?: Uint8Array): boolean;
 }
 
 /**

@@ -1,10 +1,23 @@
-import { randomBytes } from "node:crypto";
-import { CloseCode, PROTOCOL_VERSION, importPublicKey, verifyHello, type AgentMessage, type ErrorCode, type HubToAgent } from "@canopy/protocol";
+import { randomBytes, type KeyObject } from "node:crypto";
+import {
+  CloseCode,
+  deriveSessionKey,
+  generateEphemeralKey,
+  importPublicKey,
+  PROTOCOL_VERSION,
+  SESSION_MAC_CAPABILITY,
+  verifyHello,
+  type AgentMessage,
+  type EphemeralKey,
+  type ErrorCode,
+  type HubToAgent,
+} from "@canopy/protocol";
 import type { HubRepositories } from "../domain/hub-data.js";
 import type { AgentRecord, TenantRecord } from "../domain/records.js";
 
 export type HelloVerdict =
-  | { ok: true; agent: AgentRecord; tenant: TenantRecord }
+  /** `sessionKey`: the agent agreed one (session-mac), and frames after the welcome are MAC'd with it. */
+  | { ok: true; agent: AgentRecord; tenant: TenantRecord; sessionKey?: KeyObject | undefined }
   | { ok: false; code: ErrorCode; closeCode: number; message: string };
 
 const authFailed: HelloVerdict = {
@@ -25,7 +38,7 @@ export async function verifyAgentHello(hello: AgentMessage<"hello">, nonce: stri
   if (!agent) return authFailed;
   let verified = false;
   try {
-    verified = verifyHello(importPublicKey(agent.publicKey), nonce, hello.agentId, hello.signature);
+    verified = verifyHello(importPublicKey(agent.publicKey), nonce, hello.agentId, hello.signature, hello.sessionKey);
   } catch {
     verified = false;
   }
@@ -38,12 +51,15 @@ export async function verifyAgentHello(hello: AgentMessage<"hello">, nonce: stri
 }
 
 /**
- * One connection's challenge: the nonce its hello must sign, the clock that runs until a valid
- * hello, and the moment it ends (welcomed, refused or gone), reported once so the gateway can
- * count the sockets still waiting per address.
+ * One connection's challenge: the nonce its hello must sign, the hub's ephemeral X25519 key for
+ * a session key (protocol session-mac.ts), the clock that runs until a valid hello, and the
+ * moment it ends (welcomed, refused or gone), reported once so the gateway can count the
+ * sockets still waiting per address.
  */
 export class Handshake {
   readonly nonce = randomBytes(32).toString("base64url");
+  /** Made with the challenge; dropped with the handshake (forward secrecy: it is never kept). */
+  #ephemeral: EphemeralKey | undefined;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
   #over = false;
@@ -62,16 +78,38 @@ export class Handshake {
     this.#started = true;
     this.#timer = setTimeout(timedOut, timeoutMs);
     this.#timer.unref();
-    return { type: "hello.challenge", nonce: this.nonce, protocolVersion: PROTOCOL_VERSION, hubTime: now };
+    this.#ephemeral = generateEphemeralKey();
+    return { type: "hello.challenge", nonce: this.nonce, protocolVersion: PROTOCOL_VERSION, hubTime: now, sessionKey: this.#ephemeral.publicKey };
   }
 
-  verify(hello: AgentMessage<"hello">, data: Pick<HubRepositories, "agents" | "tenants">): Promise<HelloVerdict> {
-    return verifyAgentHello(hello, this.nonce, data);
+  /**
+   * Who the agent is and, when it announced session-mac and answered the hub's key with its own
+   * (covered by the hello signature), the connection's session key. A key share that makes no
+   * key (not X25519, a small-order point) is a broken or hostile agent: refused like a bad signature.
+   */
+  async verify(hello: AgentMessage<"hello">, data: Pick<HubRepositories, "agents" | "tenants">): Promise<HelloVerdict> {
+    const verdict = await verifyAgentHello(hello, this.nonce, data);
+    if (!verdict.ok || hello.sessionKey === undefined || !hello.capabilities.includes(SESSION_MAC_CAPABILITY) || !this.#ephemeral) return verdict;
+    try {
+      const hub = this.#ephemeral;
+      const sessionKey = deriveSessionKey({
+        own: hub.privateKey,
+        peerPublicKey: hello.sessionKey,
+        nonce: this.nonce,
+        agentId: verdict.agent.id,
+        hubPublicKey: hub.publicKey,
+        agentPublicKey: hello.sessionKey,
+      });
+      return { ...verdict, sessionKey };
+    } catch {
+      return authFailed;
+    }
   }
 
   /** Idempotent; reported only for a handshake that started (a refused connection never counted). */
   end(): void {
     clearTimeout(this.#timer);
+    this.#ephemeral = undefined;
     if (this.#over) return;
     this.#over = true;
     if (this.#started) this.#onOver();

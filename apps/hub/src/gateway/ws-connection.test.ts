@@ -20,7 +20,7 @@ describe("WsConnection", () => {
     const [socket] = (await once(server, "connection")) as [WebSocket];
     await once(client, "open");
     const payload = Buffer.alloc(256 * 1024, 1);
-    return { client, socket, connection: new WsConnection("con_test", "127.0.0.1", socket, () => payload, maxUnsent) };
+    return { client, socket, connection: new WsConnection("con_test", "127.0.0.1", socket, { seal: () => payload }, maxUnsent) };
   }
 
   const message = { type: "ping" as const, id: "p", sentAt: 0 };

@@ -1,7 +1,9 @@
+import type { KeyObject } from "node:crypto";
 import type { HubToAgent } from "@canopy/protocol";
 import { WebSocket } from "ws";
 import type { AgentSession } from "./agent-session.js";
 import type { Connection } from "./connection.js";
+import type { FrameSealer } from "./frame-sealer.js";
 
 /**
  * Bytes the hub may hold for one agent that are not yet on the wire. What the hub sends an agent
@@ -28,18 +30,18 @@ export class WsConnection implements Connection {
   /** Stops the transport's count of raw bytes before the hello; called once the agent is welcomed. */
   stopWatching: (() => void) | undefined = undefined;
   readonly #socket: WebSocket;
-  readonly #seal: (message: HubToAgent) => Buffer;
+  readonly #sealer: FrameSealer;
   readonly #maxUnsentBytes: number;
 
-  constructor(id: string, remoteAddress: string, socket: WebSocket, seal: (message: HubToAgent) => Buffer, maxUnsentBytes = MAX_UNSENT_BYTES) {
+  constructor(id: string, remoteAddress: string, socket: WebSocket, sealer: FrameSealer, maxUnsentBytes = MAX_UNSENT_BYTES) {
     this.id = id;
     this.remoteAddress = remoteAddress;
     this.#socket = socket;
-    this.#seal = seal;
+    this.#sealer = sealer;
     this.#maxUnsentBytes = maxUnsentBytes;
   }
 
-  send(message: HubToAgent): void {
+  send(message: HubToAgent, payload?: Uint8Array): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
     // A close frame would wait behind the unsent bytes: the socket is cut, which the session
     // sees as a close (1006); the agent reconnects, and what was not acked is sent again.
@@ -47,10 +49,11 @@ export class WsConnection implements Connection {
       this.#socket.terminate();
       return;
     }
-    this.#socket.send(this.#seal(message), { binary: true });
+    this.#socket.send(this.#sealer.seal(message, payload), { binary: true });
   }
 
-  authenticated(): void {
+  authenticated(sessionKey?: KeyObject): void {
+    if (sessionKey) this.#sealer.macAfterWelcome?.(sessionKey);
     this.stopWatching?.();
     this.stopWatching = undefined;
   }

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import type { AgentMessage, ApplyItem } from "@canopy/protocol";
+import { encodeHubPayload, type AgentMessage, type ApplyItem } from "@canopy/protocol";
 import type { Logger } from "pino";
 import { FairScheduler } from "../core/fair-scheduler.js";
 import { clip } from "../gateway/agent-log.js";
 import type { AgentLink, ContentPort } from "../gateway/content-port.js";
 import type { DeliveredBodies } from "./delivered-bodies.js";
 import { decide } from "./delivery-decision.js";
+import { compositionOf, EncodedBatches, type EncodedBatch } from "./encoded-batches.js";
 import { recordAnswer, recordLost, settleWithoutAgent, type SentItem } from "./delivery-outcomes.js";
 import type { PushLedger } from "./push-ledger.js";
 import type { PushPublisher } from "./push-publisher.js";
@@ -72,8 +73,8 @@ const REMOVAL_BYTES = 200;
  * most `maxInFlight` batches awaiting their ack. A batch lost to a disconnect is simply
  * reconciled again after the next manifest; one lost to a timeout is resent after a backoff.
  * Batches are built one at a time through a `FairScheduler`: tenants take turns, and the event
- * loop gets a turn between slices, so a push to many tenants never stalls the hub (a batch is
- * encoded and signed per tenant, tens of milliseconds for a big one).
+ * loop gets a turn between slices, so a push to many tenants never stalls the hub. The same batch
+ * to many agents is encoded once (`EncodedBatches`) and only sealed per connection.
  * Implements the gateway's `ContentPort`.
  */
 export class Reconciler implements ContentPort {
@@ -87,6 +88,7 @@ export class Reconciler implements ContentPort {
   /** Connections dropped: one whose state arrives after it went lets it go at once. */
   readonly #gone = new WeakSet<Peer>();
   readonly #scheduler: FairScheduler;
+  readonly #encoded: EncodedBatches;
   #batchSeq = 0;
   // Batch ids differ across hub restarts too, so an answer meant for an earlier hub is never mistaken.
   readonly #batchPrefix = `b${randomBytes(4).toString("hex")}-`;
@@ -99,6 +101,7 @@ export class Reconciler implements ContentPort {
     this.#log = parts.logger;
     this.#options = withDefaults(parts.options ?? {});
     this.#scheduler = new FairScheduler({ sliceMs: this.#options.sliceMs });
+    this.#encoded = new EncodedBatches({ live: (pushId) => this.#ledger.get(pushId) !== undefined });
   }
 
   connected(link: AgentLink): void {
@@ -357,16 +360,33 @@ export class Reconciler implements ContentPort {
     }
     if (resolved) this.#publisher.request();
     if (pushId === undefined) return false;
-    const batch: Batch = { id: `${this.#batchPrefix}${++this.#batchSeq}`, pushId, items: sent, timer: this.#after(this.#options.ackTimeoutMs, () => this.#timedOut(peer, batch)) };
+    const encoded = this.#encodedBatch(peer, pushId, items, sent);
+    const batch: Batch = { id: encoded.id, pushId, items: sent, timer: this.#after(this.#options.ackTimeoutMs, () => this.#timedOut(peer, batch)) };
     peer.inFlight.set(batch.id, batch);
     for (const item of sent) peer.sending.set(item.key, item);
-    if (!peer.link.apply({ batchId: batch.id, pushId, items })) {
+    if (!peer.link.apply({ batchId: batch.id, pushId, items }, encoded.payload)) {
       // The connection is going away; `disconnected` follows and the next manifest starts over.
       this.#settle(peer, batch);
       recordLost(this.#state, this.#ledger, tenantId, sent);
       return false;
     }
     return true;
+  }
+
+  /**
+   * The batch as encoded for every agent it goes to (the first one's turn encodes it). An agent
+   * that had this very batch already (a resend after a timeout) gets it under a fresh id, so a
+   * late ack of the first is told apart from the resend's.
+   */
+  #encodedBatch(peer: Peer, pushId: string, items: ApplyItem[], sent: SentItem[]): EncodedBatch {
+    const make = () => {
+      const id = `${this.#batchPrefix}${++this.#batchSeq}`;
+      return { id, message: { type: "content.apply" as const, batchId: id, pushId, items } };
+    };
+    const shared = this.#encoded.take(compositionOf(pushId, sent), pushId, make);
+    if (!peer.inFlight.has(shared.id) && !peer.expired.has(shared.id)) return shared;
+    const { id, message } = make();
+    return { id, pushId, payload: encodeHubPayload(message) };
   }
 
   #timedOut(peer: Peer, batch: Batch): void {

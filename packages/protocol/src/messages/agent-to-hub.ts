@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ContentAck, ContentDrift, ContentManifest } from "../content.js";
 import { ErrorCode } from "../errors.js";
 import { InsightUpdateAck, InsightsUpsert } from "../insights.js";
-import { Id, RequestId, Signature } from "../ids.js";
+import { Id, RequestId, SessionPublicKey, Signature } from "../ids.js";
 
 /**
  * The agent's answer to `hello.challenge`. `agentId` only selects which public key to verify
@@ -16,6 +16,8 @@ export const Hello = z.object({
   hostname: z.string().min(1).max(255),
   platform: z.string().min(1).max(64),
   capabilities: z.array(z.string().max(64)).max(64),
+  /** The agent's ephemeral X25519 key, answering the challenge's (covered by `signature`); with the "session-mac" capability. */
+  sessionKey: SessionPublicKey.optional(),
 });
 
 export const Pong = z.object({

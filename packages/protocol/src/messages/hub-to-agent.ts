@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ContentApply } from "../content.js";
 import { ErrorCode } from "../errors.js";
 import { InsightUpdate, InsightsAck } from "../insights.js";
-import { Id, Nonce, RequestId } from "../ids.js";
+import { Id, Nonce, RequestId, SessionPublicKey } from "../ids.js";
 import { PROTOCOL_VERSION } from "../limits.js";
 import { InsightsRefused, InsightsResume, TenantSettingsNotice } from "../tenant-settings.js";
 
@@ -12,6 +12,8 @@ export const HelloChallenge = z.object({
   nonce: Nonce,
   protocolVersion: z.literal(PROTOCOL_VERSION),
   hubTime: z.number(),
+  /** The hub's ephemeral X25519 key for this connection's session key (session-mac.ts); absent from hubs without them. */
+  sessionKey: SessionPublicKey.optional(),
 });
 
 /** The handshake succeeded; the session settings. */
@@ -22,6 +24,8 @@ export const Welcome = z.object({
   tenantId: Id,
   tenantName: z.string(),
   heartbeatMs: z.number().int().positive(),
+  /** "session-mac": every frame after this one carries the session key's HMAC, not a signature (session-mac.ts). */
+  frameAuth: z.literal("session-mac").optional(),
 });
 
 /** Why a frame or the handshake was refused. `ref` names the offending request, if any. */
