@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 
-/** One document of the agent's manifest (`state/content.json`, the store collection `content`). */
+/** One document of the agent's manifest (segments `state/content.<n>.json`; `content.json` in older versions). */
 export interface ManifestDoc {
   kind: string;
   name: string;
@@ -13,8 +13,13 @@ export interface ManifestDoc {
 
 /** The agent's manifest as it is on disk: what it has recorded as applied. */
 export async function readManifestFile(dataDir: string): Promise<ManifestDoc[]> {
-  const file = JSON.parse(await readFile(join(dataDir, "state", "content.json"), "utf8")) as { docs?: Record<string, ManifestDoc> };
-  return Object.values(file.docs ?? {});
+  const state = join(dataDir, "state");
+  const docs: ManifestDoc[] = [];
+  for (const name of (await readdir(state)).filter((f) => /^content(\.\d+)?\.json$/.test(f))) {
+    const file = JSON.parse(await readFile(join(state, name), "utf8")) as { docs?: Record<string, ManifestDoc> };
+    docs.push(...Object.values(file.docs ?? {}));
+  }
+  return docs;
 }
 
 /** Every file under `dir`, as paths relative to it. */

@@ -15,9 +15,8 @@ const DRIFT_ITEMS_PER_MESSAGE = 1000;
 
 /**
  * Batches waiting one after the other are applied together and made durable by one flush, then
- * acked in turn (the hub keeps up to 4 in flight). A flush rewrites the manifest, which holds
- * every item the agent has: one per batch made a push of thousands of rules write it dozens of
- * times over as it grew.
+ * acked in turn (the hub keeps up to 4 in flight): one flush (its fsyncs) for up to 2,000 items.
+ * A flush rewrites only the manifest segments its batches touched (manifest-segments.ts).
  */
 const BATCHES_PER_FLUSH = 4;
 
@@ -62,6 +61,10 @@ export class ContentSync {
   constructor(options: ContentSyncOptions) {
     this.#options = options;
     this.#checker = new FileChecker(options.paths.contentDir);
+    // What an older version kept as one file goes into segments now, written with the next flush
+    // (one atomic write: until then the old file is what is on disk).
+    const carried = manifestCollection(options.store).carryLegacy();
+    if (carried > 0) options.logger.info({ entries: carried }, "carried the content manifest into segments");
   }
 
   /** Scans once now, then every `driftScanMs`. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { access, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { SystemInfo, type AgentMessage, type ApplyItem } from "@canopy/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -14,6 +14,16 @@ import { createAgent } from "../runtime/agent.js";
 import { listContent, listManifest } from "../cli/local-data.js";
 import { agentPaths } from "../core/paths.js";
 import type { Agent } from "../core/types.js";
+
+/** Every manifest entry in the agent's store files as they are now (its segments `content.<n>.json`), by id. */
+function manifestOnDisk(dataDir: string): Record<string, { hash: string }> {
+  const state = join(dataDir, "state");
+  const docs: Record<string, { hash: string }> = {};
+  for (const name of readdirSync(state).filter((f) => /^content\.\d+\.json$/.test(f))) {
+    Object.assign(docs, (JSON.parse(readFileSync(join(state, name), "utf8")) as { docs: Record<string, { hash: string }> }).docs);
+  }
+  return docs;
+}
 
 const exists = (path: string) =>
   access(path).then(
@@ -175,7 +185,7 @@ describe("content on the agent", () => {
     connection.observers.push((message) => {
       if (message.type !== "content.ack") return;
       // Right as the ack arrives: is the applied item already in the store file?
-      const file = JSON.parse(readFileSync(join(dataDir, "state", "content.json"), "utf8")) as { docs: Record<string, { hash: string }> };
+      const file = { docs: manifestOnDisk(dataDir) };
       seenOnDisk.push(message.results.every((r) => file.docs[`${r.kind}:${r.name}`]?.hash === r.hash));
     });
     await push([item("custom-field", "Durable"), item("playbook", "Also durable")]);
@@ -188,7 +198,7 @@ describe("content on the agent", () => {
     const onDisk: string[] = [];
     connection.observers.push((message) => {
       if (message.type !== "content.ack") return;
-      const file = JSON.parse(readFileSync(join(dataDir, "state", "content.json"), "utf8")) as { docs: Record<string, { hash: string }> };
+      const file = { docs: manifestOnDisk(dataDir) };
       if (message.results.every((r) => file.docs[`${r.kind}:${r.name}`]?.hash === r.hash)) onDisk.push(message.batchId);
     });
     const batches = [

@@ -9,6 +9,8 @@ import type { ContentKind } from "@canopy/protocol";
  * file name always mean an encoding or the hash suffix of a shortened name.
  */
 const KEPT = /^[\p{L}\p{N} _\-.,()[\]&+@!'=#]$/u;
+/** A name made of kept characters only: most names, checked with one test instead of one per character. */
+const ALL_KEPT = /^[\p{L}\p{N} _\-.,()[\]&+@!'=#]+$/u;
 /** File names are limited to 255 bytes; this leaves room for the extension and a temp suffix. */
 const MAX_SEGMENT_BYTES = 200;
 const HASH_SUFFIX_CHARS = 16;
@@ -23,6 +25,9 @@ function percentEncode(char: string): string {
  * whole name).
  */
 export function fileSafeSegment(segment: string): string {
+  if (ALL_KEPT.test(segment) && !segment.startsWith(".") && !segment.endsWith(".") && !segment.endsWith(" ") && !isWindowsDeviceName(segment) && Buffer.byteLength(segment, "utf8") <= MAX_SEGMENT_BYTES) {
+    return segment;
+  }
   const tokens = Array.from(segment, (char) => (KEPT.test(char) ? char : percentEncode(char)));
   // No hidden files (and so no "." or ".."); no trailing dot or space (Windows drops them).
   if (tokens[0] === ".") tokens[0] = percentEncode(".");

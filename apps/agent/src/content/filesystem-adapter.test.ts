@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderContent, writeAtomically } from "./filesystem-adapter.js";
+import { ContentLocations } from "./content-locations.js";
+import { createFilesystemAdapter, FileChecker, renderContent, sha256, writeAtomically } from "./filesystem-adapter.js";
 
 describe("renderContent", () => {
   const rule = {
@@ -52,6 +53,29 @@ describe("writeAtomically", () => {
       // A folder that cannot be made (a file is in its place) fails the write and leaves nothing.
       await writeFile(join(dir, "blocked"), "a file");
       await expect(writeAtomically(join(dir, "blocked", "rule.yml"), Buffer.from("x"))).rejects.toThrow();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("FileChecker", () => {
+  it("knows a file the adapter wrote by its stat (no read), and still sees it edited or deleted afterwards", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "canopy-check-"));
+    try {
+      const checker = new FileChecker(dir);
+      const adapter = createFilesystemAdapter(dir, checker, new ContentLocations());
+      const raw = "title: Written\n";
+      const { location, fileHash } = await adapter.apply({ kind: "siem-rule", name: "Written", revision: 1, hash: sha256(raw), body: { raw }, dependsOn: [] }, { signal: new AbortController().signal });
+      expect(fileHash).toBe(sha256(raw));
+      expect(await checker.check({ location, fileHash })).toEqual({ state: "ok", localHash: fileHash });
+      // Told another hash for the same untouched file, it answers from what it was told: the file was not read again.
+      await checker.written(join(dir, location!), sha256("told"));
+      expect(await checker.check({ location, fileHash })).toEqual({ state: "changed", localHash: sha256("told") });
+      await writeFile(join(dir, location!), "title: Edited on the tenant\n");
+      expect(await checker.check({ location, fileHash })).toEqual({ state: "changed", localHash: sha256("title: Edited on the tenant\n") });
+      await rm(join(dir, location!));
+      expect(await checker.check({ location, fileHash })).toEqual({ state: "missing", localHash: null });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

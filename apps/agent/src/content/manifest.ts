@@ -1,12 +1,16 @@
 import { ContentHash, ContentKind, HeldItem, MANIFEST_ITEMS_PER_PART, type AgentMessage, type ManifestEntry } from "@canopy/protocol";
-import type { Doc, Store } from "@canopy/store";
+import type { Store } from "@canopy/store";
 import { z } from "zod";
-
-/** The store collection of what the agent holds; system.info and `content list` read it too. */
-export const CONTENT_COLLECTION = "content";
+import { LEGACY_MANIFEST_COLLECTION, ManifestSegments } from "./manifest-segments.js";
 
 /**
- * One item the agent holds, in the store collection `content` under id `kind:name`. This is the
+ * The store collections of what the agent holds: segments `content.<n>`, and `content` as older
+ * versions wrote it (carried into segments at start; see manifest-segments.ts).
+ */
+export const CONTENT_COLLECTION = LEGACY_MANIFEST_COLLECTION;
+
+/**
+ * One item the agent holds, in a segment of the manifest (`content.<n>`) under id `kind:name`. This is the
  * reported state: sent as `content.manifest` after every welcome, listed by `content list`, shown
  * in the Connect view. Written (and flushed) before the hub is told an item was applied.
  */
@@ -36,8 +40,14 @@ export type ManifestDoc = z.infer<typeof ManifestDoc>;
 
 export const contentId = (kind: ContentKind, name: string): string => `${kind}:${name}`;
 
-export function manifestCollection(store: Store) {
-  return store.collection<ManifestDoc>(CONTENT_COLLECTION);
+/** One view per store: it indexes which segment holds each entry, so a look-up is O(1). */
+const views = new WeakMap<Store, ManifestSegments<ManifestDoc>>();
+
+/** The manifest's documents: read and written through this view only. */
+export function manifestCollection(store: Store): ManifestSegments<ManifestDoc> {
+  let view = views.get(store);
+  if (!view) views.set(store, (view = new ManifestSegments<ManifestDoc>(store)));
+  return view;
 }
 
 /** A held item by kind and name, or undefined (also for a document of another shape). */
@@ -66,7 +76,7 @@ export function manifestEntry(doc: ManifestDoc): ManifestEntry {
 /** Applied content as `[{kind, name, revision, hash}]`, skipping documents of another shape. */
 export function heldContent(store: Store): HeldItem[] {
   const items: HeldItem[] = [];
-  for (const doc of store.collection<Doc & Partial<HeldItem>>(CONTENT_COLLECTION).all()) {
+  for (const doc of manifestCollection(store).all()) {
     const parsed = HeldItem.safeParse({ kind: doc.kind, name: doc.name, revision: doc.revision, hash: doc.hash });
     if (parsed.success) items.push(parsed.data);
   }

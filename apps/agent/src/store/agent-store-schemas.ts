@@ -8,7 +8,8 @@ import { CONTENT_COLLECTION, ManifestDoc } from "../content/manifest.js";
 
 /**
  * Every collection in the agent's `state/` folder with the schema its documents are checked
- * against when the store opens: credentials, the content manifest, the insights (16 shards
+ * against when the store opens: credentials, the content manifest (segments `content.<n>`, and
+ * the single `content` of older versions), the insights (16 shards
  * `insights.<n>`, and the unsharded `insights` of older versions) and the outbox. A function,
  * read when a store opens: the credentials module opens stores itself.
  */
@@ -16,6 +17,7 @@ export function agentStoreSchemas(): CollectionSchemas {
   return {
     [CREDENTIALS_COLLECTION]: CredentialsDoc,
     [CONTENT_COLLECTION]: ManifestDoc,
+    [`${CONTENT_COLLECTION}.*`]: ManifestDoc,
     [INSIGHTS_COLLECTION]: StoredInsight,
     [`${INSIGHTS_COLLECTION}.*`]: StoredInsight,
     [OUTBOX_COLLECTION]: OutboxDoc,

@@ -78,7 +78,7 @@ describe("an agent whose store cannot be written", () => {
     await disk.readOnly();
     const refused = nextBatchId();
     connection.send({ type: "content.apply", batchId: refused, pushId: "ps_1", items: [item("custom-field", "Tier")] });
-    expect(await refusal("content task failed")).toMatch(/could not write .*content\.json: .*\((EROFS|EACCES)\); the changes since the last good write were rolled back/);
+    expect(await refusal("content task failed")).toMatch(/could not write .*content\.\d+\.json: .*\((EROFS|EACCES)\); the changes since the last good write were rolled back/);
     await disk.writable();
     const accepted = nextBatchId();
     connection.send({ type: "content.apply", batchId: accepted, pushId: "ps_2", items: [item("custom-field", "Region")] });
