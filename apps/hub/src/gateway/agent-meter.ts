@@ -14,22 +14,25 @@ const within = { type: "ok", holdMs: 0 } as const;
 /**
  * One tenant's budgets (see `AgentBudgets`), kept by the gateway across that tenant's
  * connections, so reconnecting does not buy a fresh budget. Time is the caller's, in ms.
+ *
+ * Every frame counts against the frame and byte budgets; the insight, bad-frame and held-back
+ * budgets are made the first time they are spent (a full bucket made later is the same as one
+ * made now and left alone), so an agent that never sends insights nor misbehaves costs two.
  */
 export class AgentMeter {
+  readonly #budgets: AgentBudgets;
   readonly #frames: TokenBucket;
   readonly #bytes: TokenBucket;
-  readonly #insights: TokenBucket;
-  readonly #badFrames: TokenBucket;
-  readonly #heldBack: TokenBucket;
+  #insights: TokenBucket | undefined;
+  #badFrames: TokenBucket | undefined;
+  #heldBack: TokenBucket | undefined;
   /** Until when reading is held back for the frame or byte budget. */
   #heldUntil = 0;
 
   constructor(budgets: AgentBudgets, now: number) {
+    this.#budgets = budgets;
     this.#frames = new TokenBucket(budgets.framesPerSecond, budgets.frameBurst, now);
     this.#bytes = new TokenBucket(budgets.bytesPerSecond, budgets.byteBurst, now);
-    this.#insights = new TokenBucket(budgets.insightsPerSecond, budgets.insightBurst, now);
-    this.#badFrames = new TokenBucket((budgets.badFramesPerMinute * 1000) / MINUTE, budgets.badFrameBurst, now);
-    this.#heldBack = new TokenBucket((budgets.heldBackMsPerMinute * 1000) / MINUTE, budgets.heldBackMsPerMinute, now);
   }
 
   /** Every frame, before it is decoded. */
@@ -45,8 +48,10 @@ export class AgentMeter {
     const added = until - Math.max(this.#heldUntil, now);
     if (added > 0) {
       this.#heldUntil = until;
-      this.#heldBack.take(added, now);
-      if (this.#heldBack.level(now) < 0) return { type: "offender", reason: "stayed over its frame or byte budget" };
+      const budgets = this.#budgets;
+      const heldBack = (this.#heldBack ??= new TokenBucket((budgets.heldBackMsPerMinute * 1000) / MINUTE, budgets.heldBackMsPerMinute, now));
+      heldBack.take(added, now);
+      if (heldBack.level(now) < 0) return { type: "offender", reason: "stayed over its frame or byte budget" };
     }
     return { type: "ok", holdMs };
   }
@@ -58,17 +63,20 @@ export class AgentMeter {
 
   /** Insights in an `insights.upsert` batch. Never an offence: a big backlog is only slowed down. */
   insights(count: number, now: number): number {
+    this.#insights ??= new TokenBucket(this.#budgets.insightsPerSecond, this.#budgets.insightBurst, now);
     return this.#insights.take(count, now);
   }
 
   /** Every budget is whole again: the meter is no different from a new one, so it can be dropped. */
   rested(now: number): boolean {
-    return now >= this.#heldUntil && [this.#frames, this.#bytes, this.#insights, this.#badFrames, this.#heldBack].every((b) => b.full(now));
+    return now >= this.#heldUntil && [this.#frames, this.#bytes, this.#insights, this.#badFrames, this.#heldBack].every((b) => b === undefined || b.full(now));
   }
 
   /** A frame that could not be used: unknown type, a second hello, an answer to nothing. */
   badFrame(now: number): MeterVerdict {
-    this.#badFrames.take(1, now);
-    return this.#badFrames.level(now) < 0 ? { type: "offender", reason: "sent too many bad frames" } : within;
+    const budgets = this.#budgets;
+    const badFrames = (this.#badFrames ??= new TokenBucket((budgets.badFramesPerMinute * 1000) / MINUTE, budgets.badFrameBurst, now));
+    badFrames.take(1, now);
+    return badFrames.level(now) < 0 ? { type: "offender", reason: "sent too many bad frames" } : within;
   }
 }

@@ -41,6 +41,19 @@ export class EmbeddedTenantStates implements TenantStateRepository {
     return new Map(tenantIds.map((tenantId) => [tenantId, { desired: this.#desired.all(tenantId), reported: this.#reported.all(tenantId) }]));
   }
 
+  /** The working set let the tenants go (see `TenantState`): what was kept in memory to write them goes too. */
+  release(tenantIds: Iterable<string>): void {
+    for (const tenantId of tenantIds) {
+      this.#desired.release(tenantId);
+      this.#reported.release(tenantId);
+    }
+  }
+
+  /** Tenants whose segment maps are in memory (for tests). */
+  get tenantsInMemory(): number {
+    return Math.max(this.#desired.tenantsInMemory, this.#reported.tenantsInMemory);
+  }
+
   async targets(itemId: string): Promise<ItemTarget[]> {
     const tenants = (await this.#index()).get(itemId);
     if (!tenants) return [];

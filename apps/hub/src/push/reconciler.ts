@@ -36,7 +36,12 @@ interface Batch {
   timer: NodeJS.Timeout;
 }
 
-/** One connected agent: what it may still need, and what is on its way to it. */
+/**
+ * One connected agent: what it may still need, and what is on its way to it. An idle agent (its
+ * manifest matched, nothing in flight) is most of 10,000: the sets and maps of work in progress
+ * are made when work first needs them and shared empties meanwhile, so an idle peer is this
+ * object and its state's promise.
+ */
 interface Peer {
   link: AgentLink;
   /** Its manifest arrived: the reported state is current and delivery may start. */
@@ -47,20 +52,25 @@ interface Peer {
   stateReady: Promise<boolean>;
   /** This connection holds the tenant's state (released when it goes). */
   held: boolean;
-  /** Keys to look at, in order. A key leaves once it needs nothing (or is sent). */
-  dirty: Set<ItemKey>;
+  /** Keys to look at, in order. A key leaves once it needs nothing (or is sent). Made at first use (see `#dirtyOf`). */
+  dirty: Set<ItemKey> | undefined;
+  /** Batches awaiting their ack; `NO_BATCHES` until the first is sent. */
   inFlight: Map<string, Batch>;
-  /** Key → the item as sent, for the batches in flight. */
+  /** Key → the item as sent, for the batches in flight; `NO_ITEMS` until the first batch. */
   sending: Map<ItemKey, SentItem>;
-  /** Batches that timed out: a late ack still counts. */
-  expired: Map<string, Batch>;
+  /** Batches that timed out: a late ack still counts. Made at the first timeout. */
+  expired: Map<string, Batch> | undefined;
   losses: number;
   timer: NodeJS.Timeout | undefined;
   /** Its next batch waits in the scheduler. */
   scheduled: boolean;
-  /** Schedules its next batch: a body it waited for was read. */
-  wake: () => void;
+  /** Schedules its next batch: a body it waited for was read (made the first time a body is waited for). */
+  wake: (() => void) | undefined;
 }
+
+/** The shared empties of idle peers: never written (a peer gets its own before its first write). */
+const NO_BATCHES: ReadonlyMap<string, Batch> = new Map();
+const NO_ITEMS: ReadonlyMap<ItemKey, SentItem> = new Map();
 
 const MAX_EXPIRED = 16;
 /** What a removal adds to a batch's JSON, about (no body: kind, name, hash). */
@@ -112,14 +122,14 @@ export class Reconciler implements ContentPort {
       manifest: undefined,
       stateReady: Promise.resolve(false),
       held: false,
-      dirty: new Set(),
-      inFlight: new Map(),
-      sending: new Map(),
-      expired: new Map(),
+      dirty: undefined,
+      inFlight: NO_BATCHES as Map<string, Batch>,
+      sending: NO_ITEMS as Map<ItemKey, SentItem>,
+      expired: undefined,
       losses: 0,
       timer: undefined,
       scheduled: false,
-      wake: () => this.#schedule(peer),
+      wake: undefined,
     };
     // Held before the previous connection lets go, so a reconnect does not read the tenant again.
     peer.stateReady = this.#holdState(peer);
@@ -174,7 +184,7 @@ export class Reconciler implements ContentPort {
   #ack(link: AgentLink, message: AgentMessage<"content.ack">): void {
     const peer = this.#peer(link);
     if (!peer) return;
-    const batch = peer.inFlight.get(message.batchId) ?? peer.expired.get(message.batchId);
+    const batch = peer.inFlight.get(message.batchId) ?? peer.expired?.get(message.batchId);
     if (!batch) {
       link.log.warn({ batchId: clip(message.batchId) }, "ack for a batch this connection did not send");
       return;
@@ -196,7 +206,8 @@ export class Reconciler implements ContentPort {
     }
     // Items the ack left out were not applied as far as the hub knows: sent again, after a
     // backoff, so an agent that keeps leaving them out cannot make the hub spin.
-    for (const item of byKey.values()) peer.dirty.add(item.key);
+    const dirty = dirtyOf(peer);
+    for (const item of byKey.values()) dirty.add(item.key);
     this.#backOff(peer);
   }
 
@@ -213,7 +224,8 @@ export class Reconciler implements ContentPort {
   enqueue(tenantId: string, keys: Iterable<ItemKey>): void {
     const peer = this.#peers.get(tenantId);
     if (!peer?.ready) return;
-    for (const key of keys) peer.dirty.add(key);
+    const dirty = dirtyOf(peer);
+    for (const key of keys) dirty.add(key);
     this.#schedule(peer);
   }
 
@@ -266,7 +278,8 @@ export class Reconciler implements ContentPort {
     clearTimeout(peer.timer);
     peer.timer = undefined;
     peer.ready = true;
-    peer.dirty = new Set(this.#state.desiredKeys(peer.link.tenantId));
+    const keys = this.#state.desiredKeys(peer.link.tenantId);
+    peer.dirty = keys.length > 0 ? new Set(keys) : undefined;
     this.#schedule(peer);
   }
 
@@ -295,6 +308,8 @@ export class Reconciler implements ContentPort {
 
   /** Builds and sends one batch; false when there is nothing to send now. */
   #sendNext(peer: Peer): boolean {
+    const dirty = peer.dirty;
+    if (dirty === undefined) return false;
     const tenantId = peer.link.tenantId;
     const items: ApplyItem[] = [];
     const sent: SentItem[] = [];
@@ -302,7 +317,7 @@ export class Reconciler implements ContentPort {
     let pushId: string | undefined;
     let bytes = 0;
     let resolved = false;
-    for (const key of peer.dirty) {
+    for (const key of dirty) {
       const desired = this.#state.desired(tenantId, key);
       const decision = decide({
         desired,
@@ -317,7 +332,7 @@ export class Reconciler implements ContentPort {
         }),
       });
       if (decision.type === "wait") {
-        if (decision.needs !== undefined) peer.dirty.add(decision.needs);
+        if (decision.needs !== undefined) dirty.add(decision.needs);
         continue;
       }
       if (decision.type !== "send") {
@@ -325,7 +340,7 @@ export class Reconciler implements ContentPort {
           settleWithoutAgent(this.#state, this.#ledger, decision.pushId, tenantId, key, decision.status, decision.error);
           resolved = true;
         }
-        peer.dirty.delete(key);
+        dirty.delete(key);
         continue;
       }
       const entry = decision.entry;
@@ -338,16 +353,16 @@ export class Reconciler implements ContentPort {
         items.push({ kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, body: null, dependsOn: [], remove: true });
         sent.push({ key, kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, pushId: entry.pushId, remove: true });
         inBatch.add(key);
-        peer.dirty.delete(key);
+        dirty.delete(key);
         continue;
       }
-      const body = this.#bodies.body(entry, peer.wake);
+      const body = this.#bodies.body(entry, (peer.wake ??= () => this.#schedule(peer)));
       // Read in the background; the key stays dirty and the peer is woken when it is there.
       if (body === "loading") continue;
       if (body === "missing") {
         settleWithoutAgent(this.#state, this.#ledger, entry.pushId, tenantId, key, "failed", `revision ${entry.revision} of ${entry.kind} ${entry.name} is no longer in the catalogue`);
         resolved = true;
-        peer.dirty.delete(key);
+        dirty.delete(key);
         continue;
       }
       if (items.length > 0 && bytes + body.bytes > this.#options.batchBytes) break;
@@ -356,12 +371,17 @@ export class Reconciler implements ContentPort {
       items.push({ kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, body: body.body, dependsOn: entry.dependsOn });
       sent.push({ key, kind: entry.kind, name: entry.name, revision: entry.revision, hash: entry.hash, pushId: entry.pushId });
       inBatch.add(key);
-      peer.dirty.delete(key);
+      dirty.delete(key);
     }
+    if (dirty.size === 0 && peer.dirty === dirty) peer.dirty = undefined;
     if (resolved) this.#publisher.request();
     if (pushId === undefined) return false;
     const encoded = this.#encodedBatch(peer, pushId, items, sent);
     const batch: Batch = { id: encoded.id, pushId, items: sent, timer: this.#after(this.#options.ackTimeoutMs, () => this.#timedOut(peer, batch)) };
+    if (peer.inFlight === NO_BATCHES) {
+      peer.inFlight = new Map();
+      peer.sending = new Map();
+    }
     peer.inFlight.set(batch.id, batch);
     for (const item of sent) peer.sending.set(item.key, item);
     if (!peer.link.apply({ batchId: batch.id, pushId, items }, encoded.payload)) {
@@ -384,7 +404,7 @@ export class Reconciler implements ContentPort {
       return { id, message: { type: "content.apply" as const, batchId: id, pushId, items } };
     };
     const shared = this.#encoded.take(compositionOf(pushId, sent), pushId, make);
-    if (!peer.inFlight.has(shared.id) && !peer.expired.has(shared.id)) return shared;
+    if (!peer.inFlight.has(shared.id) && !peer.expired?.has(shared.id)) return shared;
     const { id, message } = make();
     return { id, pushId, payload: encodeHubPayload(message) };
   }
@@ -392,9 +412,11 @@ export class Reconciler implements ContentPort {
   #timedOut(peer: Peer, batch: Batch): void {
     if (!peer.inFlight.has(batch.id)) return;
     this.#settle(peer, batch);
-    peer.expired.set(batch.id, batch);
-    if (peer.expired.size > MAX_EXPIRED) peer.expired.delete(peer.expired.keys().next().value!);
-    for (const item of batch.items) peer.dirty.add(item.key);
+    const expired = (peer.expired ??= new Map());
+    expired.set(batch.id, batch);
+    if (expired.size > MAX_EXPIRED) expired.delete(expired.keys().next().value!);
+    const dirty = dirtyOf(peer);
+    for (const item of batch.items) dirty.add(item.key);
     recordLost(this.#state, this.#ledger, peer.link.tenantId, batch.items);
     this.#publisher.request();
     const delay = this.#backOff(peer);
@@ -417,8 +439,14 @@ export class Reconciler implements ContentPort {
   #settle(peer: Peer, batch: Batch): void {
     clearTimeout(batch.timer);
     peer.inFlight.delete(batch.id);
-    peer.expired.delete(batch.id);
+    peer.expired?.delete(batch.id);
     for (const item of batch.items) if (peer.sending.get(item.key) === item) peer.sending.delete(item.key);
+    // Nothing in flight and nothing expired: back to the shared empties.
+    if (peer.inFlight.size === 0 && !peer.expired?.size) {
+      peer.inFlight = NO_BATCHES as Map<string, Batch>;
+      peer.sending = NO_ITEMS as Map<ItemKey, SentItem>;
+      peer.expired = undefined;
+    }
   }
 
   #drop(peer: Peer): void {
@@ -427,8 +455,10 @@ export class Reconciler implements ContentPort {
       clearTimeout(batch.timer);
       return batch.items;
     }).flat();
-    peer.inFlight.clear();
-    peer.sending.clear();
+    peer.inFlight = NO_BATCHES as Map<string, Batch>;
+    peer.sending = NO_ITEMS as Map<ItemKey, SentItem>;
+    peer.expired = undefined;
+    peer.dirty = undefined;
     this.#gone.add(peer);
     if (this.#peers.get(peer.link.tenantId) === peer) this.#peers.delete(peer.link.tenantId);
     if (!peer.held) return;
@@ -450,4 +480,9 @@ export class Reconciler implements ContentPort {
     timer.unref();
     return timer;
   }
+}
+
+/** The peer's dirty keys, made at the first that needs looking at. */
+function dirtyOf(peer: Peer): Set<ItemKey> {
+  return (peer.dirty ??= new Set());
 }

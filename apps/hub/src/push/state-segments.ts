@@ -18,6 +18,11 @@ interface Segments<T extends Doc> {
  *
  * Order: segments in turn, each in its own order, is the order keys were first desired (a key
  * deleted and put again goes to the end, as on one partition).
+ *
+ * The key → segment map of a tenant is kept only while the hub works on the tenant (from its load
+ * or first write until `release`): 10,000 connected tenants would otherwise keep one each for good.
+ * Reads for users (`ids`, `durable`) use it when it is there and go through the segments when not,
+ * without keeping anything.
  */
 export class StateSegments<T extends Doc> {
   readonly #store: Store;
@@ -45,13 +50,15 @@ export class StateSegments<T extends Doc> {
 
   /** The ids of the documents in memory (written or not), in order. */
   ids(tenantId: string): string[] {
-    return Array.from(this.#of(tenantId).segmentOf.keys());
+    const segments = this.#tenants.get(tenantId);
+    if (segments) return Array.from(segments.segmentOf.keys());
+    return this.#collections(tenantId).flatMap((collection) => collection.all().map((doc) => doc.id));
   }
 
   /** The document as the last good write left it (see `Collection.durable`). */
   durable(tenantId: string, id: string): T | undefined {
-    const segments = this.#of(tenantId);
-    const at = segments.segmentOf.get(id);
+    const segments = this.#tenants.get(tenantId) ?? { collections: this.#collections(tenantId), segmentOf: undefined };
+    const at = segments.segmentOf?.get(id);
     const doc = at === undefined ? undefined : segments.collections[at]!.durable(id);
     if (doc) return doc;
     // Deleted (and maybe put again elsewhere) in memory, not on disk yet: it is in one of the segments.
@@ -84,16 +91,31 @@ export class StateSegments<T extends Doc> {
     segments.segmentOf.delete(id);
   }
 
+  /** The hub is done with the tenant for now: its key → segment map goes (made again from the segments when needed). */
+  release(tenantId: string): void {
+    this.#tenants.delete(tenantId);
+  }
+
+  /** Tenants whose key → segment map is in memory (for tests). */
+  get tenantsInMemory(): number {
+    return this.#tenants.size;
+  }
+
   #of(tenantId: string): Segments<T> {
     let segments = this.#tenants.get(tenantId);
     if (segments) return segments;
-    const count = this.#segmentCounts().get(tenantId) ?? 0;
-    segments = { collections: Array.from({ length: count }, (_, n) => this.#collection(tenantId, n)), segmentOf: new Map() };
+    segments = { collections: this.#collections(tenantId), segmentOf: new Map() };
     segments.collections.forEach((collection, n) => {
       for (const doc of collection.all()) segments.segmentOf.set(doc.id, n);
     });
     this.#tenants.set(tenantId, segments);
     return segments;
+  }
+
+  /** The tenant's segments on the store, in order. */
+  #collections(tenantId: string): Collection<T>[] {
+    const count = this.#segmentCounts().get(tenantId) ?? 0;
+    return Array.from({ length: count }, (_, n) => this.#collection(tenantId, n));
   }
 
   #collection(tenantId: string, n: number): Collection<T> {

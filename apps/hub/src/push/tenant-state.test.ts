@@ -1,4 +1,6 @@
+import { createMemoryStore } from "@canopy/store";
 import { describe, expect, it } from "vitest";
+import { EmbeddedTenantStates } from "./embedded-tenant-states.js";
 import type { DesiredEntry, ReportedEntry } from "./push-records.js";
 import { TenantState } from "./tenant-state.js";
 import type { TenantStateDocs, TenantStateRepository } from "./tenant-state-repository.js";
@@ -47,6 +49,36 @@ const ticks = async () => {
 };
 
 describe("TenantState (the working set delivery works on)", () => {
+  it("on the embedded store, what is kept to write a tenant leaves memory with the tenant, and the tenant reads back the same", async () => {
+    const store = createMemoryStore();
+    const repository = new EmbeddedTenantStates(store);
+    const state = new TenantState(repository);
+    const tenants = ["tnt_a", "tnt_b", "tnt_c"];
+    await state.hold(tenants);
+    for (const tenantId of tenants) {
+      state.setDesired(tenantId, desired("A"));
+      state.setDesired(tenantId, desired("B"));
+      state.mergeManifest(tenantId, [{ kind: "custom-field", name: "A", hash: "h-A", revision: 1, pushId: "psh_1", drifted: false }]);
+    }
+    const changes = state.takeWrites();
+    await repository.save(changes);
+    await store.flush();
+    expect(repository.tenantsInMemory).toBe(3);
+    state.release(tenants);
+    // Still being written: kept until the write lands.
+    expect(repository.tenantsInMemory).toBe(3);
+    state.written(changes);
+    expect(state.loadedTenants).toBe(0);
+    expect(repository.tenantsInMemory).toBe(0);
+    // A user's read of the durable state keeps nothing either.
+    expect(await repository.namedBy("psh_1")).toHaveLength(6);
+    expect(repository.tenantsInMemory).toBe(0);
+    await state.hold(["tnt_b"]);
+    expect(state.desiredKeys("tnt_b")).toEqual(["custom-field:A", "custom-field:B"]);
+    expect(state.reported("tnt_b", "custom-field:A")).toMatchObject({ hash: "h-A" });
+    expect(repository.tenantsInMemory).toBe(1);
+  });
+
   it("loads a tenant once for holds at the same time, and lets it go once released and written", async () => {
     const repository = new HeldLoads();
     repository.stored.set("tnt_a", { desired: [desired("A")], reported: [reported("A")] });

@@ -40,6 +40,13 @@ interface Dirty {
 }
 
 /**
+ * What the working set needs of the repository: `load`, and `release` if the repository keeps
+ * something of a tenant in memory while it is worked on (the embedded one does), told when a
+ * tenant leaves the working set.
+ */
+export type WorkingSetSource = Pick<TenantStateRepository, "load"> & { release?(tenantIds: Iterable<string>): void };
+
+/**
  * The working set of desired state (what pushes decided each tenant should hold) and reported
  * state (what its agent said it holds) that delivery works on, synchronously, in memory: the
  * tenants whose agent is connected, and those a push, stop or retry is changing. Whoever works on
@@ -52,7 +59,7 @@ interface Dirty {
  * matches what the hub knew costs no write at all.
  */
 export class TenantState {
-  readonly #repository: Pick<TenantStateRepository, "load">;
+  readonly #repository: WorkingSetSource;
   readonly #loaded = new Map<string, Loaded>();
   readonly #loading = new Map<string, Promise<void>>();
   readonly #holds = new Map<string, number>();
@@ -62,7 +69,7 @@ export class TenantState {
   /** Per tenant, how many times it was forgotten: a load that started before a forget is not taken. */
   readonly #forgets = new Map<string, number>();
 
-  constructor(repository: Pick<TenantStateRepository, "load">) {
+  constructor(repository: WorkingSetSource) {
     this.#repository = repository;
   }
 
@@ -261,7 +268,7 @@ export class TenantState {
 
   #evictIfIdle(tenantId: string): void {
     if (this.#holds.has(tenantId) || this.#dirty.has(tenantId) || this.#writing.has(tenantId)) return;
-    this.#loaded.delete(tenantId);
+    if (this.#loaded.delete(tenantId)) this.#repository.release?.([tenantId]);
     this.#forgets.delete(tenantId);
   }
 
