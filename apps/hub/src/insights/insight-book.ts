@@ -3,7 +3,7 @@ import type { Insight } from "@canopy/protocol";
 import { ShardedCollection, type Store } from "@canopy/store";
 import { Slicer, YIELDING, type BuildPacing } from "./build-pacing.js";
 import { compactEntry, StringPool } from "./compact-entry.js";
-import { hubInsightId, type InsightEntry, type InsightEntryInput } from "./insight-entry.js";
+import { hubInsightId, type InsightEntry } from "./insight-entry.js";
 import { InsightIndex } from "./insight-index.js";
 import { InsightCollections, entryOf, tenantOfShard, type InsightRecord } from "./insight-records.js";
 import type { IndexProgress, StoredInsights } from "./insight-repository.js";
