@@ -98,11 +98,11 @@ export class InsightBook {
         const pooledTenant = strings.string(tenantId);
         for (const record of records) {
           load.add(compactEntry(entryOf(pooledTenant, record), strings));
+          progress.insightsRead++;
           // A shard read whole from memory (no file to wait for) still lets the loop turn.
           if (slicer.step()) await slicer.pause();
         }
         progress.shardsRead++;
-        progress.insightsRead += records.length;
       }
     }
     const count = await load.finish(pacing, (posted) => {
