@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { login, createTestHub, type TestHub } from "../../../test/helpers.js";
 import { makeInsight, seededRandom } from "../../../test/insight-fixtures.js";
 import type { BuildPacing } from "../../insights/build-pacing.js";
-import { EmbeddedInsightRepository } from "../../insights/embedded-insight-repository.js";
+import type { EmbeddedInsightRepository } from "../../insights/embedded-insight-repository.js";
 
 describe("/healthz and GET /status while the insight index is built (issue 13, P6/P7)", () => {
   let t: TestHub;
