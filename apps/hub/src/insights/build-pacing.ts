@@ -66,5 +66,9 @@ export async function sortInSlices<T>(items: T[], compare: (a: T, b: T) => numbe
     }
     [from, to] = [to, from];
   }
-  if (from !== items) for (let i = 0; i < n; i++) items[i] = from[i]!;
+  if (from === items) return;
+  for (let i = 0; i < n; i++) {
+    items[i] = from[i]!;
+    if (slicer.step()) await slicer.pause();
+  }
 }
