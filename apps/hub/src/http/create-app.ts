@@ -6,6 +6,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { ProblemError, problems } from "../core/problem-error.js";
 import type { HubServices } from "../services.js";
+import { hubStatus, statusRoutes } from "./routes/status-routes.js";
 import { API_DOCS_PATH, apiDocs, apiDocsHeaders } from "./api-docs.js";
 import { authenticate } from "./auth.js";
 import { authorize } from "./authorize.js";
@@ -88,6 +89,7 @@ function createApi(logger: Logger, version: string, publicOrigin: string | undef
   api.use("*", authenticate(publicOrigin));
   api.use("*", authorize(api, "/api/v1"));
   authRoutes(api);
+  statusRoutes(api);
   apiKeyRoutes(api);
   userRoutes(api);
   roleRoutes(api);
@@ -144,7 +146,7 @@ export function createHttpApp(options: HttpAppOptions): OpenAPIHono<HubEnv> {
     await next();
   });
   app.use("*", requestLog(logger));
-  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/healthz", (c) => c.json(hubStatus(c.get("hub"))));
   app.route("/api/v1", createApi(logger, options.version, options.publicOrigin));
   app.route(API_DOCS_PATH, apiDocs());
   app.use("*", staticUi(options.webRoot));

@@ -26,6 +26,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   pairAgent: "public",
   getMe: "signed-in",
   acceptInvite: "public",
+  getHubStatus: "public",
 
   getOrgTree: "signed-in",
   importTenants: "organizations.create",

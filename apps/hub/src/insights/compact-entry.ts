@@ -31,21 +31,20 @@ export class StringPool {
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
-/** The entry with its repeated strings and lists taken from `pool`. */
+/** The entry with its repeated strings and lists taken from `pool`, in place (no copy: a million of them at start). */
 export function compactEntry(input: InsightEntryInput, pool: StringPool): InsightEntryInput {
-  return {
-    ...input,
-    tenantId: pool.string(input.tenantId),
-    title: pool.string(input.title),
-    severity: pool.string(input.severity),
-    status: pool.string(input.status),
-    ruleId: pool.string(input.ruleId),
-    ruleName: pool.string(input.ruleName),
-    tactics: pool.list(input.tactics),
-    techniques: pool.list(input.techniques),
-    hosts: pool.list(input.hosts),
-    users: pool.list(input.users),
-    assignee: pool.string(input.assignee),
-    source: pool.string(input.source),
-  };
+  const entry = input as { -readonly [K in keyof InsightEntryInput]: InsightEntryInput[K] };
+  entry.tenantId = pool.string(input.tenantId);
+  entry.title = pool.string(input.title);
+  entry.severity = pool.string(input.severity);
+  entry.status = pool.string(input.status);
+  entry.ruleId = pool.string(input.ruleId);
+  entry.ruleName = pool.string(input.ruleName);
+  entry.tactics = pool.list(input.tactics);
+  entry.techniques = pool.list(input.techniques);
+  entry.hosts = pool.list(input.hosts);
+  entry.users = pool.list(input.users);
+  entry.assignee = pool.string(input.assignee);
+  entry.source = pool.string(input.source);
+  return entry;
 }

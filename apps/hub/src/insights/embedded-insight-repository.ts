@@ -4,7 +4,7 @@ import { InsightBook } from "./insight-book.js";
 import type { InsightEntry } from "./insight-entry.js";
 import { POSTED } from "./insight-index.js";
 import type { IndexQuery } from "./insight-query.js";
-import type { FacetCount, FacetField, InsightPage, InsightRepository, StoreOptions, StoredInsights } from "./insight-repository.js";
+import type { FacetCount, FacetField, IndexProgress, InsightPage, InsightRepository, StoreOptions, StoredInsights } from "./insight-repository.js";
 import type { IndexedInsight, InsightTimeField } from "./insight-source.js";
 
 /** Most frequent first, ties by value: the same order PostgreSQL's `ORDER BY count DESC, value` gives. */
@@ -33,6 +33,10 @@ export class EmbeddedInsightRepository implements InsightRepository {
 
   async open(tenantIds: readonly string[]): Promise<number> {
     return this.book.load(tenantIds);
+  }
+
+  indexProgress(): IndexProgress {
+    return this.book.progress;
   }
 
   store(tenantId: string, insights: readonly Insight[], options: StoreOptions = {}): Promise<StoredInsights> {

@@ -1,14 +1,15 @@
 import { insightJson } from "@canopy/api";
 import type { Insight } from "@canopy/protocol";
 import { ShardedCollection, type Store } from "@canopy/store";
+import { Slicer, YIELDING, type BuildPacing } from "./build-pacing.js";
 import { compactEntry, StringPool } from "./compact-entry.js";
-import { hubInsightId, type InsightEntry, type InsightEntryInput } from "./insight-entry.js";
+import { hubInsightId, type InsightEntry } from "./insight-entry.js";
 import { InsightIndex } from "./insight-index.js";
 import { InsightCollections, entryOf, tenantOfShard, type InsightRecord } from "./insight-records.js";
-import type { StoredInsights } from "./insight-repository.js";
+import type { IndexProgress, StoredInsights } from "./insight-repository.js";
 import { EmbeddedUsage } from "./usage/embedded-usage.js";
 
-export type { StoredInsights } from "./insight-repository.js";
+export type { IndexProgress, StoredInsights } from "./insight-repository.js";
 
 /**
  * The hub's copy of every tenant's insights: the documents in store partitions per tenant (16
@@ -25,7 +26,7 @@ export class InsightBook {
   readonly #partitions = new Map<string, ShardedCollection<InsightRecord>>();
   /** Settles once `load` is done (at once when nothing is loaded): what needs the index waits for it. */
   #indexed: Promise<unknown> = Promise.resolve();
-  #indexing = false;
+  #progress: IndexProgress = { building: false, shards: 0, shardsRead: 0, insightsRead: 0, insightsIndexed: 0 };
 
   constructor(store: Store) {
     this.#store = store;
@@ -37,7 +38,7 @@ export class InsightBook {
         for (const tenantId of tenants) this.#reindex(tenantId);
       };
       // While the index is built it is not touched: the tenants are indexed again once it is.
-      if (this.#indexing) void this.#indexed.then(reindex, reindex);
+      if (this.#progress.building) void this.#indexed.then(reindex, reindex);
       else reindex();
     });
   }
@@ -52,31 +53,41 @@ export class InsightBook {
 
   /** The index is being built: lists, boards and counts wait for it rather than answer from part of it. */
   get indexing(): boolean {
-    return this.#indexing;
+    return this.#progress.building;
+  }
+
+  /** How far the build is (for /healthz): shards read, insights read, insights posted. */
+  get progress(): IndexProgress {
+    return { ...this.#progress };
   }
 
   /**
    * Indexes what the store holds for these tenants (hub start), one shard file at a time without
    * blocking (on the embedded store the insight shards are cold: read here and let go, see
-   * open-hub-store.ts), then builds the index in one go. A shard that cannot be read is left out
-   * and named in the error thrown once the rest is indexed (it is never written over: a write to
-   * it fails as its read did).
+   * open-hub-store.ts), then posts and sorts in slices (`pacing`) so the hub keeps answering
+   * pings, agents and pushes meanwhile. A shard that cannot be read is left out and named in
+   * the error thrown once the rest is indexed (it is never written over: a write to it fails as
+   * its read did).
    */
-  load(tenantIds: Iterable<string>): Promise<number> {
-    this.#indexing = true;
-    const loading = this.#load(tenantIds).finally(() => {
-      this.#indexing = false;
+  load(tenantIds: readonly string[], pacing: BuildPacing = YIELDING): Promise<number> {
+    this.#progress = { building: true, shards: 0, shardsRead: 0, insightsRead: 0, insightsIndexed: 0 };
+    const loading = this.#load(tenantIds, pacing).finally(() => {
+      this.#progress.building = false;
     });
     this.#indexed = loading;
     return loading;
   }
 
-  async #load(tenantIds: Iterable<string>): Promise<number> {
-    const entries: (InsightEntryInput | undefined)[] = [];
+  async #load(tenantIds: readonly string[], pacing: BuildPacing): Promise<number> {
+    const progress = this.#progress;
+    const partitions = tenantIds.map((tenantId) => [tenantId, this.#partition(tenantId)] as const);
+    progress.shards = partitions.reduce((sum, [, partition]) => sum + partition.shards.length, 0);
     const unreadable: string[] = [];
     const strings = new StringPool();
-    for (const tenantId of tenantIds) {
-      for (const shard of this.#partition(tenantId).shards) {
+    const load = this.index.beginLoad();
+    const slicer = new Slicer(pacing);
+    for (const [tenantId, partition] of partitions) {
+      for (const shard of partition.shards) {
         let records: InsightRecord[];
         try {
           records = this.#store.readCold ? ((await this.#store.readCold(shard.name)) as InsightRecord[]) : shard.all();
@@ -84,11 +95,19 @@ export class InsightBook {
           unreadable.push(`${shard.name}: ${error instanceof Error ? error.message : String(error)}`);
           continue;
         }
-        for (const record of records) entries.push(compactEntry(entryOf(tenantId, record), strings));
+        const pooledTenant = strings.string(tenantId);
+        for (const record of records) {
+          load.add(compactEntry(entryOf(pooledTenant, record), strings));
+          progress.insightsRead++;
+          // A shard read whole from memory (no file to wait for) still lets the loop turn.
+          if (slicer.step()) await slicer.pause();
+        }
+        progress.shardsRead++;
       }
     }
-    // Each input let go as it is placed: a million of them beside the entries made from them is the start's peak.
-    const count = this.index.load(drain(entries));
+    const count = await load.finish(pacing, (posted) => {
+      progress.insightsIndexed = posted;
+    });
     if (unreadable.length > 0) throw new Error(`${unreadable.length} insight shards could not be read and are not listed:\n${unreadable.join("\n")}`);
     return count;
   }
@@ -185,14 +204,5 @@ export class InsightBook {
       this.#partitions.set(tenantId, partition);
     }
     return partition;
-  }
-}
-
-/** The items of `items`, each slot emptied once taken (the array holds none of them by the end). */
-function* drain<T>(items: (T | undefined)[]): Generator<T> {
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    items[i] = undefined;
-    yield item;
   }
 }

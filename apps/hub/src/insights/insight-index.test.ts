@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { BASE_TIME, entryInputOf, makeInsight, seededRandom } from "../../test/insight-fixtures.js";
 import { reference } from "../../test/insight-reference.js";
-import type { InsightEntry } from "./insight-entry.js";
+import type { BuildPacing } from "./build-pacing.js";
+import type { InsightEntry, InsightEntryInput } from "./insight-entry.js";
 import { InsightIndex } from "./insight-index.js";
 import type { IndexQuery } from "./insight-query.js";
 
@@ -201,11 +202,18 @@ describe("bulk load (hub start)", () => {
     return Array.from({ length: count }, (_, n) => entryInputOf(TENANTS[n % TENANTS.length]!, makeInsight(random, n)));
   };
   const keysOf = (index: InsightIndex, query: IndexQuery) => pageThrough(index, query).keys;
+  /** Small, uneven slices: many runs and merge passes, and a pause (a real turn of the event loop) every 97 steps. */
+  const pacing: BuildPacing = { sliceSize: 97, pause: () => new Promise<void>((resolve) => setImmediate(resolve)) };
+  const load = (index: InsightIndex, inputs: readonly InsightEntryInput[]) => {
+    const loading = index.beginLoad();
+    for (const input of inputs) loading.add(input);
+    return loading.finish(pacing);
+  };
 
-  it("answers every query exactly as an index built one insight at a time, and keeps taking changes", () => {
+  it("answers every query exactly as an index built one insight at a time, and keeps taking changes", async () => {
     const inputs = inputsOf(6_000);
     const loaded = new InsightIndex();
-    expect(loaded.load(inputs)).toBe(6_000);
+    expect(await load(loaded, inputs)).toBe(6_000);
     const inserted = new InsightIndex();
     for (const input of inputs) inserted.upsert(input);
     expect(loaded.size).toBe(6_000);
@@ -232,20 +240,43 @@ describe("bulk load (hub start)", () => {
     compareAll();
   });
 
-  it("loads into an index that held entries before, one at a time", () => {
+  it("lets the event loop turn between slices while it posts and sorts, and reports how many are posted", async () => {
+    const inputs = inputsOf(3_000);
+    const index = new InsightIndex();
+    const loading = index.beginLoad();
+    for (const input of inputs) loading.add(input);
+    // Something else the hub has to do meanwhile (a ping, an agent frame): it runs before the build ends.
+    let turns = 0;
+    let built = false;
+    const other = () => {
+      turns++;
+      if (!built) setImmediate(other);
+    };
+    setImmediate(other);
+    const posted: number[] = [];
+    expect(await loading.finish(pacing, (count) => posted.push(count))).toBe(3_000);
+    built = true;
+    // Posting alone is 31 slices; sorting four orders in slices of 97 adds hundreds more.
+    expect(turns).toBeGreaterThan(100);
+    expect(posted.at(-1)).toBe(3_000);
+    expect(posted.length).toBeGreaterThan(30);
+    expect(index.query({ ...base, limit: 1 }).total).toBe(3_000);
+  });
+
+  it("loads into an index that held entries before, one at a time", async () => {
     const index = new InsightIndex();
     const [first, second] = inputsOf(2);
     index.upsert(first!);
     index.remove(first!.key);
-    expect(index.load([first!, second!])).toBe(2);
+    expect(await load(index, [first!, second!])).toBe(2);
     expect(index.size).toBe(2);
     expect(index.query({ ...base, limit: 10 }).items.map((e) => e.key).sort()).toEqual([first!.key, second!.key].sort());
   });
 
-  it("keeps the last of two entries with the same key", () => {
+  it("keeps the last of two entries with the same key", async () => {
     const [input] = inputsOf(1);
     const index = new InsightIndex();
-    expect(index.load([input!, { ...input!, status: "closed", title: "Second copy" }])).toBe(1);
+    expect(await load(index, [input!, { ...input!, status: "closed", title: "Second copy" }])).toBe(1);
     expect(index.size).toBe(1);
     expect(index.get(input!.key)?.title).toBe("Second copy");
     expect(index.query({ ...base, statuses: ["closed"] }).total).toBe(1);

@@ -41,6 +41,19 @@ export interface FacetCount {
 }
 
 /**
+ * The embedded index's build after hub start (/healthz shows it). `shards` and `insightsRead`
+ * grow as the store's shard files are read; `insightsIndexed` as the read entries are posted
+ * (then the sort orders are built: `building` stays true until the index answers).
+ */
+export interface IndexProgress {
+  building: boolean;
+  shards: number;
+  shardsRead: number;
+  insightsRead: number;
+  insightsIndexed: number;
+}
+
+/**
  * The hub's federated insights, as hub logic reaches them: every tenant's documents, and the
  * queries lists, boards and dashboards ask. Two implementations pass one contract suite
  * (insight-repository.contract.test.ts): embedded (store partitions + an in-memory index) and
@@ -58,6 +71,9 @@ export interface InsightRepository {
 
   /** Hub start: what must be ready before the first request; returns how many insights that read (PostgreSQL: none). */
   open(tenantIds: readonly string[]): Promise<number>;
+
+  /** How far `open` is (PostgreSQL: it reads nothing, so never building). */
+  indexProgress(): IndexProgress;
 
   /**
    * Files `insights` under `tenantId` (the session's tenant, never a payload's), keeping each only

@@ -4,7 +4,7 @@ import type pg from "pg";
 import { hubInsightId, type InsightEntry } from "../insight-entry.js";
 import type { IndexQuery } from "../insight-query.js";
 import type { InsightRecord } from "../insight-records.js";
-import type { FacetCount, FacetField, InsightPage, InsightRepository, StoreOptions, StoredInsights } from "../insight-repository.js";
+import type { FacetCount, FacetField, IndexProgress, InsightPage, InsightRepository, StoreOptions, StoredInsights } from "../insight-repository.js";
 import type { IndexedInsight, InsightTimeField } from "../insight-source.js";
 import { encodeCursor } from "../sort-orders.js";
 import type { InsightFigures } from "../../dashboards/insight-figures.js";
@@ -104,6 +104,10 @@ export class PostgresInsightRepository implements InsightRepository {
 
   async open(): Promise<number> {
     return 0;
+  }
+
+  indexProgress(): IndexProgress {
+    return { building: false, shards: 0, shardsRead: 0, insightsRead: 0, insightsIndexed: 0 };
   }
 
   async store(tenantId: string, insights: readonly Insight[], options: StoreOptions = {}): Promise<StoredInsights> {
