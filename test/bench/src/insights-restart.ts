@@ -17,7 +17,8 @@ import { generateDemoInsights } from "@canopy/agent";
 import { insightJson, type TenantInsight } from "@canopy/api";
 import { DEFAULT_SHARDS, shardOf } from "@canopy/store";
 import { signIn, startBenchHub } from "./bench-hub.js";
-import { eventLoopOf, script } from "./fairness-targets.js";
+import { eventLoopOf } from "./fairness-targets.js";
+import { PROBED } from "./scale/measured-server.js";
 import { cpuMsOf, mib, percentile } from "./processes.js";
 
 /** The most the process has held resident so far (VmHWM): what the machine must have, not what is left after. */
@@ -83,7 +84,7 @@ export async function insightsRestartBench(options: RestartBenchOptions): Promis
     const startedAt = performance.now();
     // CANOPY_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the restarted hub.
     const nodeArgs = process.env.CANOPY_BENCH_HUB_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-    const hub = await startBenchHub(dir, 0, { nodeArgs: ["--import", script("event-loop-probe"), ...nodeArgs], ipc: true });
+    const hub = await startBenchHub(dir, 0, { nodeArgs: [...PROBED, ...nodeArgs], ipc: true });
     const readyMs = performance.now() - startedAt;
     const startCpuS = cpuMsOf(hub.child.pid!) / 1000;
     try {

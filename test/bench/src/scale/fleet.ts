@@ -3,7 +3,7 @@
 // (`pairAgent` + `createAgent` from @canopy/agent, the real WebSocket to the real hub) and, for
 // the baseline, as many bare `ws` clients of `fanout-server.ts`. Driven over IPC: each request
 // `{id, cmd, ...}` gets one answer `{id, ok, result | error}` (see fleet-pool.ts).
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createAgent, pairAgent, type Agent } from "@canopy/agent";
 import WebSocket from "ws";
@@ -81,11 +81,19 @@ async function pair(command: Extract<FleetCommand, { cmd: "pair" }>): Promise<un
   return { tenants: members.map((m) => ({ index: m.index, tenantId: m.tenantId })) };
 }
 
-/** Hashes of applied content as the agent recorded them on disk (`state/content.json`, written before the ack). */
+/**
+ * Hashes of applied content as the agent recorded them on disk, written before the ack: its
+ * manifest segments `state/content.<n>.json` (`content.json` as older agents wrote it).
+ */
 async function heldHashes(dataDir: string): Promise<Record<string, string>> {
-  const text = await readFile(join(dataDir, "state", "content.json"), "utf8").catch(() => '{"docs":{}}');
-  const docs = (JSON.parse(text) as { docs: Record<string, { hash: string }> }).docs;
-  return Object.fromEntries(Object.entries(docs).map(([key, doc]) => [key, doc.hash]));
+  const state = join(dataDir, "state");
+  const names = (await readdir(state).catch(() => [] as string[])).filter((name) => /^content(\.\d+)?\.json$/.test(name));
+  const held: Record<string, string> = {};
+  for (const name of names) {
+    const docs = (JSON.parse(await readFile(join(state, name), "utf8")) as { docs?: Record<string, { hash: string }> }).docs ?? {};
+    for (const [key, doc] of Object.entries(docs)) held[key] = doc.hash;
+  }
+  return held;
 }
 
 async function verifyHashes(command: Extract<FleetCommand, { cmd: "verify-hashes" }>): Promise<unknown> {
