@@ -63,11 +63,17 @@ export function serverFrame(frame: WireFrame): Buffer {
   return Buffer.concat([head, frame.payload]);
 }
 
-/** The JSON text of a hub frame (64 signature bytes, then the superjson payload), parsed; null if it is not one. */
+/**
+ * The JSON text of a hub frame, parsed; null if it is not one. Signed frames carry 64 signature
+ * bytes before the superjson payload, frames after a session-MAC welcome a 32-byte tag.
+ */
 export function hubFrameJson(payload: Buffer): { type?: string; [key: string]: unknown } | null {
-  try {
-    return (JSON.parse(payload.subarray(64).toString("utf8")) as { json: { type?: string } }).json;
-  } catch {
-    return null;
+  for (const offset of [64, 32]) {
+    try {
+      return (JSON.parse(payload.subarray(offset).toString("utf8")) as { json: { type?: string } }).json;
+    } catch {
+      // not this layout
+    }
   }
+  return null;
 }

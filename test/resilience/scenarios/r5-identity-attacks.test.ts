@@ -126,8 +126,9 @@ describe("R5 attackers on the agent link: replay, forgery, cross-tenant claims, 
     const refusalsBefore = agentSaid(link, '"bad_signature"').length;
     proxy.inject(link, genuine.payload);
     await waitFor("the agent to refuse the replayed frame", () => agentSaid(link, '"bad_signature"').length > refusalsBefore, { timeoutMs: 10_000 });
-    // A ping round trip on the same link: the agent has dealt with every frame before it.
-    await scenario.api.ping(blue.tenant.id);
+    // A ping round trip: the agent has dealt with every frame before it (a session-MAC agent
+    // drops a link whose stream was tampered with and comes back on a new one).
+    await waitFor("a ping round trip", () => scenario.api.ping(blue.tenant.id).then(() => true, () => false), { timeoutMs: 15_000 });
     const held = await heldContent(blue.dataDir);
     figures.set(
       "forged hub frames",
