@@ -92,6 +92,8 @@ function setup() {
 function firstLines(text, lines = 4) {
   return String(text ?? "")
     .replace(/\x1b\[[0-9;]*m/g, "")
+    // Vitest's JSON report keeps only the stack of a timeout, whose first line it leaves as this.
+    .replace(/^Error: STACK_TRACE_ERROR/, "Error: timed out (the test's or a hook's time limit passed)")
     .split("\n")
     .filter((line) => line.trim() !== "")
     .slice(0, lines)

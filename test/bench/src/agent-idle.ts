@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pairAgent } from "@canopy/agent";
 import { signIn, startBenchHub } from "./bench-hub.js";
-import { mib, settledRss } from "./processes.js";
+import { mib, privateMemoryOf, settledRss } from "./processes.js";
 
 const AGENT_BIN = fileURLToPath(new URL("../../../apps/agent/bin/canopy-agent", import.meta.url));
 
@@ -36,7 +36,7 @@ export async function agentIdleBench(): Promise<void> {
         agent.once("exit", (code) => reject(new Error(`canopy-agent run exited (${code}) before it connected: ${out.slice(0, 500)}`)));
       });
       const rss = await settledRss(agent.pid!, { everyMs: 250, samples: 8, timeoutMs: 20_000 });
-      console.log(`\nidle agent (canopy-agent run, paired, connected; node ${process.version}): RSS ${mib(rss)}, peak ${mib(peakRssOf(agent.pid!))}\n`);
+      console.log(`\nidle agent (canopy-agent run, paired, connected; node ${process.version}): RSS ${mib(rss)}, peak ${mib(peakRssOf(agent.pid!))}, private ${mib(privateMemoryOf(agent.pid!))}\n`);
     } finally {
       await new Promise<void>((resolve) => {
         agent.once("exit", () => resolve());

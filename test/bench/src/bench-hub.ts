@@ -15,10 +15,16 @@ export interface HubApi {
 }
 
 /** `canopy-hub start` as its own process (so its RSS is its own), on loopback, data in `<dir>/hub`. */
+/**
+ * A `canopy-hub start` for a bench. CANOPY_BENCH_HUB_NODE_ARGS adds node flags to every bench hub,
+ * e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it (one profile per hub process).
+ */
 export function startBenchHub(dir: string, port = 0, options: Omit<ServerOptions, "env"> & { databaseUrl?: string } = {}): Promise<Server> {
   const { databaseUrl, ...serverOptions } = options;
+  const extraNodeArgs = process.env.CANOPY_BENCH_HUB_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   return startServer(HUB_BIN, ["start", "--port", String(port), "--host", "127.0.0.1", "--data-dir", join(dir, "hub")], {
     ...serverOptions,
+    nodeArgs: [...(serverOptions.nodeArgs ?? []), ...extraNodeArgs],
     env: { CANOPY_ADMIN_EMAIL: EMAIL, CANOPY_ADMIN_PASSWORD: PASSWORD, ...(databaseUrl ? { CANOPY_DATABASE_URL: databaseUrl } : {}) },
   });
 }

@@ -82,9 +82,7 @@ export async function insightsRestartBench(options: RestartBenchOptions): Promis
     console.log(`\nwrote ${total} insights for ${options.tenants} tenants into the hub's store files in ${((performance.now() - writeStart) / 1000).toFixed(1)} s`);
 
     const startedAt = performance.now();
-    // CANOPY_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the restarted hub.
-    const nodeArgs = process.env.CANOPY_BENCH_HUB_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-    const hub = await startBenchHub(dir, 0, { nodeArgs: [...PROBED, ...nodeArgs], ipc: true });
+    const hub = await startBenchHub(dir, 0, { nodeArgs: PROBED, ipc: true });
     const readyMs = performance.now() - startedAt;
     const startCpuS = cpuMsOf(hub.child.pid!) / 1000;
     try {

@@ -62,6 +62,16 @@ export function rssOf(pid: number): number {
 }
 
 /**
+ * The resident memory only this process holds (anonymous pages: heap, stacks, buffers), from
+ * /proc (Linux). RSS adds the pages of the node binary and libraries it has touched, which every
+ * Node process on the host shares (~34 MiB of a bare `node`'s 40).
+ */
+export function privateMemoryOf(pid: number): number {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  return Number(/^Anonymous:\s+(\d+) kB/m.exec(rollup)?.[1] ?? NaN) * 1024;
+}
+
+/**
  * A process's resident memory once it has settled (start-up, connections and collections done):
  * sampled every `everyMs` until `samples` readings in a row stay within `tolerance` of their
  * mean. After `timeoutMs` the last reading is taken anyway, and the figure is marked unsettled.

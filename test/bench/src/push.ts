@@ -59,7 +59,7 @@ export interface HubContext {
 
 export type PushSummary = { id: string; state: string; progress: { pending: number; applied: number; total: number; failed: number } };
 
-export async function timePush(ctx: Pick<HubContext, "api">, items: { kind: string; id: string }[], targets: unknown = { all: true }) {
+export async function timePush(ctx: Pick<HubContext, "api">, items: { kind: string; id: string }[], targets: unknown = { all: true }, { timeoutMs }: { timeoutMs?: number } = {}) {
   // The live feed's `push.progress` (counts only, no results) says when the push is done; it is
   // open before the push starts, so even a push that finishes at once is seen finishing.
   const feed = await ctx.api.liveFeed();
@@ -73,8 +73,13 @@ export async function timePush(ctx: Pick<HubContext, "api">, items: { kind: stri
         const progress = data as PushSummary;
         return event === "push.progress" && progress.id === id && progress.state !== "running" && progress.progress.pending === 0 ? progress : undefined;
       },
-      { from },
-    );
+      { from, ...(timeoutMs ? { timeoutMs } : {}) },
+    ).catch(async (error: Error) => {
+      // Say where it stands: which tenants it still waits for is what finds the cause.
+      const record = await ctx.api<{ progress: unknown; results: { tenantId: string; status: string }[] }>("GET", `/pushes/${id}`).catch(() => undefined);
+      const waiting = record?.results.filter((r) => r.status === "pending").map((r) => r.tenantId) ?? [];
+      throw new Error(`${error.message}; progress ${JSON.stringify(record?.progress)}, still pending at ${waiting.length} tenants (${waiting.slice(0, 5).join(", ")})`, { cause: error });
+    });
     return { ms: performance.now() - started, push };
   } finally {
     await feed.close();

@@ -22,8 +22,8 @@ describe("renderContent", () => {
     date: "2024-01-01",
   };
 
-  it("writes a Sigma rule without its original text as block YAML that reads back as the rule", () => {
-    const text = renderContent({ kind: "siem-rule", body: rule });
+  it("writes a Sigma rule without its original text as block YAML that reads back as the rule", async () => {
+    const text = await renderContent({ kind: "siem-rule", body: rule });
     expect(text).toContain("tags:\n  - attack.t1110\n  - attack.credential_access\n");
     expect(text).toContain("detection:\n  selection:\n    EventID: 4625\n");
     // Sigma tooling reads YAML 1.1, where `yes` is true and a bare date is a date: those stay strings.
@@ -33,10 +33,10 @@ describe("renderContent", () => {
     expect(parse(text, { version: "1.1" })).toEqual(rule);
   });
 
-  it("keeps a Sigma rule's original YAML exactly, and writes other kinds as pretty JSON", () => {
+  it("keeps a Sigma rule's original YAML exactly, and writes other kinds as pretty JSON", async () => {
     const raw = "title: As written   # a comment\nlevel: high\n";
-    expect(renderContent({ kind: "siem-rule", body: { ...rule, raw } })).toBe(raw);
-    expect(renderContent({ kind: "custom-field", body: { name: "Tier", type: "text" } })).toBe('{\n  "name": "Tier",\n  "type": "text"\n}\n');
+    expect(await renderContent({ kind: "siem-rule", body: { ...rule, raw } })).toBe(raw);
+    expect(await renderContent({ kind: "custom-field", body: { name: "Tier", type: "text" } })).toBe('{\n  "name": "Tier",\n  "type": "text"\n}\n');
   });
 });
 

@@ -5,7 +5,6 @@ import type { Stats } from "node:fs";
 import { promisify } from "node:util";
 import { basename, dirname, join } from "node:path";
 import type { ApplyItem } from "@canopy/protocol";
-import { stringify } from "yaml";
 import type { ContentAdapter, DriftCheck } from "./content-adapter.js";
 import type { ContentLocations } from "./content-locations.js";
 import { insideContentDir } from "./file-names.js";
@@ -13,12 +12,17 @@ import type { ManifestDoc } from "./manifest.js";
 
 export const sha256 = (bytes: Buffer | string): string => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
-/** The file's bytes: a Sigma rule's original YAML (or YAML made from it), anything else pretty JSON. */
-export function renderContent(item: Pick<ApplyItem, "kind" | "body">): string {
+/**
+ * The file's bytes: a Sigma rule's original YAML (or YAML made from it), anything else pretty JSON.
+ * `yaml` loads on the first rule without its original text: an idle agent never needs it (~4 MiB).
+ */
+export async function renderContent(item: Pick<ApplyItem, "kind" | "body">): Promise<string> {
   if (item.kind === "siem-rule") {
     const raw = (item.body as { raw?: unknown } | null)?.raw;
+    if (typeof raw === "string" && raw.trim() !== "") return raw;
+    const { stringify } = await import("yaml");
     // YAML 1.1 rules for quoting: Sigma tools read 1.1, where a bare `yes` is true and `2024-01-01` a date.
-    return typeof raw === "string" && raw.trim() !== "" ? raw : stringify(item.body, { version: "1.1" });
+    return stringify(item.body, { version: "1.1" });
   }
   return `${JSON.stringify(item.body, null, 2)}\n`;
 }
@@ -132,7 +136,7 @@ export function createFilesystemAdapter(contentDir: string, checker: FileChecker
     async apply(item) {
       const location = locations.locate(item.kind, item.name);
       const path = insideContentDir(contentDir, location);
-      const bytes = Buffer.from(renderContent(item), "utf8");
+      const bytes = Buffer.from(await renderContent(item), "utf8");
       try {
         await writeAtomically(path, bytes);
       } catch (error) {

@@ -5,11 +5,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pairAgent } from "@canopy/agent";
 import type { HubApi } from "../bench-hub.js";
-import { settledRss } from "../processes.js";
+import { privateMemoryOf, settledRss } from "../processes.js";
 
 const AGENT_BIN = fileURLToPath(new URL("../../../../apps/agent/bin/canopy-agent", import.meta.url));
 
-export async function idleAgentRss(hubUrl: string, api: HubApi, dir: string, timeoutMs: number): Promise<number> {
+export interface IdleAgentMemory {
+  rss: number;
+  /** Anonymous pages only: what this agent adds to a host where Node already runs. */
+  private: number;
+}
+
+export async function idleAgentMemory(hubUrl: string, api: HubApi, dir: string, timeoutMs: number): Promise<IdleAgentMemory> {
   const tenant = await api<{ id: string }>("POST", "/tenants", { name: "Scale idle agent" });
   const { code } = await api<{ code: string }>("POST", `/tenants/${tenant.id}/pairing-codes`, {});
   const dataDir = join(dir, "idle-agent");
@@ -32,7 +38,8 @@ export async function idleAgentRss(hubUrl: string, api: HubApi, dir: string, tim
         reject(new Error(`canopy-agent run exited (${code}) before it connected`));
       });
     });
-    return await settledRss(child.pid!);
+    const rss = await settledRss(child.pid!);
+    return { rss, private: privateMemoryOf(child.pid!) };
   } finally {
     child.kill("SIGTERM");
     await exited;

@@ -20,7 +20,8 @@ interface Member {
 
 const members: Member[] = [];
 let agentOptions = { reconnectMaxMs: undefined as number | undefined };
-let onlineEvents = 0;
+/** Agents that have come online since the last `mark-online` (each counted once). */
+const cameOnline = new Set<Agent>();
 let gaveUp = 0;
 const bare = new Map<number, WebSocket>();
 let bareReconnect = false;
@@ -32,7 +33,7 @@ let bareReconnect = false;
  */
 function makeAgent(dataDir: string): Agent {
   const agent = createAgent({ dataDir, driftScanMs: 0, ...(agentOptions.reconnectMaxMs ? { reconnectMaxMs: agentOptions.reconnectMaxMs } : {}) });
-  agent.on("online", () => void onlineEvents++);
+  agent.on("online", () => void cameOnline.add(agent));
   agent.on("stopped", ({ reason }) => {
     if (reason !== "requested") gaveUp++;
   });
@@ -159,11 +160,12 @@ async function handle(command: FleetCommand): Promise<unknown> {
     case "pair":
       return pair(command);
     case "mark-online":
-      onlineEvents = 0;
+      cameOnline.clear();
       gaveUp = 0;
       return {};
     case "await-online":
-      await waitUntil(`${members.length} agents online again`, () => onlineEvents >= members.length || gaveUp > 0, command.timeoutMs);
+      // Every agent back (one that came online twice counts once) and online now, or one gave up.
+      await waitUntil(`${members.length} agents online again`, () => (cameOnline.size >= members.length && members.every((m) => m.agent.state === "online")) || gaveUp > 0, command.timeoutMs);
       return { online: members.filter((m) => m.agent.state === "online").length, gaveUp };
     case "verify-hashes":
       return verifyHashes(command);
@@ -171,7 +173,6 @@ async function handle(command: FleetCommand): Promise<unknown> {
       await Promise.all(members.map((m) => m.agent.stop()));
       return {};
     case "rejoin":
-      onlineEvents = 0;
       for (const member of members) member.agent = makeAgent(member.dataDir);
       await inPool(members, 50, (m) => m.agent.start());
       await waitUntil("agents online", () => members.every((m) => m.agent.state === "online") || gaveUp > 0, command.timeoutMs);

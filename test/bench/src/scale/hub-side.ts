@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { signIn, startBenchHub, type HubApi } from "../bench-hub.js";
 import { cpuMsOf, mib, percentile, settledRss, type Server } from "../processes.js";
 import { timePush, type PushSummary } from "../push.js";
-import { idleAgentRss } from "./agent-process.js";
+import { idleAgentMemory, type IdleAgentMemory } from "./agent-process.js";
 import { concurrently } from "./bare-side.js";
 import type { FleetPool } from "./fleet-pool.js";
 import type { FleetUsage, HashCheck, PairedTenant } from "./fleet-protocol.js";
@@ -30,7 +30,7 @@ export interface HubFigures {
   restart?: Measured<{ online: number; gaveUp: number }>;
   connected: Measured<{ rss: number }>;
   /** P7: one `canopy-agent run` process, connected and idle. */
-  idleAgentRss?: number;
+  idleAgent?: IdleAgentMemory;
   pingAll?: Measured<{ ms: number; answered: number }>;
   singlePing?: Measured<{ rttP50: number; httpP50: number }>;
   playbook?: Measured<PushCheck>;
@@ -39,8 +39,8 @@ export interface HubFigures {
   memory: { leftHeap: number; connectedHeap: number; leftAgainHeap: number; leftRss: number; connectedRss: number; leftAgainRss: number; online: number };
 }
 
-async function waitPush(api: HubApi, items: { kind: string; id: string }[], targets: unknown, expected: Record<string, string>, tenantIds: string[], pool: FleetPool): Promise<PushCheck> {
-  const { ms, push } = await timePush({ api }, items, targets);
+async function waitPush(api: HubApi, items: { kind: string; id: string }[], targets: unknown, expected: Record<string, string>, tenantIds: string[], pool: FleetPool, timeoutMs: number): Promise<PushCheck> {
+  const { ms, push } = await timePush({ api }, items, targets, { timeoutMs });
   const record = await api<{ state: string; progress: PushCheck["progress"]; results: { tenantId: string; status: string }[] }>("GET", `/pushes/${push.id}`);
   const settled = record.results.filter((r) => r.status === "applied" || r.status === "unchanged").length;
   const hashes = await pool.verifyHashes(tenantIds, expected);
@@ -123,7 +123,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
     });
     if (want.has("P5")) figures.restart = said("P5", restart);
     const hubApi = await signIn(hub.url);
-    if (want.has("P7")) figures.idleAgentRss = await idleAgentRss(hub.url, hubApi, dir, options.timeoutMs);
+    if (want.has("P7")) figures.idleAgent = await idleAgentMemory(hub.url, hubApi, dir, options.timeoutMs);
 
     figures.connected = said("P1", await measure(current, async () => ({ rss: await settledRss(hub.child.pid!) })));
 
@@ -156,7 +156,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
       const created = await hubApi<{ created: { id: string; kind: string; name: string; hash: string }[] }>("POST", "/content/import", JSON.parse(payloads.playbook));
       const item = created.created[0]!;
       figures.playbook = await measure(current, () =>
-        waitPush(hubApi, [{ kind: "playbooks", id: item.id }], { all: true }, { [`${item.kind}:${item.name}`]: item.hash }, tenantIds, pool),
+        waitPush(hubApi, [{ kind: "playbooks", id: item.id }], { all: true }, { [`${item.kind}:${item.name}`]: item.hash }, tenantIds, pool, options.timeoutMs),
       );
       said("P2", figures.playbook);
     }
@@ -166,7 +166,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
       const targets = tenantIds.slice(0, Math.min(options.ruleTenants, N));
       const expected = Object.fromEntries(imported.created.map((r) => [`${r.kind}:${r.name}`, r.hash]));
       const items = imported.created.map((r) => ({ kind: "siem-rules", id: r.id }));
-      const rules = await measure(current, () => waitPush(hubApi, items, { tenants: targets }, expected, targets, pool));
+      const rules = await measure(current, () => waitPush(hubApi, items, { tenants: targets }, expected, targets, pool, options.timeoutMs));
       figures.rules = said("P3", { ...rules, value: { ...rules.value, rules: items.length, refused: imported.refused.length } });
     }
 

@@ -7,15 +7,27 @@ import { cpuMsOf } from "../processes.js";
 export const PROBED = ["--expose-gc", "--import", fileURLToPath(new URL("../../dist/event-loop-probe.js", import.meta.url))];
 
 /** Asks a server's preloaded probe (`event-loop-probe.ts`) over its IPC channel. */
-function askProbe<T>(child: ChildProcess, message: string, type: string): Promise<T> {
+function askProbe<T>(child: ChildProcess, message: string, type: string, timeoutMs = 60_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const onMessage = (answer: { type?: string }) => {
-      if (answer?.type !== type) return;
+    const done = () => {
+      clearTimeout(timer);
       child.off("message", onMessage);
       child.off("exit", onExit);
+    };
+    const onMessage = (answer: { type?: string }) => {
+      if (answer?.type !== type) return;
+      done();
       resolve(answer as T);
     };
-    const onExit = () => reject(new Error(`the server exited while asked for ${message}`));
+    const onExit = () => {
+      done();
+      reject(new Error(`the server exited while asked for ${message}`));
+    };
+    // A probe that never answers (not preloaded, the loop stuck) fails the run, naming what was asked.
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`the server's probe did not answer "${message}" within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
     child.on("message", onMessage);
     child.once("exit", onExit);
     child.send(message);
