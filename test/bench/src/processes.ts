@@ -43,9 +43,19 @@ export function startServer(script: string, args: string[], options: ServerOptio
           url,
           child,
           rssBytes: () => rssOf(child.pid!),
+          // A server that does not exit within a minute of SIGTERM is killed, and the bench fails
+          // saying so rather than waiting for ever.
           stop: () =>
-            new Promise((done) => {
-              child.once("exit", () => done());
+            new Promise((done, fail) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done();
+              const timer = setTimeout(() => {
+                child.kill("SIGKILL");
+                fail(new Error(`${script} did not exit within 60 s of SIGTERM; killed`));
+              }, 60_000);
+              child.once("exit", () => {
+                clearTimeout(timer);
+                done();
+              });
               child.kill("SIGTERM");
             }),
         });

@@ -24,6 +24,12 @@ let agentOptions = { reconnectMaxMs: undefined as number | undefined };
 const cameOnline = new Set<Agent>();
 let gaveUp = 0;
 const bare = new Map<number, WebSocket>();
+/**
+ * Bumped whenever redialling starts or stops: a redial scheduled in an earlier generation does
+ * nothing. Without it a redial timer still pending after `bare-close` dialled the server while it
+ * stopped, and that connection kept it from exiting.
+ */
+let bareGeneration = 0;
 let bareReconnect = false;
 
 /**
@@ -115,26 +121,41 @@ async function verifyHashes(command: Extract<FleetCommand, { cmd: "verify-hashes
   return { agents, matched, missing, wrong };
 }
 
-function bareConnect(url: string, index: number): Promise<void> {
+/**
+ * One bare client `index`. Resolves once open, rejects if it cannot connect. While `bareReconnect`
+ * holds, a connection that ends (or never opened) is dialled again — once, from its `close`,
+ * which `ws` emits after every `error` too — `delayMs` doubling to 2 s while it fails.
+ */
+function bareConnect(url: string, index: number, delayMs = 250): Promise<void> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace("http", "ws")}/?i=${index}`);
+    const ws = new WebSocket(`${url.replace("http", "ws")}/?i=${index}`, { handshakeTimeout: 10_000 });
+    let opened = false;
     // Every frame gets a small answer: the ack of a fan-out, the pong of a ping.
     ws.on("message", () => ws.send("a"));
     ws.once("open", () => {
+      opened = true;
       bare.set(index, ws);
       resolve();
     });
     ws.once("error", reject);
     ws.once("close", () => {
       if (bare.get(index) === ws) bare.delete(index);
-      if (bareReconnect) redial(url, index, 250);
+      if (bareReconnect) redial(url, index, opened ? 250 : Math.min(delayMs * 2, 2000));
     });
   });
 }
 
-/** After a lost connection: back after a jittered delay, doubling on failure (the agent's pattern, short). */
+/** After a lost connection: back after a jittered delay (the agent's pattern, short). */
 function redial(url: string, index: number, delayMs: number): void {
-  setTimeout(() => bareConnect(url, index).catch(() => redial(url, index, Math.min(delayMs * 2, 2000))), Math.random() * delayMs);
+  const generation = bareGeneration;
+  setTimeout(() => {
+    if (generation === bareGeneration && bareReconnect) bareConnect(url, index, delayMs).catch(() => {});
+  }, Math.random() * delayMs);
+}
+
+function bareRedialling(on: boolean): void {
+  bareGeneration++;
+  bareReconnect = on;
 }
 
 async function barePairPattern(url: string, count: number, concurrency: number): Promise<unknown> {
@@ -178,15 +199,15 @@ async function handle(command: FleetCommand): Promise<unknown> {
       await waitUntil("agents online", () => members.every((m) => m.agent.state === "online") || gaveUp > 0, command.timeoutMs);
       return { online: members.filter((m) => m.agent.state === "online").length, gaveUp };
     case "bare-connect":
-      bareReconnect = false;
+      bareRedialling(false);
       await inPool(Array.from({ length: command.count }, (_, k) => command.from + k), 100, (i) => bareConnect(command.url, i));
-      bareReconnect = true;
+      bareRedialling(true);
       return { open: bare.size };
     case "bare-await-open":
       await waitUntil(`${command.count} bare clients open`, () => bare.size >= command.count, command.timeoutMs);
       return { open: bare.size };
     case "bare-close":
-      bareReconnect = false;
+      bareRedialling(false);
       for (const ws of bare.values()) ws.terminate();
       bare.clear();
       return {};
@@ -196,7 +217,7 @@ async function handle(command: FleetCommand): Promise<unknown> {
       (globalThis as { gc?: () => void }).gc?.();
       return { rss: rssOf(process.pid), heapUsed: process.memoryUsage().heapUsed, cpuMs: cpuMsOf(process.pid), agents: members.length, bare: bare.size };
     case "exit":
-      bareReconnect = false;
+      bareRedialling(false);
       for (const ws of bare.values()) ws.terminate();
       await Promise.all(members.map((m) => m.agent.stop()));
       process.send!({ id: command.id, ok: true, result: {} }, () => process.exit(0));
