@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BUSY_WINDOW_MS, createBackoff, FIRST_RETRY_WINDOW_MS, HUB_RESTART_WINDOW_MS } from "./backoff.js";
+import { BUSY_MAX_WINDOW_MS, BUSY_WINDOW_MS, createBackoff, FIRST_RETRY_WINDOW_MS, HUB_RESTART_WINDOW_MS } from "./backoff.js";
 
 describe("reconnect backoff", () => {
   it("retries within a second after a drop, then waits within a window doubling from 250 ms to the max", () => {
@@ -29,12 +29,24 @@ describe("reconnect backoff", () => {
     const low = createBackoff({ maxMs: 30_000, random: () => 0 });
     const high = createBackoff({ maxMs: 30_000, random: () => 0.999999 });
     expect(Array.from({ length: 6 }, () => low.busy())).toEqual([250, 250, 250, 250, 250, 250]);
-    expect(Array.from({ length: 6 }, () => high.busy())).toEqual([BUSY_WINDOW_MS - 1, 3999, 7999, 15999, 29999, 29999]);
+    expect(Array.from({ length: 6 }, () => high.busy())).toEqual([BUSY_WINDOW_MS - 1, 3999, 7999, BUSY_MAX_WINDOW_MS - 1, 15999, 15999]);
     expect(high.attempts).toBe(6);
     // Within a tiny max (tests), still not at once and never over it.
     const tiny = createBackoff({ maxMs: 50, random: () => 0 });
     expect(tiny.busy()).toBe(25);
     expect(createBackoff({ maxMs: 50, random: () => 0.999999 }).busy()).toBe(49);
+  });
+
+  it("answers a hub's first busy with the smallest busy window, however many dials failed while it was down", () => {
+    const backoff = createBackoff({ maxMs: 30_000, random: () => 0.999999 });
+    // The hub restarted (1001): the first retry, then six dials refused while it was still down.
+    for (let i = 0; i < 7; i++) backoff.next(HUB_RESTART_WINDOW_MS);
+    expect(backoff.busy()).toBe(BUSY_WINDOW_MS - 1);
+    expect(backoff.busy()).toBe(2 * BUSY_WINDOW_MS - 1);
+    // A busy run ends with any other answer: the next busy starts small again.
+    backoff.next();
+    expect(backoff.busy()).toBe(BUSY_WINDOW_MS - 1);
+    expect(backoff.attempts).toBe(11);
   });
 
   it("uses full jitter: any delay from 0 up to the window", () => {

@@ -14,10 +14,11 @@ export const FIRST_RETRY_WINDOW_MS = 1000;
 export const HUB_RESTART_WINDOW_MS = 5000;
 /**
  * After the hub said it is busy (4503: as many handshakes in progress as it takes), the next
- * attempt comes within this window, doubling per busy answer in a row (up to `maxMs`), and never
- * at once: the storm it is in spreads out instead of coming back as one.
+ * attempt comes within this window, doubling per busy answer in a row up to `BUSY_MAX_WINDOW_MS`
+ * (and `maxMs`), and never at once: the storm it is in spreads out instead of coming back as one.
  */
 export const BUSY_WINDOW_MS = 2000;
+export const BUSY_MAX_WINDOW_MS = 16_000;
 
 export interface BackoffOptions {
   /** Upper bound of any delay. */
@@ -57,8 +58,12 @@ export interface Backoff {
 export function createBackoff(options: BackoffOptions): Backoff {
   const { maxMs, minMs = RECONNECT_MIN_MS, random = Math.random } = options;
   let attempts = 0;
+  // Busy answers in a row. Not `attempts`: dials refused while a restarting hub was down must not
+  // make its first busy answer a 30 s wait (the 2,000-agent restart's tail came back after 28 s).
+  let busyInRow = 0;
   return {
     next(firstWindowMs = FIRST_RETRY_WINDOW_MS) {
+      busyInRow = 0;
       const n = attempts++;
       if (n === 0) return Math.floor(random() * Math.min(maxMs, firstWindowMs));
       // Cap the exponent: 2 ** 40 already exceeds any sane maxMs and larger ones overflow to Infinity.
@@ -66,17 +71,19 @@ export function createBackoff(options: BackoffOptions): Backoff {
       return Math.floor(random() * window);
     },
     busy() {
-      const n = attempts++;
-      const window = Math.min(maxMs, BUSY_WINDOW_MS * 2 ** Math.min(n, 4));
+      attempts++;
+      const window = Math.min(maxMs, BUSY_MAX_WINDOW_MS, BUSY_WINDOW_MS * 2 ** busyInRow++);
       const floor = Math.min(minMs, window / 2);
       return Math.floor(floor + random() * (window - floor));
     },
     slowDown() {
+      busyInRow = 0;
       attempts++;
       return Math.floor(maxMs / 2 + random() * (maxMs / 2));
     },
     reset() {
       attempts = 0;
+      busyInRow = 0;
     },
     get attempts() {
       return attempts;

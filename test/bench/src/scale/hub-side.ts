@@ -27,7 +27,8 @@ export interface PushCheck {
 export interface HubFigures {
   idleRss: number;
   pairing?: Measured<{ msPerPair: number; hubCpuMsPerPair: number; firstWindowCpuMsPerPair: number; lastWindowCpuMsPerPair: number; rss: number; agentHeap: number }>;
-  restart?: Measured<{ online: number; gaveUp: number }>;
+  /** P5; `stopMs`: the old hub's graceful stop with every agent connected (part of the wall time). */
+  restart?: Measured<{ online: number; gaveUp: number; stopMs: number }>;
   connected: Measured<{ rss: number }>;
   /** P7: one `canopy-agent run` process, connected and idle. */
   idleAgent?: IdleAgentMemory;
@@ -116,10 +117,12 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
     const port = Number(new URL(hub.url).port);
     const restart = await measure(current, async () => {
       await pool.all({ cmd: "mark-online" });
+      const stopping = performance.now();
       await hub.stop();
+      const stopMs = performance.now() - stopping;
       hub = await startBenchHub(dir, port, { nodeArgs: PROBED, ipc: true });
       const back = await pool.all<{ online: number; gaveUp: number }>({ cmd: "await-online", timeoutMs: options.timeoutMs });
-      return { online: back.reduce((a, b) => a + b.online, 0), gaveUp: back.reduce((a, b) => a + b.gaveUp, 0) };
+      return { online: back.reduce((a, b) => a + b.online, 0), gaveUp: back.reduce((a, b) => a + b.gaveUp, 0), stopMs };
     });
     if (want.has("P5")) figures.restart = said("P5", restart);
     const hubApi = await signIn(hub.url);

@@ -90,6 +90,7 @@ export function rowsOf(run: ScaleRun): Row[] {
     if (hub.restart && bare.restart) {
       const v = hub.restart.value;
       rows.push(row("P5", `restart → all ${N} back`, hub.restart, `${s(hub.restart.wallS)} (${v.online} online, ${v.gaveUp} gave up)`, `${s(bare.restart.wallS)} (${bare.restart.value.open})`, hub.restart.wallS / bare.restart.wallS, "≤ 30 s, none gives up", hub.restart.wallS <= 30 && v.gaveUp === 0 && v.online === N));
+      rows.push(row("P5", `… of it the hub's graceful stop with ${N} connected`, undefined, ms(v.stopMs), "-", null, "", null));
     }
     if (want.has("P7")) {
       const scenarios: [string, Measured<unknown> | undefined][] = [["P0", hub.pairing], ["P2", hub.playbook], ["P3", hub.rules], ["P4", hub.pingAll], ["P5", hub.restart]];
