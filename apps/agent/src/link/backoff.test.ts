@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BUSY_MAX_WINDOW_MS, BUSY_WINDOW_MS, createBackoff, FIRST_RETRY_WINDOW_MS, HUB_RESTART_WINDOW_MS } from "./backoff.js";
+import { BUSY_MAX_WINDOW_MS, BUSY_WINDOW_MS, createBackoff, FIRST_RETRY_WINDOW_MS, HUB_RESTART_TRIES, HUB_RESTART_WINDOW_MS } from "./backoff.js";
 
 describe("reconnect backoff", () => {
   it("retries within a second after a drop, then waits within a window doubling from 250 ms to the max", () => {
@@ -14,7 +14,7 @@ describe("reconnect backoff", () => {
     let seed = 1;
     // A small deterministic generator: the spread, not the generator, is under test.
     const random = () => ((seed = (seed * 48271) % 2147483647) - 1) / 2147483646;
-    const delays = Array.from({ length: 10_000 }, () => createBackoff({ maxMs: 30_000, random }).next(HUB_RESTART_WINDOW_MS));
+    const delays = Array.from({ length: 10_000 }, () => createBackoff({ maxMs: 30_000, random }).hubRestarting());
     expect(Math.max(...delays)).toBeLessThan(HUB_RESTART_WINDOW_MS);
     const perSecond = Array.from({ length: 5 }, (_, s) => delays.filter((d) => d >= s * 1000 && d < (s + 1) * 1000).length);
     for (const count of perSecond) expect(count).toBeGreaterThan(1800);
@@ -40,13 +40,27 @@ describe("reconnect backoff", () => {
   it("answers a hub's first busy with the smallest busy window, however many dials failed while it was down", () => {
     const backoff = createBackoff({ maxMs: 30_000, random: () => 0.999999 });
     // The hub restarted (1001): the first retry, then six dials refused while it was still down.
-    for (let i = 0; i < 7; i++) backoff.next(HUB_RESTART_WINDOW_MS);
+    backoff.hubRestarting();
+    for (let i = 0; i < 6; i++) backoff.next();
     expect(backoff.busy()).toBe(BUSY_WINDOW_MS - 1);
     expect(backoff.busy()).toBe(2 * BUSY_WINDOW_MS - 1);
     // A busy run ends with any other answer: the next busy starts small again.
     backoff.next();
     expect(backoff.busy()).toBe(BUSY_WINDOW_MS - 1);
     expect(backoff.attempts).toBe(11);
+  });
+
+  it("while a restarting hub is down retries within the restart window, not in doubling windows; then doubles as usual", () => {
+    const backoff = createBackoff({ maxMs: 30_000, random: () => 0.999999 });
+    expect(backoff.hubRestarting()).toBe(HUB_RESTART_WINDOW_MS - 1);
+    const whileDown = Array.from({ length: HUB_RESTART_TRIES }, () => backoff.next());
+    expect(new Set(whileDown)).toEqual(new Set([HUB_RESTART_WINDOW_MS - 1]));
+    // Down for longer than a restart: the usual doubling from where the attempts stand, to the max.
+    expect(backoff.next()).toBe(29_999);
+    // Once connected, a later drop is a plain drop again.
+    backoff.reset();
+    expect(backoff.next()).toBe(FIRST_RETRY_WINDOW_MS - 1);
+    expect(backoff.next()).toBe(249);
   });
 
   it("uses full jitter: any delay from 0 up to the window", () => {

@@ -13,6 +13,12 @@ export const FIRST_RETRY_WINDOW_MS = 1000;
  */
 export const HUB_RESTART_WINDOW_MS = 5000;
 /**
+ * After a 1001 the hub is expected back soon: this many dials refused meanwhile are retried
+ * within `HUB_RESTART_WINDOW_MS` again rather than in doubling windows (~1 min in all), so the
+ * agents are there within seconds of it listening; then the usual doubling, for a hub down longer.
+ */
+export const HUB_RESTART_TRIES = 24;
+/**
  * After the hub said it is busy (4503: as many handshakes in progress as it takes), the next
  * attempt comes within this window, doubling per busy answer in a row up to `BUSY_MAX_WINDOW_MS`
  * (and `maxMs`), and never at once: the storm it is in spreads out instead of coming back as one.
@@ -32,9 +38,14 @@ export interface BackoffOptions {
 export interface Backoff {
   /**
    * Delay before the next attempt; each call counts one failed attempt. The first after a reset
-   * is within `firstWindowMs` (default `FIRST_RETRY_WINDOW_MS`; `HUB_RESTART_WINDOW_MS` after a 1001).
+   * is within `firstWindowMs` (default `FIRST_RETRY_WINDOW_MS`).
    */
   next(firstWindowMs?: number): number;
+  /**
+   * Delay after the hub said it is going away (1001: restarting): within `HUB_RESTART_WINDOW_MS`,
+   * and so are the next `HUB_RESTART_TRIES` retries of dials it refuses while it is down.
+   */
+  hubRestarting(): number;
   /** Delay after the hub said it is busy (close 4503): within a window from `BUSY_WINDOW_MS` up, never at once. Counts as a failed attempt. */
   busy(): number;
   /**
@@ -61,14 +72,26 @@ export function createBackoff(options: BackoffOptions): Backoff {
   // Busy answers in a row. Not `attempts`: dials refused while a restarting hub was down must not
   // make its first busy answer a 30 s wait (the 2,000-agent restart's tail came back after 28 s).
   let busyInRow = 0;
+  // Dials left to retry within the restart window (see `hubRestarting`).
+  let restartTries = 0;
   return {
     next(firstWindowMs = FIRST_RETRY_WINDOW_MS) {
       busyInRow = 0;
       const n = attempts++;
       if (n === 0) return Math.floor(random() * Math.min(maxMs, firstWindowMs));
+      if (restartTries > 0) {
+        restartTries--;
+        return Math.floor(random() * Math.min(maxMs, HUB_RESTART_WINDOW_MS));
+      }
       // Cap the exponent: 2 ** 40 already exceeds any sane maxMs and larger ones overflow to Infinity.
       const window = Math.min(maxMs, minMs * 2 ** Math.min(n - 1, 40));
       return Math.floor(random() * window);
+    },
+    hubRestarting() {
+      busyInRow = 0;
+      restartTries = HUB_RESTART_TRIES;
+      attempts++;
+      return Math.floor(random() * Math.min(maxMs, HUB_RESTART_WINDOW_MS));
     },
     busy() {
       attempts++;
@@ -84,6 +107,7 @@ export function createBackoff(options: BackoffOptions): Backoff {
     reset() {
       attempts = 0;
       busyInRow = 0;
+      restartTries = 0;
     },
     get attempts() {
       return attempts;

@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { CloseCode, closeCodeAdvice, type HubToAgent } from "@canopy/protocol";
-import { HUB_RESTART_WINDOW_MS, type Backoff } from "./backoff.js";
+import type { Backoff } from "./backoff.js";
 import { HubSocket, type SocketClosed } from "./hub-socket.js";
 import type { AgentLogger } from "../core/logger.js";
 
@@ -115,7 +115,7 @@ export class HubConnection {
     // The hub sheds a reconnect storm: back in a few seconds, at a random moment.
     if (closed.code === CloseCode.busy) return backoff.busy();
     // The hub is restarting: every one of its agents lost it at once.
-    if (closed.code === CloseCode.goingAway) return backoff.next(HUB_RESTART_WINDOW_MS);
+    if (closed.code === CloseCode.goingAway) return backoff.hubRestarting();
     return backoff.next();
   }
 }

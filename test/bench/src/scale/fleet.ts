@@ -20,8 +20,12 @@ interface Member {
 
 const members: Member[] = [];
 let agentOptions = { reconnectMaxMs: undefined as number | undefined };
-/** Agents that have come online since the last `mark-online` (each counted once). */
-const cameOnline = new Set<Agent>();
+/** Agents that have come online since the last `mark-online` (each counted once), and when (ms after it). */
+const cameOnline = new Map<Agent, number>();
+let markedAt = 0;
+/** Since `mark-online`: the connections that ended or failed, by close code, and the delays the agents chose. */
+let closesByCode: Record<string, number> = {};
+let retryDelays: number[] = [];
 let gaveUp = 0;
 const bare = new Map<number, WebSocket>();
 /**
@@ -39,7 +43,13 @@ let bareReconnect = false;
  */
 function makeAgent(dataDir: string): Agent {
   const agent = createAgent({ dataDir, driftScanMs: 0, ...(agentOptions.reconnectMaxMs ? { reconnectMaxMs: agentOptions.reconnectMaxMs } : {}) });
-  agent.on("online", () => void cameOnline.add(agent));
+  agent.on("online", () => {
+    if (!cameOnline.has(agent)) cameOnline.set(agent, performance.now() - markedAt);
+  });
+  agent.on("offline", ({ code, retryInMs }) => {
+    closesByCode[code] = (closesByCode[code] ?? 0) + 1;
+    retryDelays.push(retryInMs);
+  });
   agent.on("stopped", ({ reason }) => {
     if (reason !== "requested") gaveUp++;
   });
@@ -182,12 +192,15 @@ async function handle(command: FleetCommand): Promise<unknown> {
       return pair(command);
     case "mark-online":
       cameOnline.clear();
+      markedAt = performance.now();
+      closesByCode = {};
+      retryDelays = [];
       gaveUp = 0;
       return {};
     case "await-online":
       // Every agent back (one that came online twice counts once) and online now, or one gave up.
       await waitUntil(`${members.length} agents online again`, () => (cameOnline.size >= members.length && members.every((m) => m.agent.state === "online")) || gaveUp > 0, command.timeoutMs);
-      return { online: members.filter((m) => m.agent.state === "online").length, gaveUp };
+      return { online: members.filter((m) => m.agent.state === "online").length, gaveUp, backAtMs: [...cameOnline.values()], closesByCode, retryDelays };
     case "verify-hashes":
       return verifyHashes(command);
     case "leave":

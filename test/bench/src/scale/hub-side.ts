@@ -24,11 +24,42 @@ export interface PushCheck {
   hashes: HashCheck;
 }
 
+/** P5: all back, none gave up; how the storm spread (when agents came back, what refused them, how long they waited). */
+export interface RestartFigures {
+  online: number;
+  gaveUp: number;
+  stopMs: number;
+  /** Time after the restart began by which 50 / 90 / 100 % of the agents were back. */
+  backAt: { p50: number; p90: number; max: number };
+  /** Connections that ended or failed on the way back, by close code (1006: refused / cut). */
+  closesByCode: Record<string, number>;
+  /** The retry delays the agents chose meanwhile, p50 / p90 / max. */
+  retryDelay: { p50: number; p90: number; max: number };
+}
+
+type FleetRestart = { online: number; gaveUp: number; backAtMs: number[]; closesByCode: Record<string, number>; retryDelays: number[] };
+
+function restartFigures(back: FleetRestart[], stopMs: number): RestartFigures {
+  const times = back.flatMap((b) => b.backAtMs);
+  const delays = back.flatMap((b) => b.retryDelays);
+  const closesByCode: Record<string, number> = {};
+  for (const b of back) for (const [code, n] of Object.entries(b.closesByCode)) closesByCode[code] = (closesByCode[code] ?? 0) + n;
+  const spread = (values: number[]) => ({ p50: Math.round(percentile(values, 50)), p90: Math.round(percentile(values, 90)), max: Math.round(Math.max(0, ...values)) });
+  return {
+    online: back.reduce((a, b) => a + b.online, 0),
+    gaveUp: back.reduce((a, b) => a + b.gaveUp, 0),
+    stopMs,
+    backAt: spread(times),
+    closesByCode,
+    retryDelay: spread(delays),
+  };
+}
+
 export interface HubFigures {
   idleRss: number;
   pairing?: Measured<{ msPerPair: number; hubCpuMsPerPair: number; firstWindowCpuMsPerPair: number; lastWindowCpuMsPerPair: number; rss: number; agentHeap: number }>;
   /** P5; `stopMs`: the old hub's graceful stop with every agent connected (part of the wall time). */
-  restart?: Measured<{ online: number; gaveUp: number; stopMs: number }>;
+  restart?: Measured<RestartFigures>;
   connected: Measured<{ rss: number }>;
   /** P7: one `canopy-agent run` process, connected and idle. */
   idleAgent?: IdleAgentMemory;
@@ -121,8 +152,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
       await hub.stop();
       const stopMs = performance.now() - stopping;
       hub = await startBenchHub(dir, port, { nodeArgs: PROBED, ipc: true });
-      const back = await pool.all<{ online: number; gaveUp: number }>({ cmd: "await-online", timeoutMs: options.timeoutMs });
-      return { online: back.reduce((a, b) => a + b.online, 0), gaveUp: back.reduce((a, b) => a + b.gaveUp, 0), stopMs };
+      return restartFigures(await pool.all<FleetRestart>({ cmd: "await-online", timeoutMs: options.timeoutMs }), stopMs);
     });
     if (want.has("P5")) figures.restart = said("P5", restart);
     const hubApi = await signIn(hub.url);

@@ -91,6 +91,9 @@ export function rowsOf(run: ScaleRun): Row[] {
       const v = hub.restart.value;
       rows.push(row("P5", `restart → all ${N} back`, hub.restart, `${s(hub.restart.wallS)} (${v.online} online, ${v.gaveUp} gave up)`, `${s(bare.restart.wallS)} (${bare.restart.value.open})`, hub.restart.wallS / bare.restart.wallS, "≤ 30 s, none gives up", hub.restart.wallS <= 30 && v.gaveUp === 0 && v.online === N));
       rows.push(row("P5", `… of it the hub's graceful stop with ${N} connected`, undefined, ms(v.stopMs), "-", null, "", null));
+      rows.push(row("P5", "agents back after (50 / 90 / 100 %)", undefined, `${s(v.backAt.p50 / 1000)} / ${s(v.backAt.p90 / 1000)} / ${s(v.backAt.max / 1000)}`, "-", null, "", null));
+      const closes = Object.entries(v.closesByCode).map(([code, n]) => `${code}×${n}`).join(" ") || "none";
+      rows.push(row("P5", "refusals on the way back (close code × n); retry delay p50 / p90 / max", undefined, `${closes}; ${ms(v.retryDelay.p50)} / ${ms(v.retryDelay.p90)} / ${ms(v.retryDelay.max)}`, "-", null, "", null));
     }
     if (want.has("P7")) {
       const scenarios: [string, Measured<unknown> | undefined][] = [["P0", hub.pairing], ["P2", hub.playbook], ["P3", hub.rules], ["P4", hub.pingAll], ["P5", hub.restart]];
