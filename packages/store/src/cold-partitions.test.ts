@@ -32,6 +32,18 @@ describe("cold partitions (lowdb store)", () => {
     await store.close();
   });
 
+  it("one without a file when the store opened is not looked for on disk: empty until written (the store owns its folder)", async () => {
+    const store = await createLowdbStore({ dir, cold: cold() });
+    // Put there behind the store's back: a store that looked for every partition's file would read it.
+    await writeFile(join(dir, "cold.new.json"), fileOf([{ id: "x", n: 1 }]));
+    expect(await store.readCold!("cold.new")).toEqual([]);
+    expect(store.collection<Thing>("cold.new").get("x")).toBeUndefined();
+    store.collection<Thing>("cold.new").put({ id: "y", n: 2 });
+    await store.flush();
+    expect(await store.readCold!("cold.new")).toEqual([{ id: "y", n: 2 }]);
+    await store.close();
+  });
+
   it("are let go once durable beyond `resident`, and read again from their file when touched", async () => {
     const store = await createLowdbStore({ dir, cold: cold(1) });
     const a = store.collection<Thing>("cold.a");

@@ -6,11 +6,12 @@ import type { Connection } from "./connection.js";
 import { ignoreContent, type ContentPort } from "./content-port.js";
 import { GatewayError } from "./gateway-error.js";
 import { ignoreInsights, type InsightPort } from "./insight-port.js";
+import { LastSeenWriter } from "./last-seen.js";
 import type { LiveAgent } from "./presence.js";
 import type { PingResult, SessionContext } from "./session-context.js";
 import { SessionRegistry } from "./session-registry.js";
 
-export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded" | "onHandshakeEnded" | "meterFor" | "content" | "insights" | "budgets" | "background"> & {
+export type GatewayOptions = Omit<SessionContext, "registry" | "onSessionEnded" | "onHandshakeEnded" | "meterFor" | "content" | "insights" | "budgets" | "background" | "lastSeen"> & {
   /** The push engine's side of every link; without one, content messages are ignored. */
   content?: ContentPort;
   /** The insight service's side of every link; without one, insight messages are ignored (never acked). */
@@ -58,6 +59,7 @@ export class AgentGateway {
         this.#background.add(write);
         void write.finally(() => this.#background.delete(write));
       },
+      lastSeen: new LastSeenWriter(options.data),
     };
     this.#sweptAt = this.#ctx.clock();
   }

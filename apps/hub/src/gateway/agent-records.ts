@@ -1,11 +1,10 @@
 import type { Clock } from "../core/clock.js";
 import { revokedAgent } from "../domain/agents.js";
 import type { HubData } from "../domain/hub-data.js";
-import type { AgentRecord } from "../domain/records.js";
 
 /**
  * What a session writes about its agent's record, apart from the protocol it speaks: the agent
- * unpairing itself, and when it was last seen.
+ * unpairing itself (when it was last seen: last-seen.ts).
  */
 
 /** The agent asked to be unpaired: revoked and audited in one unit of work (nothing, if it already was). */
@@ -19,10 +18,3 @@ export async function revokeAtAgentsRequest(data: HubData, clock: Clock, ids: { 
   });
 }
 
-/** Written once, on disconnect (principle 5: nothing per heartbeat). */
-export async function recordLastSeen(data: HubData, agentId: string, seen: Partial<AgentRecord>): Promise<void> {
-  await data.write(async (tx) => {
-    const agent = await tx.agents.getForUpdate(agentId);
-    if (agent) await tx.agents.update({ ...agent, ...seen });
-  });
-}

@@ -15,7 +15,7 @@ import {
 } from "@canopy/protocol";
 import { StoreWriteError } from "@canopy/store";
 import { AgentRequests } from "./agent-requests.js";
-import { recordLastSeen, revokeAtAgentsRequest } from "./agent-records.js";
+import { revokeAtAgentsRequest } from "./agent-records.js";
 import type { Connection } from "./connection.js";
 import type { AgentLink, ApplyBatch } from "./content-port.js";
 import { errorFrame, GatewayError } from "./gateway-error.js";
@@ -446,7 +446,8 @@ export class AgentSession implements AgentLink {
     if (live) {
       const agentId = this.agentId;
       this.#ctx.background(
-        recordLastSeen(this.#ctx.data, agentId, lastSeenOf(live))
+        this.#ctx.lastSeen
+          .record(agentId, lastSeenOf(live))
           .catch((error: unknown) => this.#log.warn({ err: error }, "could not record when the agent was last seen"))
           .finally(() => this.#ctx.presence.recorded(agentId, live)),
       );

@@ -7,6 +7,7 @@ import type { AgentMeter } from "./agent-meter.js";
 import type { AgentSession } from "./agent-session.js";
 import type { ContentPort } from "./content-port.js";
 import type { InsightPort } from "./insight-port.js";
+import type { LastSeenWriter } from "./last-seen.js";
 import type { Presence } from "./presence.js";
 import type { SessionRegistry } from "./session-registry.js";
 
@@ -39,6 +40,8 @@ export interface SessionContext {
   onSessionEnded(session: AgentSession): void;
   /** A write no one waits for (a last-seen time): the hub's shutdown waits for it before the store closes. */
   background(write: Promise<unknown>): void;
+  /** Writes last-seen times, the disconnects of a turn together. */
+  lastSeen: LastSeenWriter;
 }
 
 export interface PingResult {

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { cpuMsOf } from "../processes.js";
 import type { FleetRequest, FleetUsage, HashCheck, PairedTenant } from "./fleet-protocol.js";
 
 // Always the built file (also when this module runs from src/, as in the smoke test under vitest).
@@ -107,6 +108,11 @@ export class FleetPool {
   async verifyHashes(tenantIds: string[], expected: Record<string, string>): Promise<HashCheck> {
     const checks = await this.all<HashCheck>({ cmd: "verify-hashes", tenantIds, expected });
     return checks.reduce((a, b) => ({ agents: a.agents + b.agents, matched: a.matched + b.matched, missing: a.missing + b.missing, wrong: a.wrong + b.wrong }));
+  }
+
+  /** CPU milliseconds (user + system) the fleet processes have used so far, read from /proc. */
+  cpuMs(): number {
+    return this.fleets.reduce((sum, fleet) => sum + (fleet.child.exitCode === null ? cpuMsOf(fleet.child.pid!) : 0), 0);
   }
 
   async usage(): Promise<FleetUsage[]> {

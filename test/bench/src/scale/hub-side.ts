@@ -1,6 +1,7 @@
 // The hub half of the scale suite: `canopy-hub` as its own process (probed: event-loop delay,
 // heap after GC), the agents in the fleet processes, each scenario measured as the hub's wall
 // time, its own CPU seconds and its event-loop delay.
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -97,6 +98,13 @@ function said<T>(id: string, m: Measured<T>): Measured<T> {
   return m;
 }
 
+/** `measure`, with the CPU seconds the agents' side (every fleet process) spent meanwhile. */
+async function measureBoth<T>(pool: FleetPool, server: () => ChildProcess, body: () => Promise<T>): Promise<Measured<T>> {
+  const before = pool.cpuMs();
+  const measured = await measure(server, body);
+  return { ...measured, agentsCpuS: (pool.cpuMs() - before) / 1000 };
+}
+
 function agentHeapOf(before: FleetUsage[], after: FleetUsage[]): number {
   const agents = after.reduce((a, u) => a + u.agents, 0);
   const grown = after.reduce((a, u, k) => a + u.heapUsed - before[k]!.heapUsed, 0);
@@ -123,7 +131,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
       console.log(`  paired ${pool.paired}: ${((last.at - previous.at) / windowSize).toFixed(0)} ms/pair, hub CPU ${((last.cpu - previous.cpu) / windowSize).toFixed(1)} ms/pair, hub RSS ${mib(hub.rssBytes())}`);
     });
     let tenants: PairedTenant[] = [];
-    const pairing = await measure(current, async () => {
+    const pairing = await measureBoth(pool, current, async () => {
       const started = performance.now();
       const startCpu = cpuMsOf(hub.child.pid!);
       tenants = await pool.pair({ hubUrl: hub.url, dir, total: N, concurrency: options.pairConcurrency, timeoutMs: options.timeoutMs, reconnectMaxMs: options.reconnectMaxMs });
@@ -146,7 +154,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
 
     // P5: the hub restarted under N agents; also gives P1 a hub without the pairing API's garbage.
     const port = Number(new URL(hub.url).port);
-    const restart = await measure(current, async () => {
+    const restart = await measureBoth(pool, current, async () => {
       await pool.all({ cmd: "mark-online" });
       const stopping = performance.now();
       await hub.stop();
@@ -158,10 +166,10 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
     const hubApi = await signIn(hub.url);
     if (want.has("P7")) figures.idleAgent = await idleAgentMemory(hub.url, hubApi, dir, options.timeoutMs);
 
-    figures.connected = said("P1", await measure(current, async () => ({ rss: await settledRss(hub.child.pid!) })));
+    figures.connected = said("P1", await measureBoth(pool, current, async () => ({ rss: await settledRss(hub.child.pid!) })));
 
     if (want.has("P4")) {
-      figures.pingAll = await measure(current, async () => {
+      figures.pingAll = await measureBoth(pool, current, async () => {
         const started = performance.now();
         let answered = 0;
         await concurrently(N, options.pingConcurrency, async (i) => {
@@ -171,7 +179,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
         return { ms: performance.now() - started, answered };
       });
       said("P4 ping all", figures.pingAll);
-      figures.singlePing = await measure(current, async () => {
+      figures.singlePing = await measureBoth(pool, current, async () => {
         const rtts: number[] = [];
         const https: number[] = [];
         for (let i = 0; i < options.singlePings; i++) {
@@ -188,7 +196,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
     if (want.has("P2")) {
       const created = await hubApi<{ created: { id: string; kind: string; name: string; hash: string }[] }>("POST", "/content/import", JSON.parse(payloads.playbook));
       const item = created.created[0]!;
-      figures.playbook = await measure(current, () =>
+      figures.playbook = await measureBoth(pool, current, () =>
         waitPush(hubApi, [{ kind: "playbooks", id: item.id }], { all: true }, { [`${item.kind}:${item.name}`]: item.hash }, tenantIds, pool, options.timeoutMs),
       );
       said("P2", figures.playbook);
@@ -199,7 +207,7 @@ export async function hubSide(options: ScaleOptions, pool: FleetPool, payloads: 
       const targets = tenantIds.slice(0, Math.min(options.ruleTenants, N));
       const expected = Object.fromEntries(imported.created.map((r) => [`${r.kind}:${r.name}`, r.hash]));
       const items = imported.created.map((r) => ({ kind: "siem-rules", id: r.id }));
-      const rules = await measure(current, () => waitPush(hubApi, items, { tenants: targets }, expected, targets, pool, options.timeoutMs));
+      const rules = await measureBoth(pool, current, () => waitPush(hubApi, items, { tenants: targets }, expected, targets, pool, options.timeoutMs));
       figures.rules = said("P3", { ...rules, value: { ...rules.value, rules: items.length, refused: imported.refused.length } });
     }
 

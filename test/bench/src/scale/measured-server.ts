@@ -63,6 +63,8 @@ export interface Measured<T> {
   cpuS: number;
   /** The server's event-loop delay during the scenario (lateness, ms). */
   loop: EventLoopDelay;
+  /** The agents' side (the fleet processes) meanwhile, CPU seconds: on a small machine they share its cores with the server. */
+  agentsCpuS?: number;
   value: T;
 }
 
