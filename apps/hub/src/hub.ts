@@ -306,11 +306,13 @@ export function createHub(options: HubOptions = {}): Hub {
     }
     const { services, transport } = current;
     services.closing.abort();
-    services.gateway.shutdown();
-    await services.pushes.close();
+    // Stop taking connections before telling the agents: each dials again within seconds of its
+    // 1001, and one that still got in would cost this stopping hub a handshake it throws away.
     const serverClosed = server
       ? new Promise<void>((resolveClose) => server!.close(() => resolveClose()))
       : Promise.resolve();
+    services.gateway.shutdown();
+    await services.pushes.close();
     server?.closeAllConnections();
     await transport.close();
     await serverClosed;
