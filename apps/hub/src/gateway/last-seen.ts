@@ -33,7 +33,9 @@ export class LastSeenWriter {
   }
 
   async #write(): Promise<void> {
-    const batch = [...this.#pending];
+    // In one order: two batches in flight (a turn's disconnects while the last turn's are still
+    // written) lock their agents on PostgreSQL in the same order, so neither waits on the other for ever.
+    const batch = [...this.#pending].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     this.#pending = new Map();
     this.#written = undefined;
     // A batch that fails does not keep the others from being written; the first failure is the answer.
